@@ -1,0 +1,82 @@
+// swift-tools-version:6.1
+// hashsec — pricing and stress-testing tokenized Bitcoin mining hashrate.
+// Module map (a stage never imports another stage; only Pipeline combines them):
+//   CBLAS, CLAPACKE, CSHA256      C shims (system BLAS/LAPACKE; SHA-NI kernel)
+//   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
+//   Domain                        value types shared by every stage (no I/O)
+//   LinearAlgebra                 the only importer of BLAS/LAPACKE
+//   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
+//   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
+//   Structures                    waterfall and staking-leverage engines (pure, used by Simulate)
+//   Charts                        hand-written SVG charts (used by Report)
+//   Pipeline                      wires the stages and the store together
+//   hashsec                       thin command-line executable
+import PackageDescription
+
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "hashsec",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "hashsec", targets: ["hashsec"]),
+        .library(name: "HashsecPipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // C shims
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE"),
+        .target(name: "CSHA256", path: "Sources/CSHA256"),
+
+        // Core
+        .target(name: "Bitcoin", dependencies: ["CSHA256"], swiftSettings: v5),
+        .target(name: "Domain", swiftSettings: v5),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: v5),
+        .target(name: "Config", dependencies: ["Domain", "Yams"], swiftSettings: v5),
+
+        // Stages
+        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin"], swiftSettings: v5),
+        .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
+        .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], swiftSettings: v5),
+        .target(name: "Calibrate", dependencies: ["Domain", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], swiftSettings: v5),
+        .target(name: "Structures", dependencies: ["Domain"], swiftSettings: v5),
+        .target(name: "Simulate", dependencies: ["Domain", "LinearAlgebra", "Structures", "Bitcoin"], swiftSettings: v5),
+        .target(name: "Charts", swiftSettings: v5),
+        .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
+                resources: [.copy("Templates")], swiftSettings: v5),
+
+        // Orchestration
+        .target(name: "Pipeline", dependencies: [
+            "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: v5),
+        .executableTarget(name: "hashsec", dependencies: [
+            "Pipeline", "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: v5),
+
+        // Test support (dataset paths, temp dirs, an independent SHA-256 etc.)
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: v5),
+
+        // Tests
+        .testTarget(name: "BitcoinTests", dependencies: ["Bitcoin", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: v5),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "CalibrateTests", dependencies: ["Calibrate", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Structures", "Config", "Domain", "Bitcoin", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StructuresTests", dependencies: ["Structures", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], swiftSettings: v5),
+    ]
+)

@@ -1,0 +1,1 @@
+// Benchmark module — see README.md

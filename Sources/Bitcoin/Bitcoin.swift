@@ -1,0 +1,1 @@
+// Bitcoin module — see README.md

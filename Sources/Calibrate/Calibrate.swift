@@ -1,0 +1,1 @@
+// Calibrate module — see README.md

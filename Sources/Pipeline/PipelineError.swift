@@ -1,0 +1,29 @@
+/// Errors raised while wiring the stages together (locks, gates, missing data, outputs).
+public enum PipelineError: Error, CustomStringConvertible, Equatable {
+    /// Another run holds the lock file.
+    case locked(path: String, holder: String)
+    /// The nightly data-quality gate failed.
+    case qualityGate(String)
+    /// The store lacks data the command needs.
+    case insufficientData(String)
+    /// A required input file is missing or unreadable.
+    case inputMissing(path: String, reason: String)
+    /// An output could not be written.
+    case cannotWrite(path: String, reason: String)
+    /// Shards that do not belong to one run, or an incomplete set.
+    case shardMismatch(String)
+    /// A configuration value is invalid (outside the YAML parser's checks).
+    case invalidConfiguration(String)
+
+    public var description: String {
+        switch self {
+        case let .locked(path, holder): return "another run holds the lock \(path) (\(holder)); exiting without doing anything"
+        case let .qualityGate(m): return "data-quality gate failed: \(m)"
+        case let .insufficientData(m): return "insufficient data: \(m)"
+        case let .inputMissing(path, reason): return "\(path): \(reason)"
+        case let .cannotWrite(path, reason): return "cannot write \(path): \(reason)"
+        case let .shardMismatch(m): return "shards do not form one run: \(m)"
+        case let .invalidConfiguration(m): return "invalid configuration: \(m)"
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Simulate module — see README.md

@@ -1,0 +1,1 @@
+// Structures module — see README.md

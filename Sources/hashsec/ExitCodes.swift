@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
+enum ExitStatus: Int32, CaseIterable {
+    case success = 0
+    /// An unexpected failure (a bug): please report it.
+    case internalError = 70
+    /// Bad command-line usage (swift-argument-parser's own code).
+    case usage = 64
+    /// Input data rejected: a parse, validation or proof-of-work error in a file; nothing was stored.
+    case dataRejected = 65
+    /// An input file or directory does not exist or cannot be read.
+    case inputMissing = 66
+    /// The store lacks data the command needs (e.g. no history before `--as-of`, a calibration window with gaps).
+    case insufficientData = 67
+    /// An output could not be written.
+    case cannotWrite = 73
+    /// The SQLite store could not be opened, migrated or written.
+    case storeError = 74
+    /// Another nightly run holds the lock.
+    case locked = 75
+    /// The nightly data-quality gate failed (stale or invalid data).
+    case qualityGate = 76
+    /// `merge` was given shards that do not belong to one run, or an incomplete set.
+    case shardMismatch = 77
+    /// A deal, scenario or nightly YAML file is invalid.
+    case configInvalid = 78
+    /// A self-verification failed (e.g. the hash kernel does not reproduce real block hashes).
+    case verificationFailed = 79
+}
+
+/// Maps a thrown error to its exit status. Every module's error enum is listed here, nowhere else.
+func exitStatus(for error: Error) -> ExitStatus {
+    switch error {
+    case let e as PipelineError:
+        switch e {
+        case .locked: return .locked
+        case .qualityGate: return .qualityGate
+        case .insufficientData: return .insufficientData
+        case .inputMissing: return .inputMissing
+        case .cannotWrite: return .cannotWrite
+        case .shardMismatch: return .shardMismatch
+        case .invalidConfiguration: return .configInvalid
+        }
+    // Each module adds its error enum here (one place for every exit code).
+    default:
+        return .internalError
+    }
+}
+
+/// Runs a command body, printing any error as `hashsec: error: ...` and exiting with its mapped code.
+func guarded(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch {
+        let status = exitStatus(for: error)
+        var stderr = StandardError()
+        print("hashsec: error: \(error)", to: &stderr)
+        throw ExitCode(status.rawValue)
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var s = string
+        s.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, stderr) }
+    }
+}
