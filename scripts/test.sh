@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command (README): unit + integration tests, then the Slurm end-to-end test.
+# The README's test command: installs what the tests need (idempotent), builds, runs the Swift test suite,
+# then the Slurm end-to-end shard test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh
 source scripts/env.sh
-swift build
-swift test 2>&1 | tee /tmp/hashsec-swift-test.log
+swift build --build-tests
+swift test --skip-build

@@ -1,1 +1,118 @@
-// Store module — see README.md
+import Domain
+import Foundation
+import GRDB
+
+/// The project's SQLite store: daily history, ingested-file log, revisions, calibrations and runs.
+///
+/// One SQLite file in WAL mode (readers never block the single writer), schema built by ordered,
+/// named migrations (`DatabaseMigrator`), so an old store is upgraded in place and a newer one is refused.
+/// Every write that belongs together (one ingested file, one run record) is one transaction.
+public final class Store {
+    /// Path of the SQLite file.
+    public let path: String
+    let db: DatabaseQueue
+
+    /// Opens (creating it if absent) the store at `path`, switches it to WAL and applies pending migrations.
+    /// - Throws: `StoreError.cannotOpen` / `.migrationFailed`.
+    public init(path: String) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw StoreError.cannotOpen(path: path, reason: "cannot create directory \(dir): \(error.localizedDescription)")
+            }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do { db = try DatabaseQueue(path: path, configuration: config) } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        do {
+            let migrator = Store.migrator
+            try db.read { db in
+                // Refuse a store written by a newer hashsec (unknown migrations).
+                if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: path) }
+            }
+            try migrator.migrate(db)
+        } catch let e as StoreError { throw e } catch {
+            throw StoreError.migrationFailed(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The names of the applied migrations, in order (for diagnostics and tests).
+    public func appliedMigrations() throws -> [String] {
+        try wrap("read migrations") { try db.read { try Store.migrator.appliedIdentifiers($0) }.sorted() }
+    }
+
+    /// The SQLite journal mode in effect (`"wal"`).
+    public func journalMode() throws -> String {
+        try wrap("read journal mode") { try db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" } }
+    }
+
+    /// Runs `body`, turning any non-`StoreError` into `StoreError.sqlite`.
+    func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as StoreError { throw e } catch {
+            throw StoreError.sqlite(path: path, operation: what, reason: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-daily") { db in
+            try db.execute(sql: """
+                CREATE TABLE daily (
+                    date TEXT PRIMARY KEY NOT NULL,
+                    price_usd REAL, block_count REAL, difficulty REAL, hash_rate_hs REAL,
+                    fees_btc REAL, issuance_btc REAL, height_end INTEGER
+                ) WITHOUT ROWID
+                """)
+        }
+        m.registerMigration("v2-ingested-files") { db in
+            try db.execute(sql: """
+                CREATE TABLE ingested_files (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, format TEXT NOT NULL,
+                    rows INTEGER NOT NULL, ingested_utc TEXT NOT NULL
+                )
+                """)
+        }
+        m.registerMigration("v3-revisions") { db in
+            try db.execute(sql: """
+                CREATE TABLE revisions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    date TEXT NOT NULL, field TEXT NOT NULL, old REAL NOT NULL, new REAL NOT NULL,
+                    file_sha256 TEXT NOT NULL, utc TEXT NOT NULL
+                );
+                CREATE INDEX revisions_date ON revisions(date)
+                """)
+        }
+        m.registerMigration("v4-calibrations") { db in
+            try db.execute(sql: """
+                CREATE TABLE calibrations (
+                    as_of TEXT PRIMARY KEY NOT NULL, created_utc TEXT NOT NULL, json TEXT NOT NULL
+                )
+                """)
+        }
+        m.registerMigration("v5-runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    run_id TEXT PRIMARY KEY NOT NULL, started_utc TEXT NOT NULL, finished_utc TEXT,
+                    status TEXT NOT NULL, config_sha256 TEXT NOT NULL, report_path TEXT, summary_json TEXT
+                )
+                """)
+        }
+        return m
+    }
+
+    /// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (bookkeeping columns only, never data).
+    static func nowUTC() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date())
+    }
+}

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Bitcoin
+import Ingest
+import Store
 
 /// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
 enum ExitStatus: Int32, CaseIterable {
@@ -45,6 +48,14 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .invalidConfiguration: return .configInvalid
         }
     // Each module adds its error enum here (one place for every exit code).
+    case is HashSelfCheckError: return .verificationFailed
+    case is HeaderError: return .dataRejected
+    case let e as IngestError:
+        switch e {
+        case .rejected: return .dataRejected
+        case .fileMissing, .download: return .inputMissing
+        }
+    case is StoreError: return .storeError
     default:
         return .internalError
     }

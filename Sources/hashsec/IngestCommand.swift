@@ -1,8 +1,49 @@
 import ArgumentParser
+import Ingest
+import Pipeline
+
+extension InputFormat: ExpressibleByArgument {}
+extension SeriesKind: ExpressibleByArgument {}
+extension HashRateUnit: ExpressibleByArgument {}
 
 struct IngestCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "(not yet implemented)")
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load daily history (CSV files, URLs or block headers) into the store.",
+        discussion: """
+        Formats are detected from the header (Coin Metrics, tidy daily, single series, block headers) or forced
+        with --format. Every file is validated completely first; a rejected file stores nothing and every bad
+        cell is listed as file:line: column: reason (exit 65). Re-ingesting the same file changes nothing;
+        a later file that changes a stored value logs the revision.
+
+        Examples:
+          hashsec ingest ../shared/datasets/btc_daily_network_market.csv
+          hashsec ingest coinmetrics_btc.csv --db data/hashsec.sqlite
+          hashsec ingest difficulty.csv --series difficulty
+          hashsec ingest hash-rate.csv --series hashrate --unit TH/s
+          hashsec ingest https://example.org/btc.csv
+        """
+    )
+
+    @Argument(help: "CSV files or http(s):// URLs.")
+    var inputs: [String]
+
+    @Option(help: "Force the format: \(InputFormat.allCases.map(\.rawValue).joined(separator: "|")).")
+    var format: InputFormat?
+
+    @Option(help: "For single-series files: \(SeriesKind.allCases.map(\.rawValue).joined(separator: "|")).")
+    var series: SeriesKind?
+
+    @Option(help: "Hash-rate unit of a series file: H/s|TH/s|EH/s.")
+    var unit: HashRateUnit?
+
+    @OptionGroup var store: StoreOptions
+
     func run() throws {
-        try guarded { throw ValidationError("`ingest` is not implemented yet") }
+        try guarded {
+            let results = try IngestJob.run(inputs: inputs, dbPath: store.db,
+                                            options: IngestOptions(format: format, series: series, unit: unit))
+            for r in results { print(r.line) }
+        }
     }
 }

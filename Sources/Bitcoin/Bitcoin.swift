@@ -1,1 +1,0 @@
-// Bitcoin module — see README.md

@@ -1,0 +1,119 @@
+import Domain
+import Foundation
+import Ingest
+import Store
+
+/// `hashsec ingest`: parse every input first (all-or-nothing validation), then apply each file to the store
+/// in its own transaction. Inputs may be local paths or `http(s)://` URLs (downloaded to a temp file first).
+public enum IngestJob {
+    /// Outcome for one input.
+    public struct FileResult: Equatable, Sendable {
+        public var name: String
+        public var format: InputFormat
+        public var rows: Int
+        public var sha256: String
+        /// nil when the file had already been ingested (nothing written).
+        public var applied: ApplySummary?
+        /// Retargets verified (block-header files).
+        public var retargets: Int = 0
+
+        /// `path: 5727 rows (tidy), 5727 new, 0 revised, 0 unchanged` or `path: already ingested (sha256 …): nothing changed`.
+        public var line: String {
+            guard let s = applied else { return "\(name): already ingested (sha256 \(sha256.prefix(16))…): nothing changed" }
+            var t = "\(name): \(rows) \(format == .headers ? "headers" : "rows") (\(format.rawValue)\(format == .headers ? ", \(retargets) retargets verified" : "")), \(s.newRows) new, "
+                + "\(s.revisedRows) revised, \(s.unchangedRows) unchanged"
+            if s.filledRows > 0 { t += ", \(s.filledRows) filled in" }
+            if s.revisedValues > 0 { t += "; \(s.revisedValues) value\(s.revisedValues == 1 ? "" : "s") revised (logged)" }
+            return t
+        }
+    }
+
+    /// Ingests `inputs` into the store at `dbPath`.
+    /// - Throws: `IngestError` (rejected → nothing from any input is stored), `StoreError`.
+    public static func run(inputs: [String], dbPath: String, options: IngestOptions = IngestOptions()) throws -> [FileResult] {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-ingest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        var parsed: [ParsedFile] = []
+        var rejected: [IngestError] = []
+        for input in inputs {
+            do {
+                var path = input
+                if input.hasPrefix("http://") || input.hasPrefix("https://") {
+                    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+                    path = try Ingest.download(input, into: tmp).path
+                }
+                parsed.append(try Ingest.parse(path: path, options: options, name: input))
+            } catch let e as IngestError {
+                guard case .rejected = e else { throw e }
+                rejected.append(e)
+            }
+        }
+        if let first = rejected.first {
+            guard rejected.count > 1, case let .rejected(_, p0) = first else { throw first }
+            // Several rejected files: one error listing them all (each line keeps its own file name).
+            var all: [IngestProblem] = p0
+            for case let .rejected(_, p) in rejected.dropFirst() { all += p }
+            throw IngestError.rejected(file: rejected.map { if case let .rejected(f, _) = $0 { return f } else { return "" } }
+                .joined(separator: ", "), problems: all)
+        }
+        let store = try Store(path: dbPath)
+        return try parsed.map { p in
+            let s = try store.apply(p.observations, path: p.name, sha256: p.sha256, format: p.format.rawValue)
+            return FileResult(name: p.name, format: p.format, rows: p.rows, sha256: p.sha256, applied: s, retargets: p.retargets)
+        }
+    }
+
+    /// `hashsec perf ingest`: writes a synthetic tidy CSV of `rows` days (from 0001-01-01, so 10^6 distinct days
+    /// fit) into a temp dir, then times parse + validation + one-transaction insert into a fresh temp store.
+    public static func perf(rows: Int) throws -> (seconds: Double, parseSeconds: Double, fileBytes: Int, summary: ApplySummary) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-perf-ingest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("synthetic.csv")
+        guard let out = OutputStream(url: csv, append: false) else { throw PipelineError.cannotWrite(path: csv.path, reason: "cannot open") }
+        out.open()
+        var bytes = 0
+        var chunk = "date,price_usd,block_count,hash_rate_ths,difficulty_mean,fees_btc,issuance_btc,height_end\n"
+        let start = Day(year: 1, month: 1, day: 1)!
+        var rng = SplitMix64(seed: 42)
+        var height = 0
+        for i in 0..<rows {
+            let blocks = 120 + Int(rng.next() % 50)
+            height += blocks
+            let difficulty = 1e13 * (1 + Double(rng.next() % 1000) / 1000)
+            let hashTHs = Double(blocks) * difficulty * 4294967296.0 / 86400 / 1e12
+            let price = 1000 + Double(rng.next() % 100_000_00) / 100
+            let fees = Double(rng.next() % 100_000) / 1000
+            chunk += "\((start + i).iso),\(price),\(blocks),\(hashTHs),\(difficulty),\(fees),\(Double(blocks) * 3.125),\(height)\n"
+            if chunk.utf8.count > 1 << 20 || i == rows - 1 {
+                bytes += chunk.utf8.count
+                let ok = chunk.withCString { out.write(UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), maxLength: strlen($0)) }
+                guard ok == strlen(chunk) else { throw PipelineError.cannotWrite(path: csv.path, reason: "short write") }
+                chunk = ""
+            }
+        }
+        out.close()
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let parsed = try Ingest.parse(path: csv.path)
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        let store = try Store(path: dir.appendingPathComponent("perf.sqlite").path)
+        guard let summary = try store.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue)
+        else { throw PipelineError.insufficientData("fresh store already held the file") }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        guard summary.newRows == rows else { throw PipelineError.insufficientData("expected \(rows) new rows, got \(summary.newRows)") }
+        return (seconds, Double(t1 - t0) / 1e9, bytes, summary)
+    }
+}
+
+/// SplitMix64 (Steele et al.): only for the synthetic perf file.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e3779b97f4a7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
+        z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,181 @@
+import Domain
+import GRDB
+import GRDBSQLite
+
+/// A row of `ingested_files`: one file whose content (by SHA-256) has been applied to the store.
+public struct IngestedFile: Equatable, Sendable {
+    public var path: String
+    public var sha256: String
+    public var format: String
+    public var rows: Int
+    public var ingestedUTC: String
+    public init(path: String, sha256: String, format: String, rows: Int, ingestedUTC: String) {
+        self.path = path; self.sha256 = sha256; self.format = format; self.rows = rows; self.ingestedUTC = ingestedUTC
+    }
+}
+
+/// A row of `revisions`: an existing non-null value changed by a later file.
+public struct Revision: Equatable, Sendable {
+    public var date: Day
+    public var field: DailyObservation.Field
+    public var old: Double
+    public var new: Double
+    public var fileSHA256: String
+}
+
+/// What applying one file did to `daily`.
+public struct ApplySummary: Equatable, Sendable {
+    /// Dates that were not in the store.
+    public var newRows = 0
+    /// Existing dates where at least one non-null value changed (each change logged in `revisions`).
+    public var revisedRows = 0
+    /// Number of individual values revised (= rows added to `revisions`).
+    public var revisedValues = 0
+    /// Existing dates where only missing values were filled in.
+    public var filledRows = 0
+    /// Existing dates left exactly as they were.
+    public var unchangedRows = 0
+    public init() {}
+}
+
+extension Store {
+    /// The ingested-file record with this content hash, if any.
+    public func ingestedFile(sha256: String) throws -> IngestedFile? {
+        try wrap("read ingested_files") {
+            try db.read { db in
+                try Row.fetchOne(db, sql: "SELECT path, sha256, format, rows, ingested_utc FROM ingested_files WHERE sha256 = ?",
+                                 arguments: [sha256]).map(Store.ingestedFile(row:))
+            }
+        }
+    }
+
+    /// All ingested files in ingestion order.
+    public func ingestedFiles() throws -> [IngestedFile] {
+        try wrap("read ingested_files") {
+            try db.read { db in
+                try Row.fetchAll(db, sql: "SELECT path, sha256, format, rows, ingested_utc FROM ingested_files ORDER BY id")
+                    .map(Store.ingestedFile(row:))
+            }
+        }
+    }
+
+    /// All logged revisions in the order they were made.
+    public func revisions() throws -> [Revision] {
+        try wrap("read revisions") {
+            try db.read { db in
+                try Row.fetchAll(db, sql: "SELECT date, field, old, new, file_sha256 FROM revisions ORDER BY id").compactMap { r in
+                    guard let d = Day(iso: r[0] as String), let f = DailyObservation.Field(rawValue: r[1]) else { return nil }
+                    return Revision(date: d, field: f, old: r[2], new: r[3], fileSHA256: r[4])
+                }
+            }
+        }
+    }
+
+    /// Number of logged revisions.
+    public func revisionCount() throws -> Int {
+        try wrap("count revisions") { try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM revisions") ?? 0 } }
+    }
+
+    static func ingestedFile(row r: Row) -> IngestedFile {
+        IngestedFile(path: r[0], sha256: r[1], format: r[2], rows: r[3], ingestedUTC: r[4])
+    }
+
+    /// Applies one file's observations in ONE transaction: new dates are inserted, the non-missing values of
+    /// existing dates overlay the stored ones (a changed non-null value is logged in `revisions`), and the file
+    /// is recorded in `ingested_files`. Any failure rolls everything back.
+    ///
+    /// - Returns: nil (and writes nothing) when a file with this `sha256` was already ingested.
+    /// - Precondition: `observations` has distinct dates (the parser rejects duplicates).
+    public func apply(_ observations: [DailyObservation], path filePath: String, sha256: String, format: String) throws -> ApplySummary? {
+        let sorted = observations.sorted { $0.date < $1.date }
+        return try wrap("ingest write") {
+            try db.write { db -> ApplySummary? in
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM ingested_files WHERE sha256 = ?", arguments: [sha256]) != nil {
+                    return nil
+                }
+                var summary = ApplySummary()
+                var existing: [Int: DailyObservation] = [:]
+                if let lo = sorted.first?.date, let hi = sorted.last?.date {
+                    for o in try Store.fetchDaily(db, from: lo, through: hi, path: self.path) { existing[o.date.ordinal] = o }
+                }
+                let now = Store.nowUTC()
+                let insert = try db.makeStatement(sql: """
+                    INSERT INTO daily (date, price_usd, block_count, difficulty, hash_rate_hs, fees_btc, issuance_btc, height_end)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let update = try db.makeStatement(sql: """
+                    UPDATE daily SET price_usd = ?2, block_count = ?3, difficulty = ?4, hash_rate_hs = ?5, fees_btc = ?6,
+                      issuance_btc = ?7, height_end = ?8 WHERE date = ?1
+                    """)
+                let logRevision = try db.makeStatement(sql: """
+                    INSERT INTO revisions (date, field, old, new, file_sha256, utc) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                for o in sorted {
+                    let iso = Store.isoDate(o.date)
+                    guard let old = existing[o.date.ordinal] else {
+                        try Store.bindAndRun(insert, iso: iso, o, db: db)
+                        summary.newRows += 1
+                        continue
+                    }
+                    // Values equal to 1e-12 relative (float noise of a derived value) are not revisions: keep the stored one.
+                    let incoming = Store.droppingNoise(o, against: old)
+                    let merged = old.merging(incoming)
+                    if merged == old { summary.unchangedRows += 1; continue }
+                    var revised = 0
+                    for (field, a, b) in Store.pairs(old, incoming) {
+                        guard let a, let b, a != b else { continue }
+                        try logRevision.execute(arguments: [iso, field.rawValue, a, b, sha256, now])
+                        revised += 1
+                    }
+                    if revised > 0 { summary.revisedRows += 1; summary.revisedValues += revised } else { summary.filledRows += 1 }
+                    try Store.bindAndRun(update, iso: iso, merged, db: db)
+                }
+                try db.execute(sql: "INSERT INTO ingested_files (path, sha256, format, rows, ingested_utc) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [filePath, sha256, format, sorted.count, now])
+                return summary
+            }
+        }
+    }
+
+    /// `o` with every value that equals the stored one to 1e-12 relative removed (set to missing).
+    static func droppingNoise(_ o: DailyObservation, against old: DailyObservation) -> DailyObservation {
+        func same(_ a: Double?, _ b: Double?) -> Bool {
+            guard let a, let b else { return false }
+            return abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+        }
+        var r = o
+        if same(old.priceUSD, o.priceUSD) { r.priceUSD = nil }
+        if same(old.blockCount, o.blockCount) { r.blockCount = nil }
+        if same(old.difficulty, o.difficulty) { r.difficulty = nil }
+        if same(old.hashRateHs, o.hashRateHs) { r.hashRateHs = nil }
+        if same(old.feesBTC, o.feesBTC) { r.feesBTC = nil }
+        if same(old.issuanceBTC, o.issuanceBTC) { r.issuanceBTC = nil }
+        return r
+    }
+
+    /// (field, stored value, incoming value) for every field, as Doubles.
+    static func pairs(_ a: DailyObservation, _ b: DailyObservation) -> [(DailyObservation.Field, Double?, Double?)] {
+        [(.priceUSD, a.priceUSD, b.priceUSD), (.blockCount, a.blockCount, b.blockCount), (.difficulty, a.difficulty, b.difficulty),
+         (.hashRateHs, a.hashRateHs, b.hashRateHs), (.feesBTC, a.feesBTC, b.feesBTC), (.issuanceBTC, a.issuanceBTC, b.issuanceBTC),
+         (.heightEnd, a.heightEnd.map(Double.init), b.heightEnd.map(Double.init))]
+    }
+
+    /// Binds an observation straight to the SQLite statement (parameters 1...8) and steps it.
+    /// Hand-bound rather than through `StatementArguments` because bulk ingest (10^6 rows) spends most of its time here.
+    static func bindAndRun(_ st: Statement, iso: String, _ o: DailyObservation, db: Database) throws {
+        let s = st.sqliteStatement
+        sqlite3_reset(s)
+        let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+        var rc = iso.withCString { sqlite3_bind_text(s, 1, $0, -1, SQLITE_TRANSIENT) }
+        func bind(_ i: Int32, _ v: Double?) -> Int32 { v.map { sqlite3_bind_double(s, i, $0) } ?? sqlite3_bind_null(s, i) }
+        rc |= bind(2, o.priceUSD); rc |= bind(3, o.blockCount); rc |= bind(4, o.difficulty); rc |= bind(5, o.hashRateHs)
+        rc |= bind(6, o.feesBTC); rc |= bind(7, o.issuanceBTC)
+        rc |= o.heightEnd.map { sqlite3_bind_int64(s, 8, Int64($0)) } ?? sqlite3_bind_null(s, 8)
+        guard rc == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "bind failed") }
+        let step = sqlite3_step(s)
+        guard step == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        sqlite3_reset(s)
+    }
+}
