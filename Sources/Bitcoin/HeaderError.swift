@@ -9,6 +9,8 @@ public enum HeaderError: Error, CustomStringConvertible, Equatable {
     case heightSequence(expected: Int, got: Int)
     case bitsChangedInsideEpoch(height: Int, expected: UInt32, got: UInt32)
     case retargetMismatch(height: Int, expected: UInt32, got: UInt32)
+    /// A malformed row of a header file: `file:line: column: reason`.
+    case malformedRow(file: String, line: Int, column: Int, reason: String)
 
     private static func h(_ height: Int?) -> String { height.map { "height \($0): " } ?? "" }
     private static func bitsHex(_ b: UInt32) -> String { let s = String(b, radix: 16); return "0x" + String(repeating: "0", count: 8 - s.count) + s }
@@ -28,6 +30,7 @@ public enum HeaderError: Error, CustomStringConvertible, Equatable {
             return "height \(height): nBits changed inside an epoch: expected \(Self.bitsHex(expected)), got \(Self.bitsHex(got))"
         case let .retargetMismatch(height, expected, got):
             return "retarget mismatch at height \(height): expected nBits \(Self.bitsHex(expected)), got \(Self.bitsHex(got))"
+        case let .malformedRow(file, line, column, reason): return "\(file):\(line): column \(column): \(reason)"
         }
     }
 }

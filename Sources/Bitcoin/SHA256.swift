@@ -44,17 +44,23 @@ public struct SHA256 {
         buffer.reserveCapacity(64)
     }
 
-    /// Feeds more message bytes.
+    /// Feeds more message bytes (any sequence; contiguous ones take the fast path).
     public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        if bytes.withContiguousStorageIfAvailable({ update(buffer: $0) }) != nil { return }
         for b in bytes {
             buffer.append(b)
             if buffer.count == 64 { compressBuffer() }
         }
-        // length is counted in compressBuffer / finalize
     }
 
     /// Feeds a contiguous run of bytes (fast path for files).
     public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { update(buffer: $0) }
+    }
+
+    /// Feeds bytes from memory: whole 64-byte blocks are compressed in place, the rest is buffered.
+    public mutating func update(buffer bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         var i = 0
         if !buffer.isEmpty {
             while i < bytes.count && buffer.count < 64 { buffer.append(bytes[i]); i += 1 }
@@ -62,9 +68,7 @@ public struct SHA256 {
         }
         let whole = (bytes.count - i) / 64
         if whole > 0 {
-            bytes.withUnsafeBufferPointer { p in
-                SHA256.compress(&state, p.baseAddress! + i, blocks: whole, kernel: kernel)
-            }
+            SHA256.compress(&state, base + i, blocks: whole, kernel: kernel)
             length &+= UInt64(whole * 64)
             i += whole * 64
         }
@@ -163,4 +167,26 @@ public struct SHA256 {
     @usableFromInline static let kTable: [UInt32] = k
 
     @inline(__always) @usableFromInline static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+}
+
+extension SHA256 {
+    /// Calibration loop of `count` independent single compressions (each from the initial state) with `kernel`;
+    /// returns a checksum so the work cannot be optimised away. This is the compression unit's throughput limit
+    /// (independent blocks may overlap in the pipeline, unlike chained blocks of one message).
+    public static func calibrationLoop(count: Int, kernel: HashKernel) -> UInt32 {
+        var sink: UInt32 = 0
+        if kernel == .shaNI, hashsec_calibrate_shani(UInt64(count), &sink) == 0 { return sink }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 24) { b in
+            let st = b.baseAddress!, w = b.baseAddress! + 8
+            for i in 0..<16 { w[i] = 0 }
+            w[15] = 512
+            for i in 0..<count {
+                w[0] = UInt32(truncatingIfNeeded: i); w[1] = UInt32(truncatingIfNeeded: i >> 32)
+                for j in 0..<8 { st[j] = initialState[j] }
+                compressWords(st, UnsafePointer(w))
+                sink ^= st[5] ^ st[7]   // same checksum as the C loop: F ^ H
+            }
+        }
+        return sink
+    }
 }

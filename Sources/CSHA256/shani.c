@@ -133,6 +133,27 @@ static inline int have_sha_ni(void) {
     return sha_ni_cached;
 }
 
+/* Calibration (checksum: XOR over all compressions of words F ^ H): `count` single compressions of independent blocks (each from the initial state, message = counter),
+   so consecutive compressions may overlap in the CPU pipeline: the throughput limit of the compression unit. */
+static SHA_TARGET uint32_t calibrate(uint64_t count) {
+    static const uint32_t IV[8] = { 0x6a09e667,0xbb67ae85,0x3c6ef372,0xa54ff53a,0x510e527f,0x9b05688c,0x1f83d9ab,0x5be0cd19 };
+    __m128i ivabef, ivcdgh, acc = _mm_setzero_si128();
+    to_abef(IV, &ivabef, &ivcdgh);
+    const __m128i Z = _mm_setzero_si128(), L = _mm_set_epi32(512, 0, 0, 0);
+    for (uint64_t i = 0; i < count; i++) {
+        __m128i a = ivabef, c = ivcdgh;
+        shani_rounds(&a, &c, _mm_set_epi32(0, 0, (int)(uint32_t)(i >> 32), (int)(uint32_t)i), Z, Z, L);
+        acc = _mm_xor_si128(acc, _mm_xor_si128(a, c));
+    }
+    return (uint32_t)_mm_cvtsi128_si32(acc);
+}
+
+long hashsec_calibrate_shani(uint64_t count, uint32_t *sink) {
+    if (!have_sha_ni()) return -1;
+    *sink = calibrate(count);
+    return 0;
+}
+
 int hashsec_sha256_compress_shani(uint32_t state[8], const uint8_t *data, size_t blocks) {
     if (!have_sha_ni()) return 0;
     compress_blocks(state, data, blocks);
@@ -145,6 +166,7 @@ long hashsec_scan_shani(const uint32_t midstate[8], const uint8_t tail[12], uint
     return scan(midstate, tail, start, count, target, found, capacity);
 }
 #else
+long hashsec_calibrate_shani(uint64_t count, uint32_t *sink) { (void)count; (void)sink; return -1; }
 int hashsec_sha256_compress_shani(uint32_t state[8], const uint8_t *data, size_t blocks) {
     (void)state; (void)data; (void)blocks; return 0;
 }

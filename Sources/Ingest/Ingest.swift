@@ -44,8 +44,8 @@ public enum Ingest {
         let set = Set(header)
         if set.contains("header_hex") { return .headers }
         if set.contains("time"), !set.isDisjoint(with: ["BlkCnt", "PriceUSD", "HashRate", "FeeTotNtv", "IssTotNtv"]) { return .coinmetrics }
-        if set.contains("date"), !set.isDisjoint(with: tidyColumns.dropFirst()) { return .tidy }
         if header.count == 2, dateColumnNames.contains(header[0].lowercased()) { return .series }
+        if set.contains("date"), !set.isDisjoint(with: tidyColumns.dropFirst()) { return .tidy }
         return nil
     }
 

@@ -13,6 +13,8 @@ public struct IngestProblem: Equatable, Sendable, CustomStringConvertible {
 public enum IngestError: Error, CustomStringConvertible, Equatable {
     /// The file's content was rejected; nothing from it is stored.
     case rejected(file: String, problems: [IngestProblem])
+    /// Several files were rejected (each a `.rejected`); nothing from any input is stored.
+    case rejectedFiles([IngestError])
     /// The file does not exist or cannot be read.
     case fileMissing(path: String, reason: String)
     /// An `http(s)://` input could not be downloaded.
@@ -28,6 +30,7 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
             if problems.count > IngestError.listingCap { lines.append("... and \(problems.count - IngestError.listingCap) more") }
             let head = problems.count == 1 ? "" : "\(file): \(problems.count) problems, file rejected (nothing stored):\n"
             return head + lines.joined(separator: "\n")
+        case let .rejectedFiles(errors): return errors.map(\.description).joined(separator: "\n")
         case let .fileMissing(path, reason): return "\(path): \(reason)"
         case let .download(url, reason): return "\(url): download failed: \(reason)"
         }

@@ -48,14 +48,8 @@ public enum IngestJob {
                 rejected.append(e)
             }
         }
-        if let first = rejected.first {
-            guard rejected.count > 1, case let .rejected(_, p0) = first else { throw first }
-            // Several rejected files: one error listing them all (each line keeps its own file name).
-            var all: [IngestProblem] = p0
-            for case let .rejected(_, p) in rejected.dropFirst() { all += p }
-            throw IngestError.rejected(file: rejected.map { if case let .rejected(f, _) = $0 { return f } else { return "" } }
-                .joined(separator: ", "), problems: all)
-        }
+        if rejected.count == 1 { throw rejected[0] }
+        if rejected.count > 1 { throw IngestError.rejectedFiles(rejected) }
         let store = try Store(path: dbPath)
         return try parsed.map { p in
             let s = try store.apply(p.observations, path: p.name, sha256: p.sha256, format: p.format.rawValue)
@@ -96,9 +90,12 @@ public enum IngestJob {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let parsed = try Ingest.parse(path: csv.path)
         let t1 = DispatchTime.now().uptimeNanoseconds
-        let store = try Store(path: dir.appendingPathComponent("perf.sqlite").path)
-        guard let summary = try store.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue)
-        else { throw PipelineError.insufficientData("fresh store already held the file") }
+        // The store is closed (WAL checkpointed) inside the timed span, as in a real `hashsec ingest`.
+        let applied: ApplySummary? = try {
+            let store = try Store(path: dir.appendingPathComponent("perf.sqlite").path)
+            return try store.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue)
+        }()
+        guard let summary = applied else { throw PipelineError.insufficientData("fresh store already held the file") }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         guard summary.newRows == rows else { throw PipelineError.insufficientData("expected \(rows) new rows, got \(summary.newRows)") }
         return (seconds, Double(t1 - t0) / 1e9, bytes, summary)

@@ -21,6 +21,9 @@ public struct Revision: Equatable, Sendable {
     public var old: Double
     public var new: Double
     public var fileSHA256: String
+    public init(date: Day, field: DailyObservation.Field, old: Double, new: Double, fileSHA256: String) {
+        self.date = date; self.field = field; self.old = old; self.new = new; self.fileSHA256 = fileSHA256
+    }
 }
 
 /// What applying one file did to `daily`.
@@ -87,7 +90,8 @@ extension Store {
     /// - Returns: nil (and writes nothing) when a file with this `sha256` was already ingested.
     /// - Precondition: `observations` has distinct dates (the parser rejects duplicates).
     public func apply(_ observations: [DailyObservation], path filePath: String, sha256: String, format: String) throws -> ApplySummary? {
-        let sorted = observations.sorted { $0.date < $1.date }
+        let inOrder = zip(observations, observations.dropFirst()).allSatisfy { $0.date < $1.date }
+        let sorted = inOrder ? observations : observations.sorted { $0.date < $1.date }
         return try wrap("ingest write") {
             try db.write { db -> ApplySummary? in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM ingested_files WHERE sha256 = ?", arguments: [sha256]) != nil {
@@ -165,8 +169,10 @@ extension Store {
     static func bindAndRun(_ st: Statement, iso: String, _ o: DailyObservation, db: Database) throws {
         let s = st.sqliteStatement
         sqlite3_reset(s)
-        let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-        var rc = iso.withCString { sqlite3_bind_text(s, 1, $0, -1, SQLITE_TRANSIENT) }
+        var iso = iso
+        // SQLITE_STATIC binding is safe: the statement is stepped and reset inside this closure.
+        try iso.withUTF8 { u in
+        var rc = sqlite3_bind_text(s, 1, UnsafeRawPointer(u.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(u.count), nil)
         func bind(_ i: Int32, _ v: Double?) -> Int32 { v.map { sqlite3_bind_double(s, i, $0) } ?? sqlite3_bind_null(s, i) }
         rc |= bind(2, o.priceUSD); rc |= bind(3, o.blockCount); rc |= bind(4, o.difficulty); rc |= bind(5, o.hashRateHs)
         rc |= bind(6, o.feesBTC); rc |= bind(7, o.issuanceBTC)
@@ -177,5 +183,6 @@ extension Store {
             throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
         sqlite3_reset(s)
+        }
     }
 }

@@ -6,15 +6,15 @@ struct BenchHashCommand: ParsableCommand {
         commandName: "bench-hash",
         abstract: "Benchmark this machine's SHA-256d nonce scanning (after verifying the kernels on real block hashes).",
         discussion: """
-        Verifies the portable and the SHA-NI kernels against the genesis block, block 1 and every row of the header
-        file (exit 79 and no rate if any check fails), then measures the SHA-256 compression limit, the midstate nonce
-        scan rate per core and on all cores, the fraction of the limit reached (nonce rate x 2 / compression rate),
+        Verifies the portable and the SHA-NI kernels against the genesis block, block 1 and every row of the header \
+        file (exit 79 and no rate if any check fails), then measures the SHA-256 compression limit, the midstate nonce \
+        scan rate per core and on all cores, the fraction of the limit reached (nonce rate x 2 / compression rate), \
         the J/TH implied by --watts, and compares with the ASIC catalog.
 
         Examples:
           hashsec bench-hash --seconds 2
           hashsec bench-hash --threads 2 --watts 65 --save-profile out/cpu-profile.json
-          hashsec bench-hash --catalog datasets/asic-catalog.csv --headers ../shared/datasets/btc_headers_822528_830592.csv
+          hashsec bench-hash --seconds 1 --headers ../shared/datasets/btc_headers_822528_830592.csv
         """)
 
     @Option(help: "Seconds per measurement.") var seconds: Double = 2

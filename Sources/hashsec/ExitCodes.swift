@@ -4,6 +4,9 @@ import Pipeline
 import Bitcoin
 import Ingest
 import Store
+import Domain
+import Benchmark
+import Calibrate
 
 /// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
 enum ExitStatus: Int32, CaseIterable {
@@ -52,10 +55,16 @@ func exitStatus(for error: Error) -> ExitStatus {
     case is HeaderError: return .dataRejected
     case let e as IngestError:
         switch e {
-        case .rejected: return .dataRejected
+        case .rejected, .rejectedFiles: return .dataRejected
         case .fileMissing, .download: return .inputMissing
         }
     case is StoreError: return .storeError
+    case is AsicCatalogError: return .dataRejected
+    case let e as BenchmarkError:
+        switch e {
+        case .invalidPowerPrice: return .usage
+        case .noUsableDays, .noUSDHashprice: return .insufficientData
+        }
     default:
         return .internalError
     }

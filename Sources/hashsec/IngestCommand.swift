@@ -11,10 +11,11 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Load daily history (CSV files, URLs or block headers) into the store.",
         discussion: """
-        Formats are detected from the header (Coin Metrics, tidy daily, single series, block headers) or forced
-        with --format. Every file is validated completely first; a rejected file stores nothing and every bad
-        cell is listed as file:line: column: reason (exit 65). Re-ingesting the same file changes nothing;
-        a later file that changes a stored value logs the revision.
+        Formats are detected from the header (Coin Metrics, tidy daily, single series, block headers) or forced with --format. \
+        Every input is validated completely before anything is written; if any is rejected, nothing is stored and every bad cell \
+        is listed as file:line: column: reason (exit 65; a missing file or failed download exits 66). Each file is then applied \
+        in one transaction. Re-ingesting the same file (same SHA-256) changes nothing; a later file that changes a stored value \
+        logs the revision in the store's revisions table.
 
         Examples:
           hashsec ingest ../shared/datasets/btc_daily_network_market.csv

@@ -66,8 +66,7 @@ final class ConsensusTests: XCTestCase {
     }
 
     /// Every boundary in the boundaries file (rows come in pairs 2016k−1, 2016k) recomputes exactly; the epoch's first
-    /// timestamp is the previous boundary row. Computed here independently with Foundation's Decimal-free integer
-    /// arithmetic via UInt256 only for the decode; the product/division is checked against `nextBits`.
+    /// timestamp is the previous boundary row. The expected value is the nBits the real chain actually used.
     func testRealRetargetsRecomputeExactly() throws {
         guard let rows = try loadHeaderRows("btc_headers_retarget_boundaries.csv") else { throw XCTSkip("boundaries absent") }
         var byHeight: [Int: BlockHeader] = [:]

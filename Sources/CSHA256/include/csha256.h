@@ -21,4 +21,7 @@ int hashsec_sha256_compress_shani(uint32_t state[8], const uint8_t *data, size_t
    found[0..capacity) in increasing scan order. Returns the number of hits (may exceed capacity), or -1 if unsupported. */
 long hashsec_scan_shani(const uint32_t midstate[8], const uint8_t tail[12], uint32_t start, uint64_t count,
                         const uint32_t *target, uint32_t *found, size_t capacity);
+/* Calibration loop: `count` independent single compressions (from the initial state); writes a checksum to *sink.
+   Returns 0, or -1 if unsupported. */
+long hashsec_calibrate_shani(uint64_t count, uint32_t *sink);
 #endif

@@ -1,1 +1,0 @@
-// Benchmark module — see README.md

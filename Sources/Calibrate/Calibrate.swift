@@ -1,1 +1,0 @@
-// Calibrate module — see README.md
