@@ -31,6 +31,24 @@ public enum IngestJob {
     /// Ingests `inputs` into the store at `dbPath`.
     /// - Throws: `IngestError` (rejected → nothing from any input is stored), `StoreError`.
     public static func run(inputs: [String], dbPath: String, options: IngestOptions = IngestOptions()) throws -> [FileResult] {
+        let parsed = try parseAll(inputs, options)
+        return try apply(parsed, to: Store(path: dbPath))
+    }
+
+    /// Same as `run(inputs:dbPath:options:)` against an open store (for `nightly`).
+    public static func run(inputs: [String], store: Store, options: IngestOptions = IngestOptions()) throws -> [FileResult] {
+        try apply(parseAll(inputs, options), to: store)
+    }
+
+    static func apply(_ parsed: [ParsedFile], to store: Store) throws -> [FileResult] {
+        try parsed.map { p in
+            let s = try store.apply(p.observations, path: p.name, sha256: p.sha256, format: p.format.rawValue)
+            return FileResult(name: p.name, format: p.format, rows: p.rows, sha256: p.sha256, applied: s, retargets: p.retargets)
+        }
+    }
+
+    /// Downloads URLs and parses every input; throws if any is rejected (listing all rejected files).
+    static func parseAll(_ inputs: [String], _ options: IngestOptions) throws -> [ParsedFile] {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-ingest-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tmp) }
         var parsed: [ParsedFile] = []
@@ -50,11 +68,7 @@ public enum IngestJob {
         }
         if rejected.count == 1 { throw rejected[0] }
         if rejected.count > 1 { throw IngestError.rejectedFiles(rejected) }
-        let store = try Store(path: dbPath)
-        return try parsed.map { p in
-            let s = try store.apply(p.observations, path: p.name, sha256: p.sha256, format: p.format.rawValue)
-            return FileResult(name: p.name, format: p.format, rows: p.rows, sha256: p.sha256, applied: s, retargets: p.retargets)
-        }
+        return parsed
     }
 
     /// `hashsec perf ingest`: writes a synthetic tidy CSV of `rows` days (from 0001-01-01, so 10^6 distinct days

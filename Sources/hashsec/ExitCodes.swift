@@ -65,6 +65,11 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .invalidPowerPrice: return .usage
         case .noUsableDays, .noUSDHashprice: return .insufficientData
         }
+    case let e as CalibrateError:
+        switch e {
+        case .insufficientData: return .insufficientData
+        case .invalidWindow: return .usage
+        }
     default:
         return .internalError
     }

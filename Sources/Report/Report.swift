@@ -1,1 +1,0 @@
-// Report module — see README.md
