@@ -123,7 +123,8 @@ extension SVG {
         for (i, m) in markers.enumerated() where m.x >= f.x0 && m.x <= f.x1 {
             let p = f.px(m.x)
             line(p, f.top, p, bottomY, cls: "mk")
-            text(p + 3, f.top + 10 + Double(i % 2) * 11, m.label, anchor: "start", cls: "mkl")
+            let nearRight = p > f.left + f.plotW * 0.75
+            text(nearRight ? p - 3 : p + 3, f.top + 10 + Double(i % 2) * 11, m.label, anchor: nearRight ? "end" : "start", cls: "mkl")
         }
     }
 

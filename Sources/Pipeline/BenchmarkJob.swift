@@ -45,13 +45,12 @@ public enum BenchmarkJob {
         }
         var fleet: FleetEconomics? = nil
         var fleetText: String? = nil
-        if let fleetOut = o.fleetOut {
+        if o.fleetOut != nil {
             let catalog = try loadCatalog(o.catalogPath)
             guard let day = days.last(where: { $0.hashpriceUSDPerPHDay != nil }) else { throw BenchmarkError.noUSDHashprice(last.date) }
             let f = try FleetEconomics(day: day, catalog: catalog, powerPriceUSDPerKWh: o.powerPriceUSDPerKWh)
             fleet = f
             fleetText = BenchmarkCSV.fleet(f)
-            _ = fleetOut
         }
         // Write everything or nothing new: both files go to temp names first, renamed at the end.
         var pending: [(URL, URL)] = []
@@ -67,6 +66,9 @@ public enum BenchmarkJob {
         if let f = fleet {
             let n = f.rows.filter(\.profitable).count
             line += "; switch-off efficiency \(fmt(f.switchOffEfficiencyJTH)) J/TH at \(f.powerPriceUSDPerKWh) USD/kWh on \(f.date) (\(n)/\(f.rows.count) catalog models profitable)"
+        } else if let day = days.last(where: { $0.hashpriceUSDPerPHDay != nil }), let usd = day.hashpriceUSDPerPHDay {
+            // hp_usd / (24·p): machines above this J/TH lose money at this power price.
+            line += "; switch-off efficiency \(fmt(usd / (24 * o.powerPriceUSDPerKWh))) J/TH at \(o.powerPriceUSDPerKWh) USD/kWh on \(day.date)"
         }
         return Result(days: days, fleet: fleet, summary: line)
     }

@@ -13,10 +13,9 @@ struct BenchmarkCommand: ParsableCommand {
         commandName: "benchmark",
         abstract: "Compute the hashprice index (USD and BTC per PH/s per day) and fleet economics from the store.",
         discussion: """
-        hashprice_btc_ph_day = 86400·1e15/(D·2^32) · (issuance + fees)/blocks; hashprice_usd = btc · price.
-        Also the fee share and the trailing-144-block fee variant. Days lacking difficulty, blocks, fees or
-        issuance (and heights to derive it) are skipped. --fleet writes, for the last day with a price, the
-        power cost, breakeven power price, cost per mined BTC and profitability of every ASIC in the catalog.
+        hashprice_btc_ph_day = 86400·1e15/(D·2^32) · (issuance + fees)/blocks; hashprice_usd = btc · price. Also the fee share and the trailing-144-block fee variant. Days lacking difficulty, blocks, fees or issuance (and heights to derive it) are skipped.
+
+        --fleet writes, for the last day with a price, the power cost, breakeven power price, cost per mined BTC and profitability of every ASIC in the catalog (datasets/asic-catalog.csv, public manufacturer specs).
 
         Examples:
           hashsec benchmark --out benchmark.csv

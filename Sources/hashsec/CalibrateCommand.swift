@@ -7,11 +7,9 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Fit the price, hash-rate and fee models (SPEC §5) on the stored history up to --as-of.",
         discussion: """
-        Merton jump-diffusion and GBM by maximum likelihood on daily log returns; the lagged hash-rate response
-        (lag chosen by AIC from 7, 14, 30, 60, 90 days) on 7-day hash rate with Newey-West errors; the mean-reverting
-        log fee per block; the residual correlation; the initial state at --as-of. Uses no data after --as-of.
-        The calibration is stored in the database (versioned by as-of) and written as JSON (sorted keys).
-        Too few usable days in the window exits 67.
+        Merton jump-diffusion and GBM by maximum likelihood on daily log returns; the lagged hash-rate response (lag chosen by AIC from 7, 14, 30, 60, 90 days) on 7-day hash rate with Newey-West errors; the mean-reverting log fee per block; the residual correlation; the initial state at --as-of. Uses no data after --as-of.
+
+        The calibration is stored in the database (versioned by as-of) and written as JSON (sorted keys). Too few usable days in the window exits 67.
 
         Examples:
           hashsec calibrate --out calibration.json

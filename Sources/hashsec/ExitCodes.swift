@@ -7,6 +7,7 @@ import Store
 import Domain
 import Benchmark
 import Calibrate
+import Report
 
 /// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
 enum ExitStatus: Int32, CaseIterable {
@@ -69,6 +70,13 @@ func exitStatus(for error: Error) -> ExitStatus {
         switch e {
         case .insufficientData: return .insufficientData
         case .invalidWindow: return .usage
+        }
+    case let e as ReportError:
+        switch e {
+        case .notARunFolder: return .inputMissing
+        case .malformed: return .dataRejected
+        case .cannotWrite: return .cannotWrite
+        case .template: return .internalError
         }
     default:
         return .internalError

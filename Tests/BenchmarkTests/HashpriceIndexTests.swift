@@ -134,3 +134,33 @@ final class HashpriceIndexTests: XCTestCase {
         XCTAssertEqual(HashpriceIndex.compute(obs).map(\.date), [d0 + 3])
     }
 }
+
+final class BenchmarkCSVTests: XCTestCase {
+    /// Column order of docs/outputs.md, empty cells for a missing price, Double.description numbers, reruns identical.
+    func testIndexCSVLayout() {
+        let d0 = Day(iso: "2030-01-01")!
+        let obs = [
+            DailyObservation(date: d0, priceUSD: 50_000, blockCount: 144, difficulty: 1e14, feesBTC: 14.4, issuanceBTC: 450),
+            DailyObservation(date: d0 + 1, priceUSD: nil, blockCount: 144, difficulty: 1e14, feesBTC: 14.4, issuanceBTC: 450),
+        ]
+        let text = BenchmarkCSV.index(HashpriceIndex.compute(obs))
+        XCTAssertEqual(text, BenchmarkCSV.index(HashpriceIndex.compute(obs.reversed())))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(String(lines[0]), "date,difficulty,hashrate_ehs,price_usd,subsidy_btc_per_block,fees_btc_per_block,fee_share,"
+            + "hashprice_btc_ph_day,hashprice_usd_ph_day,fees_btc_per_block_144,hashprice_btc_ph_day_144,hashprice_usd_ph_day_144")
+        let k = 86400.0 * 1e15 / (1e14 * 4294967296.0)
+        let hp = k * 3.225
+        let cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(cells.count, 12)
+        XCTAssertEqual(cells[0], "2030-01-01")
+        XCTAssertEqual(Double(cells[7])!, hp, accuracy: 1e-15 * hp)
+        XCTAssertEqual(Double(cells[8])!, hp * 50_000, accuracy: 1e-10 * hp * 50_000)
+        XCTAssertEqual(Double(cells[6])!, 14.4 / 464.4, accuracy: 1e-15)
+        let cells2 = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(cells2[3], "")
+        XCTAssertEqual(cells2[8], "")
+        XCTAssertEqual(cells2[11], "")
+        XCTAssertEqual(lines.last, "")
+        XCTAssertFalse(text.contains("nan") || text.contains("inf"))
+    }
+}

@@ -10,7 +10,7 @@ import XCTest
 /// A small generator of the SPEC §5 model written here, independently of the production code.
 private struct SyntheticTruth {
     var mu = 0.0008, sigma = 0.025, lambda = 0.04, muJ = -0.04, sigmaJ = 0.08
-    var a = -0.0075, b = 0.002, c = 2e-6, sigmaH = 0.01, lag = 30
+    var a = -0.0206, b = 0.006, c = 2e-6, sigmaH = 0.01, lag = 30
     var kappa = 0.06, m = Foundation.log(0.1), sigmaF = 0.25
     var rho12 = 0.3, rho13 = 0.2, rho23 = -0.1
 }
@@ -108,6 +108,23 @@ final class CalibrateTests: XCTestCase {
         XCTAssertEqual(base, wild)
         XCTAssertEqual(base.windowEnd, asOf)
         XCTAssertEqual(base.initialState.date, asOf)
+    }
+
+    /// Missing values inside the window are skipped consistently: the fit still succeeds, stays finite, and the
+    /// price sample loses exactly the returns that touch a day without a price.
+    func testSkipsMissingValues() throws {
+        var obs = synthesize(SyntheticTruth(), days: 1460, seed: 11)
+        let full = try Calibrator.calibrate(observations: obs, hashprice: HashpriceIndex.compute(obs), asOf: obs.last!.date)
+        for i in stride(from: 100, to: 1400, by: 97) { obs[i].priceUSD = nil }        // 14 days: 28 returns lost
+        for i in stride(from: 150, to: 1400, by: 131) { obs[i].feesBTC = nil }         // fee days skipped
+        for i in stride(from: 170, to: 1400, by: 211) { obs[i].blockCount = nil }      // breaks 7-day sums
+        let gappy = try Calibrator.calibrate(observations: obs, hashprice: HashpriceIndex.compute(obs), asOf: obs.last!.date)
+        XCTAssertEqual(gappy.merton.observations, full.merton.observations - 28)
+        XCTAssertEqual(gappy.historicalLogReturns.count, full.historicalLogReturns.count - 28)
+        let json = try JSONEncoder().encode(gappy)
+        XCTAssertFalse(json.isEmpty)
+        XCTAssertEqual(gappy.merton.sigma.value, full.merton.sigma.value, accuracy: 3 * full.merton.sigma.stderr)
+        XCTAssertEqual(gappy.hashRate.b.value, full.hashRate.b.value, accuracy: 3 * full.hashRate.b.stderr)
     }
 
     func testInsufficientDataRefuses() {

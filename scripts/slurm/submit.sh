@@ -48,7 +48,7 @@ mkdir -p "$out/slurm-logs"
 # shellcheck disable=SC2206  # HASHSEC_SBATCH_ARGS is a word list on purpose
 extra_sbatch=(${HASHSEC_SBATCH_ARGS:-})
 
-array_id=$(HASHSEC_BIN=$bin sbatch --parsable --export=ALL,HASHSEC_BIN="$bin" \
+array_id=$(sbatch --parsable --export=ALL,HASHSEC_BIN="$bin",HASHSEC_SHARDS="$n" \
   --array="0-$((n - 1))" --cpus-per-task="$cpus" --chdir="$PWD" \
   --output="$out/slurm-logs/simulate-%A_%a.out" "${extra_sbatch[@]}" \
   "$here/simulate-array.sbatch" "$deal" "$out" "$@")

@@ -6,12 +6,21 @@
 #   1. runs a trivial 4-task job array (checks the cluster itself),
 #   2. submits a 4-shard `hashsec simulate` array + dependent merge with scripts/slurm/submit.sh and compares every
 #      merged file except manifest.json byte for byte with a single-process run of the same deal/seed/calibration,
-#   3. re-runs the merge job with one shard removed and expects the job to FAIL (a failing merge must fail the run).
+#   3. re-runs the merge job with a shard of another seed, then with a shard removed, and expects both jobs to FAIL
+#      (a failing merge must fail the run).
 # Every daemon it started is stopped and the temp dir removed on exit (also on failure or Ctrl-C).
 #
 # Environment: HASHSEC_BIN (default .build/debug/hashsec), SLURM_TEST_TIMEOUT (seconds per wait, default 300),
 #              SLURM_TEST_KEEP=1 keeps the temp dir for debugging, CI=true turns "Slurm not installed" into a failure.
 set -euo pipefail
+# Become a child subreaper (prctl PR_SET_CHILD_SUBREAPER=36) so slurmstepd processes orphaned by slurmd are reparented
+# to, and reaped by, this shell rather than lingering as zombies under PID 1 after the test.
+if [ -z "${HASHSEC_SLURM_SUBREAPER:-}" ] && command -v python3 >/dev/null 2>&1; then
+  export HASHSEC_SLURM_SUBREAPER=1
+  exec python3 -c 'import ctypes, os, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+os.execvp(sys.argv[1], sys.argv[1:])' bash "$0" "$@"
+fi
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 
@@ -41,6 +50,14 @@ source "$repo/tests/slurm/cluster.sh"
 cleanup() {
   local rc=$?
   cluster_stop
+  local left
+  # Processes whose command line names the temp dir (the dir is passed by environment, so the scanner never matches itself).
+  left=$(D=$SLURM_TEST_DIR python3 -c 'import glob, os
+for f in glob.glob("/proc/[0-9]*/cmdline"):
+    try:
+        if os.environ["D"].encode() in open(f, "rb").read(): print(f.split("/")[2], end=" ")
+    except OSError: pass' || true)
+  if [ -n "$left" ]; then echo "FAIL: processes of the test cluster still running: $left" >&2; rc=1; fi
   if [ "${SLURM_TEST_KEEP:-0}" = "1" ]; then echo "kept $SLURM_TEST_DIR" >&2; else rm -rf "$SLURM_TEST_DIR"; fi
   exit $rc
 }
@@ -79,13 +96,17 @@ fi
 
 # --- 2. sharded simulate + merge == single run -------------------------------------------------------------------
 w=$SLURM_TEST_DIR/hashsec; mkdir -p "$w"
-deal=$repo/datasets/deals/s21-token.yaml
+deal=${SLURM_TEST_DEAL:-$repo/datasets/deals/s21-token.yaml}
 history=$repo/datasets/synthetic-history.csv
 [ -f "$history" ] || history=$repo/../shared/datasets/btc_daily_network_market.csv
 db=$w/store.sqlite
-sim_args=(--paths 2001 --seed 20240420 --calibration "$w/calibration.json" --db "$db")
+sim_common=(--paths 2001 --calibration "$w/calibration.json" --db "$db")   # 2,001 paths: uneven 4-way split
+sim_args=(--seed 20240420 "${sim_common[@]}")
 if [ ! -f "$deal" ] || [ ! -f "$history" ]; then
   fail "inputs missing: $deal or $history"; finish
+fi
+if ! "$bin" simulate --help 2>/dev/null | grep -q -- '--shard' || ! "$bin" merge --help >/dev/null 2>&1; then
+  fail "$bin has no 'simulate --shard' / 'merge' (sharded simulation not built yet)"; finish
 fi
 if ! "$bin" ingest "$history" --db "$db" >"$w/ingest.log" 2>&1 \
    || ! "$bin" calibrate --db "$db" --out "$w/calibration.json" >"$w/calibrate.log" 2>&1; then
@@ -104,10 +125,11 @@ merge_id=$(sed -n 's/^merge_job_id=//p' "$w/submit.out")
 if ! wait_for "$timeout_s" "simulate array $array_id + merge $merge_id" sh -c "[ -z \"\$(squeue -h -j $array_id,$merge_id)\" ]"; then
   fail "jobs did not finish within ${timeout_s}s"; cluster_logs; finish
 fi
-if job_ok "$array_id" && job_ok "$merge_id"; then
+shard_dirs=$(cd "$w/sharded" && ls -d shard-*-of-4 2>/dev/null | sort | tr '\n' ' ')
+if job_ok "$array_id" && job_ok "$merge_id" && [ "$shard_dirs" = "shard-0-of-4 shard-1-of-4 shard-2-of-4 shard-3-of-4 " ]; then
   pass "4-shard array $array_id and merge $merge_id COMPLETED"
 else
-  fail "array $array_id: $(job_states "$array_id" | tr '\n' ' '); merge $merge_id: $(job_states "$merge_id" | tr '\n' ' ')"
+  fail "array $array_id: $(job_states "$array_id" | tr '\n' ' '); merge $merge_id: $(job_states "$merge_id" | tr '\n' ' '); shards: $shard_dirs"
   tail -n 20 "$w/sharded/slurm-logs/"*.out >&2 || true
   finish
 fi
@@ -129,19 +151,28 @@ else
   fail "merged output differs from the single-process run"
 fi
 
-# --- 3. a failing merge fails the job --------------------------------------------------------------------------
-rm -rf "$w/sharded/shard-2-of-4"
-bad_id=$(sbatch --parsable --export=ALL,HASHSEC_BIN="$bin" --output="$w/merge-missing.out" \
-         scripts/slurm/merge.sbatch "$w/sharded" 4)
-if wait_for "$timeout_s" "merge $bad_id" job_done "$bad_id"; then
-  state=$(job_states "$bad_id")
+# --- 3. a failing merge fails the job (mixed shards, then a missing shard) ----------------------------------------
+expect_failed_merge() { # expect_failed_merge DESCRIPTION: run merge.sbatch on $w/sharded as a Slurm job, expect FAILED
+  local what=$1 id state log=$w/merge-$RANDOM.out
+  id=$(sbatch --parsable --export=ALL,HASHSEC_BIN="$bin" --output="$log" scripts/slurm/merge.sbatch "$w/sharded" 4)
+  if ! wait_for "$timeout_s" "merge $id" job_done "$id"; then fail "merge job $id ($what) did not finish"; return; fi
+  state=$(job_states "$id")
   if [[ $state == FAILED* ]] && [[ $state != *" 0:0" ]]; then
-    pass "merge with a missing shard FAILED ($state): $(grep -m1 -v '^hashsec merge of' "$w/merge-missing.out" || true)"
+    pass "merge with $what FAILED ($state): $(grep -m1 -v '^hashsec merge of' "$log" || true)"
   else
-    fail "merge with a missing shard should fail, job $bad_id is $state"
+    fail "merge with $what should fail, job $id is $state"; cat "$log" >&2
   fi
+}
+# Mixed: shard 1 of another seed in place of shard 1 of this run.
+other_args=(--seed 7 "${sim_common[@]}")
+if "$bin" simulate "$deal" --shard 1/4 --out "$w/other" "${other_args[@]}" >"$w/other.log" 2>&1; then
+  rm -rf "$w/sharded/shard-1-of-4"; cp -R "$w/other/shard-1-of-4" "$w/sharded/shard-1-of-4"
+  expect_failed_merge "shard 1 from another seed"
 else
-  fail "merge job $bad_id did not finish"
+  fail "local simulate of the other-seed shard:"; cat "$w/other.log" >&2
 fi
+# Missing: shard 2 removed.
+rm -rf "$w/sharded/shard-2-of-4"
+expect_failed_merge "shard 2 missing"
 
 finish

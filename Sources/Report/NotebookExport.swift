@@ -1,0 +1,104 @@
+import Foundation
+
+/// Writes a Jupyter notebook (nbformat 4.5, JSON written by hand) that loads a run's CSVs with pandas
+/// and redraws the report's charts with matplotlib. Only files that exist in the run folder are referenced.
+public enum NotebookExport {
+    /// Writes `<notebookDir>/<runID>.ipynb`; CSV paths in the notebook are `<relativeRunPath>/<file>`
+    /// (e.g. `../reports/<run-id>`), relative to the notebook. Returns the notebook path.
+    @discardableResult
+    public static func write(runDirectory: URL, runID: String, notebookDirectory: URL, relativeRunPath: String) throws -> URL {
+        let run = try RunFolder(runDirectory)
+        var cells: [[String: Any]] = []
+        func md(_ s: String) { cells.append(["cell_type": "markdown", "id": "cell-\(cells.count + 1)", "metadata": [String: Any](), "source": lines(s)]) }
+        func code(_ s: String) {
+            cells.append(["cell_type": "code", "id": "cell-\(cells.count + 1)", "metadata": [String: Any](), "execution_count": NSNull(),
+                          "outputs": [Any](), "source": lines(s)])
+        }
+        func exists(_ rel: String) -> Bool { FileManager.default.fileExists(atPath: run.url.appendingPathComponent(rel).path) }
+        md("# hashsec run \(runID)\n\nLoads the run's CSV files with pandas and redraws the report's charts with matplotlib.")
+        code("""
+            import pandas as pd
+            import matplotlib.pyplot as plt
+            RUN = \(pyString(relativeRunPath))
+            HALVINGS = ["2012-11-28", "2016-07-09", "2020-05-11", "2024-04-20", "2028-04-15"]
+            def mark_halvings(ax, dates):
+                lo, hi = dates.min(), dates.max()
+                for h in pd.to_datetime(HALVINGS):
+                    if lo <= h <= hi:
+                        ax.axvline(h, color="#c0392b", linestyle="--", linewidth=0.8)
+            def fan(ax, df, title, ylabel, log=False):
+                d = pd.to_datetime(df["date"])
+                ax.fill_between(d, df["p05"], df["p95"], alpha=0.18, label="5-95%")
+                ax.fill_between(d, df["p25"], df["p75"], alpha=0.35, label="25-75%")
+                ax.plot(d, df["p50"], label="median")
+                if log: ax.set_yscale("log")
+                mark_halvings(ax, d); ax.set_title(title); ax.set_ylabel(ylabel); ax.legend()
+            def hist(ax, df, title, xlabel):
+                ax.bar(df["bin_low"], df["count"], width=df["bin_high"] - df["bin_low"], align="edge")
+                ax.set_title(title); ax.set_xlabel(xlabel)
+            """)
+        if exists("benchmark.csv") {
+            md("## Hashprice history")
+            code("""
+                bench = pd.read_csv(RUN + "/benchmark.csv", parse_dates=["date"])
+                fig, ax = plt.subplots(figsize=(10, 4))
+                col = "hashprice_usd_ph_day" if "hashprice_usd_ph_day" in bench else "hashprice_btc_ph_day"
+                ax.plot(bench["date"], bench[col]); ax.set_yscale("log"); ax.set_ylabel(col)
+                mark_halvings(ax, bench["date"]); ax.set_title("Hashprice history")
+                plt.show()
+                """)
+        }
+        for f in ["calibration.csv", "changes.csv", "stress.csv"] where exists(f) {
+            md("## \(f)")
+            code("pd.read_csv(RUN + \(pyString("/" + f)))")
+        }
+        for (name, _) in run.deals {
+            let base = run.isSingleDeal ? "" : "deals/\(name)/"
+            md("## Deal \(name)")
+            for f in ["terms.csv", "metrics.csv", "tranches.csv", "leverage_returns.csv", "stress.csv"] where exists(base + f) {
+                code("pd.read_csv(RUN + \(pyString("/" + base + f)))")
+            }
+            if exists(base + "hashprice_quantiles.csv") {
+                code("fig, ax = plt.subplots(figsize=(10, 4))\nfan(ax, pd.read_csv(RUN + \(pyString("/" + base + "hashprice_quantiles.csv"))), \"Simulated hashprice\", \"USD/PH/day\", log=True)\nplt.show()")
+            }
+            if exists(base + "payout_quantiles.csv") {
+                code("fig, ax = plt.subplots(figsize=(10, 4))\nfan(ax, pd.read_csv(RUN + \(pyString("/" + base + "payout_quantiles.csv"))), \"Daily payout per token\", \"USD/token/day\")\nplt.show()")
+            }
+            for (f, t, x) in [("pv_histogram.csv", "Present value", "PV, USD"), ("irr_histogram.csv", "Annual IRR", "IRR")] where exists(base + f) {
+                code("fig, ax = plt.subplots(figsize=(8, 3.5))\nhist(ax, pd.read_csv(RUN + \(pyString("/" + base + f))), \(pyString(t)), \(pyString(x)))\nplt.show()")
+            }
+            if exists(base + "tranches.csv") {
+                code("tr = pd.read_csv(RUN + \(pyString("/" + base + "tranches.csv")))\ntr.plot.bar(x=\"tranche\", y=[\"expected_loss\", \"prob_shortfall\"], title=\"Tranche losses\")\nplt.show()")
+            }
+            if exists(base + "leverage_sweep.csv") {
+                code("lv = pd.read_csv(RUN + \(pyString("/" + base + "leverage_sweep.csv")))\nlv.plot(x=\"leverage\", y=[\"prob_liquidation\", \"prob_bad_debt\"], title=\"Liquidation probability vs leverage\")\nplt.show()")
+            } else if exists(base + "leverage_liquidation.csv") {
+                code("lq = pd.read_csv(RUN + \(pyString("/" + base + "leverage_liquidation.csv")), parse_dates=[\"date\"])\nlq.plot(x=\"date\", y=\"prob_liquidated\", title=\"Cumulative liquidation probability\")\nplt.show()")
+            }
+        }
+        let nb: [String: Any] = [
+            "cells": cells,
+            "metadata": ["kernelspec": ["display_name": "Python 3", "language": "python", "name": "python3"],
+                         "language_info": ["name": "python"]],
+            "nbformat": 4, "nbformat_minor": 5,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: nb, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        do { try FileManager.default.createDirectory(at: notebookDirectory, withIntermediateDirectories: true) } catch {
+            throw ReportError.cannotWrite(path: notebookDirectory.path, reason: "\(error)")
+        }
+        let out = notebookDirectory.appendingPathComponent("\(runID).ipynb")
+        try writeAtomically(data + Data("\n".utf8), to: out)
+        return out
+    }
+
+    /// Notebook `source`: the text split into lines, each keeping its `\n` except the last.
+    static func lines(_ s: String) -> [String] {
+        let parts = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return parts.enumerated().map { $0.offset < parts.count - 1 ? $0.element + "\n" : $0.element }.filter { !$0.isEmpty }
+    }
+
+    /// A Python string literal (double quotes, backslash-escaped).
+    static func pyString(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import Charts
+import Mustache
+
+/// Renders `index.html` (and the CSVs of tables that do not exist yet) from the files of a run folder.
+/// Every section is optional: a missing file omits its section.
+public enum RunReport {
+    /// Result of a render: the HTML path and the CSVs written for tables that had none.
+    public struct Output: Equatable, Sendable {
+        public var html: String
+        public var csvWritten: [String]
+        public var sections: [String]
+    }
+
+    /// Keys of `summary.json` shown in the headline metrics table, in order.
+    static let headlineKeys = ["pv_usd_mean", "pv_usd_stderr", "btc_total_mean", "usd_total_mean", "prob_loss", "prob_payback",
+                               "days_curtailed_mean", "prob_terminated", "paths", "seed"]
+    static let termKeys = ["deal", "model", "measure", "antithetic", "horizon_days", "as_of", "start_date"]
+
+    /// Renders `<run>/index.html`. `header` is the volatile header line (run time); pass nil to use the manifest's `created_utc`.
+    @discardableResult
+    public static func render(runDirectory: URL) throws -> Output {
+        let run = try RunFolder(runDirectory)
+        var written: [String] = []
+        var sections: [String] = []
+        var ctx: [String: Any] = [:]
+        let manifest = try readJSONObject(run.url.appendingPathComponent("manifest.json"))
+        let summary = try readJSONObject(run.url.appendingPathComponent("summary.json"))
+        ctx["run_id"] = try run.runID()
+        ctx["created_utc"] = manifest?["created_utc"] as? String ?? ""
+        ctx["data_window"] = (summary?["data_window"] as? String) ?? dataWindow(run.url)
+        ctx["as_of"] = (summary?["as_of"] as? String) ?? ""
+
+        // Hashprice history.
+        if let b = try CSVTable.read(run.url.appendingPathComponent("benchmark.csv")), let dc = b.column("date") {
+            let col = b.column("hashprice_usd_ph_day") != nil ? "hashprice_usd_ph_day" : "hashprice_btc_ph_day"
+            let xs = b.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }
+            let ys = b.doubles(col)
+            var series = [Series(name: "daily", x: xs, y: ys)]
+            if b.column("hashprice_usd_ph_day_144") != nil { series.append(Series(name: "144-day fees", x: xs, y: b.doubles("hashprice_usd_ph_day_144"))) }
+            let svg = Charts.line(title: "Hashprice history", xTitle: "date (UTC)",
+                                  yTitle: col.hasPrefix("hashprice_usd") ? "hashprice, USD/PH/day (log)" : "hashprice, BTC/PH/day (log)",
+                                  series: series, logY: true,
+                                  markers: Charts.halvingMarkers(from: xs.min() ?? 0, to: xs.max() ?? 0))
+            ctx["history"] = ["svg": svg, "rows": b.rows.count, "first": b.rows.first?[dc] ?? "", "last": b.rows.last?[dc] ?? ""]
+            sections.append("history")
+        }
+
+        // Calibration.
+        var cal = try CSVTable.read(run.url.appendingPathComponent("calibration.csv"))
+        if cal == nil, let j = try readJSONObject(run.url.appendingPathComponent("calibration.json")) {
+            var rows: [[String]] = []
+            flatten(j, prefix: "", into: &rows)
+            cal = CSVTable(header: ["model", "parameter", "value", "stderr"], rows: rows.map { [(j["model"] as? String) ?? "", $0[0], $0[1], ""] })
+            try writeAtomically(Data(cal!.text.utf8), to: run.url.appendingPathComponent("calibration.csv"))
+            written.append("calibration.csv")
+        }
+        if let cal { ctx["calibration"] = table(cal, csv: "calibration.csv", caption: "Calibrated parameters with standard errors"); sections.append("calibration") }
+
+        // Changes vs previous run.
+        if let ch = try CSVTable.read(run.url.appendingPathComponent("changes.csv")) {
+            var t = table(ch, csv: "changes.csv", caption: "Changes against the previous successful run")
+            let fc = ch.column("flag")
+            let flagged = fc.map { c in ch.rows.filter { !$0[c].isEmpty && $0[c] != "false" && $0[c] != "0" }.count } ?? 0
+            if let fc { t["rows"] = (t["rows"] as! [[String: Any]]).enumerated().map { i, r in
+                var r = r; let f = ch.rows[i][fc]; r["flag"] = !f.isEmpty && f != "false" && f != "0"; return r } }
+            t["flagged"] = flagged
+            ctx["changes"] = t
+            sections.append("changes")
+        }
+
+        // Run-level stress table (single stress folder).
+        if let st = try CSVTable.read(run.url.appendingPathComponent("stress.csv")), run.isSingleDeal == false, run.deals.isEmpty {
+            ctx["run_stress"] = table(st, csv: "stress.csv", caption: "Stress scenarios")
+            sections.append("stress")
+        }
+
+        // Deals.
+        var dealCtx: [[String: Any]] = []
+        for (name, durl) in run.deals {
+            let (d, w) = try dealContext(name: name, url: durl, relative: run.isSingleDeal ? "" : "deals/\(name)/")
+            dealCtx.append(d); written += w
+        }
+        if !dealCtx.isEmpty { ctx["deals"] = dealCtx; sections.append("deals") }
+
+        // Manifest.
+        if let m = manifest {
+            var mc: [String: Any] = [:]
+            mc["version"] = stringify(m["version"]); mc["seed"] = stringify(m["seed"]); mc["rng"] = stringify(m["rng"])
+            mc["command"] = stringify(m["command"]); mc["paths"] = stringify(m["paths"])
+            if let inputs = m["inputs"] as? [[String: Any]] {
+                let t = CSVTable(header: ["path", "sha256"], rows: inputs.map { [stringify($0["path"]), stringify($0["sha256"])] })
+                try writeAtomically(Data(t.text.utf8), to: run.url.appendingPathComponent("manifest_inputs.csv"))
+                written.append("manifest_inputs.csv")
+                mc["inputs"] = table(t, csv: "manifest_inputs.csv", caption: "Inputs")
+            }
+            if let tm = m["timings_s"] as? [String: Any] {
+                mc["has_timings"] = !tm.isEmpty
+                mc["timings"] = tm.keys.sorted().map { ["stage": $0, "seconds": Display.number((tm[$0] as? Double) ?? 0)] }
+            }
+            ctx["manifest"] = mc
+            sections.append("manifest")
+        }
+        ctx["sections"] = sections.joined(separator: " ")
+        let html = try Templates.render("report", ctx)
+        let out = run.url.appendingPathComponent("index.html")
+        try writeAtomically(Data(html.utf8), to: out)
+        return Output(html: out.path, csvWritten: written, sections: sections)
+    }
+
+    static func dealContext(name: String, url: URL, relative: String) throws -> ([String: Any], [String]) {
+        var d: [String: Any] = ["name": name, "anchor": "deal-" + name.map { $0.isLetter || $0.isNumber ? $0 : "-" }.map(String.init).joined()]
+        var written: [String] = []
+        let s = try readJSONObject(url.appendingPathComponent("summary.json"))
+        if let s {
+            let terms = CSVTable(header: ["term", "value"], rows: termKeys.compactMap { k in s[k].map { [k, stringify($0)] } })
+            try writeAtomically(Data(terms.text.utf8), to: url.appendingPathComponent("terms.csv")); written.append(relative + "terms.csv")
+            d["terms"] = table(terms, csv: relative + "terms.csv", caption: "Terms")
+            var rows: [[String]] = headlineKeys.compactMap { k in s[k].map { [k, stringify($0)] } }
+            for group in ["pv_usd_quantiles", "irr_quantiles", "btc_total_quantiles"] {
+                if let q = s[group] as? [String: Any] { for k in q.keys.sorted() { rows.append([group.replacingOccurrences(of: "_quantiles", with: "_") + k, stringify(q[k])]) } }
+            }
+            let metrics = CSVTable(header: ["metric", "value"], rows: rows)
+            try writeAtomically(Data(metrics.text.utf8), to: url.appendingPathComponent("metrics.csv")); written.append(relative + "metrics.csv")
+            d["metrics"] = table(metrics, csv: relative + "metrics.csv", caption: "Headline metrics")
+        }
+        if let y = try? String(contentsOf: url.appendingPathComponent("deal.yaml"), encoding: .utf8) { d["deal_yaml"] = y }
+        func fan(_ file: String, _ title: String, _ unit: String, log: Bool) throws -> String? {
+            guard let t = try CSVTable.read(url.appendingPathComponent(file)), let dc = t.column("date") else { return nil }
+            let xs = t.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }
+            func c(_ k: String) -> [Double] { t.doubles(k).map { $0 ?? 0 } }
+            let anyNonPositive = c("p05").contains { $0 <= 0 }
+            return Charts.fan(title: title, yTitle: unit + (log && !anyNonPositive ? " (log)" : ""), x: xs, p05: c("p05"), p25: c("p25"),
+                              p50: c("p50"), p75: c("p75"), p95: c("p95"), logY: log && !anyNonPositive,
+                              markers: Charts.halvingMarkers(from: xs.first ?? 0, to: xs.last ?? 0))
+        }
+        d["hashprice_fan"] = try fan("hashprice_quantiles.csv", "Simulated hashprice (5/25/50/75/95%)", "hashprice, USD/PH/day", log: true)
+        d["payout_fan"] = try fan("payout_quantiles.csv", "Daily net payout per token (5/25/50/75/95%)", "payout, USD/token/day", log: false)
+        func hist(_ file: String, _ title: String, _ x: String) throws -> String? {
+            guard let t = try CSVTable.read(url.appendingPathComponent(file)) else { return nil }
+            let lo = t.doubles("bin_low"), hi = t.doubles("bin_high"), n = t.doubles("count")
+            let bins = lo.indices.map { (low: lo[$0] ?? 0, high: hi[$0] ?? 0, count: n[$0] ?? 0) }
+            return Charts.histogram(title: title, xTitle: x, bins: bins)
+        }
+        d["pv_hist"] = try hist("pv_histogram.csv", "Present value per token", "PV, USD")
+        d["irr_hist"] = try hist("irr_histogram.csv", "Annual IRR", "IRR (fraction per year)")
+        if let t = try CSVTable.read(url.appendingPathComponent("tranches.csv")), let nc = t.column("tranche") {
+            d["tranches"] = table(t, csv: relative + "tranches.csv", caption: "Tranches")
+            d["tranche_svg"] = Charts.bars(title: "Tranche losses", yTitle: "fraction of initial balance",
+                                           categories: t.rows.map { $0[nc] },
+                                           series: [("expected loss", t.doubles("expected_loss").map { $0 ?? 0 }),
+                                                    ("P(shortfall)", t.doubles("prob_shortfall").map { $0 ?? 0 })])
+        }
+        if let t = try CSVTable.read(url.appendingPathComponent("leverage_sweep.csv")) {
+            d["leverage_sweep"] = table(t, csv: relative + "leverage_sweep.csv", caption: "Leverage sweep")
+            d["leverage_svg"] = Charts.line(title: "Liquidation probability vs leverage", xTitle: "leverage (×)", yTitle: "P(liquidation)",
+                                            series: [Series(name: "P(liquidation)", x: t.doubles("leverage").map { $0 ?? 0 }, y: t.doubles("prob_liquidation")),
+                                                     Series(name: "P(bad debt)", x: t.doubles("leverage").map { $0 ?? 0 }, y: t.doubles("prob_bad_debt"))],
+                                            xKind: .numeric, yMin: 0)
+        } else if let t = try CSVTable.read(url.appendingPathComponent("leverage_liquidation.csv")), let dc = t.column("date") {
+            d["leverage_svg"] = Charts.line(title: "Cumulative liquidation probability", xTitle: "date", yTitle: "P(liquidated by date)",
+                                            series: [Series(name: "P(liquidated)", x: t.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }, y: t.doubles("prob_liquidated"))], yMin: 0)
+        }
+        if let t = try CSVTable.read(url.appendingPathComponent("leverage_returns.csv")) {
+            d["leverage_returns"] = table(t, csv: relative + "leverage_returns.csv", caption: "Unlevered vs levered returns")
+        }
+        if let t = try CSVTable.read(url.appendingPathComponent("stress.csv")) {
+            d["stress"] = table(t, csv: relative + "stress.csv", caption: "Stress scenarios (first row: base)")
+        }
+        return (d, written)
+    }
+
+    /// Mustache context of a table: header cells and rows of (text, numeric) cells.
+    static func table(_ t: CSVTable, csv: String, caption: String) -> [String: Any] {
+        let rows: [[String: Any]] = t.rows.map { r in
+            ["cells": r.map { c -> [String: Any] in let v = Display.cell(c); return ["text": v.text, "num": v.numeric] }]
+        }
+        return ["caption": caption, "csv": csv, "header": t.header.map { ["name": $0] }, "rows": rows]
+    }
+
+    static func stringify(_ v: Any?) -> String {
+        switch v {
+        case nil, is NSNull: return ""
+        case let s as String: return s
+        case let n as NSNumber:
+            if isBool(n) { return n.boolValue ? "true" : "false" }
+            let d = n.doubleValue
+            if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+            return d.description
+        default: return "\(v!)"
+        }
+    }
+
+    /// JSONSerialization gives booleans as NSNumber with Objective-C type `c` (JSON never yields a char otherwise).
+    static func isBool(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
+
+    static func flatten(_ j: [String: Any], prefix: String, into rows: inout [[String]]) {
+        for k in j.keys.sorted() {
+            let name = prefix.isEmpty ? k : prefix + "." + k
+            if let o = j[k] as? [String: Any] { flatten(o, prefix: name, into: &rows) }
+            else if let n = j[k] as? NSNumber, !isBool(n) { rows.append([name, stringify(n)]) }
+        }
+    }
+
+    static func dataWindow(_ url: URL) -> String {
+        guard let b = try? CSVTable.read(url.appendingPathComponent("benchmark.csv")), let f = b.rows.first, let l = b.rows.last else { return "" }
+        return "\(f[0]) – \(l[0])"
+    }
+}

@@ -1,1 +1,0 @@
-// Simulate module — see README.md

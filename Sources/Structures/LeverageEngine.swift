@@ -1,0 +1,110 @@
+import Domain
+import Foundation
+
+/// Staking leverage, holder view (SPEC §8), on one path. Scale-free: the holder deposits 1 token worth `E = V_0`.
+///
+/// Opening (n loops at LTV `L`): collateral `N = 1 + L + … + L^n` tokens, debt `D = E·(L + … + L^n)` USD.
+/// Each day t = 1…H (H = min(horizon_days, path days)):
+///   1. debt accrues `D ← D·(1 + apr/365)`; staking accrues on collateral `N ← N·(1+apy)^{1/365}`;
+///   2. the collateral's net payout `N·max(0, payoutUSD_t)` repays debt; any excess is kept as holder cash;
+///   3. value `V_t = TokenValueModel.value(t) · max(0, 1 + p_t)` (p = optional OU premium, stream 1 of the path);
+///   4. health factor `HF = N·V_t·θ / D`; while `HF < 1`: if `N·V_t ≤ D` the position is closed with bad debt
+///      `D − N·V_t`; otherwise repay `x = close_factor·D`, seize `x·(1+bonus)/V_t` tokens (if that exceeds the collateral,
+///      all collateral is seized for `N·V_t/(1+bonus)` of debt and the rest is bad debt).
+/// Returns at the horizon: levered `(N·V_H − D + cash)/E − 1`; unlevered (1 token, staked, payouts kept as cash)
+/// `(N_u·V_H + cash_u)/E − 1`. A token worth nothing at the start (E = 0) gives returns 0.
+public struct LeverageEngine: Sendable {
+    public let spec: LeverageSpec
+    public let model: TokenValueModel
+
+    public init(spec: LeverageSpec, deal: Deal, termDays: Int? = nil) throws {
+        func check(_ ok: Bool, _ m: String) throws { if !ok { throw StructuresError.invalidLeverage(m) } }
+        try check(spec.ltvInitial >= 0 && spec.ltvInitial < 1, "ltv_initial must be in [0, 1)")
+        try check(spec.liquidationThreshold > 0 && spec.liquidationThreshold <= 1, "liquidation_threshold must be in (0, 1]")
+        try check(spec.liquidationBonus >= 0 && spec.liquidationBonus < 1, "liquidation_bonus must be in [0, 1)")
+        try check(spec.closeFactor > 0 && spec.closeFactor <= 1, "close_factor must be in (0, 1]")
+        try check(spec.borrowAPR >= 0 && spec.borrowAPR.isFinite, "borrow_apr must be ≥ 0")
+        try check(spec.stakingAPY > -1 && spec.stakingAPY.isFinite, "staking_apy must be > −1")
+        try check(spec.loops >= 0 && spec.loops <= 100, "loops must be in 0…100")
+        try check(spec.horizonDays >= 1, "horizon_days must be ≥ 1")
+        self.spec = spec
+        self.model = TokenValueModel(deal: deal, termDays: termDays)
+    }
+
+    /// `L + L² + … + L^n`.
+    public static func loopSum(ltv: Double, loops: Int) -> Double {
+        var s = 0.0, p = 1.0
+        for _ in 0..<max(0, loops) { p *= ltv; s += p }
+        return s
+    }
+
+    /// Convenience (allocates).
+    public func run(_ path: TokenPathView, random: inout PathRandom) -> [Double] {
+        var out = [Double](repeating: 0, count: LeveragePathLayout.width)
+        out.withUnsafeMutableBufferPointer { run(path, random: &random, loops: spec.loops, into: $0) }
+        return out
+    }
+
+    /// Runs one path with `loops` (pass `spec.loops` normally; the sweep passes 0…n_max with a fresh `PathRandom` each time
+    /// so every leverage sees the same premium draws). Writes `LeveragePathLayout.width` values into `out`.
+    public func run(_ path: TokenPathView, random: inout PathRandom, loops: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        let H = min(spec.horizonDays, path.days, model.termDays)
+        let dt = 1.0 / 365
+        var prem = spec.premium?.initial ?? 0
+        let kappa = spec.premium?.kappa ?? 0, sigma = spec.premium?.sigma ?? 0, sq = dt.squareRoot()
+        let hasPremium = spec.premium != nil
+        @inline(__always) func val(_ t: Int, _ idx: Int) -> Double {
+            model.value(day: t, hashpriceBTC: path.hashpriceBTCPerPHDay[idx], priceUSD: path.priceUSD[idx]) * max(0, 1 + prem)
+        }
+        let E = path.days > 0 ? val(0, 0) : 0
+        let lsum = LeverageEngine.loopSum(ltv: spec.ltvInitial, loops: loops)
+        var N = 1 + lsum, D = E * lsum, cash = 0.0
+        var Nu = 1.0, cashU = 0.0
+        let borrow = 1 + spec.borrowAPR / 365, stake = pow(1 + spec.stakingAPY, dt)
+        let theta = spec.liquidationThreshold, cf = spec.closeFactor, bonus = spec.liquidationBonus
+        var firstLiq = 0, liqCount = 0, badDebt = 0.0, closed = false
+        var V = E
+        if E > 0 && H > 0 {
+            for t in 1...H {
+                let i = t - 1
+                if hasPremium { prem += -kappa * prem * dt + sigma * sq * random.normal() }
+                let payout = max(0, path.netPayoutUSD[i])
+                Nu *= stake; cashU += Nu * payout
+                V = val(t, i)
+                if closed { continue }
+                D *= borrow; N *= stake
+                let pay = N * payout
+                let x = min(D, pay); D -= x; cash += pay - x
+                var guardN = 0
+                while D > 1e-12 * E, N * V * theta < D, guardN < 1000 {
+                    guardN += 1
+                    liqCount += 1
+                    if firstLiq == 0 { firstLiq = t }
+                    let coll = N * V
+                    if coll <= D {
+                        badDebt += D - coll; N = 0; D = 0; closed = true; break
+                    }
+                    let repay = cf * D, seize = repay * (1 + bonus)
+                    if seize >= coll {
+                        let covered = coll / (1 + bonus)
+                        badDebt += D - covered; N = 0; D = 0; closed = true; break
+                    }
+                    N -= seize / V; D -= repay
+                }
+            }
+        }
+        let levered = E > 0 ? (N * V - D + cash) / E - 1 : 0
+        let unlevered = E > 0 ? (Nu * V + cashU) / E - 1 : 0
+        out[0] = levered; out[1] = unlevered
+        out[2] = liqCount > 0 ? 1 : 0; out[3] = Double(firstLiq)
+        out[4] = badDebt > 0 ? 1 : 0; out[5] = E > 0 ? badDebt / E : 0
+        out[6] = Double(liqCount); out[7] = E
+    }
+}
+
+/// Layout of one path's leverage result:
+/// `[levered_return, unlevered_return, liquidated(0/1), first_liquidation_day (0 = none), bad_debt(0/1),
+///   bad_debt_fraction_of_equity, liquidation_count, initial_equity_usd_per_token]`.
+public enum LeveragePathLayout {
+    public static let width = 8
+}

@@ -1,0 +1,113 @@
+import Domain
+
+/// Reduction of per-path leverage results (stored back to back in path order, `LeveragePathLayout.width` each).
+public struct LeverageSummary: Equatable, Sendable {
+    public struct Returns: Equatable, Sendable {
+        public var mean: Double
+        /// p01, p05, p25, p50, p75, p95, p99.
+        public var quantiles: [Double]
+        public var var95: Double, cvar95: Double, var99: Double, cvar99: Double
+    }
+    public var paths: Int
+    public var levered: Returns
+    public var unlevered: Returns
+    public var probLiquidation: Double
+    public var probBadDebt: Double
+    public var meanBadDebtFraction: Double
+    /// Cumulative P(first liquidation ≤ day d), d = 1…horizon (index d−1).
+    public var liquidationByDay: [Double]
+
+    public static func reduce(results: [Double], horizonDays: Int) -> LeverageSummary {
+        let w = LeveragePathLayout.width
+        let n = results.count / w
+        var lev = [Double](), unl = [Double]()
+        lev.reserveCapacity(n); unl.reserveCapacity(n)
+        var liq = 0.0, bad = 0.0, badFrac = 0.0
+        var firstCount = [Double](repeating: 0, count: max(0, horizonDays))
+        for p in 0..<n {
+            let b = p * w
+            lev.append(results[b]); unl.append(results[b + 1])
+            liq += results[b + 2]; bad += results[b + 4]; badFrac += results[b + 5]
+            let d = Int(results[b + 3])
+            if d >= 1 && d <= horizonDays { firstCount[d - 1] += 1 }
+        }
+        var cum = 0.0
+        let dn = Double(max(n, 1))
+        let byDay = firstCount.map { c -> Double in cum += c; return cum / dn }
+        return LeverageSummary(paths: n, levered: returns(lev), unlevered: returns(unl), probLiquidation: liq / dn,
+                               probBadDebt: bad / dn, meanBadDebtFraction: badFrac / dn, liquidationByDay: byDay)
+    }
+
+    static func returns(_ x: [Double]) -> Returns {
+        let m = PathStatistics.mean(x)
+        let s = x.sorted()
+        return Returns(mean: m, quantiles: PathStatistics.levels.map { PathStatistics.quantile(sorted: s, $0.1) },
+                       var95: PathStatistics.valueAtRisk(sorted: s, level: 0.95),
+                       cvar95: PathStatistics.conditionalVaR(sorted: s, level: 0.95),
+                       var99: PathStatistics.valueAtRisk(sorted: s, level: 0.99),
+                       cvar99: PathStatistics.conditionalVaR(sorted: s, level: 0.99))
+    }
+
+    /// Rows of `leverage_returns.csv`: `measure,unlevered,levered`.
+    public var returnsCSV: String {
+        var rows = ["measure,unlevered,levered", "mean,\(unlevered.mean),\(levered.mean)"]
+        for (k, (name, _)) in PathStatistics.levels.enumerated() {
+            rows.append("\(name),\(unlevered.quantiles[k]),\(levered.quantiles[k])")
+        }
+        rows.append("var95,\(unlevered.var95),\(levered.var95)")
+        rows.append("cvar95,\(unlevered.cvar95),\(levered.cvar95)")
+        rows.append("var99,\(unlevered.var99),\(levered.var99)")
+        rows.append("cvar99,\(unlevered.cvar99),\(levered.cvar99)")
+        rows.append("prob_bad_debt,0.0,\(probBadDebt)")
+        rows.append("prob_liquidation,0.0,\(probLiquidation)")
+        return rows.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Leverage sweep over loops 0…n_max on the same paths (SPEC §8: the highest leverage with P(liquidation) < 5%).
+public enum LeverageSweep {
+    public struct Row: Equatable, Sendable {
+        public var loops: Int
+        /// Gross exposure per unit of equity, `1 + L + … + L^n`.
+        public var leverage: Double
+        public var summary: LeverageSummary
+        public static let csvHeader = "loops,leverage,prob_liquidation,prob_bad_debt,return_mean,return_p05,var95,cvar95,var99,cvar99"
+        public var csvRow: String {
+            let s = summary, r = s.levered
+            return "\(loops),\(leverage),\(s.probLiquidation),\(s.probBadDebt),\(r.mean),\(r.quantiles[1]),\(r.var95),\(r.cvar95),\(r.var99),\(r.cvar99)"
+        }
+    }
+
+    /// Width of one path's sweep record: `(maxLoops+1)` leverage results back to back (loops 0 first).
+    public static func width(maxLoops: Int) -> Int { (maxLoops + 1) * LeveragePathLayout.width }
+
+    /// Runs every loops count 0…maxLoops on one path (each with a fresh `PathRandom(seed:path:stream: 1)` so all leverages
+    /// see the same premium draws) into `out` (`width(maxLoops:)` values).
+    public static func run(engine: LeverageEngine, path: TokenPathView, seed: UInt64, pathIndex: UInt64, maxLoops: Int,
+                           into out: UnsafeMutableBufferPointer<Double>) {
+        let w = LeveragePathLayout.width
+        for n in 0...maxLoops {
+            var rng = PathRandom(seed: seed, path: pathIndex, stream: 1)
+            let slice = UnsafeMutableBufferPointer(rebasing: out[(n * w)..<((n + 1) * w)])
+            engine.run(path, random: &rng, loops: n, into: slice)
+        }
+    }
+
+    /// Reduces sweep records (path order) into one row per loops count.
+    public static func reduce(results: [Double], ltv: Double, maxLoops: Int, horizonDays: Int) -> [Row] {
+        let w = LeveragePathLayout.width, pw = width(maxLoops: maxLoops)
+        let n = results.count / pw
+        return (0...maxLoops).map { k in
+            var sub = [Double]()
+            sub.reserveCapacity(n * w)
+            for p in 0..<n { sub.append(contentsOf: results[(p * pw + k * w)..<(p * pw + (k + 1) * w)]) }
+            return Row(loops: k, leverage: 1 + LeverageEngine.loopSum(ltv: ltv, loops: k),
+                       summary: LeverageSummary.reduce(results: sub, horizonDays: horizonDays))
+        }
+    }
+
+    /// The highest loops count whose liquidation probability is below `limit` (default 5%), or nil if none.
+    public static func best(_ rows: [Row], limit: Double = 0.05) -> Row? {
+        rows.filter { $0.summary.probLiquidation < limit }.max { $0.loops < $1.loops }
+    }
+}

@@ -1,1 +1,0 @@
-// Structures module — see README.md

@@ -1,0 +1,61 @@
+import Domain
+
+/// One row of `tranches.csv` (docs/outputs.md).
+public struct TrancheSummary: Equatable, Sendable {
+    public var tranche: String
+    public var balanceUSD: Double
+    /// P(any interest or scheduled-principal shortfall, or unpaid balance at maturity); equity: P(residual < investment).
+    public var probShortfall: Double
+    /// Mean loss fraction of the initial balance.
+    public var expectedLoss: Double
+    /// Mean loss over the paths with a shortfall: `Σ loss / #shortfall` (0 when none).
+    public var lossGivenShortfall: Double
+    public var walYears: Double
+    /// IRR quantiles p05, p25, p50, p75, p95 (annual).
+    public var irrQuantiles: [Double]
+    public var irrMean: Double
+
+    public static let csvHeader = "tranche,balance_usd,prob_shortfall,expected_loss,loss_given_shortfall,wal_years,irr_p05,irr_p25,irr_p50,irr_p75,irr_p95"
+    public var csvRow: String {
+        ([tranche] + ([balanceUSD, probShortfall, expectedLoss, lossGivenShortfall, walYears] + irrQuantiles).map { $0.description })
+            .joined(separator: ",")
+    }
+}
+
+public enum WaterfallSummary {
+    public static let irrLevels: [Double] = [0.05, 0.25, 0.5, 0.75, 0.95]
+
+    /// Reduces per-path results stored back to back in path order (`results.count = paths · width`).
+    /// Sums run in path order, so the summary does not depend on how paths were split over threads or shards.
+    public static func reduce(spec: StructureSpec, results: [Double]) -> [TrancheSummary] {
+        let nT = spec.tranches.count
+        let w = WaterfallPathLayout.width(tranches: nT)
+        let n = w > 0 ? results.count / w : 0
+        return (0..<nT).map { i in
+            let o = WaterfallPathLayout.trancheOffset(i)
+            var sf = 0.0, loss = 0.0, wal = 0.0, irrs = [Double](), irrSum = 0.0
+            irrs.reserveCapacity(n)
+            for p in 0..<n {
+                let b = p * w + o
+                sf += results[b + 2]; loss += results[b + 3]; wal += results[b + 4]
+                irrs.append(results[b + 5]); irrSum += results[b + 5]
+            }
+            irrs.sort()
+            let dn = Double(max(n, 1))
+            return TrancheSummary(tranche: spec.tranches[i].name, balanceUSD: spec.tranches[i].balanceUSD,
+                                  probShortfall: sf / dn, expectedLoss: loss / dn, lossGivenShortfall: sf > 0 ? loss / sf : 0,
+                                  walYears: wal / dn, irrQuantiles: irrLevels.map { PathStatistics.quantile(sorted: irrs, $0) },
+                                  irrMean: irrSum / dn)
+        }
+    }
+
+    /// Largest relative ledger error over all paths (conservation check; should be ~1e-16).
+    public static func maxLedgerError(spec: StructureSpec, results: [Double]) -> Double {
+        let w = WaterfallPathLayout.width(tranches: spec.tranches.count)
+        let g = WaterfallPathLayout.globalOffset(tranches: spec.tranches.count)
+        var m = 0.0
+        var p = 0
+        while (p + 1) * w <= results.count { m = max(m, results[p * w + g]); p += 1 }
+        return m
+    }
+}

@@ -1,0 +1,79 @@
+import XCTest
+import Foundation
+import TestSupport
+@testable import Report
+
+final class ReportTests: XCTestCase {
+    func read(_ u: URL) throws -> String { try String(contentsOf: u, encoding: .utf8) }
+
+    func testNightlyRunFolderRendersEverySection() throws {
+        let dir = try TestSupport.temporaryDirectory("report")
+        try Fixture.nightlyRun(at: dir)
+        let out = try RunReport.render(runDirectory: dir)
+        XCTAssertEqual(out.sections, ["history", "calibration", "changes", "deals", "manifest"])
+        let html = try read(dir.appendingPathComponent("index.html"))
+        // Charts: history (1) + alpha (hashprice fan, payout fan, PV hist, IRR hist, tranche bars, leverage) + beta (hashprice fan).
+        XCTAssertEqual(html.components(separatedBy: "<svg class=\"chart\"").count - 1, 8)
+        XCTAssertTrue(html.contains("hashsec report — 20261125T020000Z-abcdef"))
+        XCTAssertTrue(html.contains("halving 2016-07-09") && html.contains("halving 2020-05-11") && html.contains("halving 2024-04-20"))
+        XCTAssertTrue(html.contains("halving ~2028-04 (projected)"), "projected halving inside the simulated range")
+        XCTAssertTrue(html.contains("<tr class=\"flag\"><td>pv_usd_mean</td>"), "flagged change highlighted")
+        XCTAssertTrue(html.contains("<td class=\"num\">1,234.5</td>"), "numbers right-aligned and grouped")
+        XCTAssertTrue(html.contains("no overlay, base case"))
+        XCTAssertFalse(html.contains("<script"), "no JavaScript")
+        XCTAssertFalse(html.contains("http://") && !html.contains("http://www.w3.org/2000/svg"))
+        XCTAssertFalse(html.contains("src=\"http"), "no network resources")
+        // Beta has neither tranches nor stress: exactly one tranche chart and one stress table in the page.
+        XCTAssertEqual(html.components(separatedBy: "<h3>Tranches</h3>").count - 1, 1)
+        XCTAssertEqual(html.components(separatedBy: "<h3>Stress</h3>").count - 1, 1)
+        // Tables without their own CSV got one, and it round-trips what the summary holds.
+        let metrics = try XCTUnwrap(CSVTable.read(dir.appendingPathComponent("deals/alpha/metrics.csv")))
+        let row = try XCTUnwrap(metrics.rows.first { $0[0] == "pv_usd_mean" })
+        XCTAssertEqual(Double(row[1]), 1234.5)
+        XCTAssertEqual(metrics.rows.first { $0[0] == "pv_usd_p95" }?[1], "2100")
+        XCTAssertTrue(out.csvWritten.contains("deals/beta/terms.csv"))
+        let inputs = try XCTUnwrap(CSVTable.read(dir.appendingPathComponent("manifest_inputs.csv")))
+        XCTAssertEqual(inputs.rows.first?[1], String(repeating: "ab", count: 32))
+        // Re-rendering gives identical bytes.
+        let first = try Data(contentsOf: dir.appendingPathComponent("index.html"))
+        try RunReport.render(runDirectory: dir)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("index.html")), first)
+    }
+
+    func testSingleSimulateFolderRendersOneDeal() throws {
+        let dir = try TestSupport.temporaryDirectory("report-sim")
+        try Fixture.writeDeal(dir, full: false)
+        let out = try RunReport.render(runDirectory: dir)
+        XCTAssertEqual(out.sections, ["deals"])
+        let html = try read(dir.appendingPathComponent("index.html"))
+        XCTAssertTrue(html.contains("Deal: alpha"))
+        XCTAssertEqual(html.components(separatedBy: "<svg class=\"chart\"").count - 1, 4)
+        XCTAssertFalse(html.contains("id=\"manifest\""), "missing manifest omits its section")
+    }
+
+    func testMalformedCSVIsRejectedWithLineAndNothingWritten() throws {
+        let dir = try TestSupport.temporaryDirectory("report-bad")
+        try Fixture.writeDeal(dir, full: false)
+        try "bin_low,bin_high,count\n0,1,2\n1,2\n".write(to: dir.appendingPathComponent("pv_histogram.csv"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RunReport.render(runDirectory: dir)) { e in
+            XCTAssertEqual("\(e)", "\(dir.appendingPathComponent("pv_histogram.csv").path):3: row: 2 fields, header has 3")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("index.html").path))
+        XCTAssertThrowsError(try RunReport.render(runDirectory: dir.appendingPathComponent("nope"))) { e in
+            guard case ReportError.notARunFolder = e else { return XCTFail("\(e)") }
+        }
+    }
+
+    func testCSVParserHandlesQuotes() throws {
+        let t = try CSVTable.parse("a,b\n\"x, y\",\"he said \"\"hi\"\"\"\n1,\n", file: "t.csv")
+        XCTAssertEqual(t.rows, [["x, y", "he said \"hi\""], ["1", ""]])
+        XCTAssertEqual(try CSVTable.parse(t.text, file: "t2.csv"), t)
+    }
+
+    func testDisplayNumbers() {
+        XCTAssertEqual(Display.number(1234567.891), "1,234,568")
+        XCTAssertEqual(Display.number(-1234.5), "-1,234.5")
+        XCTAssertEqual(Display.number(0.0123456), "0.01235")
+        XCTAssertEqual(Display.cell("abc").numeric, false)
+    }
+}
