@@ -11,9 +11,16 @@
 //   Charts                        hand-written SVG charts (used by Report)
 //   Pipeline                      wires the stages and the store together
 //   hashsec                       thin command-line executable
+import Foundation
 import PackageDescription
 
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+/// Each module has a short README.md beside its sources; keep it out of the build.
+func docs(_ target: String) -> [String] {
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Sources/\(target)")
+    return FileManager.default.fileExists(atPath: dir.appendingPathComponent("README.md").path) ? ["README.md"] : []
+}
 
 let package = Package(
     name: "hashsec",
@@ -35,34 +42,34 @@ let package = Package(
         // C shims
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE"),
-        .target(name: "CSHA256", path: "Sources/CSHA256"),
+        .target(name: "CSHA256", path: "Sources/CSHA256", exclude: docs("CSHA256")),
 
         // Core
-        .target(name: "Bitcoin", dependencies: ["CSHA256"], swiftSettings: v5),
-        .target(name: "Domain", swiftSettings: v5),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: v5),
-        .target(name: "Config", dependencies: ["Domain", "Yams"], swiftSettings: v5),
+        .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
+        .target(name: "Domain", exclude: docs("Domain"), swiftSettings: v5),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
+        .target(name: "Config", dependencies: ["Domain", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
         // Stages
-        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin"], swiftSettings: v5),
-        .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
-        .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], swiftSettings: v5),
-        .target(name: "Calibrate", dependencies: ["Domain", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], swiftSettings: v5),
-        .target(name: "Structures", dependencies: ["Domain"], swiftSettings: v5),
-        .target(name: "Simulate", dependencies: ["Domain", "LinearAlgebra", "Structures", "Bitcoin"], swiftSettings: v5),
-        .target(name: "Charts", swiftSettings: v5),
+        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin"], exclude: docs("Ingest"), swiftSettings: v5),
+        .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
+        .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], exclude: docs("Benchmark"), swiftSettings: v5),
+        .target(name: "Calibrate", dependencies: ["Domain", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
+        .target(name: "Structures", dependencies: ["Domain"], exclude: docs("Structures"), swiftSettings: v5),
+        .target(name: "Simulate", dependencies: ["Domain", "LinearAlgebra", "Structures", "Bitcoin"], exclude: docs("Simulate"), swiftSettings: v5),
+        .target(name: "Charts", exclude: docs("Charts"), swiftSettings: v5),
         .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
-                resources: [.copy("Templates")], swiftSettings: v5),
+                exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
 
         // Orchestration
         .target(name: "Pipeline", dependencies: [
             "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report",
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: v5),
+        ], exclude: docs("Pipeline"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
             "Pipeline", "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: v5),
+        ], exclude: docs("hashsec"), swiftSettings: v5),
 
         // Test support (dataset paths, temp dirs, an independent SHA-256 etc.)
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: v5),

@@ -43,17 +43,19 @@ public enum Calibrator {
         // Noise-robust 7-day hash rate over all data ≤ asOf.
         var bd: [Day: Double] = [:]
         for o in obs { if let b = o.blockCount, let d = o.difficulty, b >= 0, d > 0 { bd[o.date] = b * d } }
-        var h7: [Day: Double] = [:]
+        var blocksByDay: [Day: Double] = [:]
+        for o in obs { if let b = o.blockCount { blocksByDay[o.date] = b } }
+        var h7: [Day: Double] = [:], b7: [Day: Double] = [:]
         for day in bd.keys {
-            var s = 0.0
+            var s = 0.0, nb = 0.0
             var ok = true
-            for j in 0..<7 { guard let v = bd[day - j] else { ok = false; break }; s += v }
-            if ok && s > 0 { h7[day] = s * 4_294_967_296.0 / (7 * 86400) }
+            for j in 0..<7 { guard let v = bd[day - j] else { ok = false; break }; s += v; nb += blocksByDay[day - j] ?? 0 }
+            if ok && s > 0 { h7[day] = s * 4_294_967_296.0 / (7 * 86400); b7[day] = nb }
         }
         var lnHP: [Day: Double] = [:]
         for h in hp { if let u = h.hashpriceUSDPerPHDay, u > 0 { lnHP[h.date] = Double.log(u) } }
         let hashFit = try HashRateFit.fit(hashRate7d: h7.filter { $0.key >= windowStart }, lnHashprice: lnHP,
-                                          windowStart: windowStart, windowEnd: asOf)
+                                          windowStart: windowStart, windowEnd: asOf, blocks7d: b7)
 
         // Fees.
         var lnFee: [Day: Double] = [:]

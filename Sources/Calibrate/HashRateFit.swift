@@ -14,7 +14,13 @@ import RealModule
 ///
 ///     y_k = a·7 + b·X_k + c·7·t_k + e_k,   X_k = Σ_s w_s·ln hp_{s−L},   Var(e_k) = σ_H²·231/49
 ///
-/// so `σ̂_H = √(σ̂_e²·49/231)`. Consecutive weekly errors share half a triangle (theoretical lag-1 correlation 56/231 ≈ 0.24),
+/// so `σ̂_H = √(σ̂_e²·49/231)` — after removing the **Poisson measurement noise** of the block counts: blocks arrive as a
+/// Poisson process, so `ln H̄_t` carries noise of variance `≈ 1/B_t` (B_t = blocks in the 7-day window) and every weekly step
+/// `y_k` has noise variance `1/B_{t_k} + 1/B_{t_k+7}` that is not hash-rate risk (on real data it is most of σ̂_e²):
+///
+///     σ̂_H² = max(σ̂_e² − mean_k(1/B_{t_k} + 1/B_{t_k+7}), σ̂_e²/20) · 49/231
+///
+/// with standard error from `Var(σ̂_e²) ≈ 2σ̂_e⁴/n` (the total, noise included, drives the sampling error). Consecutive weekly errors share half a triangle (theoretical lag-1 correlation 56/231 ≈ 0.24),
 /// so plain OLS standard errors are too small: they are replaced by **Newey–West (HAC)** standard errors with Bartlett
 /// weights and 2 lags: `V = (XᵀX)⁻¹·[Σ e_k²x_kx_kᵀ + Σ_{l=1,2} (1 − l/3)·Σ e_k e_{k−l}(x_k x_{k−l}ᵀ + x_{k−l}x_kᵀ)]·(XᵀX)⁻¹`.
 ///
@@ -36,7 +42,10 @@ public enum HashRateFit {
     }
 
     /// `hashRate7d[d]`: 7-day noise-robust hash rate ending on `d` (H/s); `lnHashprice[d]`: ln USD hashprice.
-    public static func fit(hashRate7d: [Day: Double], lnHashprice: [Day: Double], windowStart: Day, windowEnd: Day) throws -> Result {
+    /// `blocks7d[d]`: blocks found in the 7 days ending on `d` (for the Poisson-noise correction; nil = no correction,
+    /// e.g. for noise-free synthetic data).
+    public static func fit(hashRate7d: [Day: Double], lnHashprice: [Day: Double], windowStart: Day, windowEnd: Day,
+                           blocks7d: [Day: Double]? = nil) throws -> Result {
         var perLag: [Int: [Sample]] = [:]
         var grid: [Day] = []
         var t = windowStart + 6
@@ -88,10 +97,18 @@ public enum HashRateFit {
         let ys = s.map(\.y)
         let ybar = ys.reduce(0, +) / n
         let tss = ys.reduce(0) { $0 + ($1 - ybar) * ($1 - ybar) }
-        let sigma = (f.sigma2 * 49 / 231).squareRoot()
+        var noise = 0.0
+        if let blocks7d {
+            var m = 0
+            for smp in s { if let b0 = blocks7d[smp.day], let b1 = blocks7d[smp.day + 7], b0 > 0, b1 > 0 { noise += 1 / b0 + 1 / b1; m += 1 } }
+            noise = m > 0 ? noise / Double(m) : 0
+        }
+        let signal2 = max(f.sigma2 - noise, f.sigma2 / 20)
+        let sigma = (signal2 * 49 / 231).squareRoot()
+        let sigmaSE = ((2 / n).squareRoot() * f.sigma2 * 49 / 231) / (2 * sigma)
         let params = HashRateParameters(
             a: Estimate(f.coefficients[0], stderr: hac[0]), b: Estimate(f.coefficients[1], stderr: hac[1]),
-            c: Estimate(f.coefficients[2], stderr: hac[2]), sigma: Estimate(sigma, stderr: sigma / (2 * n).squareRoot()),
+            c: Estimate(f.coefficients[2], stderr: hac[2]), sigma: Estimate(sigma, stderr: sigmaSE),
             lag: L, trendOrigin: windowStart, rSquared: tss > 0 ? 1 - f.rss / tss : 0,
             residualAutocorrelation: lag1Autocorrelation(f.residuals), lagCriteria: criteria)
         return Result(parameters: params, residuals: zip(s, f.residuals).map { ($0.day, $1) })

@@ -74,7 +74,8 @@ public enum BenchmarkJob {
     }
 
     /// Loads and parses the ASIC catalog CSV.
-    public static func loadCatalog(_ path: String) throws -> AsicCatalog {
+    public static func loadCatalog(_ requested: String) throws -> AsicCatalog {
+        let path = RepositoryData.resolve(requested)
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw PipelineError.inputMissing(path: path, reason: "ASIC catalog not found or unreadable (use --catalog)")
         }

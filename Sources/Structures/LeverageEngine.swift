@@ -7,7 +7,7 @@ import Foundation
 /// Each day t = 1…H (H = min(horizon_days, path days)):
 ///   1. debt accrues `D ← D·(1 + apr/365)`; staking accrues on collateral `N ← N·(1+apy)^{1/365}`;
 ///   2. the collateral's net payout `N·max(0, payoutUSD_t)` repays debt; any excess is kept as holder cash;
-///   3. value `V_t = TokenValueModel.value(t) · max(0, 1 + p_t)` (p = optional OU premium, stream 1 of the path);
+///   3. value `V_t = TokenValueModel.value(t) · max(0, 1 + p_t)` (p = optional OU premium, `PathRandom` stream 2 of the path);
 ///   4. health factor `HF = N·V_t·θ / D`; while `HF < 1`: if `N·V_t ≤ D` the position is closed with bad debt
 ///      `D − N·V_t`; otherwise repay `x = close_factor·D`, seize `x·(1+bonus)/V_t` tokens (if that exceeds the collateral,
 ///      all collateral is seized for `N·V_t/(1+bonus)` of debt and the rest is bad debt).
@@ -16,6 +16,8 @@ import Foundation
 public struct LeverageEngine: Sendable {
     public let spec: LeverageSpec
     public let model: TokenValueModel
+    /// `PathRandom` stream of the premium OU process (stream 0 = model shocks, 1 = Poisson block counts in Simulate).
+    public static let premiumStream: UInt64 = 2
 
     public init(spec: LeverageSpec, deal: Deal, termDays: Int? = nil) throws {
         func check(_ ok: Bool, _ m: String) throws { if !ok { throw StructuresError.invalidLeverage(m) } }

@@ -81,13 +81,13 @@ public enum LeverageSweep {
     /// Width of one path's sweep record: `(maxLoops+1)` leverage results back to back (loops 0 first).
     public static func width(maxLoops: Int) -> Int { (maxLoops + 1) * LeveragePathLayout.width }
 
-    /// Runs every loops count 0…maxLoops on one path (each with a fresh `PathRandom(seed:path:stream: 1)` so all leverages
+    /// Runs every loops count 0…maxLoops on one path (each with a fresh `PathRandom(seed:path:stream: LeverageEngine.premiumStream)` so all leverages
     /// see the same premium draws) into `out` (`width(maxLoops:)` values).
     public static func run(engine: LeverageEngine, path: TokenPathView, seed: UInt64, pathIndex: UInt64, maxLoops: Int,
                            into out: UnsafeMutableBufferPointer<Double>) {
         let w = LeveragePathLayout.width
         for n in 0...maxLoops {
-            var rng = PathRandom(seed: seed, path: pathIndex, stream: 1)
+            var rng = PathRandom(seed: seed, path: pathIndex, stream: LeverageEngine.premiumStream)
             let slice = UnsafeMutableBufferPointer(rebasing: out[(n * w)..<((n + 1) * w)])
             engine.run(path, random: &rng, loops: n, into: slice)
         }

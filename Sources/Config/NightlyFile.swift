@@ -1,0 +1,121 @@
+import Domain
+import Foundation
+
+/// The nightly batch configuration (`hashsec nightly CONFIG.yaml`). Relative paths are resolved against the
+/// directory of the configuration file, so cron/systemd can run from any working directory.
+///
+///     db: ../reports/hashsec.sqlite
+///     inputs:
+///       - path: synthetic-history.csv      # file path or http(s) URL
+///         format: tidy                     # optional: coinmetrics | tidy | series | headers (default: auto-detect)
+///     max_data_age_days: 3                 # staleness limit for the last stored date
+///     today: data                          # "system" (default), "data" (= the last stored date) or YYYY-MM-DD
+///     deals: [deals/basic.yaml]
+///     scenarios: scenarios/standard.yaml
+///     paths: 2000
+///     seed: 42
+///     threads: 2
+///     horizon_days: 1095
+///     model: full
+///     calibration_window_days: 1460
+///     reports_dir: ../reports
+///     notebooks_dir: ../notebooks-export
+///     thresholds: {default: 0.10, pv_usd_mean: 0.10}
+public struct NightlyFile: Equatable, Sendable {
+    public struct Input: Equatable, Sendable {
+        public var path: String
+        public var format: String?
+    }
+
+    /// How "today" is found for the staleness gate.
+    public enum Today: Equatable, Sendable {
+        /// The system clock's UTC date.
+        case system
+        /// The last stored date (the gate then only checks validity; for the embedded synthetic default).
+        case data
+        /// A fixed date.
+        case date(Day)
+
+        /// Parses `system`, `data` or `YYYY-MM-DD`.
+        public static func parse(_ s: String) -> Today? {
+            switch s { case "system": return .system; case "data": return .data; default: return Day(iso: s).map { .date($0) } }
+        }
+    }
+
+    public var file: String
+    public var db: String
+    public var inputs: [Input]
+    public var maxDataAgeDays: Int
+    public var today: Today
+    public var deals: [String]
+    public var scenarios: String?
+    public var paths: Int
+    public var seed: UInt64
+    public var threads: Int
+    public var horizonDays: Int
+    public var model: String
+    public var calibrationWindowDays: Int
+    public var reportsDir: String
+    public var notebooksDir: String?
+    /// Relative change beyond which a metric is flagged, per metric name; `default` for the others.
+    public var thresholds: [String: Double]
+
+    public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "seed", "threads",
+                              "horizon_days", "model", "calibration_window_days", "reports_dir", "notebooks_dir", "thresholds"]
+    public static let formats = ["coinmetrics", "tidy", "series", "headers"]
+    public static let models = ["gbm", "merton", "full"]
+
+    /// Loads and validates a nightly file; errors are `file:line: key: reason`.
+    public static func load(path: String) throws -> NightlyFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: 0, key: "", reason: "cannot read the nightly configuration file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    /// Parses `text`; relative paths are resolved against the directory of `file`.
+    public static func parse(_ text: String, file: String) throws -> NightlyFile {
+        let root = try YAMLNode.load(text: text, file: file)
+        try root.checkKeys(keys)
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func resolve(_ p: String) -> String {
+            if p.hasPrefix("/") || p.hasPrefix("http://") || p.hasPrefix("https://") { return p }
+            return base.appendingPathComponent(p).standardizedFileURL.path
+        }
+        var inputs: [Input] = []
+        for n in try root.sequence("inputs") {
+            if n.node.scalar != nil { inputs.append(Input(path: resolve(try n.asString()), format: nil)); continue }
+            try n.checkKeys(["path", "format"])
+            inputs.append(Input(path: resolve(try n.string("path")), format: try n.optional("format")?.asChoice(formats)))
+        }
+        if inputs.isEmpty { throw try root.required("inputs").error("at least one input is needed") }
+        var today = Today.system
+        if let t = try root.optional("today") {
+            let s = try t.asString()
+            guard let v = Today.parse(s) else { throw t.error("expected system, data or a YYYY-MM-DD date, got \"\(s)\"") }
+            today = v
+        }
+        let deals = try (root.optional("deals") != nil ? root.sequence("deals") : []).map { resolve(try $0.asString()) }
+        var thresholds: [String: Double] = ["default": 0.10]
+        if let t = try root.optionalMapping("thresholds") {
+            for k in t.keys { thresholds[k] = try t.double(k, range: 0...1e6) }
+        }
+        return NightlyFile(
+            file: file,
+            db: resolve(try root.string("db", default: "hashsec.sqlite")!),
+            inputs: inputs,
+            maxDataAgeDays: try root.int("max_data_age_days", range: 0...100_000, default: 3)!,
+            today: today,
+            deals: deals,
+            scenarios: try root.string("scenarios", default: nil).map(resolve),
+            paths: try root.int("paths", range: 2...100_000_000, default: 2000)!,
+            seed: UInt64(try root.int("seed", range: 0...Int.max, default: 42)!),
+            threads: try root.int("threads", range: 1...1024, default: 2)!,
+            horizonDays: try root.int("horizon_days", range: 1...36_500, default: 1095)!,
+            model: try root.choice("model", models, default: "full"),
+            calibrationWindowDays: try root.int("calibration_window_days", range: 30...100_000, default: 1460)!,
+            reportsDir: resolve(try root.string("reports_dir", default: "reports")!),
+            notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),
+            thresholds: thresholds)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0001", firstPath, count, days (Int64 each);
+/// pv, btc, usd, irr (count Float64 each); payback, curtailed (count Int32 each); terminated (count UInt8);
+/// then the four DayHistograms (eMin, eMax as Int64, then days·bins UInt32).
+extension PartialResult {
+    static let magic = Array("HSPR0001".utf8)
+
+    public func encoded() -> Data {
+        var d = Data(PartialResult.magic)
+        func i64(_ v: Int) { var x = Int64(v).littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
+        func f64s(_ a: [Double]) { for v in a { var x = v.bitPattern.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } } }
+        func i32s(_ a: [Int32]) { for v in a { var x = v.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } } }
+        let days = daily.hashpriceUSD.days
+        i64(firstPath); i64(count); i64(days)
+        f64s(pvUSD); f64s(btcTotal); f64s(usdTotal); f64s(irr); i32s(paybackDay); i32s(daysCurtailed); d.append(contentsOf: terminated)
+        for h in daily.all {
+            i64(h.eMin); i64(h.eMax)
+            for c in h.counts { var x = c.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
+        }
+        return d
+    }
+
+    public init(encoded d: Data) throws {
+        let b = [UInt8](d)
+        var pos = 0
+        func need(_ n: Int) throws { if pos + n > b.count { throw SimulateError.badShard("partial.bin truncated") } }
+        func u64() throws -> UInt64 {
+            try need(8); var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(b[pos + k]) << (8 * UInt64(k)) }
+            pos += 8; return v
+        }
+        func u32() throws -> UInt32 {
+            try need(4); var v: UInt32 = 0
+            for k in 0..<4 { v |= UInt32(b[pos + k]) << (8 * UInt32(k)) }
+            pos += 4; return v
+        }
+        try need(8)
+        guard Array(b[0..<8]) == PartialResult.magic else { throw SimulateError.badShard("not a hashsec partial.bin") }
+        pos = 8
+        let first = Int(Int64(bitPattern: try u64())), n = Int(Int64(bitPattern: try u64())), days = Int(Int64(bitPattern: try u64()))
+        guard n >= 0, days >= 0, n < 1 << 32, days < 1 << 20 else { throw SimulateError.badShard("bad header") }
+        self.init(firstPath: first, count: n, days: days)
+        for i in 0..<n { pvUSD[i] = Double(bitPattern: try u64()) }
+        for i in 0..<n { btcTotal[i] = Double(bitPattern: try u64()) }
+        for i in 0..<n { usdTotal[i] = Double(bitPattern: try u64()) }
+        for i in 0..<n { irr[i] = Double(bitPattern: try u64()) }
+        for i in 0..<n { paybackDay[i] = Int32(bitPattern: try u32()) }
+        for i in 0..<n { daysCurtailed[i] = Int32(bitPattern: try u32()) }
+        try need(n); terminated = Array(b[pos..<(pos + n)]); pos += n
+        var hs: [DayHistograms] = []
+        for _ in 0..<4 {
+            let eMin = Int(Int64(bitPattern: try u64())), eMax = Int(Int64(bitPattern: try u64()))
+            guard eMin < eMax, eMax - eMin < 200 else { throw SimulateError.badShard("bad histogram range") }
+            var h = DayHistograms(days: days, eMin: eMin, eMax: eMax)
+            for i in 0..<h.counts.count { h.counts[i] = try u32() }
+            hs.append(h)
+        }
+        guard pos == b.count else { throw SimulateError.badShard("trailing bytes in partial.bin") }
+        daily.hashpriceUSD = hs[0]; daily.priceUSD = hs[1]; daily.payoutUSD = hs[2]; daily.cumulativeBTC = hs[3]
+    }
+}

@@ -1,0 +1,137 @@
+import Domain
+import Foundation
+
+/// Per-path results of one token (SPEC §6).
+public struct PathOutcome: Equatable, Sendable {
+    public var pvUSD: Double
+    public var btcTotal: Double
+    public var usdTotal: Double
+    /// Annual IRR against the issue price; NaN when none exists (written as missing, never as NaN).
+    public var irr: Double
+    /// First token day when cumulative USD payouts ≥ price; 0 = never.
+    public var paybackDay: Int
+    public var daysCurtailed: Int
+    public var terminated: Bool
+    public init(pvUSD: Double, btcTotal: Double, usdTotal: Double, irr: Double, paybackDay: Int, daysCurtailed: Int, terminated: Bool) {
+        self.pvUSD = pvUSD; self.btcTotal = btcTotal; self.usdTotal = usdTotal; self.irr = irr
+        self.paybackDay = paybackDay; self.daysCurtailed = daysCurtailed; self.terminated = terminated
+    }
+}
+
+/// Token cash flows on one path (the "path pricer"). Token day `t` (1-based) is simulated day `offset + t`.
+///
+///     gross_BTC = h·(1−deg)^{t/365}·uptime·hp_btc_ph_day/1000·(1−pool_fee)(1−mgmt)
+///     power_USD = h·e·24/1000·p·uptime,   hosting_USD = hosting_usd_th_day·h
+///     net_BTC   = gross − (power + hosting)/S_t
+///
+/// `curtailment: economic`: on days with gross·S < power the machines are off (no revenue, no power; hosting due).
+/// `floor_zero`: payout = max(net, 0); `carry_forward`: deficits are owed from later payouts.
+/// A deficit day is a day with net < 0; `terminate_after_deficit_days: N` ends the token after N consecutive ones.
+/// PV = Σ payout_USD·(1+r)^{−t/365}. IRR: the annual i with Σ payout_USD·(1+i)^{−t/365} = price (safeguarded Newton on
+/// v = (1+i)^{−1/365}, monotone for non-negative payouts).
+public struct TokenPricer {
+    public let deal: Deal
+    public let offset: Int
+    public let tokenDays: Int
+    let degradation: [Double]
+    let discount: [Double]
+
+    public init(deal: Deal, offset: Int, tokenDays: Int) {
+        self.deal = deal; self.offset = offset; self.tokenDays = tokenDays
+        let deg = deal.miner.degradationPerYear, r = deal.valuation.discountRate
+        degradation = (0...max(tokenDays, 0)).map { Foundation.pow(1 - deg, Double($0) / 365) }
+        discount = (0...max(tokenDays, 0)).map { Foundation.pow(1 + r, -Double($0) / 365) }
+    }
+
+    /// Daily series for the structure engines / quantiles, indexed by token day − 1 (length ≥ tokenDays).
+    public struct DailyBuffers {
+        public let grossBTC: UnsafeMutablePointer<Double>
+        public let costUSD: UnsafeMutablePointer<Double>
+        public let netBTC: UnsafeMutablePointer<Double>
+        public let netUSD: UnsafeMutablePointer<Double>
+        public let capacity: Int
+        public init(capacity: Int) {
+            self.capacity = capacity
+            grossBTC = .allocate(capacity: max(capacity, 1)); costUSD = .allocate(capacity: max(capacity, 1))
+            netBTC = .allocate(capacity: max(capacity, 1)); netUSD = .allocate(capacity: max(capacity, 1))
+        }
+        public func deallocate() { grossBTC.deallocate(); costUSD.deallocate(); netBTC.deallocate(); netUSD.deallocate() }
+    }
+
+    /// Prices one path given its simulated price and hashprice (BTC/PH/day) series, indexed by simulated day − 1.
+    /// `powerOverride`: (first token day, USD/kWh) from a stress overlay.
+    @inline(__always)
+    public func price(priceUSD: UnsafePointer<Double>, hashpriceBTC: UnsafePointer<Double>, into b: DailyBuffers,
+                      powerOverride: (day: Int, usdPerKWh: Double)? = nil) -> PathOutcome {
+        let o = deal.operations, h = deal.token.hashrateTH
+        let feeFactor = h * o.uptime / 1000 * (1 - o.poolFee) * (1 - o.managementFee)
+        let basePower = h * deal.miner.efficiencyJTH * 24 / 1000 * o.uptime
+        let hosting = o.hostingUSDPerTHDay * h
+        let economic = o.curtailment == .economic, carry = o.deficit == .carryForward
+        let termN = o.terminateAfterDeficitDays ?? Int.max
+        var pv = 0.0, btc = 0.0, usd = 0.0, owed = 0.0
+        var payback = 0, curtailed = 0, run = 0, terminated = false
+        let priceToken = deal.token.priceUSD
+        var last = tokenDays
+        for t in 1...max(tokenDays, 1) where tokenDays > 0 {
+            let i = t - 1
+            if terminated {
+                b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; continue
+            }
+            let S = priceUSD[offset + i]
+            var gross = feeFactor * degradation[t] * hashpriceBTC[offset + i]
+            var power = basePower * ((powerOverride != nil && t >= powerOverride!.day) ? powerOverride!.usdPerKWh : o.powerUSDPerKWh)
+            if economic && gross * S < power { gross = 0; power = 0; curtailed += 1 }
+            let cost = power + hosting
+            let net = gross - cost / S
+            var pay: Double
+            if carry {
+                let bal = net - owed
+                if bal >= 0 { pay = bal; owed = 0 } else { pay = 0; owed = -bal }
+            } else { pay = max(net, 0) }
+            if net < 0 { run += 1 } else { run = 0 }
+            let payUSD = pay * S
+            b.grossBTC[i] = gross; b.costUSD[i] = cost; b.netBTC[i] = pay; b.netUSD[i] = payUSD
+            btc += pay; usd += payUSD; pv += payUSD * discount[t]
+            if payback == 0 && usd >= priceToken && priceToken > 0 { payback = t }
+            if run >= termN { terminated = true; last = t }
+        }
+        let irr = TokenPricer.irr(flows: b.netUSD, count: last, price: priceToken)
+        return PathOutcome(pvUSD: pv, btcTotal: btc, usdTotal: usd, irr: irr, paybackDay: payback,
+                           daysCurtailed: curtailed, terminated: terminated)
+    }
+
+    /// Annual IRR of paying `price` at t = 0 and receiving `flows[t−1]` on day t (flows ≥ 0). NaN when none.
+    public static func irr(flows: UnsafePointer<Double>, count: Int, price: Double) -> Double {
+        guard price > 0, count > 0 else { return .nan }
+        // f(v) = Σ flows_t v^t − price, increasing in v > 0 for non-negative flows.
+        @inline(__always) func f(_ v: Double) -> (Double, Double) {
+            var s = 0.0, ds = 0.0
+            var k = count
+            while k >= 1 {   // Horner: s = Σ c_t v^t, ds = Σ t c_t v^{t-1}
+                ds = ds * v + s
+                s = s * v + flows[k - 1]
+                k -= 1
+            }
+            ds = ds * v + s
+            s = s * v
+            return (s - price, ds)
+        }
+        // Bracket: annual IRR in [−0.999, 1000].
+        var lo = Foundation.pow(1001.0, -1.0 / 365), hi = Foundation.pow(0.001, -1.0 / 365)
+        let flo = f(lo).0, fhi = f(hi).0
+        if !(flo <= 0 && fhi >= 0) { return .nan }
+        var v = 1.0
+        for _ in 0..<60 {
+            let (fv, dv) = f(v)
+            if fv == 0 { break }
+            if fv < 0 { lo = v } else { hi = v }
+            var nv = dv > 0 ? v - fv / dv : (lo + hi) / 2
+            if !(nv > lo && nv < hi) { nv = (lo + hi) / 2 }
+            if abs(nv - v) <= 1e-15 * v { v = nv; break }
+            v = nv
+        }
+        let r = Foundation.pow(v, -365) - 1
+        return r.isFinite ? r : .nan
+    }
+}
