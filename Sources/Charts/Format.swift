@@ -7,7 +7,10 @@ public enum ChartFormat {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let r = (x * scale).rounded()
-        guard abs(r) < 9e15 else { return String(Int64(x.rounded())) }
+        guard abs(r) < 9e15 else {
+            // Beyond 2^53 no decimals exist; integers up to 9e15 print exactly, larger magnitudes in shortest form.
+            return abs(x) < 9e15 ? String(Int64(x.rounded())) : x.description
+        }
         let n = Int64(r)
         let neg = n < 0
         let a = neg ? -n : n

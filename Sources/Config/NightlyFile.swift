@@ -13,10 +13,11 @@ import Foundation
 ///     deals: [deals/basic.yaml]
 ///     scenarios: scenarios/standard.yaml
 ///     paths: 2000
+///     stress_paths: 2000                   # paths per stress scenario (default min(paths, 5000))
 ///     seed: 42
 ///     threads: 2
 ///     horizon_days: 1095
-///     model: full
+///     model: merton
 ///     calibration_window_days: 1460
 ///     reports_dir: ../reports
 ///     notebooks_dir: ../notebooks-export
@@ -50,6 +51,9 @@ public struct NightlyFile: Equatable, Sendable {
     public var deals: [String]
     public var scenarios: String?
     public var paths: Int
+    /// Paths of each stress scenario run (default min(paths, 5000)): the stress table ranks scenarios against a base
+    /// run on the same paths (common random numbers), which needs fewer paths than the headline valuation.
+    public var stressPaths: Int
     public var seed: UInt64
     public var threads: Int
     public var horizonDays: Int
@@ -60,10 +64,10 @@ public struct NightlyFile: Equatable, Sendable {
     /// Relative change beyond which a metric is flagged, per metric name; `default` for the others.
     public var thresholds: [String: Double]
 
-    public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "seed", "threads",
+    public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "stress_paths", "seed", "threads",
                               "horizon_days", "model", "calibration_window_days", "reports_dir", "notebooks_dir", "thresholds"]
     public static let formats = ["coinmetrics", "tidy", "series", "headers"]
-    public static let models = ["gbm", "merton", "full"]
+    public static let models = ["merton", "gbm", "bootstrap"]
 
     /// Loads and validates a nightly file; errors are `file:line: key: reason`.
     public static func load(path: String) throws -> NightlyFile {
@@ -96,6 +100,7 @@ public struct NightlyFile: Equatable, Sendable {
             today = v
         }
         let deals = try (root.optional("deals") != nil ? root.sequence("deals") : []).map { resolve(try $0.asString()) }
+        let paths = try root.int("paths", range: 2...100_000_000, default: 2000)!
         var thresholds: [String: Double] = ["default": 0.10]
         if let t = try root.optionalMapping("thresholds") {
             for k in t.keys { thresholds[k] = try t.double(k, range: 0...1e6) }
@@ -108,11 +113,12 @@ public struct NightlyFile: Equatable, Sendable {
             today: today,
             deals: deals,
             scenarios: try root.string("scenarios", default: nil).map(resolve),
-            paths: try root.int("paths", range: 2...100_000_000, default: 2000)!,
+            paths: paths,
+            stressPaths: try root.int("stress_paths", range: 2...100_000_000, default: min(paths, 5000))!,
             seed: UInt64(try root.int("seed", range: 0...Int.max, default: 42)!),
             threads: try root.int("threads", range: 1...1024, default: 2)!,
             horizonDays: try root.int("horizon_days", range: 1...36_500, default: 1095)!,
-            model: try root.choice("model", models, default: "full"),
+            model: try root.choice("model", models, default: "merton"),
             calibrationWindowDays: try root.int("calibration_window_days", range: 30...100_000, default: 1460)!,
             reportsDir: resolve(try root.string("reports_dir", default: "reports")!),
             notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),

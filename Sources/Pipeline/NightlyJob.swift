@@ -2,6 +2,7 @@ import Bitcoin
 import Config
 import Domain
 import Foundation
+import Ingest
 import Logging
 import Report
 import Store
@@ -133,9 +134,8 @@ public enum NightlyJob {
             try config.deals.map { path in
                 let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
                 let out = try NightlyDeals.run(dealPath: path, dir: tmp.appendingPathComponent("deals").appendingPathComponent(name), config: ctx)
-                if out.metrics == nil {
-                    log.warning("deal not simulated: the simulate stage is not available in this build", metadata: ["stage": "simulate", "deal": .string(name)])
-                }
+                log.info("deal simulated and stressed", metadata: ["stage": "simulate", "deal": .string(name),
+                                                                   "pv_usd_mean": .string(out.metrics?["pv_usd_mean"].map { "\($0)" } ?? "")])
                 return out
             }
         }
@@ -155,7 +155,7 @@ public enum NightlyJob {
         // 6. compare with the previous successful run.
         let changes = try stage("compare") { () throws -> [NightlyCompare.Change] in
             guard let prev = try store.runs().first(where: { $0.status == "success" }), let js = prev.summaryJSON,
-                  let obj = try? JSONSerialization.jsonObject(with: Data(js.utf8)) as? [String: Any] else {
+                  let obj = JSONValue.object(Data(js.utf8)) else {
                 log.info("no previous successful run: nothing to compare", metadata: ["stage": "compare"])
                 return []
             }
@@ -169,7 +169,7 @@ public enum NightlyJob {
         let summaryJSON = try json(summary)
         try stage("report") {
             try write(summaryJSON, tmp.appendingPathComponent("summary.json"))
-            var params: [String: Any] = ["paths": config.paths, "seed": config.seed, "threads": config.threads, "horizon_days": config.horizonDays,
+            var params: [String: Any] = ["paths": config.paths, "stress_paths": config.stressPaths, "seed": config.seed, "threads": config.threads, "horizon_days": config.horizonDays,
                                          "model": config.model, "calibration_window_days": config.calibrationWindowDays,
                                          "max_data_age_days": config.maxDataAgeDays, "deals": config.deals, "thresholds": config.thresholds,
                                          "as_of": asOf.iso, "config_sha256": configSHA]

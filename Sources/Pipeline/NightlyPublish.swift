@@ -71,7 +71,11 @@ public enum NightlyCompare {
     public static func metrics(_ summary: [String: Any]) -> [String: [String: Double]] {
         var out: [String: [String: Double]] = [:]
         func numbers(_ o: [String: Any]) -> [String: Double] {
-            o.compactMapValues { v in (v as? NSNumber).map { $0.doubleValue }.flatMap { $0.isFinite ? $0 : nil } }
+            o.compactMapValues { v in
+                if v is Bool { return nil }
+                let d = (v as? Double) ?? (v as? Int).map(Double.init)
+                return d.flatMap { $0.isFinite ? $0 : nil }
+            }
         }
         if let m = summary["metrics"] as? [String: Any] { out[""] = numbers(m) }
         if let d = summary["deals"] as? [String: Any] {

@@ -3,6 +3,7 @@ enum Display {
     /// A CSV cell for display: numbers get thousands separators and at most 4 significant decimals; text is unchanged.
     static func cell(_ s: String) -> (text: String, numeric: Bool) {
         guard let v = Double(s), v.isFinite else { return (s, false) }
+        if abs(v) >= 1e15 { return (v.description, true) }
         return (number(v), true)
     }
 

@@ -182,6 +182,10 @@ public enum RunReport {
         switch v {
         case nil, is NSNull: return ""
         case let s as String: return s
+        case let b as Bool: return b ? "true" : "false"
+        case let d as Double:
+            if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+            return d.description
         case let n as NSNumber:
             if isBool(n) { return n.boolValue ? "true" : "false" }
             let d = n.doubleValue
@@ -198,7 +202,7 @@ public enum RunReport {
         for k in j.keys.sorted() {
             let name = prefix.isEmpty ? k : prefix + "." + k
             if let o = j[k] as? [String: Any] { flatten(o, prefix: name, into: &rows) }
-            else if let n = j[k] as? NSNumber, !isBool(n) { rows.append([name, stringify(n)]) }
+            else if let d = j[k] as? Double { rows.append([name, stringify(d)]) }
         }
     }
 

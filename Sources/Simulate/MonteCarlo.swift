@@ -114,32 +114,44 @@ public enum MonteCarlo {
             let out = (pv.baseAddress!, bt.baseAddress!, ut.baseAddress!, ir.baseAddress!, pb.baseAddress!, dc.baseAddress!, te.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: threads) { w in
                 let scratch = gen.makeScratch()
-                let buf = TokenPricer.DailyBuffers(capacity: max(schedule.tokenDays, 1))
+                let td = max(schedule.tokenDays, 1)
+                let buf = TokenPricer.DailyBuffers(capacity: td * bs)   // block of paths, path-major
                 defer { buf.deallocate() }
                 var daily = DailyQuantileSet(days: days)
                 let hb = [daily.hashpriceUSD, daily.priceUSD, daily.payoutUSD, daily.cumulativeBTC].map { ($0.bins, $0.eMin, $0.eMax) }
-                let counts = (0..<4).map { _ in UnsafeMutablePointer<UInt32>.allocate(capacity: days * hb[0].0 + days * 4096) }
+                let counts = (0..<4).map { k in UnsafeMutablePointer<UInt32>.allocate(capacity: days * hb[k].0) }
                 for k in 0..<4 { counts[k].initialize(repeating: 0, count: days * hb[k].0) }
+                let c0 = counts[0], c1 = counts[1], c2 = counts[2], c3 = counts[3]
+                let (n0, l0, u0) = hb[0], (n1, l1, u1) = hb[1], (n2, l2, u2) = hb[2], (n3, l3, u3) = hb[3]
+                let cum = UnsafeMutablePointer<Double>.allocate(capacity: bs)
+                defer { cum.deallocate() }
+                let off = schedule.offset, tdays = schedule.tokenDays
                 var b = w
                 while b < nBlocks {
                     let first = r.lowerBound + b * bs
                     let count = min(bs, r.upperBound - first)
                     gen.generate(first: first, count: count, into: scratch)
                     for p in 0..<count {
-                        let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days, su = scratch.hashpriceUSD + p * days
-                        let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, into: buf, powerOverride: powerOverride)
+                        let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
+                        let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
+                                             netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, powerOverride: powerOverride)
                         let idx = first - r.lowerBound + p
                         out.0[idx] = o.pvUSD; out.1[idx] = o.btcTotal; out.2[idx] = o.usdTotal; out.3[idx] = o.irr
                         out.4[idx] = Int32(o.paybackDay); out.5[idx] = Int32(o.daysCurtailed); out.6[idx] = o.terminated ? 1 : 0
-                        var cum = 0.0
-                        for t in 0..<days {
-                            counts[0][t * hb[0].0 + DayHistograms.bin(su[t], eMin: hb[0].1, eMax: hb[0].2)] &+= 1
-                            counts[1][t * hb[1].0 + DayHistograms.bin(sp[t], eMin: hb[1].1, eMax: hb[1].2)] &+= 1
-                            let ti = t - schedule.offset
+                        cum[p] = 0
+                    }
+                    // Histograms day-major over the block, so each day's bins stay in cache.
+                    for t in 0..<days {
+                        let ti = t - off
+                        let inToken = ti >= 0 && ti < tdays
+                        for p in 0..<count {
+                            let k = p * days + t
+                            c0[t * n0 + DayHistograms.bin(scratch.hashpriceUSD[k], eMin: l0, eMax: u0)] &+= 1
+                            c1[t * n1 + DayHistograms.bin(scratch.price[k], eMin: l1, eMax: u1)] &+= 1
                             var pay = 0.0
-                            if ti >= 0 && ti < schedule.tokenDays { pay = buf.netUSD[ti]; cum += buf.netBTC[ti] }
-                            counts[2][t * hb[2].0 + DayHistograms.bin(pay, eMin: hb[2].1, eMax: hb[2].2)] &+= 1
-                            counts[3][t * hb[3].0 + DayHistograms.bin(cum, eMin: hb[3].1, eMax: hb[3].2)] &+= 1
+                            if inToken { pay = buf.netUSD[p * td + ti]; cum[p] += buf.netBTC[p * td + ti] }
+                            c2[t * n2 + DayHistograms.bin(pay, eMin: l2, eMax: u2)] &+= 1
+                            c3[t * n3 + DayHistograms.bin(cum[p], eMin: l3, eMax: u3)] &+= 1
                         }
                     }
                     b += threads
@@ -152,6 +164,7 @@ public enum MonteCarlo {
                 lock.lock(); workerDaily[w] = daily; lock.unlock()
             }
         }}}}}}}
+        pricer.deallocate()
         for d in workerDaily { result.daily.add(d) }
         return result
     }

@@ -33,15 +33,20 @@ public struct TokenPricer {
     public let deal: Deal
     public let offset: Int
     public let tokenDays: Int
-    let degradation: [Double]
-    let discount: [Double]
+    /// (1−deg)^{t/365} and (1+r)^{−t/365} for t = 0…tokenDays (allocated once per run, shared read-only).
+    let degradation: UnsafeMutablePointer<Double>
+    let discount: UnsafeMutablePointer<Double>
 
     public init(deal: Deal, offset: Int, tokenDays: Int) {
         self.deal = deal; self.offset = offset; self.tokenDays = tokenDays
         let deg = deal.miner.degradationPerYear, r = deal.valuation.discountRate
-        degradation = (0...max(tokenDays, 0)).map { Foundation.pow(1 - deg, Double($0) / 365) }
-        discount = (0...max(tokenDays, 0)).map { Foundation.pow(1 + r, -Double($0) / 365) }
+        let n = max(tokenDays, 0) + 1
+        degradation = .allocate(capacity: n); discount = .allocate(capacity: n)
+        for t in 0..<n { degradation[t] = Foundation.pow(1 - deg, Double(t) / 365); discount[t] = Foundation.pow(1 + r, -Double(t) / 365) }
     }
+
+    /// Frees the factor tables (call once when the run is over).
+    public func deallocate() { degradation.deallocate(); discount.deallocate() }
 
     /// Daily series for the structure engines / quantiles, indexed by token day − 1 (length ≥ tokenDays).
     public struct DailyBuffers {
@@ -63,6 +68,17 @@ public struct TokenPricer {
     @inline(__always)
     public func price(priceUSD: UnsafePointer<Double>, hashpriceBTC: UnsafePointer<Double>, into b: DailyBuffers,
                       powerOverride: (day: Int, usdPerKWh: Double)? = nil) -> PathOutcome {
+        price(priceUSD: priceUSD, hashpriceBTC: hashpriceBTC, grossBTC: b.grossBTC, costUSD: b.costUSD, netBTC: b.netBTC, netUSD: b.netUSD,
+              powerOverride: powerOverride)
+    }
+
+    /// Same, writing the daily series at the given pointers (length ≥ tokenDays).
+    @inline(__always)
+    public func price(priceUSD: UnsafePointer<Double>, hashpriceBTC: UnsafePointer<Double>, grossBTC: UnsafeMutablePointer<Double>,
+                      costUSD: UnsafeMutablePointer<Double>, netBTC: UnsafeMutablePointer<Double>, netUSD: UnsafeMutablePointer<Double>,
+                      powerOverride: (day: Int, usdPerKWh: Double)? = nil) -> PathOutcome {
+        let b = (grossBTC: grossBTC, costUSD: costUSD, netBTC: netBTC, netUSD: netUSD)
+        let degradation = self.degradation, discount = self.discount, offset = self.offset, tokenDays = self.tokenDays
         let o = deal.operations, h = deal.token.hashrateTH
         let feeFactor = h * o.uptime / 1000 * (1 - o.poolFee) * (1 - o.managementFee)
         let basePower = h * deal.miner.efficiencyJTH * 24 / 1000 * o.uptime
@@ -121,14 +137,18 @@ public struct TokenPricer {
         var lo = Foundation.pow(1001.0, -1.0 / 365), hi = Foundation.pow(0.001, -1.0 / 365)
         let flo = f(lo).0, fhi = f(hi).0
         if !(flo <= 0 && fhi >= 0) { return .nan }
-        var v = 1.0
+        // Start from the IRR of receiving the undiscounted total at the flows' centre of mass.
+        var tot = 0.0, tw = 0.0
+        for k in 0..<count { tot += flows[k]; tw += Double(k + 1) * flows[k] }
+        var v = tot > 0 ? Foundation.pow(price / tot, 1 / max(1, tw / tot)) : 1.0
+        if !(v > lo && v < hi) { v = (lo + hi) / 2 }
         for _ in 0..<60 {
             let (fv, dv) = f(v)
-            if fv == 0 { break }
+            if abs(fv) <= 1e-12 * price { break }
             if fv < 0 { lo = v } else { hi = v }
             var nv = dv > 0 ? v - fv / dv : (lo + hi) / 2
             if !(nv > lo && nv < hi) { nv = (lo + hi) / 2 }
-            if abs(nv - v) <= 1e-15 * v { v = nv; break }
+            if abs(nv - v) <= 1e-14 * v { v = nv; break }
             v = nv
         }
         let r = Foundation.pow(v, -365) - 1

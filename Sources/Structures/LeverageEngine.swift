@@ -69,7 +69,7 @@ public struct LeverageEngine: Sendable {
         if E > 0 && H > 0 {
             for t in 1...H {
                 let i = t - 1
-                if hasPremium { prem += -kappa * prem * dt + sigma * sq * random.normal() }
+                if hasPremium { prem += -kappa * prem * dt + sigma * sq * LeverageEngine.normal(&random) }
                 let payout = max(0, path.netPayoutUSD[i])
                 Nu *= stake; cashU += Nu * payout
                 V = val(t, i)
@@ -101,6 +101,17 @@ public struct LeverageEngine: Sendable {
         out[2] = liqCount > 0 ? 1 : 0; out[3] = Double(firstLiq)
         out[4] = badDebt > 0 ? 1 : 0; out[5] = E > 0 ? badDebt / E : 0
         out[6] = Double(liqCount); out[7] = E
+    }
+}
+
+extension LeverageEngine {
+    /// Standard normal by the Marsaglia polar method (as `PathRandom.normal`, with the libm logarithm for speed).
+    @inline(__always) static func normal(_ r: inout PathRandom) -> Double {
+        while true {
+            let u = 2 * r.uniform() - 1, v = 2 * r.uniform() - 1
+            let s = u * u + v * v
+            if s < 1, s > 0 { return u * (-2 * log(s) / s).squareRoot() }
+        }
     }
 }
 

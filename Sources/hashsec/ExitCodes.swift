@@ -7,7 +7,11 @@ import Store
 import Domain
 import Benchmark
 import Calibrate
+import Config
+import Simulate
+import Structures
 import Report
+import Config
 
 /// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
 enum ExitStatus: Int32, CaseIterable {
@@ -71,12 +75,21 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .insufficientData: return .insufficientData
         case .invalidWindow: return .usage
         }
+    case is ConfigError: return .configInvalid
     case let e as ReportError:
         switch e {
         case .notARunFolder: return .inputMissing
         case .malformed: return .dataRejected
         case .cannotWrite: return .cannotWrite
         case .template: return .internalError
+        }
+    case is ConfigError: return .configInvalid
+    case is StructuresError: return .configInvalid
+    case is StressError: return .insufficientData
+    case let e as SimulateError:
+        switch e {
+        case .invalidSettings: return .configInvalid
+        case .badShard: return .shardMismatch
         }
     default:
         return .internalError

@@ -1,8 +1,35 @@
 import ArgumentParser
+import Pipeline
 
 struct MergeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "merge", abstract: "(not yet implemented)")
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge `simulate --shard i/n` partial results into the single-run outputs (byte-identical).",
+        discussion: """
+        Checks that every shard belongs to one run (deal and calibration SHA-256, seed, paths, model, measure, horizon,
+        shard count) and that the set is complete; otherwise exits 77 (shardMismatch) without writing anything.
+
+        Examples:
+          hashsec merge runs/big                       # merges runs/big/shard-*-of-n into runs/big
+          hashsec merge --out runs/merged runs/big/shard-0-of-2 runs/big/shard-1-of-2
+        """
+    )
+    @Option(help: "Output directory (default: the single directory argument).") var out: String?
+    @Argument(help: "Shard directories, or one directory holding shard-i-of-n subdirectories.") var dirs: [String]
+
     func run() throws {
-        try guarded { throw ValidationError("`merge` is not implemented yet") }
+        try guarded {
+            var shardDirs = dirs
+            var dest = out
+            if dirs.count == 1, out == nil || !FileManager.default.fileExists(atPath: dirs[0] + "/shard.json") {
+                let subs = ((try? FileManager.default.contentsOfDirectory(atPath: dirs[0])) ?? []).filter { $0.hasPrefix("shard-") }.sorted()
+                if !subs.isEmpty { shardDirs = subs.map { dirs[0] + "/" + $0 }; dest = dest ?? dirs[0] }
+            }
+            guard let d = dest else { throw ValidationError("give --out DIR") }
+            let r = try MergeJob.run(shardDirs: shardDirs, out: d)
+            print(r.summaryText)
+            print("merged \(r.shards) shard(s), \(r.paths) paths into \(d)")
+        }
     }
 }
+import Foundation

@@ -1,8 +1,71 @@
 import ArgumentParser
+import Domain
+import Foundation
+import Pipeline
+import Simulate
 
 struct SimulateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "(not yet implemented)")
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Monte Carlo of a token deal: price, hash rate, fees, blocks, retargets and halvings per path (SPEC §5, §6).",
+        discussion: """
+        Each path's random stream depends only on (seed, path), so outputs are byte-identical for any --threads and any
+        sharding. Antithetic pairs are on by default. Outputs (docs/outputs.md): summary.json, hashprice/price/payout/
+        btc_cumulative quantile CSVs, PV and IRR histograms, paths.csv with --paths-csv, manifest.json.
+
+        Examples:
+          hashsec simulate datasets/deals/s21-token.yaml --calibration cal.json --paths 20000 --out runs/s21
+          hashsec simulate datasets/deals/btcst-like.yaml --as-of 2022-06-30 --model bootstrap --out runs/btcst-2022
+          hashsec simulate deal.yaml --calibration cal.json --measure risk-neutral --rate 0.04 --threads 2
+          hashsec simulate deal.yaml --calibration cal.json --paths 100000 --shard 0/4 --out runs/big   # then: hashsec merge runs/big/shard-*
+          hashsec simulate datasets/deals/leveraged-example.yaml --paths 2000 --sweep-leverage 6 --out runs/lev
+        """
+    )
+
+    @Argument(help: "Deal YAML file (SPEC §6).") var deal: String
+    @Option(help: "Number of paths.") var paths: Int = 10_000
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Simulated days (default: token start offset + term).") var horizon: Int?
+    @Option(help: "Use only data up to this day (YYYY-MM-DD).", transform: parseDayOption) var asOf: Day?
+    @Option(help: "Price model: merton, gbm or bootstrap.") var model: String = "merton"
+    @Option(help: "Drift: real or risk-neutral.") var measure: String = "real"
+    @Option(help: "Annual rate for the risk-neutral drift.") var rate: Double = 0.04
+    @Option(help: "Calibration JSON (default: the store's, or calibrate now).") var calibration: String?
+    @Option(help: "Output directory.") var out: String?
+    @Flag(help: "Also write paths.csv (one row per path).") var pathsCsv = false
+    @Flag(help: "Disable antithetic variates.") var noAntithetic = false
+    @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
+    @Option(help: "Write shard i of n (0-based) to OUT/shard-i-of-n/.") var shard: String?
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Also sweep the deal's staking leverage over loops 0…N on the same paths (writes leverage_sweep.csv).")
+    var sweepLeverage: Int?
+
     func run() throws {
-        try guarded { throw ValidationError("`simulate` is not implemented yet") }
+        try guarded {
+            guard let m = PriceModel(rawValue: model) else { throw ValidationError("--model must be merton, gbm or bootstrap") }
+            guard let me = Measure(rawValue: measure) else { throw ValidationError("--measure must be real or risk-neutral") }
+            guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
+            if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
+            var sh: (Int, Int)? = nil
+            if let s = shard {
+                let parts = s.split(separator: "/").compactMap { Int($0) }
+                guard parts.count == 2, parts[1] >= 1, parts[0] >= 0, parts[0] < parts[1] else { throw ValidationError("--shard must be i/n with 0 ≤ i < n") }
+                guard out != nil else { throw ValidationError("--shard needs --out") }
+                sh = (parts[0], parts[1])
+            }
+            if let n = sweepLeverage, !(0...50).contains(n) || sh != nil { throw ValidationError("--sweep-leverage takes 0…50 and no --shard") }
+            let settings = SimulationSettings(paths: paths, seed: seed, threads: threads, model: m, measure: me, rate: rate,
+                                              antithetic: !noAntithetic, poissonBlocks: poissonBlocks, horizonDays: horizon)
+            let r = try SimulateJob.run(.init(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
+                                              dbPath: store.db, out: out, pathsCSV: pathsCsv, shard: sh))
+            print(r.summaryText)
+            if let o = out { print("wrote \(sh.map { "\(o)/shard-\($0.0)-of-\($0.1)" } ?? o)") }
+            if let n = sweepLeverage {
+                let sw = try LeverageSweepJob.run(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
+                                                  dbPath: store.db, maxLoops: n, out: out)
+                print(sw.text)
+            }
+        }
     }
 }

@@ -96,6 +96,8 @@ final class ChartsTests: XCTestCase {
     func testFixedFormatting() {
         XCTAssertEqual(ChartFormat.fixed(12.5), "12.5"); XCTAssertEqual(ChartFormat.fixed(-0.004), "0")
         XCTAssertEqual(ChartFormat.fixed(1.005, decimals: 3), "1.005"); XCTAssertEqual(ChartFormat.fixed(-3.25), "-3.25")
-        XCTAssertEqual(ChartFormat.tick(2_500_000), "2.5M"); XCTAssertEqual(ChartFormat.tick(0.05), "0.05")
+        XCTAssertEqual(ChartFormat.tick(2_500_000), "2.5M")
+        XCTAssertEqual(ChartFormat.fixed(1.5e21), "1.5e+21"); XCTAssertEqual(ChartFormat.fixed(8e15), "8000000000000000")
+        XCTAssertEqual(ChartFormat.tick(1.5e21), "1500000000T"); XCTAssertEqual(ChartFormat.tick(0.05), "0.05")
     }
 }

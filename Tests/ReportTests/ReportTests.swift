@@ -75,5 +75,6 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(Display.number(-1234.5), "-1,234.5")
         XCTAssertEqual(Display.number(0.0123456), "0.01235")
         XCTAssertEqual(Display.cell("abc").numeric, false)
+        XCTAssertEqual(Display.cell("1.5435626031780033e+21").text, "1.5435626031780033e+21")
     }
 }

@@ -7,7 +7,8 @@
 #   2. submits a 4-shard `hashsec simulate` array + dependent merge with scripts/slurm/submit.sh and compares every
 #      merged file except manifest.json byte for byte with a single-process run of the same deal/seed/calibration,
 #   3. re-runs the merge job with a shard of another seed, then with a shard removed, and expects both jobs to FAIL
-#      (a failing merge must fail the run).
+#      (a failing merge must fail the run),
+#   4. submits an array whose shards fail and expects the dependent merge to be cancelled.
 # Every daemon it started is stopped and the temp dir removed on exit (also on failure or Ctrl-C).
 #
 # Environment: HASHSEC_BIN (default .build/debug/hashsec), SLURM_TEST_TIMEOUT (seconds per wait, default 300),
@@ -145,6 +146,10 @@ fi
 for f in $single_files; do
   if ! cmp -s "$w/single/$f" "$w/sharded/$f"; then echo "differs: $f" >&2; cmp "$w/single/$f" "$w/sharded/$f" >&2 || true; mismatch=1; fi
 done
+# The merged summary must account for all 2,001 paths and the run's seed (the shards really covered the whole run).
+if ! grep -q '"paths" : 2001,' "$w/sharded/summary.json" || ! grep -q '"seed" : 20240420,' "$w/sharded/summary.json"; then
+  echo "merged summary.json lacks \"paths\" : 2001 / \"seed\" : 20240420" >&2; mismatch=1
+fi
 if [ "$mismatch" -eq 0 ]; then
   pass "merged output == single-process run, byte for byte ($(wc -l <<<"$single_files") files, manifest.json aside)"
 else
@@ -174,5 +179,25 @@ fi
 # Missing: shard 2 removed.
 rm -rf "$w/sharded/shard-2-of-4"
 expect_failed_merge "shard 2 missing"
+
+# --- 4. a failing shard cancels the merge (afterok dependency never satisfied) ------------------------------------
+if HASHSEC_BIN=$bin scripts/slurm/submit.sh "$deal" "$w/badshard" 2 --model no-such-model "${sim_args[@]}" \
+     >"$w/submit-bad.out" 2>"$w/submit-bad.err"; then
+  bad_array=$(sed -n 's/^array_job_id=//p' "$w/submit-bad.out")
+  bad_merge=$(sed -n 's/^merge_job_id=//p' "$w/submit-bad.out")
+  if wait_for "$timeout_s" "failing array $bad_array + merge $bad_merge" \
+       sh -c "[ -z \"\$(squeue -h -j $bad_array,$bad_merge)\" ]"; then
+    a_state=$(job_states "$bad_array" | sort -u | tr '\n' ' '); m_state=$(job_states "$bad_merge")
+    if [ "$a_state" != "${a_state/FAILED/}" ] && [[ $m_state == CANCELLED* ]] && [ ! -e "$w/badshard/summary.json" ]; then
+      pass "a failing shard (array $bad_array: $a_state) cancels the merge ($bad_merge: $m_state), nothing merged"
+    else
+      fail "failing shard: array $bad_array is '$a_state', merge $bad_merge is '$m_state' (want FAILED / CANCELLED)"
+    fi
+  else
+    fail "failing-shard jobs did not leave the queue"
+  fi
+else
+  fail "submit.sh (failing shard case):"; cat "$w/submit-bad.out" "$w/submit-bad.err" >&2
+fi
 
 finish

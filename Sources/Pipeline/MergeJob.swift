@@ -1,0 +1,77 @@
+import Domain
+import Foundation
+import Simulate
+
+/// `hashsec merge`: checks that shard directories form one complete run, concatenates their per-path outcomes in path
+/// order, adds their histograms, and writes the single-run files (byte-identical to `simulate` without `--shard`).
+public enum MergeJob {
+    public struct Result { public var summaryText: String; public var shards: Int; public var paths: Int }
+
+    public static func run(shardDirs: [String], out: String) throws -> Result {
+        guard !shardDirs.isEmpty else { throw PipelineError.shardMismatch("no shard directories given") }
+        var infos: [(ShardInfo, String)] = []
+        for d in shardDirs {
+            let jp = (d as NSString).appendingPathComponent("shard.json")
+            guard let data = FileManager.default.contents(atPath: jp) else { throw PipelineError.inputMissing(path: jp, reason: "not a shard directory (no shard.json)") }
+            guard let info = try? JSONDecoder().decode(ShardInfo.self, from: data) else { throw PipelineError.shardMismatch("\(jp) is not a valid shard.json") }
+            infos.append((info, d))
+        }
+        let first = infos[0].0
+        for (i, d) in infos {
+            guard i.identity == first.identity, i.dealName == first.dealName, i.asOf == first.asOf, i.offset == first.offset,
+                  i.tokenDays == first.tokenDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV else {
+                throw PipelineError.shardMismatch("\(d) belongs to a different run than \(infos[0].1) (deal, calibration, seed, paths, model, measure, horizon or shard count differ)")
+            }
+        }
+        let n = first.identity.shardCount
+        var byIndex: [Int: String] = [:]
+        for (i, d) in infos {
+            if let prev = byIndex[i.index] { throw PipelineError.shardMismatch("shard \(i.index)/\(n) given twice (\(prev), \(d))") }
+            byIndex[i.index] = d
+        }
+        let missing = (0..<n).filter { byIndex[$0] == nil }
+        guard missing.isEmpty else { throw PipelineError.shardMismatch("incomplete set: missing shard(s) \(missing.map { "\($0)/\(n)" }.joined(separator: ", "))") }
+        var merged: PartialResult? = nil
+        for k in 0..<n {
+            let bp = (byIndex[k]! as NSString).appendingPathComponent("partial.bin")
+            guard let data = FileManager.default.contents(atPath: bp) else { throw PipelineError.inputMissing(path: bp, reason: "missing partial.bin") }
+            let part: PartialResult
+            do { part = try PartialResult(encoded: data) } catch { throw PipelineError.shardMismatch("\(bp): \(error)") }
+            let expect = MonteCarlo.shardRange(index: k, of: n, total: first.identity.paths)
+            guard part.firstPath == expect.lowerBound, part.count == expect.count, part.daily.hashpriceUSD.days == first.identity.horizonDays else {
+                throw PipelineError.shardMismatch("\(bp) holds paths \(part.firstPath)..<\(part.firstPath + part.count), expected \(expect)")
+            }
+            if merged == nil { merged = part } else { try merged!.append(part) }
+        }
+        var identity = first.identity
+        identity.shardCount = 1
+        let schedule = DealScheduleSnapshot.make(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays, horizon: identity.horizonDays)
+        let ctx = SimulationOutputs.Context(dealName: first.dealName, identity: identity, schedule: schedule, priceUSD: first.priceUSD,
+                                            pathsCSV: first.pathsCSV)
+        let files = SimulationOutputs.files(merged!, ctx)
+        let manifest = SimulationOutputs.json([
+            "command": "merge", "version": "hashsec 0.1", "created_utc": ISO8601DateFormatter().string(from: Date()),
+            "inputs": shardDirs.map { ["path": $0] }, "seed": NSNumber(value: identity.seed), "paths": identity.paths,
+            "rng": PathRandom.algorithm, "shard": "merged \(n)", "parameters": try JSONSerialization.jsonObject(with: JSONEncoder().encode(identity)),
+        ] as [String: Any])
+        try SimulateJob.writeFiles(files + [("manifest.json", manifest)], binary: nil, to: out)
+        let text = SimulateJob.summaryLine(SimulationOutputs.summary(merged!, ctx), deal: Deal(name: first.dealName,
+            token: TokenTerms(count: 1, hashrateTH: 0, termDays: first.tokenDays, start: .asOf, priceUSD: first.priceUSD),
+            miner: MinerSpec(model: nil, efficiencyJTH: 0, degradationPerYear: 0),
+            operations: Operations(powerUSDPerKWh: 0, uptime: 0, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0, curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
+            valuation: Valuation(discountRate: 0)), seconds: 0)
+        return Result(summaryText: text, shards: n, paths: merged!.count)
+    }
+}
+
+enum DealScheduleSnapshot {
+    static func make(asOf: Day, offset: Int, tokenDays: Int, horizon: Int) -> DealSchedule {
+        // Rebuild the schedule from its recorded parts (a deal with start = as-of + offset and the recorded term).
+        let deal = Deal(name: "x", token: TokenTerms(count: 1, hashrateTH: 1, termDays: tokenDays, start: .date(asOf + offset), priceUSD: 0),
+                        miner: MinerSpec(model: nil, efficiencyJTH: 1, degradationPerYear: 0),
+                        operations: Operations(powerUSDPerKWh: 0, uptime: 1, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0,
+                                               curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
+                        valuation: Valuation(discountRate: 0))
+        return DealSchedule(deal: deal, asOf: asOf, horizon: horizon)
+    }
+}

@@ -1,0 +1,44 @@
+import Domain
+import Foundation
+import Simulate
+
+/// `hashsec perf simulate`: times the engine on an in-memory synthetic deal and calibration.
+public enum PerfSimulate {
+    public struct Row { public var threads: Int; public var seconds: Double; public var cpuSeconds: Double; public var pathDaysPerSecond: Double; public var peakRSSMB: Double }
+
+    public static func benchmarkDeal(days: Int) -> Deal {
+        Deal(name: "perf-s21", token: TokenTerms(count: 1, hashrateTH: 1, termDays: days, start: .asOf, priceUSD: 20),
+             miner: MinerSpec(model: nil, efficiencyJTH: 17.5, degradationPerYear: 0.03),
+             operations: Operations(powerUSDPerKWh: 0.055, uptime: 0.95, poolFee: 0.02, managementFee: 0.05, hostingUSDPerTHDay: 0.002,
+                                    curtailment: .economic, deficit: .floorZero, terminateAfterDeficitDays: nil),
+             valuation: Valuation(discountRate: 0.15))
+    }
+
+    static func peakRSSMB() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_maxrss) / 1024   // Linux: KiB
+    }
+
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+    }
+
+    public static func run(paths: Int, days: Int, threads: [Int], seed: UInt64, blockSize: Int = 128) throws -> [Row] {
+        let cal = SyntheticHistory.referenceCalibration
+        let deal = benchmarkDeal(days: days)
+        var rows: [Row] = []
+        // Warm-up (tables, page faults).
+        _ = try MonteCarlo.run(deal: deal, calibration: cal, settings: SimulationSettings(paths: 64, seed: seed, threads: 1, horizonDays: days))
+        for t in threads {
+            let s = SimulationSettings(paths: paths, seed: seed, threads: t, model: .merton, horizonDays: days, blockSize: blockSize)
+            let t0 = Date(), c0 = cpuSeconds()
+            _ = try MonteCarlo.run(deal: deal, calibration: cal, settings: s)
+            let dt = Date().timeIntervalSince(t0)
+            rows.append(Row(threads: t, seconds: dt, cpuSeconds: cpuSeconds() - c0, pathDaysPerSecond: Double(paths) * Double(days) / dt, peakRSSMB: peakRSSMB()))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,187 @@
+import Bitcoin
+import Config
+import Domain
+import Foundation
+import Simulate
+import Store
+
+/// `hashsec simulate`: deal file + calibration (file, store, or calibrate now) → Monte Carlo → docs/outputs.md files.
+public enum SimulateJob {
+    public struct Options: Sendable {
+        public var dealPath: String
+        public var settings: SimulationSettings
+        public var asOf: Day?
+        public var calibrationPath: String?
+        public var dbPath: String
+        public var out: String?
+        public var pathsCSV: Bool
+        /// (index, count) for `--shard i/n`.
+        public var shard: (Int, Int)?
+        public init(dealPath: String, settings: SimulationSettings, asOf: Day? = nil, calibrationPath: String? = nil,
+                    dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: (Int, Int)? = nil) {
+            self.dealPath = dealPath; self.settings = settings; self.asOf = asOf; self.calibrationPath = calibrationPath
+            self.dbPath = dbPath; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard
+        }
+    }
+
+    public struct Result {
+        public var summaryText: String
+        public var files: [(String, String)]
+        public var seconds: Double
+    }
+
+    static func sha256(_ d: Data) -> String { SHA256.hex(SHA256.hash([UInt8](d), kernel: .portable)) }
+
+    static func read(_ path: String) throws -> Data {
+        guard let d = FileManager.default.contents(atPath: path) else { throw PipelineError.inputMissing(path: path, reason: "cannot read file") }
+        return d
+    }
+
+    /// Loads the calibration: `--calibration` JSON, else the store's latest with as-of ≤ `asOf`, else calibrate now.
+    static func loadCalibration(_ o: Options) throws -> (Calibration, Data, String) {
+        if let p = o.calibrationPath {
+            let d = try read(p)
+            do {
+                let c = try JSONDecoder().decode(Calibration.self, from: d)
+                if let a = o.asOf, c.asOf > a { throw PipelineError.invalidConfiguration("\(p) is as of \(c.asOf), after --as-of \(a)") }
+                return (c, d, p)
+            } catch let e as PipelineError { throw e } catch {
+                throw PipelineError.invalidConfiguration("\(p) is not a calibration JSON: \(error)")
+            }
+        }
+        guard FileManager.default.fileExists(atPath: o.dbPath) else {
+            throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; pass --calibration FILE.json or run `hashsec ingest`")
+        }
+        let store = try Store(path: o.dbPath)
+        if let (_, json) = try store.calibrationJSON(onOrBefore: o.asOf) {
+            let d = Data(json.utf8)
+            if let c = try? JSONDecoder().decode(Calibration.self, from: d), o.asOf == nil || c.asOf == o.asOf || o.asOf! >= c.asOf {
+                if o.asOf == nil || c.asOf == o.asOf { return (c, d, "store:\(c.asOf)") }
+            }
+        }
+        let r = try CalibrateJob.run(.init(dbPath: o.dbPath, asOf: o.asOf))
+        return (r.calibration, Data(r.json.utf8), "store:\(r.calibration.asOf)")
+    }
+
+    public static func run(_ o: Options) throws -> Result {
+        let t0 = Date()
+        let dealData = try read(o.dealPath)
+        let deal = try DealFile.load(path: o.dealPath)
+        let (cal, calData, calSource) = try loadCalibration(o)
+        var s = o.settings
+        let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
+        s.horizonDays = schedule.horizonDays
+        let n = o.shard?.1 ?? 1
+        let identity = RunIdentity(dealSHA256: sha256(dealData), calibrationSHA256: sha256(calData), seed: s.seed, paths: s.paths,
+                                   model: s.model.rawValue, measure: s.measure.rawValue, rate: s.rate, antithetic: s.antithetic,
+                                   poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: n)
+        if let (i, n) = o.shard, !(n >= 1 && i >= 0 && i < n) { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
+        let range = o.shard.map { MonteCarlo.shardRange(index: $0.0, of: $0.1, total: s.paths) }
+        let tSim = Date()
+        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range)
+        let simSeconds = Date().timeIntervalSince(tSim)
+        let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
+                                            pathsCSV: o.pathsCSV)
+        var files: [(String, String)]
+        var text: String
+        let shardInfo = ShardInfo(identity: identity, index: o.shard?.0 ?? 0, dealName: deal.name, asOf: schedule.asOf,
+                                  offset: schedule.offset, tokenDays: schedule.tokenDays, priceUSD: deal.token.priceUSD, pathsCSV: o.pathsCSV)
+        var binary: Data? = nil
+        if let (i, n) = o.shard {
+            files = [("shard.json", SimulationOutputs.json(try shardInfo.jsonObject()))]
+            binary = result.encoded()
+            text = "shard \(i)/\(n): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
+        } else {
+            files = SimulationOutputs.files(result, ctx)
+            text = summaryLine(SimulationOutputs.summary(result, ctx), deal: deal, seconds: simSeconds)
+        }
+        let seconds = Date().timeIntervalSince(t0)
+        if let out = o.out {
+            var dir = out
+            if let (i, n) = o.shard { dir = (out as NSString).appendingPathComponent("shard-\(i)-of-\(n)") }
+            var all = files
+            all.append(("manifest.json", manifest(command: "simulate", inputs: [(o.dealPath, sha256(dealData)), (calSource, sha256(calData))],
+                                                  settings: s, identity: identity, shard: o.shard, timings: ["simulate": simSeconds, "total": seconds])))
+            try writeFiles(all, binary: binary.map { ("partial.bin", $0) }, to: dir)
+        }
+        return Result(summaryText: text, files: files, seconds: seconds)
+    }
+
+    static func summaryLine(_ s: [String: Any], deal: Deal, seconds: Double) -> String {
+        func f(_ x: Any?) -> String { (x as? Double).map { String(format: "%.4g", $0) } ?? "n/a" }
+        let pq = s["pv_usd_quantiles"] as? [String: Any] ?? [:], iq = s["irr_quantiles"] as? [String: Any] ?? [:]
+        return """
+        \(deal.name): \(s["paths"] ?? 0) paths, \(s["model"] ?? "") / \(s["measure"] ?? ""), \(s["horizon_days"] ?? 0) days from \(s["start_date"] ?? "")
+          PV/token USD mean \(f(s["pv_usd_mean"])) ± \(f(s["pv_usd_stderr"])) (p05 \(f(pq["p05"])), p50 \(f(pq["p50"])), p95 \(f(pq["p95"]))) vs price \(deal.token.priceUSD)
+          BTC/token mean \(f(s["btc_total_mean"])), IRR p50 \(f(iq["p50"])), P(loss) \(f(s["prob_loss"])), P(payback) \(f(s["prob_payback"])), P(terminated) \(f(s["prob_terminated"]))
+          simulated in \(String(format: "%.2f", seconds)) s
+        """
+    }
+
+    static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, identity: RunIdentity,
+                         shard: (Int, Int)?, timings: [String: Double]) -> String {
+        let iso = ISO8601DateFormatter().string(from: Date())
+        let params: [String: Any] = [
+            "paths": s.paths, "seed": NSNumber(value: s.seed), "model": s.model.rawValue, "measure": s.measure.rawValue, "rate": s.rate,
+            "antithetic": s.antithetic, "poisson_blocks": s.poissonBlocks, "horizon_days": identity.horizonDays, "block_size": s.blockSize,
+            "deal_sha256": identity.dealSHA256, "calibration_sha256": identity.calibrationSHA256,
+        ]
+        let o: [String: Any] = [
+            "command": command, "version": "hashsec 0.1", "run_id": "\(identity.dealSHA256.prefix(8))-\(identity.seed)-\(identity.paths)",
+            "created_utc": iso, "inputs": inputs.map { ["path": $0.0, "sha256": $0.1] }, "parameters": params,
+            "seed": NSNumber(value: s.seed), "rng": PathRandom.algorithm + "; normals by 128-layer ziggurat; antithetic pairs (2k, 2k+1)",
+            "paths": s.paths, "threads": s.threads, "shard": shard.map { "\($0.0)/\($0.1)" } ?? NSNull(), "timings_s": timings,
+        ]
+        return SimulationOutputs.json(o)
+    }
+
+    /// Writes all files into a sibling temp directory, then renames it into place (no partial outputs).
+    static func writeFiles(_ files: [(String, String)], binary: (String, Data)?, to dir: String) throws {
+        let fm = FileManager.default
+        let dest = URL(fileURLWithPath: dir)
+        let parent = dest.deletingLastPathComponent()
+        do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
+            throw PipelineError.cannotWrite(path: parent.path, reason: "\(error)")
+        }
+        let tmp = parent.appendingPathComponent(".\(dest.lastPathComponent).tmp-\(getpid())")
+        try? fm.removeItem(at: tmp)
+        do {
+            try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+            for (name, content) in files { try Data(content.utf8).write(to: tmp.appendingPathComponent(name)) }
+            if let (name, d) = binary { try d.write(to: tmp.appendingPathComponent(name)) }
+            if fm.fileExists(atPath: dest.path) {
+                // Replace only our own files in an existing directory.
+                for (name, _) in files + (binary.map { [($0.0, "")] } ?? []) {
+                    let target = dest.appendingPathComponent(name)
+                    try? fm.removeItem(at: target)
+                    try fm.moveItem(at: tmp.appendingPathComponent(name), to: target)
+                }
+                try fm.removeItem(at: tmp)
+            } else {
+                try fm.moveItem(at: tmp, to: dest)
+            }
+        } catch {
+            try? fm.removeItem(at: tmp)
+            throw PipelineError.cannotWrite(path: dir, reason: "\(error)")
+        }
+    }
+}
+
+/// `shard.json`: the run identity plus what the merge needs to render the outputs.
+struct ShardInfo: Codable, Equatable {
+    var identity: RunIdentity
+    var index: Int
+    var dealName: String
+    var asOf: Day
+    var offset: Int
+    var tokenDays: Int
+    var priceUSD: Double
+    var pathsCSV: Bool
+    enum CodingKeys: String, CodingKey {
+        case identity, index
+        case dealName = "deal_name", asOf = "as_of", offset, tokenDays = "token_days", priceUSD = "price_usd", pathsCSV = "paths_csv"
+    }
+    func jsonObject() throws -> Any {
+        try JSONSerialization.jsonObject(with: JSONEncoder().encode(self))
+    }
+}
