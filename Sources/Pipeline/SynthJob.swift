@@ -4,13 +4,14 @@ import Simulate
 
 /// `hashsec synth`: a deterministic synthetic daily history (tidy CSV) from a calibration.
 public enum SynthJob {
-    public static let header = "date,price_usd,block_count,difficulty,hash_rate_hs,fees_btc,issuance_btc,height_end"
+    /// The tidy ingest format of SPEC §2 (hash rate in TH/s, `difficulty_mean`), so `hashsec ingest` reads it back.
+    public static let header = "date,price_usd,block_count,hash_rate_ths,difficulty_mean,fees_btc,issuance_btc,height_end"
 
     public static func csv(_ obs: [DailyObservation]) -> String {
         func n(_ x: Double?) -> String { x.map { $0.description } ?? "" }
         var s = header + "\n"
         for o in obs {
-            s += "\(o.date.iso),\(n(o.priceUSD)),\(n(o.blockCount)),\(n(o.difficulty)),\(n(o.hashRateHs)),\(n(o.feesBTC)),\(n(o.issuanceBTC)),\(o.heightEnd.map(String.init) ?? "")\n"
+            s += "\(o.date.iso),\(n(o.priceUSD)),\(n(o.blockCount)),\(n(o.hashRateHs.map { $0 / 1e12 })),\(n(o.difficulty)),\(n(o.feesBTC)),\(n(o.issuanceBTC)),\(o.heightEnd.map(String.init) ?? "")\n"
         }
         return s
     }

@@ -11,22 +11,24 @@ import LinearAlgebra
 public enum SyntheticHistory {
     /// Round, plausible parameter values (not fitted to any licensed data); `datasets/synthetic-calibration.json`.
     public static var referenceCalibration: Calibration {
-        let asOf = Day(year: 2024, month: 6, day: 30)!
-        let h0 = 6e20, d0 = h0 * 600 / 4294967296.0, fee = 0.1, price = 60_000.0
-        let hp = 1e15 * 86400 / (d0 * 4294967296.0) * (3.125 + fee) * price
+        // Starts on 2022-11-25 in a late-2022-like state (before the 2024 halving at height 840,000), so the default
+        // 1,460 days end on 2026-11-24 and a simulation from the end crosses the 2028 halving.
+        let asOf = Day(year: 2022, month: 11, day: 25)!
+        let h0 = 2.6e20, d0 = h0 * 600 / 4294967296.0, fee = 0.1, price = 16_500.0
+        let hp = 1e15 * 86400 / (d0 * 4294967296.0) * (6.25 + fee) * price
         return Calibration(
             asOf: asOf, windowStart: asOf - 730, windowEnd: asOf,
             merton: MertonParameters(mu: Estimate(0.0008, stderr: 0), sigma: Estimate(0.03, stderr: 0), lambda: Estimate(0.02, stderr: 0),
                                      muJ: Estimate(-0.02, stderr: 0), sigmaJ: Estimate(0.08, stderr: 0), logLikelihood: 0, observations: 730),
             gbm: GBMParameters(mu: Estimate(0.0008, stderr: 0), sigma: Estimate(0.035, stderr: 0), logLikelihood: 0),
-            hashRate: HashRateParameters(a: Estimate(-0.0063, stderr: 0), b: Estimate(0.002, stderr: 0), c: Estimate(0, stderr: 0),
+            hashRate: HashRateParameters(a: Estimate(-0.0068, stderr: 0), b: Estimate(0.002, stderr: 0), c: Estimate(0, stderr: 0),
                                          sigma: Estimate(0.02, stderr: 0), lag: 30, trendOrigin: asOf, rSquared: 0,
                                          residualAutocorrelation: 0, lagCriteria: [:]),
             fees: FeeParameters(kappa: Estimate(0.05, stderr: 0), m: Estimate(Foundation.log(0.1), stderr: 0), sigma: Estimate(0.15, stderr: 0),
                                 rSquared: 0, residualAutocorrelation: 0),
             correlation: [[1, 0.1, 0.2], [0.1, 1, 0], [0.2, 0, 1]],
             historicalLogReturns: [],
-            initialState: InitialState(date: asOf, priceUSD: price, hashRateHs: h0, difficulty: d0, height: 850_000, feePerBlockBTC: fee,
+            initialState: InitialState(date: asOf, priceUSD: price, hashRateHs: h0, difficulty: d0, height: 765_000, feePerBlockBTC: fee,
                                        epochElapsedDays: 5, lnHashpriceHistory: Array(repeating: Foundation.log(hp), count: 90)))
     }
 

@@ -12,12 +12,12 @@ struct SynthCommand: ParsableCommand {
         Examples:
           hashsec synth --out datasets/synthetic-history.csv
           hashsec synth --out /tmp/s.csv --days 30 --save-calibration datasets/synthetic-calibration.json
-          hashsec synth --out /tmp/synth.csv --days 3650 --seed 7 --calibration cal.json
+          hashsec synth --out /tmp/synth.csv --days 3650 --seed 11 --calibration cal.json
         """
     )
     @Option(help: "Output CSV.") var out: String
     @Option(help: "Number of days.") var days: Int = 1460
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Random seed (the committed datasets/synthetic-history.csv uses the default, 7: among seeds 1–40, a path whose end state is close to today's network scale).") var seed: UInt64 = 7
     @Option(help: "Calibration JSON (default: the reference calibration).") var calibration: String?
     @Option(help: "Also write the calibration used as JSON.") var saveCalibration: String?
 

@@ -60,7 +60,7 @@ final class DealFileTests: XCTestCase {
                     contains: "is not one of economic, never")
         expectError(valid.replacingOccurrences(of: "start: 2026-03-23", with: "start: 2026-02-30"), line: 6, contains: "expected a date")
         expectError(valid.replacingOccurrences(of: "  efficiency_j_th: 17.5\n", with: ""), line: 9, contains: "efficiency_j_th")
-        expectError(valid + "\nextra: 1", line: 23, contains: "extra: unknown key")
+        expectError(valid + "\nextra: 1", line: 22, contains: "extra: unknown key")
         expectError("name: [unclosed\n", line: 2, contains: "YAML syntax error")
     }
 
