@@ -19,6 +19,7 @@ public enum CalibrationTable {
         r.append(("hashrate", "r_squared", h.rSquared, nil))
         r.append(("hashrate", "residual_autocorrelation", h.residualAutocorrelation, nil))
         for k in h.lagCriteria.keys.sorted(by: { Int($0) ?? 0 < Int($1) ?? 0 }) { r.append(("hashrate", "aic_lag_\(k)", h.lagCriteria[k]!, nil)) }
+        if let bu = h.bUnconstrained { r.append(("hashrate", "b_unconstrained", bu.value, bu.stderr)) }
         let f = c.fees
         for (n, e) in [("kappa", f.kappa), ("m", f.m), ("sigma", f.sigma)] { r.append(("fees", n, e.value, e.stderr)) }
         r.append(("fees", "r_squared", f.rSquared, nil))

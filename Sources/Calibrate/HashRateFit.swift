@@ -26,6 +26,12 @@ import RealModule
 ///
 /// **Lag choice.** For each `L ∈ {7, 14, 30, 60, 90}` the regression runs on the common sample (weeks where every lag has its
 /// inputs) and `AIC = n·ln(RSS/n) + 2k` is stored; the smallest AIC wins. `t` counts days since `trendOrigin`.
+///
+/// **Sign constraint `b ≥ 0`.** Miners add hash rate when mining pays, so the response to hashprice cannot be negative;
+/// a negative `b` also makes the simulated feedback loop unstable (lower hashprice → faster growth → lower hashprice).
+/// When the chosen lag gives `b̂ < 0`, the least-squares problem with the constraint has its optimum on the bound
+/// (one inequality, convex objective), so the model is refitted with `b = 0` (regressors `7` and `7·t_k` only); the
+/// unconstrained estimate is kept in `bUnconstrained` as a diagnostic.
 public enum HashRateFit {
     public static let candidateLags = [7, 14, 30, 60, 90]
 
@@ -90,9 +96,21 @@ public enum HashRateFit {
             criteria[String(L)] = aic
             if best == nil || aic < best!.aic { best = (L, aic, f) }
         }
-        let (L, _, f) = best!
-        let s = perLag[L]!
-        let hac = neweyWest(x: s.map(\.x), residuals: f.residuals, xtxInverse: f.xtxInverse, lags: 2)
+        let (L, _, unconstrained) = best!
+        var s = perLag[L]!
+        var f = unconstrained
+        var bUnconstrained: Estimate? = nil
+        var bFixed = false
+        if unconstrained.coefficients[1] < 0 {
+            let hacU = neweyWest(x: s.map(\.x), residuals: unconstrained.residuals, xtxInverse: unconstrained.xtxInverse, lags: 2)
+            bUnconstrained = Estimate(unconstrained.coefficients[1], stderr: hacU[1])
+            s = s.map { Sample(day: $0.day, y: $0.y, x: [$0.x[0], $0.x[2]]) }
+            f = try leastSquares(Matrix(s.map(\.x)), s.map(\.y))
+            bFixed = true
+        }
+        var hac = neweyWest(x: s.map(\.x), residuals: f.residuals, xtxInverse: f.xtxInverse, lags: 2)
+        var coefficients = f.coefficients
+        if bFixed { coefficients = [coefficients[0], 0, coefficients[1]]; hac = [hac[0], 0, hac[1]] }
         let n = Double(s.count)
         let ys = s.map(\.y)
         let ybar = ys.reduce(0, +) / n
@@ -107,10 +125,10 @@ public enum HashRateFit {
         let sigma = (signal2 * 49 / 231).squareRoot()
         let sigmaSE = ((2 / n).squareRoot() * f.sigma2 * 49 / 231) / (2 * sigma)
         let params = HashRateParameters(
-            a: Estimate(f.coefficients[0], stderr: hac[0]), b: Estimate(f.coefficients[1], stderr: hac[1]),
-            c: Estimate(f.coefficients[2], stderr: hac[2]), sigma: Estimate(sigma, stderr: sigmaSE),
+            a: Estimate(coefficients[0], stderr: hac[0]), b: Estimate(coefficients[1], stderr: hac[1]),
+            c: Estimate(coefficients[2], stderr: hac[2]), sigma: Estimate(sigma, stderr: sigmaSE),
             lag: L, trendOrigin: windowStart, rSquared: tss > 0 ? 1 - f.rss / tss : 0,
-            residualAutocorrelation: lag1Autocorrelation(f.residuals), lagCriteria: criteria)
+            residualAutocorrelation: lag1Autocorrelation(f.residuals), lagCriteria: criteria, bUnconstrained: bUnconstrained)
         return Result(parameters: params, residuals: zip(s, f.residuals).map { ($0.day, $1) })
     }
 

@@ -48,10 +48,13 @@ public struct HashRateParameters: Equatable, Sendable, Codable {
     public var residualAutocorrelation: Double
     /// Selection criterion (e.g. AIC) for every candidate lag, keyed by the lag in days.
     public var lagCriteria: [String: Double]
+    /// The unconstrained `b̂` when it had the wrong sign and the fit was redone at the bound `b = 0` (else nil).
+    public var bUnconstrained: Estimate?
     public init(a: Estimate, b: Estimate, c: Estimate, sigma: Estimate, lag: Int, trendOrigin: Day,
-                rSquared: Double, residualAutocorrelation: Double, lagCriteria: [String: Double]) {
+                rSquared: Double, residualAutocorrelation: Double, lagCriteria: [String: Double], bUnconstrained: Estimate? = nil) {
         self.a = a; self.b = b; self.c = c; self.sigma = sigma; self.lag = lag; self.trendOrigin = trendOrigin
         self.rSquared = rSquared; self.residualAutocorrelation = residualAutocorrelation; self.lagCriteria = lagCriteria
+        self.bUnconstrained = bUnconstrained
     }
 }
 

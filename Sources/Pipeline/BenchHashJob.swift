@@ -81,10 +81,11 @@ public enum BenchHashJob {
         // 1. Self-check: embedded headers always, the real header file when present.
         var rows = HashSelfCheck.embeddedRows
         var source = "genesis and block 1 embedded"
-        if FileManager.default.fileExists(atPath: o.headers) {
-            let fileRows = try readHeaderRows(o.headers)
+        let headersPath = RepositoryData.resolve(o.headers)
+        if FileManager.default.fileExists(atPath: headersPath) {
+            let fileRows = try readHeaderRows(headersPath)
             rows += fileRows
-            source += " + \(fileRows.count) rows of \(o.headers)"
+            source += " + \(fileRows.count) rows of \(headersPath)"
         } else {
             source += "; \(o.headers) absent"
         }
@@ -110,7 +111,7 @@ public enum BenchHashJob {
         var report = BenchHashReport(cpuModel: cpu, headersVerified: verified, headersSource: source, kernels: kernels,
                                      compressionsPerSecond: limit, chainedCompressionsPerSecond: chained, rates: rates, fractionOfLimit: single * 2 / limit,
                                      watts: o.watts, catalogLines: [], profilePath: nil)
-        report.catalogLines = catalogComparison(path: o.catalog, rate: report.best.hashesPerSecond, watts: o.watts)
+        report.catalogLines = catalogComparison(path: RepositoryData.resolve(o.catalog), rate: report.best.hashesPerSecond, watts: o.watts)
 
         if let path = o.saveProfile {
             let b = report.best

@@ -108,6 +108,32 @@ final class CalibrateTests: XCTestCase {
         XCTAssertEqual(cal.historicalLogReturns.count, 1459)
     }
 
+    /// Sign constraint: hash rate that *falls* after high hashprice gives b̂ < 0; the fit is then redone at the bound b = 0.
+    /// Data: ln H̄_t = 0.001·t − 0.01·sin(2πt/91), ln hp_t = 3 + cos(2π(t+7)/91): the weekly step ≈ −0.01·(2π·7/91)·cos(2πt/91) moves
+    /// against the 7-day-lagged hashprice. Without b the regression is y_k = 7a + 7c·t_k on a trend of exactly 0.001/day plus a 91-day wave whose
+    /// weekly differences average out: a ≈ 0.001 and c ≈ 0.
+    func testNegativeResponseIsConstrainedToZero() throws {
+        let d0 = Day(year: 2020, month: 1, day: 1)!
+        var h: [Day: Double] = [:], hp: [Day: Double] = [:]
+        for t in -200..<1460 {
+            let x = Double(t)
+            h[d0 + t] = Foundation.exp(40 + 0.001 * x - 0.01 * Foundation.sin(2 * Double.pi * x / 91))
+            hp[d0 + t] = 3 + Foundation.cos(2 * Double.pi * (x + 7) / 91)
+        }
+        let fit = try HashRateFit.fit(hashRate7d: h, lnHashprice: hp, windowStart: d0, windowEnd: d0 + 1459).parameters
+        XCTAssertEqual(fit.b.value, 0)
+        XCTAssertEqual(fit.b.stderr, 0)
+        let bu = try XCTUnwrap(fit.bUnconstrained)
+        XCTAssertLessThan(bu.value, 0)
+        XCTAssertEqual(fit.a.value, 0.001, accuracy: 2e-5)
+        XCTAssertEqual(fit.c.value, 0, accuracy: 5e-8)
+        // A positive response is left alone.
+        for t in -200..<1460 { hp[d0 + t] = 3 - Foundation.cos(2 * Double.pi * (Double(t) + 7) / 91) }
+        let pos = try HashRateFit.fit(hashRate7d: h, lnHashprice: hp, windowStart: d0, windowEnd: d0 + 1459).parameters
+        XCTAssertGreaterThan(pos.b.value, 0)
+        XCTAssertNil(pos.bUnconstrained)
+    }
+
     /// (c) As-of honesty: wild data after asOf changes nothing (bit-identical JSON).
     func testIgnoresDataAfterAsOf() throws {
         var obs = synthesize(SyntheticTruth(), days: 1300, seed: 7)
