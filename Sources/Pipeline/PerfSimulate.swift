@@ -26,7 +26,7 @@ public enum PerfSimulate {
         return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
     }
 
-    public static func run(paths: Int, days: Int, threads: [Int], seed: UInt64, blockSize: Int = 128) throws -> [Row] {
+    public static func run(paths: Int, days: Int, threads: [Int], seed: UInt64, blockSize: Int = 16) throws -> [Row] {
         let cal = SyntheticHistory.referenceCalibration
         let deal = benchmarkDeal(days: days)
         var rows: [Row] = []

@@ -25,7 +25,7 @@ public struct SimulationSettings: Sendable, Equatable {
     public var blockSize: Int
 
     public init(paths: Int = 10_000, seed: UInt64 = 1, threads: Int = 1, model: PriceModel = .merton, measure: Measure = .real,
-                rate: Double = 0.04, antithetic: Bool = true, poissonBlocks: Bool = false, horizonDays: Int? = nil, blockSize: Int = 128) {
+                rate: Double = 0.04, antithetic: Bool = true, poissonBlocks: Bool = false, horizonDays: Int? = nil, blockSize: Int = 16) {
         self.paths = paths; self.seed = seed; self.threads = threads; self.model = model; self.measure = measure
         self.rate = rate; self.antithetic = antithetic; self.poissonBlocks = poissonBlocks; self.horizonDays = horizonDays
         self.blockSize = blockSize

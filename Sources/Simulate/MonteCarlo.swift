@@ -122,9 +122,7 @@ public enum MonteCarlo {
                 let counts = (0..<4).map { k in UnsafeMutablePointer<UInt32>.allocate(capacity: days * hb[k].0) }
                 for k in 0..<4 { counts[k].initialize(repeating: 0, count: days * hb[k].0) }
                 let c0 = counts[0], c1 = counts[1], c2 = counts[2], c3 = counts[3]
-                let (n0, l0, u0) = hb[0], (n1, l1, u1) = hb[1], (n2, l2, u2) = hb[2], (n3, l3, u3) = hb[3]
-                let cum = UnsafeMutablePointer<Double>.allocate(capacity: bs)
-                defer { cum.deallocate() }
+                let (l0, u0) = (hb[0].1, hb[0].2), (l1, u1) = (hb[1].1, hb[1].2), (l2, u2) = (hb[2].1, hb[2].2), (l3, u3) = (hb[3].1, hb[3].2)
                 let off = schedule.offset, tdays = schedule.tokenDays
                 var b = w
                 while b < nBlocks {
@@ -138,28 +136,39 @@ public enum MonteCarlo {
                         let idx = first - r.lowerBound + p
                         out.0[idx] = o.pvUSD; out.1[idx] = o.btcTotal; out.2[idx] = o.usdTotal; out.3[idx] = o.irr
                         out.4[idx] = Int32(o.paybackDay); out.5[idx] = Int32(o.daysCurtailed); out.6[idx] = o.terminated ? 1 : 0
-                        cum[p] = 0
                     }
-                    // Histograms day-major over the block, so each day's bins stay in cache.
-                    for t in 0..<days {
-                        let ti = t - off
-                        let inToken = ti >= 0 && ti < tdays
-                        for p in 0..<count {
-                            let k = p * days + t
-                            c0[t * n0 + DayHistograms.bin(scratch.hashpriceUSD[k], eMin: l0, eMax: u0)] &+= 1
-                            c1[t * n1 + DayHistograms.bin(scratch.price[k], eMin: l1, eMax: u1)] &+= 1
+                    // Histograms, path-major into bin-major counts (`[bin·days + day]`): a path's value moves little from
+                    // one day to the next, so consecutive increments hit the same or a neighbouring row, sequentially in
+                    // the day (cache- and TLB-friendly; a day-major layout touches a new row per day and per path).
+                    for p in 0..<count {
+                        let row = p * days
+                        let hpU = scratch.hashpriceUSD + row, pr = scratch.price + row
+                        for t in 0..<days {
+                            c0[DayHistograms.bin(hpU[t], eMin: l0, eMax: u0) * days + t] &+= 1
+                            c1[DayHistograms.bin(pr[t], eMin: l1, eMax: u1) * days + t] &+= 1
+                        }
+                        var c = 0.0
+                        let netU = buf.netUSD + p * td, netB = buf.netBTC + p * td
+                        for t in 0..<days {
+                            let ti = t - off
                             var pay = 0.0
-                            if inToken { pay = buf.netUSD[p * td + ti]; cum[p] += buf.netBTC[p * td + ti] }
-                            c2[t * n2 + DayHistograms.bin(pay, eMin: l2, eMax: u2)] &+= 1
-                            c3[t * n3 + DayHistograms.bin(cum[p], eMin: l3, eMax: u3)] &+= 1
+                            if ti >= 0 && ti < tdays { pay = netU[ti]; c += netB[ti] }
+                            c2[DayHistograms.bin(pay, eMin: l2, eMax: u2) * days + t] &+= 1
+                            c3[DayHistograms.bin(c, eMin: l3, eMax: u3) * days + t] &+= 1
                         }
                     }
                     b += threads
                 }
-                daily.hashpriceUSD.counts = Array(UnsafeBufferPointer(start: counts[0], count: days * hb[0].0))
-                daily.priceUSD.counts = Array(UnsafeBufferPointer(start: counts[1], count: days * hb[1].0))
-                daily.payoutUSD.counts = Array(UnsafeBufferPointer(start: counts[2], count: days * hb[2].0))
-                daily.cumulativeBTC.counts = Array(UnsafeBufferPointer(start: counts[3], count: days * hb[3].0))
+                // Back to the day-major layout of DayHistograms (`[day·bins + bin]`).
+                func dayMajor(_ c: UnsafeMutablePointer<UInt32>, bins n: Int) -> [UInt32] {
+                    var out = [UInt32](repeating: 0, count: days * n)
+                    for bin in 0..<n { let src = c + bin * days; for t in 0..<days where src[t] != 0 { out[t * n + bin] = src[t] } }
+                    return out
+                }
+                daily.hashpriceUSD.counts = dayMajor(counts[0], bins: hb[0].0)
+                daily.priceUSD.counts = dayMajor(counts[1], bins: hb[1].0)
+                daily.payoutUSD.counts = dayMajor(counts[2], bins: hb[2].0)
+                daily.cumulativeBTC.counts = dayMajor(counts[3], bins: hb[3].0)
                 for c in counts { c.deallocate() }
                 lock.lock(); workerDaily[w] = daily; lock.unlock()
             }

@@ -141,6 +141,8 @@ public struct PathGenerator {
         let restart = 1 / ModelProcess.bootstrapMeanBlock
         var poissonRNG = settings.poissonBlocks ? PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 1) : PathRandom(seed: 0, path: 0)
         let reflect = settings.antithetic && path % 2 == 1
+        let needLnHP = pr.hashB != 0
+        let lastLnHPDay = d - 1 - pr.lag
         let ov = overlay
         for t in 0..<d {
             let z1 = zc[3 * t], z2 = zc[3 * t + 1], z3 = zc[3 * t + 2]
@@ -178,7 +180,8 @@ public struct PathGenerator {
             outS[t] = S; outB[t] = hpBTC
             let hpUSD = hpBTC * S
             outU[t] = hpUSD
-            lnHP[hc + t] = hpUSD > 0 ? Foundation.log(hpUSD) : lnHP[hc + t - 1]
+            // ln hashprice of day t is read at step t + 1 + L only: skip the log when no later step reads it.
+            if needLnHP && t < lastLnHPDay { lnHP[hc + t] = hpUSD > 0 ? Foundation.log(hpUSD) : lnHP[hc + t - 1] }
         }
     }
 

@@ -20,7 +20,7 @@ struct PerfSimulateCommand: ParsableCommand {
     @Option(help: "Days.") var days: Int = 1095
     @Option(help: "Thread counts to measure, comma-separated.") var threads: String = "1,2"
     @Option(help: "Seed.") var seed: UInt64 = 1
-    @Option(help: "Paths per generator block.") var block: Int = 128
+    @Option(help: "Paths per generator block.") var block: Int = 16
 
     func run() throws {
         try guarded {
