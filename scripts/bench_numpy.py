@@ -13,12 +13,12 @@ import numpy as np
 def run(paths=100_000, days=1095, chunk=20_000, seed=1):
     rng = np.random.default_rng(seed)
     mu, sig, lam, muJ, sJ = 0.0008, 0.03, 0.02, -0.02, 0.08
-    a, b, c, sH, lag = -0.0063, 0.002, 0.0, 0.02, 30
+    a, b, c, sH, lag = -0.0068, 0.002, 0.0, 0.02, 30
     kap, m, sF = 0.05, np.log(0.1), 0.15
     L = np.linalg.cholesky(np.array([[1, 0.1, 0.2], [0.1, 1, 0], [0.2, 0, 1.0]]))
-    S0, H0, F0, height0, elapsed = 60_000.0, 6e20, 0.1, 850_000, 5.0
+    S0, H0, F0, height0, elapsed = 16_500.0, 2.6e20, 0.1, 765_000, 5.0
     D0 = H0 * 600 / 2**32
-    hp0 = np.log(1e15 * 86400 / (D0 * 2**32) * (3.125 + F0) * S0)
+    hp0 = np.log(1e15 * 86400 / (D0 * 2**32) * (6.25 + F0) * S0)
     h, eff, p, up, pool, mgmt, host, r = 1.0, 17.5, 0.055, 0.95, 0.02, 0.05, 0.002, 0.15
     t = np.arange(1, days + 1)
     deg = (1 - 0.03) ** (t / 365); disc = (1 + r) ** (-t / 365)
@@ -65,6 +65,8 @@ def run(paths=100_000, days=1095, chunk=20_000, seed=1):
     return pv.mean(), q
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help"):
+        print(__doc__); sys.exit(0)
     paths = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     days = int(sys.argv[2]) if len(sys.argv) > 2 else 1095
     t0 = time.time()

@@ -26,6 +26,13 @@ public enum DealFile {
         return try parse(text: text, file: file, resolver: resolver)
     }
 
+    /// Only the `structure:` and `leverage:` sections of deal YAML text (what `hashsec merge` needs from the deal
+    /// recorded in a shard, without resolving the miner through a catalog).
+    public static func parseStructures(text: String, file: String) throws -> (StructureSpec?, LeverageSpec?) {
+        let root = try YAMLNode.load(text: text, file: file)
+        return (try root.optional("structure").map { try parseStructure($0) }, try root.optional("leverage").map { try parseLeverage($0) })
+    }
+
     /// Parses deal YAML text. `resolver` resolves `miner.model` / `miner.profile` (nil: only explicit efficiency).
     public static func parse(text: String, file: String, resolver: MinerResolver? = nil) throws -> Deal {
         let root = try YAMLNode.load(text: text, file: file)

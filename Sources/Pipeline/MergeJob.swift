@@ -1,3 +1,4 @@
+import Config
 import Domain
 import Foundation
 import Simulate
@@ -19,7 +20,7 @@ public enum MergeJob {
         let first = infos[0].0
         for (i, d) in infos {
             guard i.identity == first.identity, i.dealName == first.dealName, i.asOf == first.asOf, i.offset == first.offset,
-                  i.tokenDays == first.tokenDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV else {
+                  i.tokenDays == first.tokenDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV, i.dealYAML == first.dealYAML else {
                 throw PipelineError.shardMismatch("\(d) belongs to a different run than \(infos[0].1) (deal, calibration, seed, paths, model, measure, horizon or shard count differ)")
             }
         }
@@ -46,8 +47,15 @@ public enum MergeJob {
         var identity = first.identity
         identity.shardCount = 1
         let schedule = DealScheduleSnapshot.make(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays, horizon: identity.horizonDays)
+        guard SimulateJob.sha256(Data(first.dealYAML.utf8)) == identity.dealSHA256 else {
+            throw PipelineError.shardMismatch("\(infos[0].1)/shard.json: the recorded deal text does not match its SHA-256")
+        }
+        let (structure, leverage): (StructureSpec?, LeverageSpec?)
+        do { (structure, leverage) = try DealFile.parseStructures(text: first.dealYAML, file: "\(infos[0].1)/shard.json deal_yaml") } catch {
+            throw PipelineError.shardMismatch("\(error)")
+        }
         let ctx = SimulationOutputs.Context(dealName: first.dealName, identity: identity, schedule: schedule, priceUSD: first.priceUSD,
-                                            pathsCSV: first.pathsCSV)
+                                            pathsCSV: first.pathsCSV, structure: structure, leverage: leverage)
         let files = SimulationOutputs.files(merged!, ctx)
         let manifest = SimulationOutputs.json([
             "command": "merge", "version": "hashsec 0.1", "created_utc": ISO8601DateFormatter().string(from: Date()),
@@ -55,11 +63,12 @@ public enum MergeJob {
             "rng": PathRandom.algorithm, "shard": "merged \(n)", "parameters": try JSONSerialization.jsonObject(with: JSONEncoder().encode(identity)),
         ] as [String: Any])
         try SimulateJob.writeFiles(files + [("manifest.json", manifest)], binary: nil, to: out)
-        let text = SimulateJob.summaryLine(SimulationOutputs.summary(merged!, ctx), deal: Deal(name: first.dealName,
+        var text = SimulateJob.summaryLine(SimulationOutputs.summary(merged!, ctx), deal: Deal(name: first.dealName,
             token: TokenTerms(count: 1, hashrateTH: 0, termDays: first.tokenDays, start: .asOf, priceUSD: first.priceUSD),
             miner: MinerSpec(model: nil, efficiencyJTH: 0, degradationPerYear: 0),
             operations: Operations(powerUSDPerKWh: 0, uptime: 0, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0, curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
             valuation: Valuation(discountRate: 0)), seconds: 0)
+        if let rows = SimulationOutputs.structureSummaries(merged!, ctx).sweep { text += "\n" + LeverageSweepText.table(rows) }
         return Result(summaryText: text, shards: n, paths: merged!.count)
     }
 }

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Report
 import Simulate
@@ -21,8 +22,10 @@ enum NightlyDeals {
         let c = ctx.config
         let settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
                                           model: PriceModel(rawValue: c.model) ?? .merton, horizonDays: c.horizonDays)
+        // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
+        let hasLeverage = (try? DealFile.load(path: dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv")))?.leverage != nil
         _ = try SimulateJob.run(.init(dealPath: dealPath, settings: settings, asOf: ctx.asOf, calibrationPath: ctx.calibrationPath,
-                                      dbPath: c.db, out: dir.path))
+                                      dbPath: c.db, out: dir.path, sweepMaxLoops: hasLeverage ? 6 : nil))
         var stressSettings = settings
         stressSettings.paths = c.stressPaths
         _ = try StressJob.run(.init(dealPath: dealPath, scenariosPath: c.scenarios, dbPath: c.db, asOf: ctx.asOf, settings: stressSettings,

@@ -17,10 +17,13 @@ public enum SimulateJob {
         public var pathsCSV: Bool
         /// (index, count) for `--shard i/n`.
         public var shard: (Int, Int)?
+        /// `--sweep-leverage N`: also run the deal's staking leverage with 0…N loops on every path.
+        public var sweepMaxLoops: Int?
         public init(dealPath: String, settings: SimulationSettings, asOf: Day? = nil, calibrationPath: String? = nil,
-                    dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: (Int, Int)? = nil) {
+                    dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: (Int, Int)? = nil,
+                    sweepMaxLoops: Int? = nil) {
             self.dealPath = dealPath; self.settings = settings; self.asOf = asOf; self.calibrationPath = calibrationPath
-            self.dbPath = dbPath; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard
+            self.dbPath = dbPath; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard; self.sweepMaxLoops = sweepMaxLoops
         }
     }
 
@@ -37,7 +40,7 @@ public enum SimulateJob {
         return d
     }
 
-    /// Loads the calibration: `--calibration` JSON, else the store's latest with as-of ≤ `asOf`, else calibrate now.
+    /// Loads the calibration: `--calibration` JSON, else the store's calibration of the last stored day ≤ `asOf`, else calibrate now.
     static func loadCalibration(_ o: Options) throws -> (Calibration, Data, String) {
         if let p = o.calibrationPath {
             let d = try read(p)
@@ -53,11 +56,12 @@ public enum SimulateJob {
             throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; pass --calibration FILE.json or run `hashsec ingest`")
         }
         let store = try Store(path: o.dbPath)
-        if let (_, json) = try store.calibrationJSON(onOrBefore: o.asOf) {
+        // SPEC §4: the initial state is the last stored day at or before --as-of (default: the last stored day), so a
+        // stored calibration is reused only when it is of exactly that day (an older one would be stale).
+        let target = try o.asOf.map { a in try store.dateRange().map { min($0.upperBound, a) } ?? a } ?? store.dateRange()?.upperBound
+        if let target, let (_, json) = try store.calibrationJSON(onOrBefore: target) {
             let d = Data(json.utf8)
-            if let c = try? JSONDecoder().decode(Calibration.self, from: d), o.asOf == nil || c.asOf == o.asOf || o.asOf! >= c.asOf {
-                if o.asOf == nil || c.asOf == o.asOf { return (c, d, "store:\(c.asOf)") }
-            }
+            if let c = try? JSONDecoder().decode(Calibration.self, from: d), c.asOf == target { return (c, d, "store:\(c.asOf)") }
         }
         let r = try CalibrateJob.run(.init(dbPath: o.dbPath, asOf: o.asOf))
         return (r.calibration, Data(r.json.utf8), "store:\(r.calibration.asOf)")
@@ -66,7 +70,10 @@ public enum SimulateJob {
     public static func run(_ o: Options) throws -> Result {
         let t0 = Date()
         let dealData = try read(o.dealPath)
-        let deal = try DealFile.load(path: o.dealPath)
+        let deal = try DealFile.load(path: o.dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv"))
+        if o.sweepMaxLoops != nil, deal.leverage == nil {
+            throw PipelineError.invalidConfiguration("\(o.dealPath): --sweep-leverage needs a `leverage:` section in the deal")
+        }
         let (cal, calData, calSource) = try loadCalibration(o)
         var s = o.settings
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
@@ -74,18 +81,20 @@ public enum SimulateJob {
         let n = o.shard?.1 ?? 1
         let identity = RunIdentity(dealSHA256: sha256(dealData), calibrationSHA256: sha256(calData), seed: s.seed, paths: s.paths,
                                    model: s.model.rawValue, measure: s.measure.rawValue, rate: s.rate, antithetic: s.antithetic,
-                                   poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: n)
+                                   poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: n,
+                                   sweepMaxLoops: o.sweepMaxLoops)
         if let (i, n) = o.shard, !(n >= 1 && i >= 0 && i < n) { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
         let range = o.shard.map { MonteCarlo.shardRange(index: $0.0, of: $0.1, total: s.paths) }
         let tSim = Date()
-        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range)
+        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: o.sweepMaxLoops)
         let simSeconds = Date().timeIntervalSince(tSim)
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
-                                            pathsCSV: o.pathsCSV)
+                                            pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage)
         var files: [(String, String)]
         var text: String
         let shardInfo = ShardInfo(identity: identity, index: o.shard?.0 ?? 0, dealName: deal.name, asOf: schedule.asOf,
-                                  offset: schedule.offset, tokenDays: schedule.tokenDays, priceUSD: deal.token.priceUSD, pathsCSV: o.pathsCSV)
+                                  offset: schedule.offset, tokenDays: schedule.tokenDays, priceUSD: deal.token.priceUSD, pathsCSV: o.pathsCSV,
+                                  dealYAML: String(decoding: dealData, as: UTF8.self))
         var binary: Data? = nil
         if let (i, n) = o.shard {
             files = [("shard.json", SimulationOutputs.json(try shardInfo.jsonObject()))]
@@ -94,6 +103,7 @@ public enum SimulateJob {
         } else {
             files = SimulationOutputs.files(result, ctx)
             text = summaryLine(SimulationOutputs.summary(result, ctx), deal: deal, seconds: simSeconds)
+            if let rows = SimulationOutputs.structureSummaries(result, ctx).sweep { text += "\n" + LeverageSweepText.table(rows) }
         }
         let seconds = Date().timeIntervalSince(t0)
         if let out = o.out {
@@ -177,9 +187,12 @@ struct ShardInfo: Codable, Equatable {
     var tokenDays: Int
     var priceUSD: Double
     var pathsCSV: Bool
+    /// The deal file's text (its SHA-256 is in `identity`): `merge` reads the structure sections from it.
+    var dealYAML: String
     enum CodingKeys: String, CodingKey {
         case identity, index
         case dealName = "deal_name", asOf = "as_of", offset, tokenDays = "token_days", priceUSD = "price_usd", pathsCSV = "paths_csv"
+        case dealYAML = "deal_yaml"
     }
     func jsonObject() throws -> Any {
         try JSONSerialization.jsonObject(with: JSONEncoder().encode(self))

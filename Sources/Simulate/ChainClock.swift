@@ -52,6 +52,9 @@ public struct ChainClock {
         var remaining = 86400.0
         var revenue = 0.0
         let fixedRate = blocksOverride.map { $0 / 86400 }
+        // Each crossing ends an epoch or a halving era; a finite rate needs few per day (retargets ×4 at most). The cap
+        // only stops a non-finite rate (an exploded path) from looping forever.
+        var crossings = 0
         while true {
             let rate = fixedRate ?? hashRate / (difficulty * 4294967296.0)   // blocks per second
             let avail = rate * remaining
@@ -72,7 +75,8 @@ public struct ChainClock {
             }
             if n % 2016 == 0 { epochStartTime = t }
             refresh()
-            if remaining <= 0 { return revenue }
+            crossings += 1
+            if !(remaining > 0) || crossings > 100_000 { return revenue }
         }
     }
 }

@@ -14,16 +14,19 @@ public struct RunIdentity: Codable, Equatable, Sendable {
     public var poissonBlocks: Bool
     public var horizonDays: Int
     public var shardCount: Int
+    /// `--sweep-leverage N` (nil: no sweep).
+    public var sweepMaxLoops: Int?
     enum CodingKeys: String, CodingKey {
         case seed, paths, model, measure, rate, antithetic
         case dealSHA256 = "deal_sha256", calibrationSHA256 = "calibration_sha256", poissonBlocks = "poisson_blocks"
-        case horizonDays = "horizon_days", shardCount = "shard_count"
+        case horizonDays = "horizon_days", shardCount = "shard_count", sweepMaxLoops = "sweep_max_loops"
     }
     public init(dealSHA256: String, calibrationSHA256: String, seed: UInt64, paths: Int, model: String, measure: String,
-                rate: Double, antithetic: Bool, poissonBlocks: Bool, horizonDays: Int, shardCount: Int) {
+                rate: Double, antithetic: Bool, poissonBlocks: Bool, horizonDays: Int, shardCount: Int, sweepMaxLoops: Int? = nil) {
         self.dealSHA256 = dealSHA256; self.calibrationSHA256 = calibrationSHA256; self.seed = seed; self.paths = paths
         self.model = model; self.measure = measure; self.rate = rate; self.antithetic = antithetic
         self.poissonBlocks = poissonBlocks; self.horizonDays = horizonDays; self.shardCount = shardCount
+        self.sweepMaxLoops = sweepMaxLoops
     }
 }
 
@@ -34,13 +37,20 @@ public struct PartialResult: Equatable {
     public var pvUSD: [Double], btcTotal: [Double], usdTotal: [Double], irr: [Double]
     public var paybackDay: [Int32], daysCurtailed: [Int32], terminated: [UInt8]
     public var daily: DailyQuantileSet
+    /// Per-path structure records, `count × width` each (width 0 when the deal has no such structure).
+    public var waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
+    public var waterfall: [Double], leverage: [Double], sweep: [Double]
     public var count: Int { pvUSD.count }
 
-    public init(firstPath: Int, count: Int, days: Int) {
+    public init(firstPath: Int, count: Int, days: Int, waterfallWidth: Int = 0, leverageWidth: Int = 0, sweepWidth: Int = 0) {
         self.firstPath = firstPath
         pvUSD = .init(repeating: 0, count: count); btcTotal = pvUSD; usdTotal = pvUSD; irr = pvUSD
         paybackDay = .init(repeating: 0, count: count); daysCurtailed = paybackDay; terminated = .init(repeating: 0, count: count)
         daily = DailyQuantileSet(days: days)
+        self.waterfallWidth = waterfallWidth; self.leverageWidth = leverageWidth; self.sweepWidth = sweepWidth
+        waterfall = .init(repeating: 0, count: count * waterfallWidth)
+        leverage = .init(repeating: 0, count: count * leverageWidth)
+        sweep = .init(repeating: 0, count: count * sweepWidth)
     }
 
     public func outcome(_ i: Int) -> PathOutcome {
@@ -51,6 +61,10 @@ public struct PartialResult: Equatable {
     /// Appends `other` (the next range of paths).
     public mutating func append(_ o: PartialResult) throws {
         guard o.firstPath == firstPath + count else { throw SimulateError.badShard("paths not contiguous at \(o.firstPath)") }
+        guard o.waterfallWidth == waterfallWidth, o.leverageWidth == leverageWidth, o.sweepWidth == sweepWidth else {
+            throw SimulateError.badShard("structure records differ at path \(o.firstPath)")
+        }
+        waterfall += o.waterfall; leverage += o.leverage; sweep += o.sweep
         pvUSD += o.pvUSD; btcTotal += o.btcTotal; usdTotal += o.usdTotal; irr += o.irr
         paybackDay += o.paybackDay; daysCurtailed += o.daysCurtailed; terminated += o.terminated
         daily.add(o.daily)
@@ -85,8 +99,10 @@ public enum MonteCarlo {
     }
 
     /// Simulates paths `range` of the run. `settings.paths` is the total path count of the whole run.
+    /// With `structures`, the deal's waterfall / staking leverage (and the leverage sweep over 0…`sweepMaxLoops` loops)
+    /// run on every path too, into the result's per-path records.
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
-                           overlay: StressOverlay? = nil) throws -> PartialResult {
+                           overlay: StressOverlay? = nil, structures: Bool = true, sweepMaxLoops: Int? = nil) throws -> PartialResult {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
         let r = range ?? 0..<settings.paths
@@ -96,8 +112,11 @@ public enum MonteCarlo {
         let process = try ModelProcess(calibration: calibration, settings: settings)
         let gen = PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: overlay)
         let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: schedule.tokenDays)
+        defer { pricer.deallocate() }
+        let pass = try StructurePass(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops, enabled: structures)
+        let (ww, lw, sw) = (pass.waterfallWidth, pass.leverageWidth, pass.sweepWidth)
         Ziggurat.prepare()
-        var result = PartialResult(firstPath: r.lowerBound, count: r.count, days: days)
+        var result = PartialResult(firstPath: r.lowerBound, count: r.count, days: days, waterfallWidth: ww, leverageWidth: lw, sweepWidth: sw)
         let bs = settings.blockSize
         let nBlocks = (r.count + bs - 1) / bs
         let threads = max(1, min(settings.threads, max(nBlocks, 1)))
@@ -111,9 +130,14 @@ public enum MonteCarlo {
         result.paybackDay.withUnsafeMutableBufferPointer { pb in
         result.daysCurtailed.withUnsafeMutableBufferPointer { dc in
         result.terminated.withUnsafeMutableBufferPointer { te in
+        result.waterfall.withUnsafeMutableBufferPointer { wfo in
+        result.leverage.withUnsafeMutableBufferPointer { lvo in
+        result.sweep.withUnsafeMutableBufferPointer { swo in
             let out = (pv.baseAddress!, bt.baseAddress!, ut.baseAddress!, ir.baseAddress!, pb.baseAddress!, dc.baseAddress!, te.baseAddress!)
+            let wfB = wfo.baseAddress, lvB = lvo.baseAddress, swB = swo.baseAddress
             DispatchQueue.concurrentPerform(iterations: threads) { w in
                 let scratch = gen.makeScratch()
+                var wScratch = pass.makeScratch()
                 let td = max(schedule.tokenDays, 1)
                 let buf = TokenPricer.DailyBuffers(capacity: td * bs)   // block of paths, path-major
                 defer { buf.deallocate() }
@@ -136,6 +160,9 @@ public enum MonteCarlo {
                         let idx = first - r.lowerBound + p
                         out.0[idx] = o.pvUSD; out.1[idx] = o.btcTotal; out.2[idx] = o.usdTotal; out.3[idx] = o.irr
                         out.4[idx] = Int32(o.paybackDay); out.5[idx] = Int32(o.daysCurtailed); out.6[idx] = o.terminated ? 1 : 0
+                        pass.run(index: first + p, price: sp, hashprice: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
+                                 netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &wScratch,
+                                 waterfallOut: wfB.map { $0 + idx * ww }, leverageOut: lvB.map { $0 + idx * lw }, sweepOut: swB.map { $0 + idx * sw })
                     }
                     // Histograms, path-major into bin-major counts (`[bin·days + day]`): a path's value moves little from
                     // one day to the next, so consecutive increments hit the same or a neighbouring row, sequentially in
@@ -172,8 +199,7 @@ public enum MonteCarlo {
                 for c in counts { c.deallocate() }
                 lock.lock(); workerDaily[w] = daily; lock.unlock()
             }
-        }}}}}}}
-        pricer.deallocate()
+        }}}}}}}}}}
         for d in workerDaily { result.daily.add(d) }
         return result
     }

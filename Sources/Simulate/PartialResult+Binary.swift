@@ -2,9 +2,10 @@ import Foundation
 
 /// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0001", firstPath, count, days (Int64 each);
 /// pv, btc, usd, irr (count Float64 each); payback, curtailed (count Int32 each); terminated (count UInt8);
-/// then the four DayHistograms (eMin, eMax as Int64, then days·bins UInt32).
+/// then the four DayHistograms (eMin, eMax as Int64, then days·bins UInt32); then the structure record widths
+/// (waterfall, leverage, sweep as Int64) and the records (count·width Float64 each).
 extension PartialResult {
-    static let magic = Array("HSPR0001".utf8)
+    static let magic = Array("HSPR0002".utf8)
 
     public func encoded() -> Data {
         var d = Data(PartialResult.magic)
@@ -18,6 +19,8 @@ extension PartialResult {
             i64(h.eMin); i64(h.eMax)
             for c in h.counts { var x = c.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
         }
+        i64(waterfallWidth); i64(leverageWidth); i64(sweepWidth)
+        f64s(waterfall); f64s(leverage); f64s(sweep)
         return d
     }
 
@@ -56,6 +59,15 @@ extension PartialResult {
             for i in 0..<h.counts.count { h.counts[i] = try u32() }
             hs.append(h)
         }
+        let ww = Int(Int64(bitPattern: try u64())), lw = Int(Int64(bitPattern: try u64())), sw = Int(Int64(bitPattern: try u64()))
+        guard (0..<100_000).contains(ww), (0..<100_000).contains(lw), (0..<100_000).contains(sw) else {
+            throw SimulateError.badShard("bad structure record widths")
+        }
+        try need(8 * n * (ww + lw + sw))
+        waterfallWidth = ww; leverageWidth = lw; sweepWidth = sw
+        waterfall = try (0..<(n * ww)).map { _ in Double(bitPattern: try u64()) }
+        leverage = try (0..<(n * lw)).map { _ in Double(bitPattern: try u64()) }
+        sweep = try (0..<(n * sw)).map { _ in Double(bitPattern: try u64()) }
         guard pos == b.count else { throw SimulateError.badShard("trailing bytes in partial.bin") }
         daily.hashpriceUSD = hs[0]; daily.priceUSD = hs[1]; daily.payoutUSD = hs[2]; daily.cumulativeBTC = hs[3]
     }

@@ -50,6 +50,8 @@ public struct PathGenerator {
             histCount = history.count
             lnHP = .allocate(capacity: history.count + days)
             for i in 0..<history.count { lnHP[i] = history[i] }
+            // Days not written by a path (only those read later are) must still hold a number: b·x with x NaN is NaN.
+            (lnHP + history.count).initialize(repeating: history.last ?? 0, count: days)
             price = .allocate(capacity: n); hashpriceBTC = .allocate(capacity: n); hashpriceUSD = .allocate(capacity: n)
         }
         deinit {
@@ -157,7 +159,7 @@ public struct PathGenerator {
             }
             // Lagged ln hashprice for the step from day t (0 = as-of) to t+1: index of day t−L.
             let li = max(0, hc - 1 + t - pr.lag)
-            var dH = pr.hashA + pr.hashB * lnHP[li] + pr.hashC * Double(pr.trendDay0 + t) + pr.hashSigma * z2
+            var dH = pr.hashA + (needLnHP ? pr.hashB * lnHP[li] : 0) + pr.hashC * Double(pr.trendDay0 + t) + pr.hashSigma * z2
             var dX = pr.feeKappa * (pr.feeM - x) + pr.feeSigma * z3
             if let o = ov {
                 if t < o.replayLnPrice.count { dS = o.replayLnPrice[t] }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Structures
 
 /// Renders a complete `PartialResult` (all paths of a run) into the files of docs/outputs.md (manifest aside).
 /// Pure function of the result and the run description, so a merge of shards writes the same bytes as a single run.
@@ -10,9 +11,16 @@ public enum SimulationOutputs {
         public var schedule: DealSchedule
         public var priceUSD: Double
         public var pathsCSV: Bool
-        public init(dealName: String, identity: RunIdentity, schedule: DealSchedule, priceUSD: Double, pathsCSV: Bool) {
+        /// The deal's structures (their outputs are written when the result carries their per-path records).
+        public var structure: StructureSpec?
+        public var leverage: LeverageSpec?
+        public init(dealName: String, identity: RunIdentity, schedule: DealSchedule, priceUSD: Double, pathsCSV: Bool,
+                    structure: StructureSpec? = nil, leverage: LeverageSpec? = nil) {
             self.dealName = dealName; self.identity = identity; self.schedule = schedule; self.priceUSD = priceUSD; self.pathsCSV = pathsCSV
+            self.structure = structure; self.leverage = leverage
         }
+        /// Token day 1 (the date of the first leverage/waterfall day).
+        var firstTokenDay: Day { schedule.asOf + schedule.offset + 1 }
     }
 
     static let qKeys: [(String, Double)] = [("p01", 0.01), ("p05", 0.05), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p95", 0.95), ("p99", 0.99)]
@@ -104,11 +112,33 @@ public enum SimulationOutputs {
             "start_date": ctx.schedule.startDate.iso,
         ]
         o["irr_paths_missing"] = r.count - irrs.count
+        let st = structureSummaries(r, ctx)
+        if let t = st.tranches { o["tranches"] = StructureOutputs.tranchesJSON(t) }
+        if let l = st.leverage { o["leverage"] = StructureOutputs.leverageJSON(l, best: st.sweep.flatMap { LeverageSweep.best($0) }) }
         return o
     }
 
+    /// Reductions of the structure records (nil where the deal or the result has none).
+    public static func structureSummaries(_ r: PartialResult, _ ctx: Context)
+        -> (tranches: [TrancheSummary]?, leverage: LeverageSummary?, sweep: [LeverageSweep.Row]?) {
+        let tranches = ctx.structure.flatMap { s in r.waterfallWidth > 0 ? WaterfallSummary.reduce(spec: s, results: r.waterfall) : nil }
+        let lev = ctx.leverage.flatMap { l in r.leverageWidth > 0 ? LeverageSummary.reduce(results: r.leverage, horizonDays: l.horizonDays) : nil }
+        var sweep: [LeverageSweep.Row]? = nil
+        if let l = ctx.leverage, let m = ctx.identity.sweepMaxLoops, r.sweepWidth > 0 {
+            sweep = LeverageSweep.reduce(results: r.sweep, ltv: l.ltvInitial, maxLoops: m, horizonDays: l.horizonDays)
+        }
+        return (tranches, lev, sweep)
+    }
+
+    /// JSON text (sorted keys); a non-finite number anywhere becomes `null` (never NaN in an output).
     public static func json(_ o: Any) -> String {
-        let d = try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        func clean(_ v: Any) -> Any {
+            if type(of: v) == Double.self, let d = v as? Double { return d.isFinite ? d : NSNull() }
+            if let a = v as? [Any] { return a.map(clean) }
+            if let m = v as? [String: Any] { return m.mapValues(clean) }
+            return v
+        }
+        let d = try! JSONSerialization.data(withJSONObject: clean(o), options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         return String(decoding: d, as: UTF8.self) + "\n"
     }
 
@@ -122,6 +152,13 @@ public enum SimulationOutputs {
         f.append(("btc_cumulative_quantiles.csv", dailyCSV(r.daily.cumulativeBTC, ctx)))
         f.append(("pv_histogram.csv", histogram(r.pvUSD)))
         f.append(("irr_histogram.csv", histogram(r.irr)))
+        let st = structureSummaries(r, ctx)
+        if let t = st.tranches { f.append(("tranches.csv", StructureOutputs.tranchesCSV(t))) }
+        if let l = st.leverage {
+            f.append(("leverage_liquidation.csv", StructureOutputs.liquidationCSV(l, firstDay: ctx.firstTokenDay)))
+            f.append(("leverage_returns.csv", l.returnsCSV))
+        }
+        if let rows = st.sweep { f.append(("leverage_sweep.csv", StructureOutputs.sweepCSV(rows))) }
         if ctx.pathsCSV {
             var s = "path,pv_usd,btc_total,usd_total,irr,payback_day,days_curtailed,terminated\n"
             for i in 0..<r.count {

@@ -54,18 +54,13 @@ struct SimulateCommand: ParsableCommand {
                 guard out != nil else { throw ValidationError("--shard needs --out") }
                 sh = (parts[0], parts[1])
             }
-            if let n = sweepLeverage, !(0...50).contains(n) || sh != nil { throw ValidationError("--sweep-leverage takes 0…50 and no --shard") }
+            if let n = sweepLeverage, !(0...50).contains(n) { throw ValidationError("--sweep-leverage takes 0…50") }
             let settings = SimulationSettings(paths: paths, seed: seed, threads: threads, model: m, measure: me, rate: rate,
                                               antithetic: !noAntithetic, poissonBlocks: poissonBlocks, horizonDays: horizon)
             let r = try SimulateJob.run(.init(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
-                                              dbPath: store.db, out: out, pathsCSV: pathsCsv, shard: sh))
+                                              dbPath: store.db, out: out, pathsCSV: pathsCsv, shard: sh, sweepMaxLoops: sweepLeverage))
             print(r.summaryText)
             if let o = out { print("wrote \(sh.map { "\(o)/shard-\($0.0)-of-\($0.1)" } ?? o)") }
-            if let n = sweepLeverage {
-                let sw = try LeverageSweepJob.run(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
-                                                  dbPath: store.db, maxLoops: n, out: out)
-                print(sw.text)
-            }
         }
     }
 }

@@ -9,7 +9,7 @@ final class DeterministicPathTests: XCTestCase {
     /// Independent bookkeeping: block n needs work D_n·2³²; the network does H_day·86400 work per day; block n is found
     /// when the cumulative work reaches it. D changes for block 2016k from T(2016k−1) − T(2016(k−1)), clamped.
     /// Returns per-day hashprice (BTC/PH/day), per-day H and the heights where the retargets happened with their clamp flag.
-    func reference(cal: Calibration, days: Int, lnHShock: [Double]) -> (hp: [Double], H: [Double], retargets: [(Int, Bool)], endHeight: Int) {
+    func reference(cal: Calibration, days: Int, lnHShock: [Double]) -> (hp: [Double], H: [Double], retargets: [(Int, Bool, Double)], endHeight: Int) {
         let st = cal.initialState
         var lnH = log(st.hashRateHs)
         var D = st.difficulty
@@ -17,7 +17,7 @@ final class DeterministicPathTests: XCTestCase {
         var workLeft = D * 4294967296.0       // work still needed for block n
         let firstOfEpoch = st.height / 2016 * 2016
         var tEpochStart = -st.epochElapsedDays * 86400  // T(first block of the current epoch)
-        var hp: [Double] = [], hs: [Double] = [], rts: [(Int, Bool)] = []
+        var hp: [Double] = [], hs: [Double] = [], rts: [(Int, Bool, Double)] = []
         _ = firstOfEpoch
         let F = st.feePerBlockBTC
         for day in 0..<days {
@@ -40,7 +40,7 @@ final class DeterministicPathTests: XCTestCase {
                 if n % 2016 == 2015 {           // block 2016k−1: retarget for block 2016k
                     let actual = t - tEpochStart
                     let clamped = min(max(actual, 1_209_600 / 4), 1_209_600 * 4)
-                    rts.append((n + 1, clamped != actual))
+                    rts.append((n + 1, clamped != actual, 1_209_600 / clamped))
                     D = max(1, D * 1_209_600 / clamped)
                 }
                 if n % 2016 == 0 { tEpochStart = t }
@@ -65,13 +65,36 @@ final class DeterministicPathTests: XCTestCase {
         let scratch = gen.makeScratch()
         gen.generate(first: 0, count: 2, into: scratch)
         let ref = reference(cal: cal, days: days, lnHShock: shock)
-        XCTAssertTrue(ref.retargets.contains { $0.1 }, "the ×4 clamp must bind in this scenario")
+        XCTAssertTrue(ref.retargets.contains { $0.1 && $0.2 == 4 }, "the ×4 clamp must bind in this scenario")
         XCTAssertGreaterThanOrEqual(ref.retargets.count, 3)
         XCTAssertGreaterThan(ref.endHeight, 1_050_000, "the path must cross the halving")
         for p in 0..<2 {
             for d in 0..<days {
                 XCTAssertEqual(scratch.hashpriceBTC[p * days + d], ref.hp[d], accuracy: 1e-9 * ref.hp[d], "path \(p) day \(d + 1)")
                 XCTAssertEqual(scratch.price[p * days + d], 80_000, accuracy: 1e-6)
+            }
+        }
+    }
+
+    func testSlowEpochHitsTheQuarterClamp() throws {
+        // A ÷10 hash-rate fall on day 5 stretches the epoch to ≈ 140 days > 8 weeks: the retarget divides D by exactly 4
+        // (timespan clamped to 4,838,400 s); the following epoch (≈ 35 days) retargets unclamped.
+        let cal = Fixture.calibration(hashA: 0, height: 1_047_000, epochElapsedDays: 3)
+        let days = 200
+        var shock = [Double](repeating: 0, count: days)
+        shock[4] = -log(10)
+        let overlay = StressOverlay(name: "fall", lnHashRateShock: shock)
+        let s = SimulationSettings(paths: 2, seed: 3, threads: 1, horizonDays: days, blockSize: 2)
+        let gen = PathGenerator(process: try ModelProcess(calibration: cal, settings: s), initial: cal.initialState, settings: s,
+                                days: days, overlay: overlay)
+        let scratch = gen.makeScratch()
+        gen.generate(first: 0, count: 2, into: scratch)
+        let ref = reference(cal: cal, days: days, lnHShock: shock)
+        XCTAssertTrue(ref.retargets.contains { $0.1 && $0.2 == 0.25 }, "the ÷4 clamp must bind: \(ref.retargets)")
+        XCTAssertTrue(ref.retargets.contains { !$0.1 }, "an unclamped retarget follows: \(ref.retargets)")
+        for p in 0..<2 {
+            for d in 0..<days {
+                XCTAssertEqual(scratch.hashpriceBTC[p * days + d], ref.hp[d], accuracy: 1e-9 * ref.hp[d], "path \(p) day \(d + 1)")
             }
         }
     }

@@ -27,35 +27,30 @@ public enum StressRunner {
         let process = try ModelProcess(calibration: calibration, settings: settings)
         let gen = PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: overlay)
         let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: tokenDays)
-        let wf = try (structures ? deal.structure : nil).map { try WaterfallEngine(spec: $0, deal: deal) }
-        let lev = try (structures ? deal.leverage : nil).map { try LeverageEngine(spec: $0, deal: deal, termDays: tokenDays) }
+        defer { pricer.deallocate() }
+        let pass = try StructurePass(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops, enabled: structures)
         Ziggurat.prepare()
         let n = settings.paths
         let dummy = PathOutcome(pvUSD: 0, btcTotal: 0, usdTotal: 0, irr: 0, paybackDay: 0, daysCurtailed: 0, terminated: false)
         var res = PathResults(outcomes: [PathOutcome](repeating: dummy, count: n),
-                              waterfall: [Double](repeating: 0, count: wf.map { $0.resultWidth * n } ?? 0),
-                              leverage: [Double](repeating: 0, count: lev == nil ? 0 : LeveragePathLayout.width * n),
-                              sweep: [])
-        let sweepLoops = lev == nil ? nil : sweepMaxLoops
-        if let m = sweepLoops {
-            guard m >= 0, m <= 50 else { throw SimulateError.invalidSettings("--sweep-leverage must be in 0…50") }
-            res.sweep = [Double](repeating: 0, count: LeverageSweep.width(maxLoops: m) * n)
-        }
+                              waterfall: [Double](repeating: 0, count: pass.waterfallWidth * n),
+                              leverage: [Double](repeating: 0, count: pass.leverageWidth * n),
+                              sweep: [Double](repeating: 0, count: pass.sweepWidth * n))
         let bs = settings.blockSize
         let nBlocks = (n + bs - 1) / bs
         let threads = max(1, min(settings.threads, nBlocks))
         let powerOverride = overlay?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) }
-        let seed = settings.seed
+        let (ww, lw, sw) = (pass.waterfallWidth, pass.leverageWidth, pass.sweepWidth)
         res.outcomes.withUnsafeMutableBufferPointer { oc in
         res.waterfall.withUnsafeMutableBufferPointer { wo in
         res.leverage.withUnsafeMutableBufferPointer { lo in
         res.sweep.withUnsafeMutableBufferPointer { so in
-            let ocB = oc, woB = wo, loB = lo, soB = so
+            let ocB = oc, woB = wo.baseAddress, loB = lo.baseAddress, soB = so.baseAddress
             DispatchQueue.concurrentPerform(iterations: threads) { w in
                 let scratch = gen.makeScratch()
                 let buf = TokenPricer.DailyBuffers(capacity: max(tokenDays, 1))
                 defer { buf.deallocate() }
-                var wScratch = wf?.makeScratch(days: max(tokenDays, 1))
+                var wScratch = pass.makeScratch()
                 var b = w
                 while b < nBlocks {
                     let first = b * bs, count = min(bs, n - first)
@@ -64,29 +59,9 @@ public enum StressRunner {
                         let idx = first + p
                         let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
                         ocB[idx] = pricer.price(priceUSD: sp, hashpriceBTC: sh, into: buf, powerOverride: powerOverride)
-                        guard tokenDays > 0, wf != nil || lev != nil else { continue }
-                        let view = TokenPathView(
-                            priceUSD: UnsafeBufferPointer(start: sp + schedule.offset, count: tokenDays),
-                            hashpriceBTCPerPHDay: UnsafeBufferPointer(start: sh + schedule.offset, count: tokenDays),
-                            grossRevenueBTC: UnsafeBufferPointer(start: buf.grossBTC, count: tokenDays),
-                            costUSD: UnsafeBufferPointer(start: buf.costUSD, count: tokenDays),
-                            netPayoutBTC: UnsafeBufferPointer(start: buf.netBTC, count: tokenDays),
-                            netPayoutUSD: UnsafeBufferPointer(start: buf.netUSD, count: tokenDays), days: tokenDays)
-                        if let wf {
-                            let wdt = wf.resultWidth
-                            wf.run(view, scratch: &wScratch!, into: UnsafeMutableBufferPointer(rebasing: woB[(idx * wdt)..<((idx + 1) * wdt)]))
-                        }
-                        if let lev {
-                            var rng = PathRandom(seed: seed, path: UInt64(idx), stream: LeverageEngine.premiumStream)
-                            let lw = LeveragePathLayout.width
-                            lev.run(view, random: &rng, loops: lev.spec.loops,
-                                    into: UnsafeMutableBufferPointer(rebasing: loB[(idx * lw)..<((idx + 1) * lw)]))
-                            if let m = sweepLoops {
-                                let sw = LeverageSweep.width(maxLoops: m)
-                                LeverageSweep.run(engine: lev, path: view, seed: seed, pathIndex: UInt64(idx), maxLoops: m,
-                                                  into: UnsafeMutableBufferPointer(rebasing: soB[(idx * sw)..<((idx + 1) * sw)]))
-                            }
-                        }
+                        pass.run(index: idx, price: sp, hashprice: sh, grossBTC: buf.grossBTC, costUSD: buf.costUSD, netBTC: buf.netBTC,
+                                 netUSD: buf.netUSD, scratch: &wScratch, waterfallOut: woB.map { $0 + idx * ww },
+                                 leverageOut: loB.map { $0 + idx * lw }, sweepOut: soB.map { $0 + idx * sw })
                     }
                     b += threads
                 }
