@@ -247,29 +247,35 @@ public struct WaterfallEngine: Sendable {
         }
     }
 
-    /// Annual IRR `r` of equal periods: `B = Σ_k f_k x^{k+1}` with `x = (1+r)^{−periodDays/365}`, solved for `x > 0` by
-    /// bisection (the right side increases in x because every `f_k ≥ 0`), then `r = x^{−365/periodDays} − 1`.
-    /// No inflows → −1; no investment → 0. Clamped to [−1, 1000].
+    /// Annual IRR `r` of equal periods: `B = Σ_k f_k x^{k+1}` with `x = (1+r)^{−periodDays/365}`, solved for `x > 0`
+    /// (the right side increases in x because every `f_k ≥ 0`) by Newton's method safeguarded with bisection inside a
+    /// bracket found by doubling, then `r = x^{−365/periodDays} − 1`. No inflows → −1; no investment → 0. Clamped to
+    /// [−1, 1000].
     public static func irr(investment b: Double, flows: [Double], offset: Int, count: Int, periodDays: Int) -> Double {
         guard b > 0 else { return 0 }
         var total = 0.0
         for k in 0..<count { total += flows[offset + k] }
         guard total > 0 else { return -1 }
-        func pv(_ x: Double) -> Double {
-            var acc = 0.0
+        /// (pv(x) − b, pv′(x)) by Horner.
+        func f(_ x: Double) -> (Double, Double) {
+            var acc = 0.0, dacc = 0.0
             var k = count - 1
-            while k >= 0 { acc = acc * x + flows[offset + k]; k -= 1 }
-            return acc * x
+            while k >= 0 { dacc = dacc * x + acc; acc = acc * x + flows[offset + k]; k -= 1 }
+            return (acc * x - b, dacc * x + acc)
         }
         var lo = 0.0, hi = 1.0
         var guardN = 0
-        while pv(hi) < b, guardN < 200 { lo = hi; hi *= 2; guardN += 1 }
+        while f(hi).0 < 0, guardN < 200 { lo = hi; hi *= 2; guardN += 1 }
+        var x = 0.5 * (lo + hi)
         for _ in 0..<200 {
-            let mid = 0.5 * (lo + hi)
-            if pv(mid) < b { lo = mid } else { hi = mid }
-            if hi - lo <= 1e-15 * hi { break }
+            let (fx, dfx) = f(x)
+            if fx == 0 { break }
+            if fx < 0 { lo = x } else { hi = x }
+            var nx = dfx > 0 ? x - fx / dfx : 0.5 * (lo + hi)
+            if !(nx > lo && nx < hi) { nx = 0.5 * (lo + hi) }
+            if abs(nx - x) <= 1e-15 * nx || hi - lo <= 1e-15 * hi { x = nx; break }
+            x = nx
         }
-        let x = 0.5 * (lo + hi)
         let r = pow(x, -365.0 / Double(periodDays)) - 1
         return r.isFinite ? min(max(r, -1), 1000) : 1000
     }
