@@ -11,7 +11,6 @@ import Config
 import Simulate
 import Structures
 import Report
-import Config
 
 /// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
 enum ExitStatus: Int32, CaseIterable {
@@ -83,7 +82,6 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .cannotWrite: return .cannotWrite
         case .template: return .internalError
         }
-    case is ConfigError: return .configInvalid
     case is StructuresError: return .configInvalid
     case is StressError: return .insufficientData
     case let e as SimulateError:
@@ -91,6 +89,7 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .invalidSettings: return .configInvalid
         case .badShard: return .shardMismatch
         }
+    case is ValidationError: return .usage
     default:
         return .internalError
     }
