@@ -83,6 +83,26 @@ public enum RunReport {
         }
         if !dealCtx.isEmpty { ctx["deals"] = dealCtx; sections.append("deals") }
 
+        // Deals at a glance (several deals): one row of headline metrics per deal, from each deal's summary.json.
+        if run.deals.count > 1 {
+            var rows: [[String]] = []
+            for (name, durl) in run.deals {
+                guard let s = try readJSONObject(durl.appendingPathComponent("summary.json")) else { continue }
+                func q(_ key: String, _ p: String) -> Any? { (s[key] as? [String: Any])?[p] }
+                let senior = (s["tranches"] as? [[String: Any]])?.first
+                let lev = s["leverage"] as? [String: Any]
+                rows.append([name, stringify(s["pv_usd_mean"]), stringify(q("pv_usd_quantiles", "p05")), stringify(q("pv_usd_quantiles", "p50")),
+                             stringify(q("irr_quantiles", "p50")), stringify(s["prob_loss"]), stringify(s["prob_payback"]),
+                             stringify(s["btc_total_mean"]), stringify(senior?["expected_loss"]), stringify(lev?["prob_liquidation"])])
+            }
+            let t = CSVTable(header: ["deal", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "irr_p50", "prob_loss", "prob_payback",
+                                      "btc_total_mean", "senior_expected_loss", "prob_liquidation"], rows: rows)
+            try writeAtomically(Data(t.text.utf8), to: run.url.appendingPathComponent("overview.csv"))
+            written.append("overview.csv")
+            ctx["overview"] = table(t, csv: "overview.csv", caption: "Headline metrics per deal (PV and payouts per token, USD)")
+            sections.insert("overview", at: 0)
+        }
+
         // Manifest.
         if let m = manifest {
             var mc: [String: Any] = [:]

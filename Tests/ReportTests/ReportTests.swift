@@ -10,7 +10,7 @@ final class ReportTests: XCTestCase {
         let dir = try TestSupport.temporaryDirectory("report")
         try Fixture.nightlyRun(at: dir)
         let out = try RunReport.render(runDirectory: dir)
-        XCTAssertEqual(out.sections, ["history", "calibration", "changes", "deals", "manifest"])
+        XCTAssertEqual(out.sections, ["overview", "history", "calibration", "changes", "deals", "manifest"])
         let html = try read(dir.appendingPathComponent("index.html"))
         // Charts: history (1) + alpha (hashprice fan, payout fan, PV hist, IRR hist, tranche bars, leverage) + beta (hashprice fan).
         XCTAssertEqual(html.components(separatedBy: "<svg class=\"chart\"").count - 1, 8)
@@ -27,6 +27,11 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<h3>Tranches</h3>").count - 1, 1)
         XCTAssertEqual(html.components(separatedBy: "<h3>Stress</h3>").count - 1, 1)
         // Tables without their own CSV got one, and it round-trips what the summary holds.
+        // The overview: one row per deal, its PV mean as in the deal's summary.json.
+        let ov = try XCTUnwrap(CSVTable.read(dir.appendingPathComponent("overview.csv")))
+        XCTAssertEqual(ov.rows.map { $0[0] }, ["alpha", "beta"])
+        let alpha = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("deals/alpha/summary.json"))) as? [String: Any])
+        XCTAssertEqual(Double(ov.rows[0][1]), alpha["pv_usd_mean"] as? Double)
         let metrics = try XCTUnwrap(CSVTable.read(dir.appendingPathComponent("deals/alpha/metrics.csv")))
         let row = try XCTUnwrap(metrics.rows.first { $0[0] == "pv_usd_mean" })
         XCTAssertEqual(Double(row[1]), 1234.5)
