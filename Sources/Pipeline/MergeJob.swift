@@ -74,6 +74,15 @@ public enum MergeJob {
 }
 
 enum DealScheduleSnapshot {
+    /// A deal holding only what the reductions read (issue price; structures are set by the caller).
+    static func minimalDeal(priceUSD: Double) -> Deal {
+        Deal(name: "x", token: TokenTerms(count: 1, hashrateTH: 1, termDays: 1, start: .asOf, priceUSD: priceUSD),
+             miner: MinerSpec(model: nil, efficiencyJTH: 1, degradationPerYear: 0),
+             operations: Operations(powerUSDPerKWh: 0, uptime: 1, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0,
+                                    curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
+             valuation: Valuation(discountRate: 0))
+    }
+
     static func make(asOf: Day, offset: Int, tokenDays: Int, horizon: Int) -> DealSchedule {
         // Rebuild the schedule from its recorded parts (a deal with start = as-of + offset and the recorded term).
         let deal = Deal(name: "x", token: TokenTerms(count: 1, hashrateTH: 1, termDays: tokenDays, start: .date(asOf + offset), priceUSD: 0),

@@ -19,11 +19,14 @@ public enum StressJob {
         public var windowDays: Int
         /// Calibration JSON file (default: the store's calibration of `asOf`, or a fresh fit).
         public var calibrationPath: String?
+        /// (index, count) for `--shard i/n`: write `out/stress-shard-i-of-n/` for `hashsec merge`.
+        public var shard: (Int, Int)?
         public init(dealPath: String, scenariosPath: String? = nil, dbPath: String, asOf: Day? = nil,
                     settings: SimulationSettings = SimulationSettings(paths: 2000), out: String? = nil, windowDays: Int = 1460,
-                    calibrationPath: String? = nil) {
+                    calibrationPath: String? = nil, shard: (Int, Int)? = nil) {
             self.dealPath = dealPath; self.scenariosPath = scenariosPath; self.dbPath = dbPath; self.asOf = asOf
             self.settings = settings; self.out = out; self.windowDays = windowDays; self.calibrationPath = calibrationPath
+            self.shard = shard
         }
     }
 
@@ -52,7 +55,135 @@ public enum StressJob {
         if let lo = replays.map(\.0).min(), let hi = replays.map(\.1).max() {
             history = try store.observations(from: lo - 7, through: hi)
         }
+        if let (i, n) = o.shard {
+            guard let out = o.out else { throw PipelineError.invalidConfiguration("--shard needs --out") }
+            let dealData = try SimulateJob.read(o.dealPath), scenData = try SimulateJob.read(scenPath)
+            let calEncoder = JSONEncoder(); calEncoder.outputFormatting = [.sortedKeys]
+            let calData = try calEncoder.encode(calibration)
+            try runShard(deal: deal, dealYAML: String(decoding: dealData, as: UTF8.self), scenarios: scenarios,
+                         scenariosSHA256: SimulateJob.sha256(scenData), calibration: calibration,
+                         calibrationSHA256: SimulateJob.sha256(calData), history: history, settings: o.settings, index: i, of: n, out: out)
+            return Result(rows: [], csv: "", json: "", table: "stress shard \(i)/\(n) written to \(out)/stress-shard-\(i)-of-\(n)", seconds: [:])
+        }
         return try run(deal: deal, scenarios: scenarios, calibration: calibration, history: history, settings: o.settings, out: o.out)
+    }
+
+    /// `stress-shard.json`: what a stress shard belongs to, and what `merge` needs to reduce the scenarios.
+    struct ShardInfo: Codable, Equatable {
+        var dealSHA256: String, scenariosSHA256: String, calibrationSHA256: String
+        var seed: UInt64, paths: Int, model: String, measure: String, antithetic: Bool, horizonDays: Int
+        var shardCount: Int, index: Int
+        /// (name, kind, description) of base + every scenario, in order.
+        var scenarios: [[String]]
+        var priceUSD: Double
+        var dealYAML: String
+        enum CodingKeys: String, CodingKey {
+            case seed, paths, model, measure, antithetic, index, scenarios
+            case dealSHA256 = "deal_sha256", scenariosSHA256 = "scenarios_sha256", calibrationSHA256 = "calibration_sha256"
+            case horizonDays = "horizon_days", shardCount = "shard_count", priceUSD = "price_usd", dealYAML = "deal_yaml"
+        }
+        /// Equal except for the shard index.
+        func sameRun(_ o: ShardInfo) -> Bool { var a = self; a.index = o.index; return a == o }
+    }
+    static let shardMagic = Array("HSST0001".utf8)
+
+    /// One shard of a stress run: the paths `shardRange(i, n)` of the base case and of every scenario.
+    static func runShard(deal: Deal, dealYAML: String, scenarios: [Scenario], scenariosSHA256: String, calibration: Calibration,
+                         calibrationSHA256: String, history: [DailyObservation], settings: SimulationSettings, index i: Int, of n: Int,
+                         out: String) throws {
+        guard n >= 1, i >= 0, i < n else { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
+        let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
+        let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
+        let range = MonteCarlo.shardRange(index: i, of: n, total: settings.paths)
+        var blob = Data(shardMagic)
+        func u64(_ v: Int) { var x = UInt64(v).littleEndian; withUnsafeBytes(of: &x) { blob.append(contentsOf: $0) } }
+        u64(overlays.count + 1)
+        for ov in [nil] + overlays {
+            let r = try StressRunner.run(deal: deal, calibration: calibration, settings: settings, overlay: ov, range: range)
+            let d = r.partial(firstPath: range.lowerBound).encoded()
+            u64(d.count); blob.append(d)
+        }
+        let info = ShardInfo(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
+                             calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
+                             measure: settings.measure.rawValue, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
+                             shardCount: n, index: i,
+                             scenarios: [["base", "base", "no shock"]] + scenarios.map { [$0.name, $0.kindName, $0.description] },
+                             priceUSD: deal.token.priceUSD, dealYAML: dealYAML)
+        let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try SimulateJob.writeFiles([("stress-shard.json", String(decoding: try enc.encode(info), as: UTF8.self) + "\n")],
+                                   binary: ("stress-partial.bin", blob),
+                                   to: (out as NSString).appendingPathComponent("stress-shard-\(i)-of-\(n)"))
+    }
+
+    /// `hashsec merge` of stress shards: checks they form one complete run, concatenates every scenario's paths in
+    /// order and writes `stress.csv` / `stress.json` exactly as the single run does.
+    public static func merge(shardDirs: [String], out: String) throws -> Result {
+        var infos: [(ShardInfo, String)] = []
+        for d in shardDirs {
+            let jp = (d as NSString).appendingPathComponent("stress-shard.json")
+            guard let data = FileManager.default.contents(atPath: jp) else { throw PipelineError.inputMissing(path: jp, reason: "not a stress shard directory") }
+            guard let info = try? JSONDecoder().decode(ShardInfo.self, from: data) else { throw PipelineError.shardMismatch("\(jp) is not a valid stress-shard.json") }
+            infos.append((info, d))
+        }
+        guard let first = infos.first?.0 else { throw PipelineError.shardMismatch("no shard directories given") }
+        for (i, d) in infos where !i.sameRun(first) {
+            throw PipelineError.shardMismatch("\(d) belongs to a different stress run than \(infos[0].1) (deal, scenarios, calibration, seed, paths, model, horizon or shard count differ)")
+        }
+        let n = first.shardCount
+        var byIndex: [Int: String] = [:]
+        for (i, d) in infos {
+            if let prev = byIndex[i.index] { throw PipelineError.shardMismatch("stress shard \(i.index)/\(n) given twice (\(prev), \(d))") }
+            byIndex[i.index] = d
+        }
+        let missing = (0..<n).filter { byIndex[$0] == nil }
+        guard missing.isEmpty else { throw PipelineError.shardMismatch("incomplete set: missing stress shard(s) \(missing.map { "\($0)/\(n)" }.joined(separator: ", "))") }
+        let k = first.scenarios.count
+        var merged = [PartialResult?](repeating: nil, count: k)
+        for idx in 0..<n {
+            let bp = (byIndex[idx]! as NSString).appendingPathComponent("stress-partial.bin")
+            guard let data = FileManager.default.contents(atPath: bp) else { throw PipelineError.inputMissing(path: bp, reason: "missing stress-partial.bin") }
+            let b = [UInt8](data)
+            var pos = 0
+            func u64() throws -> Int {
+                guard pos + 8 <= b.count else { throw PipelineError.shardMismatch("\(bp): truncated") }
+                var v: UInt64 = 0
+                for j in 0..<8 { v |= UInt64(b[pos + j]) << (8 * UInt64(j)) }
+                pos += 8
+                guard v < UInt64(b.count) + 1 else { throw PipelineError.shardMismatch("\(bp): bad length") }
+                return Int(v)
+            }
+            guard b.count >= 8, Array(b[0..<8]) == shardMagic else { throw PipelineError.shardMismatch("\(bp): not a stress shard file") }
+            pos = 8
+            guard try u64() == k else { throw PipelineError.shardMismatch("\(bp): scenario count differs from stress-shard.json") }
+            let expect = MonteCarlo.shardRange(index: idx, of: n, total: first.paths)
+            for s in 0..<k {
+                let len = try u64()
+                guard pos + len <= b.count else { throw PipelineError.shardMismatch("\(bp): truncated") }
+                let part: PartialResult
+                do { part = try PartialResult(encoded: Data(b[pos..<(pos + len)])) } catch { throw PipelineError.shardMismatch("\(bp): \(error)") }
+                pos += len
+                guard part.firstPath == expect.lowerBound, part.count == expect.count else {
+                    throw PipelineError.shardMismatch("\(bp) holds paths \(part.firstPath)..<\(part.firstPath + part.count), expected \(expect)")
+                }
+                if merged[s] == nil { merged[s] = part } else {
+                    do { try merged[s]!.append(part) } catch { throw PipelineError.shardMismatch("\(bp): \(error)") }
+                }
+            }
+            guard pos == b.count else { throw PipelineError.shardMismatch("\(bp): trailing bytes") }
+        }
+        let (structure, leverage): (StructureSpec?, LeverageSpec?)
+        do { (structure, leverage) = try DealFile.parseStructures(text: first.dealYAML, file: "stress-shard.json deal_yaml") } catch {
+            throw PipelineError.shardMismatch("\(error)")
+        }
+        var deal = DealScheduleSnapshot.minimalDeal(priceUSD: first.priceUSD)
+        deal.structure = structure; deal.leverage = leverage
+        let rows = zip(first.scenarios, merged).map { sc, part in
+            StressRow.reduce(scenario: sc[0], kind: sc[1], description: sc[2], deal: deal, results: StressRunner.PathResults(part!))
+        }
+        let hasS = structure != nil, hasL = leverage != nil
+        let csvText = csv(rows, structure: hasS, leverage: hasL), jsonText = try json(rows, structure: hasS, leverage: hasL)
+        try writeAtomically([("stress.csv", csvText), ("stress.json", jsonText)], dir: out)
+        return Result(rows: rows, csv: csvText, json: jsonText, table: table(rows, structure: hasS, leverage: hasL), seconds: [:])
     }
 
     /// A calibration JSON file when given; else the store's calibration of `asOf` (default: the last stored day), else a fit.

@@ -18,6 +18,7 @@ struct StressCommand: ParsableCommand {
           hashsec stress datasets/deals/structured-example.yaml --paths 2000 --out runs/stress
           hashsec stress datasets/deals/leveraged-example.yaml --scenarios datasets/scenarios/default.yaml --seed 7
           hashsec stress deal.yaml --scenarios my-scenarios.yaml --as-of 2024-04-19 --calibration cal.json --threads 2
+          hashsec stress deal.yaml --calibration cal.json --paths 100000 --shard 0/4 --out runs/st   # then: hashsec merge runs/st
         """
     )
 
@@ -31,6 +32,7 @@ struct StressCommand: ParsableCommand {
     @Option(help: "Price model: merton, gbm or bootstrap.") var model: String = "merton"
     @Option(help: "Calibration JSON (default: the store's, or calibrate now).") var calibration: String?
     @Option(help: "Output directory for stress.csv and stress.json.") var out: String?
+    @Option(help: "Write shard i of n (0-based) to OUT/stress-shard-i-of-n/ (combine with `hashsec merge OUT`).") var shard: String?
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -38,11 +40,18 @@ struct StressCommand: ParsableCommand {
             guard let m = PriceModel(rawValue: model) else { throw ValidationError("--model must be merton, gbm or bootstrap") }
             guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
             if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
+            var sh: (Int, Int)? = nil
+            if let s = shard {
+                let parts = s.split(separator: "/").compactMap { Int($0) }
+                guard parts.count == 2, parts[1] >= 1, parts[0] >= 0, parts[0] < parts[1] else { throw ValidationError("--shard must be i/n with 0 ≤ i < n") }
+                guard out != nil else { throw ValidationError("--shard needs --out") }
+                sh = (parts[0], parts[1])
+            }
             let settings = SimulationSettings(paths: paths, seed: seed, threads: threads, model: m, horizonDays: horizon)
             let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: asOf,
-                                            settings: settings, out: out, calibrationPath: calibration))
+                                            settings: settings, out: out, calibrationPath: calibration, shard: sh))
             print(r.table)
-            if let o = out { print("wrote \(o)/stress.csv, \(o)/stress.json") }
+            if let o = out, sh == nil { print("wrote \(o)/stress.csv, \(o)/stress.json") }
         }
     }
 }
