@@ -38,10 +38,23 @@ public enum RunReport {
             let ys = b.doubles(col)
             var series = [Series(name: "daily", x: xs, y: ys)]
             if b.column("hashprice_usd_ph_day_144") != nil { series.append(Series(name: "144-day fees", x: xs, y: b.doubles("hashprice_usd_ph_day_144"))) }
+            // Halvings where the data shows them: the first day whose mean subsidy per block is > 5% below the previous
+            // day's (at most one per 30 days, as a mixed halving day is followed by the new subsidy), so a synthetic
+            // history is marked at its own halvings. Without a subsidy column: the real chain's dates.
+            var markers = Charts.halvingMarkers(from: xs.min() ?? 0, to: xs.max() ?? 0)
+            if b.column("subsidy_btc_per_block") != nil {
+                let sub = b.doubles("subsidy_btc_per_block")
+                var found: [Marker] = []
+                for i in 1..<max(1, sub.count) {
+                    guard let now = sub[i], let before = sub[i - 1], now < 0.95 * before else { continue }
+                    if let last = found.last, xs[i] - last.x < 30 { continue }
+                    found.append(Marker(x: xs[i], label: "halving " + b.rows[i][dc]))
+                }
+                markers = found
+            }
             let svg = Charts.line(title: "Hashprice history", xTitle: "date (UTC)",
                                   yTitle: col.hasPrefix("hashprice_usd") ? "hashprice, USD/PH/day (log)" : "hashprice, BTC/PH/day (log)",
-                                  series: series, logY: true,
-                                  markers: Charts.halvingMarkers(from: xs.min() ?? 0, to: xs.max() ?? 0))
+                                  series: series, logY: true, markers: markers)
             ctx["history"] = ["svg": svg, "rows": b.rows.count, "first": b.rows.first?[dc] ?? "", "last": b.rows.last?[dc] ?? ""]
             sections.append("history")
         }

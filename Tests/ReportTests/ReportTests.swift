@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import TestSupport
+import Charts
 @testable import Report
 
 final class ReportTests: XCTestCase {
@@ -43,6 +44,25 @@ final class ReportTests: XCTestCase {
         let first = try Data(contentsOf: dir.appendingPathComponent("index.html"))
         try RunReport.render(runDirectory: dir)
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("index.html")), first)
+    }
+
+    /// History charts mark the halvings where the data's subsidy drops (a synthetic history with its own dates), not
+    /// at the real-chain dates.
+    func testHalvingMarkersComeFromTheData() throws {
+        let dir = try TestSupport.temporaryDirectory("report-halvings")
+        try Fixture.nightlyRun(at: dir)
+        let start = ChartDate.dayNumber(year: 2015, month: 1, day: 1), end = ChartDate.dayNumber(year: 2025, month: 6, day: 30)
+        let h1 = ChartDate.dayNumber(year: 2016, month: 8, day: 1), h2 = ChartDate.dayNumber(year: 2024, month: 4, day: 25)
+        var b = "date,hashprice_usd_ph_day,subsidy_btc_per_block\n"
+        for d in start...end {
+            let sub = d < h1 ? 25.0 : d == h1 ? 14.0 : d < h2 ? 12.5 : d == h2 ? 7.0 : 6.25   // mixed days on h1, h2
+            b += "\(ChartDate.format(d)),\(100.0 + Double(d - start).truncatingRemainder(dividingBy: 50)),\(sub)\n"
+        }
+        try Data(b.utf8).write(to: dir.appendingPathComponent("benchmark.csv"))
+        _ = try RunReport.render(runDirectory: dir)
+        let html = try read(dir.appendingPathComponent("index.html"))
+        XCTAssertTrue(html.contains("halving 2016-08-01") && html.contains("halving 2024-04-25"))
+        XCTAssertFalse(html.contains("halving 2016-07-09") || html.contains("halving 2020-05-11") || html.contains("halving 2024-04-20"))
     }
 
     func testSingleSimulateFolderRendersOneDeal() throws {
