@@ -47,13 +47,7 @@ struct SimulateCommand: ParsableCommand {
             guard let me = Measure(rawValue: measure) else { throw ValidationError("--measure must be real or risk-neutral") }
             guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
             if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
-            var sh: (Int, Int)? = nil
-            if let s = shard {
-                let parts = s.split(separator: "/").compactMap { Int($0) }
-                guard parts.count == 2, parts[1] >= 1, parts[0] >= 0, parts[0] < parts[1] else { throw ValidationError("--shard must be i/n with 0 ≤ i < n") }
-                guard out != nil else { throw ValidationError("--shard needs --out") }
-                sh = (parts[0], parts[1])
-            }
+            let sh = try parseShardOption(shard, out: out)
             if let n = sweepLeverage, !(0...50).contains(n) { throw ValidationError("--sweep-leverage takes 0…50") }
             let settings = SimulationSettings(paths: paths, seed: seed, threads: threads, model: m, measure: me, rate: rate,
                                               antithetic: !noAntithetic, poissonBlocks: poissonBlocks, horizonDays: horizon)

@@ -40,13 +40,7 @@ struct StressCommand: ParsableCommand {
             guard let m = PriceModel(rawValue: model) else { throw ValidationError("--model must be merton, gbm or bootstrap") }
             guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
             if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
-            var sh: (Int, Int)? = nil
-            if let s = shard {
-                let parts = s.split(separator: "/").compactMap { Int($0) }
-                guard parts.count == 2, parts[1] >= 1, parts[0] >= 0, parts[0] < parts[1] else { throw ValidationError("--shard must be i/n with 0 ≤ i < n") }
-                guard out != nil else { throw ValidationError("--shard needs --out") }
-                sh = (parts[0], parts[1])
-            }
+            let sh = try parseShardOption(shard, out: out)
             let settings = SimulationSettings(paths: paths, seed: seed, threads: threads, model: m, horizonDays: horizon)
             let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: asOf,
                                             settings: settings, out: out, calibrationPath: calibration, shard: sh))
