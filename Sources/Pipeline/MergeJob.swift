@@ -13,7 +13,8 @@ public enum MergeJob {
         var infos: [(ShardInfo, String)] = []
         for d in shardDirs {
             let jp = (d as NSString).appendingPathComponent("shard.json")
-            guard let data = FileManager.default.contents(atPath: jp) else { throw PipelineError.inputMissing(path: jp, reason: "not a shard directory (no shard.json)") }
+            // A named shard without shard.json (never run, failed, or deleted) is an incomplete set: exit 77, like a missing index.
+            guard let data = FileManager.default.contents(atPath: jp) else { throw PipelineError.shardMismatch("missing shard: \(jp) does not exist (shard not run, failed or removed)") }
             guard let info = try? JSONDecoder().decode(ShardInfo.self, from: data) else { throw PipelineError.shardMismatch("\(jp) is not a valid shard.json") }
             infos.append((info, d))
         }

@@ -121,7 +121,9 @@ public enum StressJob {
         var infos: [(ShardInfo, String)] = []
         for d in shardDirs {
             let jp = (d as NSString).appendingPathComponent("stress-shard.json")
-            guard let data = FileManager.default.contents(atPath: jp) else { throw PipelineError.inputMissing(path: jp, reason: "not a stress shard directory") }
+            guard let data = FileManager.default.contents(atPath: jp) else {
+                throw PipelineError.shardMismatch("missing stress shard: \(jp) does not exist (shard not run, failed or removed)")
+            }
             guard let info = try? JSONDecoder().decode(ShardInfo.self, from: data) else { throw PipelineError.shardMismatch("\(jp) is not a valid stress-shard.json") }
             infos.append((info, d))
         }
