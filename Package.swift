@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Calibrate", dependencies: ["Domain", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
         .target(name: "Structures", dependencies: ["Domain"], exclude: docs("Structures"), swiftSettings: v5),
         .target(name: "Simulate", dependencies: ["Domain", "LinearAlgebra", "Structures", "Bitcoin"], exclude: docs("Simulate"), swiftSettings: v5),
-        .target(name: "Charts", exclude: docs("Charts"), swiftSettings: v5),
+        .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
         .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
 

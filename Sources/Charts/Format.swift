@@ -1,3 +1,5 @@
+import Domain
+
 /// Deterministic number and date formatting for SVG output (no locale, no printf).
 public enum ChartFormat {
     /// `x` rounded to `decimals` places, printed without exponent and without trailing zeros ("12.5", "-3", "0.25").
@@ -55,45 +57,21 @@ public enum ChartFormat {
     }
 }
 
-/// Civil calendar dates as day numbers (days since 1970-01-01), pure integer arithmetic
-/// (H. Hinnant's `days_from_civil` / `civil_from_days`), so date axes never depend on time zones.
+/// Civil calendar dates as day numbers (days since 1970-01-01) for the date axes: a thin view of `Domain.Day`
+/// (pure integer calendar arithmetic, so axes never depend on time zones).
 public enum ChartDate {
-    /// Day number of `y-m-d` (proleptic Gregorian).
-    public static func dayNumber(year y0: Int, month m: Int, day d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+    /// Day number of `y-m-d` (proleptic Gregorian); the date must exist.
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        guard let d = Day(year: year, month: month, day: day) else { preconditionFailure("no such date \(year)-\(month)-\(day)") }
+        return d.ordinal
     }
 
     /// (year, month, day) of a day number.
-    public static func civil(_ z0: Int) -> (year: Int, month: Int, day: Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
+    public static func civil(_ n: Int) -> (year: Int, month: Int, day: Int) { Day(ordinal: n).civil }
 
-    /// Parses `YYYY-MM-DD` into a day number (nil when malformed).
-    public static func parse(_ s: String) -> Int? {
-        let p = s.split(separator: "-")
-        guard p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
-        return dayNumber(year: y, month: m, day: d)
-    }
+    /// Parses `YYYY-MM-DD` into a day number (nil when malformed or impossible).
+    public static func parse(_ s: String) -> Int? { Day(iso: s)?.ordinal }
 
     /// `YYYY-MM-DD` of a day number.
-    public static func format(_ n: Int) -> String {
-        let c = civil(n)
-        func pad(_ v: Int, _ w: Int) -> String { var s = String(v); while s.count < w { s = "0" + s }; return s }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
-    }
+    public static func format(_ n: Int) -> String { Day(ordinal: n).iso }
 }

@@ -57,19 +57,14 @@ public enum MergeJob {
         }
         let ctx = SimulationOutputs.Context(dealName: first.dealName, identity: identity, schedule: schedule, priceUSD: first.priceUSD,
                                             pathsCSV: first.pathsCSV, structure: structure, leverage: leverage)
-        let files = SimulationOutputs.files(merged!, ctx)
+        let rendered = SimulationOutputs.render(merged!, ctx)
         let manifest = SimulationOutputs.json([
             "command": "merge", "version": "hashsec 0.1", "created_utc": ISO8601DateFormatter().string(from: Date()),
             "inputs": shardDirs.map { ["path": $0] }, "seed": NSNumber(value: identity.seed), "paths": identity.paths,
             "rng": PathRandom.algorithm, "shard": "merged \(n)", "parameters": try JSONSerialization.jsonObject(with: JSONEncoder().encode(identity)),
         ] as [String: Any])
-        try SimulateJob.writeFiles(files + [("manifest.json", manifest)], binary: nil, to: out)
-        var text = SimulateJob.summaryLine(SimulationOutputs.summary(merged!, ctx), deal: Deal(name: first.dealName,
-            token: TokenTerms(count: 1, hashrateTH: 0, termDays: first.tokenDays, start: .asOf, priceUSD: first.priceUSD),
-            miner: MinerSpec(model: nil, efficiencyJTH: 0, degradationPerYear: 0),
-            operations: Operations(powerUSDPerKWh: 0, uptime: 0, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0, curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
-            valuation: Valuation(discountRate: 0)), seconds: 0)
-        if let rows = SimulationOutputs.structureSummaries(merged!, ctx).sweep { text += "\n" + LeverageSweepText.table(rows) }
+        try SimulateJob.writeFiles(rendered.files + [("manifest.json", manifest)], binary: nil, to: out)
+        let text = SimulateJob.summaryLine(rendered, dealName: first.dealName, priceUSD: first.priceUSD, seconds: nil)
         return Result(summaryText: text, shards: n, paths: merged!.count)
     }
 }

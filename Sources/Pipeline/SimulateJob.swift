@@ -101,9 +101,9 @@ public enum SimulateJob {
             binary = result.encoded()
             text = "shard \(i)/\(n): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
         } else {
-            files = SimulationOutputs.files(result, ctx)
-            text = summaryLine(SimulationOutputs.summary(result, ctx), deal: deal, seconds: simSeconds)
-            if let rows = SimulationOutputs.structureSummaries(result, ctx).sweep { text += "\n" + LeverageSweepText.table(rows) }
+            let rendered = SimulationOutputs.render(result, ctx)
+            files = rendered.files
+            text = summaryLine(rendered, dealName: deal.name, priceUSD: deal.token.priceUSD, seconds: simSeconds)
         }
         let seconds = Date().timeIntervalSince(t0)
         if let out = o.out {
@@ -117,15 +117,17 @@ public enum SimulateJob {
         return Result(summaryText: text, files: files, seconds: seconds)
     }
 
-    static func summaryLine(_ s: [String: Any], deal: Deal, seconds: Double) -> String {
+    /// The terminal summary (plus the leverage sweep table when there is one).
+    static func summaryLine(_ r: SimulationOutputs.Rendered, dealName: String, priceUSD: Double, seconds: Double?) -> String {
+        let s = r.summary
         func f(_ x: Any?) -> String { (x as? Double).map { String(format: "%.4g", $0) } ?? "n/a" }
         let pq = s["pv_usd_quantiles"] as? [String: Any] ?? [:], iq = s["irr_quantiles"] as? [String: Any] ?? [:]
         return """
-        \(deal.name): \(s["paths"] ?? 0) paths, \(s["model"] ?? "") / \(s["measure"] ?? ""), \(s["horizon_days"] ?? 0) days from \(s["start_date"] ?? "")
-          PV/token USD mean \(f(s["pv_usd_mean"])) ± \(f(s["pv_usd_stderr"])) (p05 \(f(pq["p05"])), p50 \(f(pq["p50"])), p95 \(f(pq["p95"]))) vs price \(deal.token.priceUSD)
+        \(dealName): \(s["paths"] ?? 0) paths, \(s["model"] ?? "") / \(s["measure"] ?? ""), \(s["horizon_days"] ?? 0) days from \(s["start_date"] ?? "")
+          PV/token USD mean \(f(s["pv_usd_mean"])) ± \(f(s["pv_usd_stderr"])) (p05 \(f(pq["p05"])), p50 \(f(pq["p50"])), p95 \(f(pq["p95"]))) vs price \(priceUSD)
           BTC/token mean \(f(s["btc_total_mean"])), IRR p50 \(f(iq["p50"])), P(loss) \(f(s["prob_loss"])), P(payback) \(f(s["prob_payback"])), P(terminated) \(f(s["prob_terminated"]))
-          simulated in \(String(format: "%.2f", seconds)) s
-        """
+          \(seconds.map { String(format: "simulated in %.2f s", $0) } ?? "merged from shards")
+        """ + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
     }
 
     static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, identity: RunIdentity,

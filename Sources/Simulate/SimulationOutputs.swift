@@ -86,8 +86,23 @@ public enum SimulationOutputs {
         return out
     }
 
+    /// Everything a run writes, computed once: the files (manifest.json excluded), the summary object (for the human
+    /// summary line) and the leverage sweep rows (for its table).
+    public struct Rendered {
+        public var files: [(String, String)]
+        public var summary: [String: Any]
+        public var sweep: [LeverageSweep.Row]?
+    }
+
+    /// The structure reductions of a result (nil where the deal or the result has none).
+    public typealias StructureSummaries = (tranches: [TrancheSummary]?, leverage: LeverageSummary?, sweep: [LeverageSweep.Row]?)
+
     /// The summary object (also used by the human summary line).
     public static func summary(_ r: PartialResult, _ ctx: Context) -> [String: Any] {
+        summary(r, ctx, structureSummaries(r, ctx))
+    }
+
+    static func summary(_ r: PartialResult, _ ctx: Context, _ st: StructureSummaries) -> [String: Any] {
         let id = ctx.identity
         let (pvMean, pvErr) = meanStderr(r.pvUSD, antithetic: id.antithetic)
         let n = Double(max(r.count, 1))
@@ -112,15 +127,13 @@ public enum SimulationOutputs {
             "start_date": ctx.schedule.startDate.iso,
         ]
         o["irr_paths_missing"] = r.count - irrs.count
-        let st = structureSummaries(r, ctx)
         if let t = st.tranches { o["tranches"] = StructureOutputs.tranchesJSON(t) }
         if let l = st.leverage { o["leverage"] = StructureOutputs.leverageJSON(l, best: st.sweep.flatMap { LeverageSweep.best($0) }) }
         return o
     }
 
     /// Reductions of the structure records (nil where the deal or the result has none).
-    public static func structureSummaries(_ r: PartialResult, _ ctx: Context)
-        -> (tranches: [TrancheSummary]?, leverage: LeverageSummary?, sweep: [LeverageSweep.Row]?) {
+    public static func structureSummaries(_ r: PartialResult, _ ctx: Context) -> StructureSummaries {
         let tranches = ctx.structure.flatMap { s in r.waterfallWidth > 0 ? WaterfallSummary.reduce(spec: s, results: r.waterfall) : nil }
         let lev = ctx.leverage.flatMap { l in r.leverageWidth > 0 ? LeverageSummary.reduce(results: r.leverage, horizonDays: l.horizonDays) : nil }
         var sweep: [LeverageSweep.Row]? = nil
@@ -143,16 +156,20 @@ public enum SimulationOutputs {
     }
 
     /// All output files (name → content), manifest.json excluded.
-    public static func files(_ r: PartialResult, _ ctx: Context) -> [(String, String)] {
+    public static func files(_ r: PartialResult, _ ctx: Context) -> [(String, String)] { render(r, ctx).files }
+
+    /// Files, summary and sweep rows of a complete result (each reduction done once).
+    public static func render(_ r: PartialResult, _ ctx: Context) -> Rendered {
+        let st = structureSummaries(r, ctx)
+        let summaryObject = summary(r, ctx, st)
         var f: [(String, String)] = []
-        f.append(("summary.json", json(summary(r, ctx))))
+        f.append(("summary.json", json(summaryObject)))
         f.append(("hashprice_quantiles.csv", dailyCSV(r.daily.hashpriceUSD, ctx)))
         f.append(("price_quantiles.csv", dailyCSV(r.daily.priceUSD, ctx)))
         f.append(("payout_quantiles.csv", dailyCSV(r.daily.payoutUSD, ctx)))
         f.append(("btc_cumulative_quantiles.csv", dailyCSV(r.daily.cumulativeBTC, ctx)))
         f.append(("pv_histogram.csv", histogram(r.pvUSD)))
         f.append(("irr_histogram.csv", histogram(r.irr)))
-        let st = structureSummaries(r, ctx)
         if let t = st.tranches { f.append(("tranches.csv", StructureOutputs.tranchesCSV(t))) }
         if let l = st.leverage {
             f.append(("leverage_liquidation.csv", StructureOutputs.liquidationCSV(l, firstDay: ctx.firstTokenDay)))
@@ -167,6 +184,6 @@ public enum SimulationOutputs {
             }
             f.append(("paths.csv", s))
         }
-        return f
+        return Rendered(files: f, summary: summaryObject, sweep: st.sweep)
     }
 }
