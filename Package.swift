@@ -1,10 +1,11 @@
 // swift-tools-version:6.1
 // hashsec — pricing and stress-testing tokenized Bitcoin mining hashrate.
 // Module map (a stage never imports another stage; only Pipeline combines them):
-//   CBLAS, CLAPACKE, CSHA256      C shims (system BLAS/LAPACKE; SHA-NI kernel)
+//   CBLAS, CLAPACKE, CSHA256,     C shims (system BLAS/LAPACKE; SHA-NI kernel;
+//   CKernels                      vector exp/log and histogram kernels for the Monte Carlo)
 //   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
 //   Domain                        value types shared by every stage (no I/O)
-//   LinearAlgebra                 the only importer of BLAS/LAPACKE
+//   LinearAlgebra                 the only importer of BLAS/LAPACKE (and of CKernels' exp/log)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
 //   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
 //   Structures                    waterfall and staking-leverage engines (pure, used by Simulate)
@@ -43,11 +44,12 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE"),
         .target(name: "CSHA256", path: "Sources/CSHA256", exclude: docs("CSHA256")),
+        .target(name: "CKernels", path: "Sources/CKernels", exclude: docs("CKernels")),
 
         // Core
         .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
         .target(name: "Domain", exclude: docs("Domain"), swiftSettings: v5),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
         .target(name: "Config", dependencies: ["Domain", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
         // Stages
@@ -56,7 +58,7 @@ let package = Package(
         .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], exclude: docs("Benchmark"), swiftSettings: v5),
         .target(name: "Calibrate", dependencies: ["Domain", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
         .target(name: "Structures", dependencies: ["Domain"], exclude: docs("Structures"), swiftSettings: v5),
-        .target(name: "Simulate", dependencies: ["Domain", "LinearAlgebra", "Structures", "Bitcoin"], exclude: docs("Simulate"), swiftSettings: v5),
+        .target(name: "Simulate", dependencies: ["Domain", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
         .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
         .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),

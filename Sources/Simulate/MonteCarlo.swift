@@ -98,6 +98,9 @@ public enum MonteCarlo {
         return edge(i)..<edge(i + 1)
     }
 
+    /// Paths per histogram batch: a whole number of generator blocks, about 256 paths (`HistogramBatch`).
+    static func histogramBatch(blockSize bs: Int) -> Int { max(1, 1024 / bs) * bs }
+
     /// Simulates paths `range` of the run. `settings.paths` is the total path count of the whole run.
     /// With `structures`, the deal's waterfall / staking leverage (and the leverage sweep over 0…`sweepMaxLoops` loops)
     /// run on every path too, into the result's per-path records.
@@ -141,12 +144,12 @@ public enum MonteCarlo {
                 let td = max(schedule.tokenDays, 1)
                 let buf = TokenPricer.DailyBuffers(capacity: td * bs)   // block of paths, path-major
                 defer { buf.deallocate() }
-                var daily = DailyQuantileSet(days: days)
-                let hb = [daily.hashpriceUSD, daily.priceUSD, daily.payoutUSD, daily.cumulativeBTC].map { ($0.bins, $0.eMin, $0.eMax) }
-                let counts = (0..<4).map { k in UnsafeMutablePointer<UInt32>.allocate(capacity: days * hb[k].0) }
-                for k in 0..<4 { counts[k].initialize(repeating: 0, count: days * hb[k].0) }
-                let c0 = counts[0], c1 = counts[1], c2 = counts[2], c3 = counts[3]
-                let (l0, u0) = (hb[0].1, hb[0].2), (l1, u1) = (hb[1].1, hb[1].2), (l2, u2) = (hb[2].1, hb[2].2), (l3, u3) = (hb[3].1, hb[3].2)
+                let hist = HistogramBatch(days: days, batch: histogramBatch(blockSize: bs), template: DailyQuantileSet(days: 0))
+                // Per simulated day, for paths whose token window is not the whole horizon: payout and cumulative BTC.
+                let daySeries = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(days, 1))
+                let cumulative = UnsafeMutablePointer<Double>.allocate(capacity: td * bs)
+                defer { daySeries.deallocate(); cumulative.deallocate() }
+                let wholeHorizon = schedule.offset == 0 && schedule.tokenDays == days
                 let off = schedule.offset, tdays = schedule.tokenDays
                 var b = w
                 while b < nBlocks {
@@ -156,7 +159,8 @@ public enum MonteCarlo {
                     for p in 0..<count {
                         let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
                         let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
-                                             netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, powerOverride: powerOverride)
+                                             netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td,
+                                             cumulativeBTC: cumulative + p * td, powerOverride: powerOverride)
                         let idx = first - r.lowerBound + p
                         out.0[idx] = o.pvUSD; out.1[idx] = o.btcTotal; out.2[idx] = o.usdTotal; out.3[idx] = o.irr
                         out.4[idx] = Int32(o.paybackDay); out.5[idx] = Int32(o.daysCurtailed); out.6[idx] = o.terminated ? 1 : 0
@@ -164,39 +168,31 @@ public enum MonteCarlo {
                                  netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &wScratch,
                                  waterfallOut: wfB.map { $0 + idx * ww }, leverageOut: lvB.map { $0 + idx * lw }, sweepOut: swB.map { $0 + idx * sw })
                     }
-                    // Histograms, path-major into bin-major counts (`[bin·days + day]`): a path's value moves little from
-                    // one day to the next, so consecutive increments hit the same or a neighbouring row, sequentially in
-                    // the day (cache- and TLB-friendly; a day-major layout touches a new row per day and per path).
+                    // Bin indices into the batch (see `HistogramBatch`): hashprice, price, payout, cumulative BTC by simulated day.
+                    let slot = hist.reserve(count)
                     for p in 0..<count {
                         let row = p * days
-                        let hpU = scratch.hashpriceUSD + row, pr = scratch.price + row
-                        for t in 0..<days {
-                            c0[DayHistograms.bin(hpU[t], eMin: l0, eMax: u0) * days + t] &+= 1
-                            c1[DayHistograms.bin(pr[t], eMin: l1, eMax: u1) * days + t] &+= 1
-                        }
-                        var c = 0.0
-                        let netU = buf.netUSD + p * td, netB = buf.netBTC + p * td
-                        for t in 0..<days {
-                            let ti = t - off
-                            var pay = 0.0
-                            if ti >= 0 && ti < tdays { pay = netU[ti]; c += netB[ti] }
-                            c2[DayHistograms.bin(pay, eMin: l2, eMax: u2) * days + t] &+= 1
-                            c3[DayHistograms.bin(c, eMin: l3, eMax: u3) * days + t] &+= 1
+                        hist.record(series: 0, slot: slot + p, values: scratch.hashpriceUSD + row)
+                        hist.record(series: 1, slot: slot + p, values: scratch.price + row)
+                        let netU = buf.netUSD + p * td, cum = cumulative + p * td
+                        if wholeHorizon {
+                            hist.record(series: 2, slot: slot + p, values: netU)
+                            hist.record(series: 3, slot: slot + p, values: cum)
+                        } else {
+                            // Zero before the token starts; after it ends no payout and a constant total.
+                            let pay = daySeries, tot = daySeries + days
+                            let last = tdays > 0 ? cum[tdays - 1] : 0
+                            for t in 0..<days {
+                                let ti = t - off
+                                if ti < 0 { pay[t] = 0; tot[t] = 0 } else if ti < tdays { pay[t] = netU[ti]; tot[t] = cum[ti] } else { pay[t] = 0; tot[t] = last }
+                            }
+                            hist.record(series: 2, slot: slot + p, values: pay)
+                            hist.record(series: 3, slot: slot + p, values: tot)
                         }
                     }
                     b += threads
                 }
-                // Back to the day-major layout of DayHistograms (`[day·bins + bin]`).
-                func dayMajor(_ c: UnsafeMutablePointer<UInt32>, bins n: Int) -> [UInt32] {
-                    var out = [UInt32](repeating: 0, count: days * n)
-                    for bin in 0..<n { let src = c + bin * days; for t in 0..<days where src[t] != 0 { out[t * n + bin] = src[t] } }
-                    return out
-                }
-                daily.hashpriceUSD.counts = dayMajor(counts[0], bins: hb[0].0)
-                daily.priceUSD.counts = dayMajor(counts[1], bins: hb[1].0)
-                daily.payoutUSD.counts = dayMajor(counts[2], bins: hb[2].0)
-                daily.cumulativeBTC.counts = dayMajor(counts[3], bins: hb[3].0)
-                for c in counts { c.deallocate() }
+                let daily = hist.result()
                 lock.lock(); workerDaily[w] = daily; lock.unlock()
             }
         }}}}}}}}}}

@@ -31,46 +31,75 @@ public struct PathGenerator {
     /// Per-worker buffers, reused across blocks (no allocation per path).
     public final class Scratch {
         public let block: Int, days: Int
-        let z: UnsafeMutablePointer<Double>        // block·days × 3 iid normals
+        /// Rows of normals per block: with antithetic variates a pair shares one row set (the odd path negates it).
+        let uniqueCapacity: Int
+        // Day-major (`[day][path]`), so one day of the whole block is contiguous for the lockstep evolution.
+        let z: UnsafeMutablePointer<Double>        // [day][unique][3] iid normals
         let zc: UnsafeMutablePointer<Double>       // correlated
-        let jump: UnsafeMutablePointer<Double>     // block·days: jump log sum or bootstrap uniform pair
-        let aux: UnsafeMutablePointer<Double>      // block·days: second uniform (bootstrap restart index)
-        let lnHP: UnsafeMutablePointer<Double>     // history + days
+        let source: UnsafeMutablePointer<Int>      // local path → its unique row in zc
+        let sign: UnsafeMutablePointer<Double>     // local path → ±1 (antithetic partner: −1)
+        let jump: UnsafeMutablePointer<Double>     // [day][block]: jump log sum or bootstrap uniform pair
+        let aux: UnsafeMutablePointer<Double>      // [day][block]: second uniform (bootstrap restart index)
+        let history: UnsafeMutablePointer<Double>  // ln hashprice history (shared by all paths)
         let histCount: Int
+        let simLnHP: UnsafeMutablePointer<Double>  // [day][block]: each path's simulated ln hashprice
+        // Lockstep state of the block's paths, and the day's exp/log arguments.
+        let lnS: UnsafeMutablePointer<Double>, lnH: UnsafeMutablePointer<Double>, lnF: UnsafeMutablePointer<Double>
+        let expArg: UnsafeMutablePointer<Double>   // 3·block: ln S | ln H | x, then their exponentials
+        let logArg: UnsafeMutablePointer<Double>   // 2·block: hashprice USD, then its log
+        let clocks: UnsafeMutablePointer<ChainClock>
+        let perHash: UnsafeMutablePointer<Double>, subsidy: UnsafeMutablePointer<Double>
+        let bootIndex: UnsafeMutablePointer<Int>
+        let poissonRNG: UnsafeMutablePointer<PathRandom>
         /// Outputs of the last generated block, path-major (`[path·days + day]`).
         public let price: UnsafeMutablePointer<Double>
         public let hashpriceBTC: UnsafeMutablePointer<Double>
         public let hashpriceUSD: UnsafeMutablePointer<Double>
 
-        public init(block: Int, days: Int, history: [Double]) {
+        init(block: Int, days: Int, history h: [Double], antithetic: Bool) {
             self.block = block; self.days = days
-            let n = block * days
-            z = .allocate(capacity: 3 * n); zc = .allocate(capacity: 3 * n)
+            uniqueCapacity = antithetic ? (block + 1) / 2 : block
+            let n = block * days, u = uniqueCapacity * days
+            z = .allocate(capacity: 3 * u); zc = .allocate(capacity: 3 * u)
+            // Rows past a short final block still go through the dgemm (fixed shape, so the kernel never changes).
+            z.initialize(repeating: 0, count: 3 * u)
+            source = .allocate(capacity: block); sign = .allocate(capacity: block)
             jump = .allocate(capacity: n); aux = .allocate(capacity: n)
-            histCount = history.count
-            lnHP = .allocate(capacity: history.count + days)
-            for i in 0..<history.count { lnHP[i] = history[i] }
-            // Days not written by a path (only those read later are) must still hold a number: b·x with x NaN is NaN.
-            (lnHP + history.count).initialize(repeating: history.last ?? 0, count: days)
+            histCount = h.count
+            history = .allocate(capacity: max(h.count, 1))
+            for i in 0..<h.count { history[i] = h[i] }
+            simLnHP = .allocate(capacity: n)
+            lnS = .allocate(capacity: block); lnH = .allocate(capacity: block); lnF = .allocate(capacity: block)
+            expArg = .allocate(capacity: 3 * block); logArg = .allocate(capacity: 2 * block)
+            clocks = .allocate(capacity: block)
+            clocks.initialize(repeating: ChainClock(height: 0, difficulty: 1, epochElapsedDays: 0), count: block)
+            perHash = .allocate(capacity: block); subsidy = .allocate(capacity: block)
+            bootIndex = .allocate(capacity: block)
+            poissonRNG = .allocate(capacity: block)
+            poissonRNG.initialize(repeating: PathRandom(seed: 0, path: 0), count: block)
             price = .allocate(capacity: n); hashpriceBTC = .allocate(capacity: n); hashpriceUSD = .allocate(capacity: n)
         }
         deinit {
-            z.deallocate(); zc.deallocate(); jump.deallocate(); aux.deallocate(); lnHP.deallocate()
+            z.deallocate(); zc.deallocate(); source.deallocate(); sign.deallocate(); jump.deallocate(); aux.deallocate()
+            history.deallocate(); simLnHP.deallocate(); lnS.deallocate(); lnH.deallocate(); lnF.deallocate()
+            expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); perHash.deallocate(); subsidy.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
             price.deallocate(); hashpriceBTC.deallocate(); hashpriceUSD.deallocate()
         }
     }
 
-    public func makeScratch() -> Scratch { Scratch(block: settings.blockSize, days: days, history: lnHistory) }
+    public func makeScratch() -> Scratch {
+        Scratch(block: settings.blockSize, days: days, history: lnHistory, antithetic: settings.antithetic)
+    }
 
     /// Generates paths `first ..< first+count` (count ≤ block size) into `s.price/hashpriceBTC/hashpriceUSD`.
     public func generate(first: Int, count: Int, into s: Scratch) {
-        let d = days
+        precondition(count <= s.block)
         fillShocks(first: first, count: count, s)
-        // Correlate: (count·days × 3) · Lᵀ(3 × 3), one dgemm for the block.
+        // Correlate: (rows × 3) · Lᵀ(3 × 3), one dgemm for the block (always the full block's rows: see Scratch).
         process.choleskyT.withUnsafeBufferPointer { lt in
-            gemm(rowsA: count * d, colsA: 3, colsB: 3, a: s.z, b: lt.baseAddress!, c: s.zc)
+            gemm(rowsA: s.uniqueCapacity * days, colsA: 3, colsB: 3, a: s.z, b: lt.baseAddress!, c: s.zc)
         }
-        for p in 0..<count { evolve(path: first + p, local: p, s) }
+        evolve(first: first, count: count, s)
     }
 
     func fillShocks(first: Int, count: Int, _ s: Scratch) {
@@ -85,15 +114,23 @@ public struct PathGenerator {
             while cdf < u && n < 50 { n += 1; p *= lam / n; cdf += p }
             return n
         }
-        var p = 0
+        let bs = s.block, zs = 3 * s.uniqueCapacity   // day strides of jump/aux and of z
+        var p = 0, unique = 0
         while p < count {
             let path = first + p
             let pair = settings.antithetic && path % 2 == 0 && p + 1 < count
             var rng = PathRandom(seed: settings.seed, path: UInt64(path))
-            let a = s.z + 3 * p * d, j = s.jump + p * d, x = s.aux + p * d
-            for i in 0..<(3 * d) { a[i] = Ziggurat.normal(&rng, x: xs, ratio: rs) }
+            // Draw order per path: all 3·days normals (day by day), then the per-day jump or bootstrap uniforms.
+            let a = s.z + 3 * unique, j = s.jump + p, x = s.aux + p
+            s.source[p] = unique; s.sign[p] = 1
+            for t in 0..<d {
+                let r = a + t * zs
+                r[0] = Ziggurat.normal(&rng, x: xs, ratio: rs)
+                r[1] = Ziggurat.normal(&rng, x: xs, ratio: rs)
+                r[2] = Ziggurat.normal(&rng, x: xs, ratio: rs)
+            }
             if boot {
-                for t in 0..<d { j[t] = rng.uniform(); x[t] = rng.uniform() }
+                for t in 0..<d { j[t * bs] = rng.uniform(); x[t * bs] = rng.uniform() }
             } else if lam > 0 {
                 for t in 0..<d {
                     let u = rng.uniform()
@@ -101,89 +138,143 @@ public struct PathGenerator {
                     let n2 = pair ? poissonCount(1 - u) : 0
                     if n1 > 0 || n2 > 0 {
                         let z4 = Ziggurat.normal(&rng, x: xs, ratio: rs)
-                        j[t] = n1 * muJ + n1.squareRoot() * sJ * z4
-                        x[t] = n2 * muJ - n2.squareRoot() * sJ * z4
-                    } else { j[t] = 0; x[t] = 0 }
+                        j[t * bs] = n1 * muJ + n1.squareRoot() * sJ * z4
+                        x[t * bs] = n2 * muJ - n2.squareRoot() * sJ * z4
+                    } else { j[t * bs] = 0; x[t * bs] = 0 }
                 }
             } else {
-                for t in 0..<d { j[t] = 0; x[t] = 0 }
+                for t in 0..<d { j[t * bs] = 0; x[t * bs] = 0 }
             }
             if pair {
-                let b = s.z + 3 * (p + 1) * d, jb = s.jump + (p + 1) * d, xb = s.aux + (p + 1) * d
-                for i in 0..<(3 * d) { b[i] = -a[i] }
+                // The partner's normals are these negated: L·(−z) = −(L·z), so it reads the same correlated row.
+                s.source[p + 1] = unique; s.sign[p + 1] = -1
+                let jb = j + 1, xb = x + 1
                 if boot {
-                    for t in 0..<d { jb[t] = 1 - j[t]; xb[t] = 1 - x[t] }
+                    for t in 0..<d { jb[t * bs] = 1 - j[t * bs]; xb[t * bs] = 1 - x[t * bs] }
                 } else {
-                    for t in 0..<d { jb[t] = x[t]; xb[t] = 0 }
+                    for t in 0..<d { jb[t * bs] = x[t * bs]; xb[t * bs] = 0 }
                 }
                 p += 2
             } else {
-                if !boot { for t in 0..<d { x[t] = 0 } }
+                if !boot { for t in 0..<d { x[t * bs] = 0 } }
                 p += 1
             }
+            unique += 1
         }
     }
 
-    @inline(__always)
-    func evolve(path: Int, local p: Int, _ s: Scratch) {
-        let d = days, pr = process
-        let zc = s.zc + 3 * p * d, jump = s.jump + p * d, aux = s.aux + p * d
-        let outS = s.price + p * d, outB = s.hashpriceBTC + p * d, outU = s.hashpriceUSD + p * d
-        let lnHP = s.lnHP, hc = s.histCount
-        var lnS = Foundation.log(initial.priceUSD)
-        var lnH = Foundation.log(initial.hashRateHs)
-        var x = Foundation.log(initial.feePerBlockBTC)
-        var clock = ChainClock(height: initial.height, difficulty: initial.difficulty, epochElapsedDays: initial.epochElapsedDays,
-                               halvingShift: overlay?.halvingShiftBlocks ?? 0)
+    /// Advances the block's paths together, one day at a time: the day's three exponentials (S, H, F) of every path are
+    /// one vector `exp` call and the ln hashprices one vector `log` call (`VectorMath`); each path's chain clock then
+    /// runs its own retargets and halvings. Every path's numbers still depend only on its own shocks.
+    ///
+    /// Chain clock fast path: on a day that reaches no boundary (no retarget, epoch start or halving) the blocks found
+    /// are `H·86400/(D·2³²)` and the hashprice is `10¹⁵·86400/(D·2³²)·(subsidy + F)` BTC/PH/day (H cancels), so the day
+    /// costs two multiplications; days with a boundary (≈ 1 in 14) go through `ChainClock.advanceDay`.
+    func evolve(first: Int, count n: Int, _ s: Scratch) {
+        let d = days, pr = process, bs = s.block, zs = 3 * s.uniqueCapacity
+        let hist = s.history, hc = s.histCount, sim = s.simLnHP
+        let lnS = s.lnS, lnH = s.lnH, lnF = s.lnF, e = s.expArg, lg = s.logArg
+        let clocks = s.clocks, bIdx = s.bootIndex, prng = s.poissonRNG
+        let zc = s.zc, src = s.source, sgn = s.sign, jump = s.jump, aux = s.aux
+        let outS = s.price, outB = s.hashpriceBTC, outU = s.hashpriceUSD
+        // Per-path fast-path state of the chain clock (kept in step with `clocks` on boundary days).
+        let perHash = s.perHash, subsidy = s.subsidy
         let boot = pr.model == .bootstrap
         let ret = pr.bootstrapReturns
         let nRet = ret.count
-        var bIdx = 0
-        if boot { bIdx = min(nRet - 1, Int(aux[0] * Double(nRet))) }
         let restart = 1 / ModelProcess.bootstrapMeanBlock
-        var poissonRNG = settings.poissonBlocks ? PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 1) : PathRandom(seed: 0, path: 0)
-        let reflect = settings.antithetic && path % 2 == 1
+        let poisson = settings.poissonBlocks
         let needLnHP = pr.hashB != 0
         let lastLnHPDay = d - 1 - pr.lag
-        let ov = overlay
+        let drift = pr.priceDrift, sigma = pr.sigma, hashA = pr.hashA, hashB = pr.hashB, hashSigma = pr.hashSigma
+        let kappa = pr.feeKappa, feeM = pr.feeM, feeSigma = pr.feeSigma
+        let s0 = Foundation.log(initial.priceUSD), h0 = Foundation.log(initial.hashRateHs), f0 = Foundation.log(initial.feePerBlockBTC)
+        let clock0 = ChainClock(height: initial.height, difficulty: initial.difficulty, epochElapsedDays: initial.epochElapsedDays,
+                                halvingShift: overlay?.halvingShiftBlocks ?? 0)
+        @inline(__always) func sync(_ p: Int) {
+            perHash[p] = clocks[p].blocksPerDayPerHash; subsidy[p] = clocks[p].currentSubsidy
+        }
+        for p in 0..<n {
+            let path = first + p
+            lnS[p] = s0; lnH[p] = h0; lnF[p] = f0
+            clocks[p] = clock0
+            sync(p)
+            if boot { bIdx[p] = min(nRet - 1, Int(aux[p] * Double(nRet))) }
+            if poisson { prng[p] = PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 1) }
+        }
+        // Overlay series hoisted out of the day loop (empty when there is no overlay).
+        let hasOverlay = overlay != nil
+        let o = overlay ?? StressOverlay(name: "")
+        let rS = o.replayLnPrice, rH = o.replayLnHashRate, rX = o.replayLnFee
+        let kS = o.lnPriceShock, kH = o.lnHashRateShock, kX = o.lnFeeShock
         for t in 0..<d {
-            let z1 = zc[3 * t], z2 = zc[3 * t + 1], z3 = zc[3 * t + 2]
-            var dS: Double
-            if boot {
-                if t > 0 {
-                    if jump[t] < restart { bIdx = min(nRet - 1, Int(aux[t] * Double(nRet))) } else { bIdx = (bIdx + 1) % nRet }
-                }
-                dS = ret[bIdx]
-            } else {
-                dS = pr.priceDrift + pr.sigma * z1 + jump[t]
-            }
-            // Lagged ln hashprice for the step from day t (0 = as-of) to t+1: index of day t−L.
+            // The day's overlay terms and lagged-history term are common to every path.
+            let repS: Double? = t < rS.count ? rS[t] : nil, repH: Double? = t < rH.count ? rH[t] : nil
+            let repX: Double? = t < rX.count ? rX[t] : nil
+            let shS = t < kS.count ? kS[t] : 0, shH = t < kH.count ? kH[t] : 0, shX = t < kX.count ? kX[t] : 0
+            // Lagged ln hashprice for the step from day t (0 = as-of) to t+1: index of day t−L (history below hc).
             let li = max(0, hc - 1 + t - pr.lag)
-            var dH = pr.hashA + (needLnHP ? pr.hashB * lnHP[li] : 0) + pr.hashC * Double(pr.trendDay0 + t) + pr.hashSigma * z2
-            var dX = pr.feeKappa * (pr.feeM - x) + pr.feeSigma * z3
-            if let o = ov {
-                if t < o.replayLnPrice.count { dS = o.replayLnPrice[t] }
-                if t < o.replayLnHashRate.count { dH = o.replayLnHashRate[t] }
-                if t < o.replayLnFee.count { dX = o.replayLnFee[t] }
-                if t < o.lnPriceShock.count { dS += o.lnPriceShock[t] }
-                if t < o.lnHashRateShock.count { dH += o.lnHashRateShock[t] }
-                if t < o.lnFeeShock.count { dX += o.lnFeeShock[t] }
+            let fromHistory = li < hc
+            let histTerm = needLnHP && fromHistory ? hist[li] : 0
+            let simRow = sim + (fromHistory ? 0 : (li - hc) * bs)
+            let trend = pr.hashC * Double(pr.trendDay0 + t)
+            let zRow = zc + t * zs, jRow = jump + t * bs, aRow = aux + t * bs
+            for p in 0..<n {
+                let row = zRow + 3 * src[p], sg = sgn[p]
+                let z1 = sg * row[0], z2 = sg * row[1], z3 = sg * row[2]
+                var dS: Double
+                if boot {
+                    if t > 0 {
+                        if jRow[p] < restart { bIdx[p] = min(nRet - 1, Int(aRow[p] * Double(nRet))) } else { bIdx[p] = (bIdx[p] + 1) % nRet }
+                    }
+                    dS = ret[bIdx[p]]
+                } else {
+                    dS = drift + sigma * z1 + jRow[p]
+                }
+                let lagged = needLnHP ? (fromHistory ? histTerm : simRow[p]) : 0
+                var dH = hashA + (needLnHP ? hashB * lagged : 0) + trend + hashSigma * z2
+                var dX = kappa * (feeM - lnF[p]) + feeSigma * z3
+                if hasOverlay {
+                    if let r = repS { dS = r }
+                    if let r = repH { dH = r }
+                    if let r = repX { dX = r }
+                    dS += shS; dH += shH; dX += shX
+                }
+                let a = lnS[p] + dS, b = lnH[p] + dH, c = lnF[p] + dX
+                lnS[p] = a; lnH[p] = b; lnF[p] = c
+                e[p] = a; e[n + p] = b; e[2 * n + p] = c
             }
-            lnS += dS; lnH += dH; x += dX
-            let S = Foundation.exp(lnS), H = Foundation.exp(lnH), F = Foundation.exp(x)
-            var blocks: Double? = nil
-            if settings.poissonBlocks {
-                var u = poissonRNG.uniform()
-                if reflect { u = 1 - u }
-                blocks = PathGenerator.poisson(mean: 86400 * H / (clock.difficulty * 4294967296.0), u: u)
+            VectorMath.exp(e, e, count: 3 * n)
+            for p in 0..<n {
+                let S = e[p], H = e[n + p], F = e[2 * n + p]
+                let found = H * perHash[p]
+                var hpBTC: Double
+                if !poisson && found < clocks[p].blocksToBoundary {
+                    clocks[p].height += found
+                    hpBTC = 1e15 * perHash[p] * (subsidy[p] + F)
+                } else {
+                    var blocks: Double? = nil
+                    if poisson {
+                        var u = prng[p].uniform()
+                        if settings.antithetic && (first + p) % 2 == 1 { u = 1 - u }
+                        blocks = PathGenerator.poisson(mean: found, u: u)
+                    }
+                    let rev = clocks[p].advanceDay(dayStart: Double(t) * 86400, hashRate: H, fee: F, blocksOverride: blocks)
+                    sync(p)
+                    hpBTC = 1e15 / H * rev
+                }
+                let o = p * d + t
+                outS[o] = S; outB[o] = hpBTC
+                let hpUSD = hpBTC * S
+                outU[o] = hpUSD
+                lg[p] = hpUSD
             }
-            let rev = clock.advanceDay(dayStart: Double(t) * 86400, hashRate: H, fee: F, blocksOverride: blocks)
-            let hpBTC = 1e15 / H * rev
-            outS[t] = S; outB[t] = hpBTC
-            let hpUSD = hpBTC * S
-            outU[t] = hpUSD
-            // ln hashprice of day t is read at step t + 1 + L only: skip the log when no later step reads it.
-            if needLnHP && t < lastLnHPDay { lnHP[hc + t] = hpUSD > 0 ? Foundation.log(hpUSD) : lnHP[hc + t - 1] }
+            // ln hashprice of day t is read at step t + 1 + L only: skip the logs when no later step reads them.
+            if needLnHP && t < lastLnHPDay {
+                VectorMath.log(lg, lg + n, count: n)
+                let out = sim + t * bs, prev = sim + (t - 1) * bs
+                for p in 0..<n { out[p] = lg[p] > 0 ? lg[n + p] : (t == 0 ? hist[hc - 1] : prev[p]) }
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import CKernels
 import Domain
 import Foundation
 
@@ -72,10 +73,12 @@ public struct TokenPricer {
               powerOverride: powerOverride)
     }
 
-    /// Same, writing the daily series at the given pointers (length ≥ tokenDays).
+    /// Same, writing the daily series at the given pointers (length ≥ tokenDays); `cumulativeBTC`, when given, gets the
+    /// running total of paid BTC after each token day.
     @inline(__always)
     public func price(priceUSD: UnsafePointer<Double>, hashpriceBTC: UnsafePointer<Double>, grossBTC: UnsafeMutablePointer<Double>,
                       costUSD: UnsafeMutablePointer<Double>, netBTC: UnsafeMutablePointer<Double>, netUSD: UnsafeMutablePointer<Double>,
+                      cumulativeBTC: UnsafeMutablePointer<Double>? = nil,
                       powerOverride: (day: Int, usdPerKWh: Double)? = nil) -> PathOutcome {
         let b = (grossBTC: grossBTC, costUSD: costUSD, netBTC: netBTC, netUSD: netUSD)
         let degradation = self.degradation, discount = self.discount, offset = self.offset, tokenDays = self.tokenDays
@@ -92,7 +95,7 @@ public struct TokenPricer {
         for t in 1...max(tokenDays, 1) where tokenDays > 0 {
             let i = t - 1
             if terminated {
-                b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; continue
+                b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc; continue
             }
             let S = priceUSD[offset + i]
             var gross = feeFactor * degradation[t] * hashpriceBTC[offset + i]
@@ -109,6 +112,7 @@ public struct TokenPricer {
             let payUSD = pay * S
             b.grossBTC[i] = gross; b.costUSD[i] = cost; b.netBTC[i] = pay; b.netUSD[i] = payUSD
             btc += pay; usd += payUSD; pv += payUSD * discount[t]
+            cumulativeBTC?[i] = btc
             if payback == 0 && usd >= priceToken && priceToken > 0 { payback = t }
             if run >= termN { terminated = true; last = t }
         }
@@ -121,33 +125,18 @@ public struct TokenPricer {
     ///
     /// Root of `f(v) = Σ_t c_t v^t − price` (v = (1+i)^{−1/365}), increasing in v > 0 for non-negative flows, by Newton
     /// safeguarded with bisection inside `[1001^{−1/365}, 0.001^{−1/365}]` (annual IRR in [−0.999, 1000]).
-    /// `f` and `f′` are evaluated with four interleaved Horner chains in `w = v⁴` (t = 4m + r, r = 1…4):
+    /// `f` and `f′` come from `hashsec_flows_poly` (CKernels): sixteen interleaved Horner chains in `w = v¹⁶`
+    /// (t = 16m + r, r = 1…16), vectorised and bit-identical on every CPU:
     ///
-    ///     f(v) + price = Σ_r v^r·P_r(w),   P_r(w) = Σ_m c_{4m+r}·w^m
-    ///     f′(v)        = Σ_r [r·v^{r−1}·P_r(w) + 4·v^{r+3}·P_r′(w)]
+    ///     f(v) + price = Σ_r v^r·P_r(w),   P_r(w) = Σ_m c_{16m+r}·w^m
+    ///     f′(v)        = Σ_r [r·v^{r−1}·P_r(w) + 16·v^{r+15}·P_r′(w)]
     ///
-    /// so the four chains run in parallel instead of one long dependent chain (the IRR is a per-path hot spot).
+    /// so the chains run side by side instead of one long dependent chain (the IRR is a per-path hot spot).
     public static func irr(flows: UnsafePointer<Double>, count: Int, price: Double) -> Double {
         guard price > 0, count > 0 else { return .nan }
-        let top = (count - 1) / 4
-        @inline(__always) func c(_ t: Int) -> Double { t <= count ? flows[t - 1] : 0 }
         @inline(__always) func f(_ v: Double) -> (Double, Double) {
-            let w = (v * v) * (v * v)
-            // Top group (may run past `count`), then the rest without bounds checks.
-            var p1 = c(4 * top + 1), p2 = c(4 * top + 2), p3 = c(4 * top + 3), p4 = c(4 * top + 4)
-            var d1 = 0.0, d2 = 0.0, d3 = 0.0, d4 = 0.0
-            var m = top - 1
-            while m >= 0 {
-                let base = flows + 4 * m
-                d1 = d1 * w + p1; p1 = p1 * w + base[0]
-                d2 = d2 * w + p2; p2 = p2 * w + base[1]
-                d3 = d3 * w + p3; p3 = p3 * w + base[2]
-                d4 = d4 * w + p4; p4 = p4 * w + base[3]
-                m -= 1
-            }
-            let v2 = v * v, v3 = v2 * v, v4 = v2 * v2
-            let s = v * p1 + v2 * p2 + v3 * p3 + v4 * p4
-            let ds = p1 + 2 * v * p2 + 3 * v2 * p3 + 4 * v3 * p4 + 4 * v3 * (v * d1 + v2 * d2 + v3 * d3 + v4 * d4)
+            var s = 0.0, ds = 0.0
+            hashsec_flows_poly(flows, count, v, &s, &ds)
             return (s - price, ds)
         }
         var lo = Foundation.pow(1001.0, -1.0 / 365), hi = Foundation.pow(0.001, -1.0 / 365)

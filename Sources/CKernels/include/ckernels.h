@@ -1,0 +1,36 @@
+#ifndef HASHSEC_CKERNELS_H
+#define HASHSEC_CKERNELS_H
+#include <stddef.h>
+
+/* Element-wise exp and log over arrays of doubles for the Monte Carlo hot path (see README.md).
+   Every variant (AVX-512, AVX2+FMA, portable) evaluates the same operations in the same order with fused multiply-adds
+   (fma), so all give bit-identical results on every x86-64 CPU; in-place calls (y == x) are allowed.
+   exp: |error| < 1 ulp over the whole range; exp(x) = +inf for x > 709.78, 0 below −745.13, NaN in → NaN out.
+   log: |error| < 1 ulp; log(0) = −inf, log(x < 0) = NaN, log(+inf) = +inf, subnormal inputs handled. */
+void hashsec_vexp(const double *x, double *y, long n);
+void hashsec_vlog(const double *x, double *y, long n);
+
+/* The variant in use: 0 portable, 1 AVX2+FMA, 2 AVX-512 (chosen once from cpuid; HASHSEC_VECMATH=portable|avx2|avx512
+   in the environment caps it). */
+int hashsec_vecmath_variant(void);
+/* Runs one variant explicitly (tests compare variants bit for bit). Returns 0, or -1 when this CPU lacks it. */
+/* The best variant this CPU supports (ignores HASHSEC_VECMATH). */
+int hashsec_vecmath_supported(void);
+int hashsec_vexp_variant(int variant, const double *x, double *y, long n);
+int hashsec_vlog_variant(int variant, const double *x, double *y, long n);
+
+/* IRR polynomial: f = Σ_{t=1..n} c[t−1]·v^t and df = Σ t·c[t−1]·v^(t−1) (16 interleaved Horner chains). */
+void hashsec_flows_poly(const double *c, long n, double v, double *f, double *df);
+int hashsec_flows_poly_variant(int variant, const double *c, long n, double v, double *f, double *df);
+
+/* Daily histograms (Simulate.HistogramBatch). Pending bin indices are tiled by HASHSEC_HIST_TILE days
+   ([tile][slot < batch][TILE]: one slot's tile is one cache line): value t of a slot lives at
+   (t / TILE)·tileStride + t % TILE from the slot's start. */
+#include <stdint.h>
+#define HASHSEC_HIST_TILE 32
+/* out[tiled t] = bin of x[t] for t < n on the grid 2^eMin..2^eMax, 32 bins per octave (DayHistograms.bin). */
+void hashsec_hist_bins(const double *x, long n, int eMin, int eMax, uint16_t *out, long tileStride);
+/* Adds the n pending slots of one series (pending: [tile][slot < batch][TILE]) to counts ([day][bins]), day by day.
+   local: 4·bins zeroed uint16 scratch, left zeroed; n ≤ 65535. */
+void hashsec_hist_flush(const uint16_t *pending, long n, long days, long batch, uint32_t *counts, long bins, uint16_t *local);
+#endif

@@ -1,0 +1,96 @@
+import Foundation
+import LinearAlgebra
+import XCTest
+
+/// The vector exp/log kernels against glibc (an independent implementation) and each other.
+final class VectorMathTests: XCTestCase {
+    /// Distance in units in the last place between two finite doubles of the same sign.
+    func ulps(_ a: Double, _ b: Double) -> UInt64 {
+        if a == b { return 0 }
+        let x = Int64(bitPattern: a.bitPattern), y = Int64(bitPattern: b.bitPattern)
+        return x > y ? UInt64(x - y) : UInt64(y - x)
+    }
+
+    /// Deterministic pseudo-random inputs (splitmix64).
+    func inputs(_ n: Int, _ f: (Double) -> Double) -> [Double] {
+        var s: UInt64 = 0x9E3779B97F4A7C15
+        return (0..<n).map { _ in
+            s &+= 0x9E3779B97F4A7C15
+            var z = s
+            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) &* 0x94D049BB133111EB; z ^= z >> 31
+            return f(Double(z >> 11) * 0x1.0p-53)
+        }
+    }
+
+    func testExpWithinOneUlpOfGlibc() {
+        // The simulation's range (|x| ≤ 40: log price, log hash rate, log fee) and the full finite range.
+        for (lo, hi) in [(-40.0, 40.0), (-745.0, 709.7), (-1e-6, 1e-6)] {
+            let x = inputs(200_000) { lo + (hi - lo) * $0 }
+            var y = [Double](repeating: 0, count: x.count)
+            VectorMath.exp(x, &y, count: x.count)
+            var worst: UInt64 = 0
+            for i in x.indices where Foundation.exp(x[i]) >= Double.leastNormalMagnitude {
+                worst = max(worst, ulps(y[i], Foundation.exp(x[i])))
+            }
+            XCTAssertLessThanOrEqual(worst, 1, "exp on [\(lo), \(hi)]")
+        }
+    }
+
+    func testLogWithinOneUlpOfGlibc() {
+        for (lo, hi) in [(-30.0, 30.0), (-1070.0, 1023.0), (-1e-9, 1e-9)] {
+            // x = 2^u·(1 + small): covers every binade and values next to 1 (where log is most delicate).
+            let x = inputs(200_000) { Foundation.exp2(lo + (hi - lo) * $0) }
+            var y = [Double](repeating: 0, count: x.count)
+            VectorMath.log(x, &y, count: x.count)
+            var worst: UInt64 = 0
+            for i in x.indices { worst = max(worst, ulps(y[i], Foundation.log(x[i]))) }
+            XCTAssertLessThanOrEqual(worst, 1, "log on 2^[\(lo), \(hi)]")
+        }
+    }
+
+    func testSpecialValues() {
+        let ex: [Double] = [0, -0.0, 1, 709.78, 709.79, 710, 1000, -745.1, -745.2, -1000, .infinity, -.infinity, .nan]
+        var ey = [Double](repeating: 0, count: ex.count)
+        VectorMath.exp(ex, &ey, count: ex.count)
+        for i in ex.indices {
+            let want = Foundation.exp(ex[i])
+            if want.isNaN { XCTAssertTrue(ey[i].isNaN) } else if want.isInfinite || want == 0 { XCTAssertEqual(ey[i], want, "exp(\(ex[i]))") }
+            else { XCTAssertLessThanOrEqual(ulps(ey[i], want), 1, "exp(\(ex[i]))") }
+        }
+        let lx: [Double] = [1, 0, -0.0, -1, .infinity, -.infinity, .nan, Double.leastNonzeroMagnitude, Double.leastNormalMagnitude, Double.greatestFiniteMagnitude, 2, 0.5]
+        var ly = [Double](repeating: 0, count: lx.count)
+        VectorMath.log(lx, &ly, count: lx.count)
+        for i in lx.indices {
+            let want = Foundation.log(lx[i])
+            if want.isNaN { XCTAssertTrue(ly[i].isNaN, "log(\(lx[i]))") } else if want.isInfinite { XCTAssertEqual(ly[i], want, "log(\(lx[i]))") }
+            else { XCTAssertLessThanOrEqual(ulps(ly[i], want), 1, "log(\(lx[i]))") }
+        }
+    }
+
+    /// Every variant this CPU supports gives the portable variant's bits (so a shard's output does not depend on its CPU).
+    func testVariantsAreBitIdentical() {
+        let xe = inputs(100_003) { -50 + 100 * $0 }
+        let xl = inputs(100_003) { Foundation.exp2(-60 + 120 * $0) }
+        var refE = [Double](repeating: 0, count: xe.count), refL = refE
+        XCTAssertTrue(VectorMath.exp(variant: 0, xe, &refE, count: xe.count))
+        XCTAssertTrue(VectorMath.log(variant: 0, xl, &refL, count: xl.count))
+        var tested = 0
+        for v in 1...2 {
+            var e = [Double](repeating: 0, count: xe.count), l = e
+            guard VectorMath.exp(variant: v, xe, &e, count: xe.count), VectorMath.log(variant: v, xl, &l, count: xl.count) else { continue }
+            XCTAssertEqual(e.map(\.bitPattern), refE.map(\.bitPattern), "exp variant \(v)")
+            XCTAssertEqual(l.map(\.bitPattern), refL.map(\.bitPattern), "log variant \(v)")
+            tested += 1
+        }
+        print("VectorMath: variant in use \(VectorMath.variant); \(tested) vector variant(s) compared with portable")
+    }
+
+    func testInPlaceAndOddLengths() {
+        for n in [0, 1, 3, 7, 17, 33] {
+            var x = (0..<n).map { Double($0) * 0.37 - 3 }
+            let want = x.map { Foundation.exp($0) }
+            x.withUnsafeMutableBufferPointer { p in VectorMath.exp(p.baseAddress!, p.baseAddress!, count: n) }
+            for i in 0..<n { XCTAssertLessThanOrEqual(ulps(x[i], want[i]), 1) }
+        }
+    }
+}
