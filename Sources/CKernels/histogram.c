@@ -63,6 +63,11 @@ void hashsec_hist_flush(const uint16_t *pending, long n, long days, long batch, 
                 long a = src[j * T + dt];
                 l0[a]++; lo = a < lo ? a : lo; hi = a > hi ? a : hi;
             }
+            /* The next days' rows are touched over about the same bins: fetch them while this one is merged. */
+            if (t0 + dt + 2 < days) {
+                const uint32_t *ahead = counts + (t0 + dt + 2) * bins;
+                for (long b = lo; b <= hi + 16; b += 16) __builtin_prefetch(ahead + b, 1, 1);
+            }
             for (long b = lo; b <= hi; b++) {
                 row[b] += (uint32_t)l0[b] + l1[b] + l2[b] + l3[b];
                 l0[b] = 0; l1[b] = 0; l2[b] = 0; l3[b] = 0;

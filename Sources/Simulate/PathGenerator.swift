@@ -131,7 +131,10 @@ public struct PathGenerator {
             }
             if boot {
                 for t in 0..<d { j[t * bs] = rng.uniform(); x[t * bs] = rng.uniform() }
+                if pair { for t in 0..<d { j[t * bs + 1] = 1 - j[t * bs]; x[t * bs + 1] = 1 - x[t * bs] } }
             } else if lam > 0 {
+                // aux is read only by the bootstrap: the partner's jump (count from 1 − u, the same normal negated)
+                // goes straight to its own slot.
                 for t in 0..<d {
                     let u = rng.uniform()
                     let n1 = poissonCount(u)
@@ -139,24 +142,21 @@ public struct PathGenerator {
                     if n1 > 0 || n2 > 0 {
                         let z4 = Ziggurat.normal(&rng, x: xs, ratio: rs)
                         j[t * bs] = n1 * muJ + n1.squareRoot() * sJ * z4
-                        x[t * bs] = n2 * muJ - n2.squareRoot() * sJ * z4
-                    } else { j[t * bs] = 0; x[t * bs] = 0 }
+                        if pair { j[t * bs + 1] = n2 * muJ - n2.squareRoot() * sJ * z4 }
+                    } else {
+                        j[t * bs] = 0
+                        if pair { j[t * bs + 1] = 0 }
+                    }
                 }
             } else {
-                for t in 0..<d { j[t * bs] = 0; x[t * bs] = 0 }
+                for t in 0..<d { j[t * bs] = 0 }
+                if pair { for t in 0..<d { j[t * bs + 1] = 0 } }
             }
             if pair {
                 // The partner's normals are these negated: L·(−z) = −(L·z), so it reads the same correlated row.
                 s.source[p + 1] = unique; s.sign[p + 1] = -1
-                let jb = j + 1, xb = x + 1
-                if boot {
-                    for t in 0..<d { jb[t * bs] = 1 - j[t * bs]; xb[t * bs] = 1 - x[t * bs] }
-                } else {
-                    for t in 0..<d { jb[t * bs] = x[t * bs]; xb[t * bs] = 0 }
-                }
                 p += 2
             } else {
-                if !boot { for t in 0..<d { x[t * bs] = 0 } }
                 p += 1
             }
             unique += 1
@@ -174,6 +174,7 @@ public struct PathGenerator {
         let d = days, pr = process, bs = s.block, zs = 3 * s.uniqueCapacity
         let hist = s.history, hc = s.histCount, sim = s.simLnHP
         let lnS = s.lnS, lnH = s.lnH, lnF = s.lnF, e = s.expArg, lg = s.logArg
+        let eS = e, eH = e + n, eF = e + 2 * n
         let clocks = s.clocks, bIdx = s.bootIndex, prng = s.poissonRNG
         let zc = s.zc, src = s.source, sgn = s.sign, jump = s.jump, aux = s.aux
         let outS = s.price, outB = s.hashpriceBTC, outU = s.hashpriceUSD
@@ -216,11 +217,11 @@ public struct PathGenerator {
             let li = max(0, hc - 1 + t - pr.lag)
             let fromHistory = li < hc
             let histTerm = needLnHP && fromHistory ? hist[li] : 0
-            let simRow = sim + (fromHistory ? 0 : (li - hc) * bs)
+            let simRow = sim + (fromHistory ? 0 : (li &- hc) &* bs)
             let trend = pr.hashC * Double(pr.trendDay0 + t)
-            let zRow = zc + t * zs, jRow = jump + t * bs, aRow = aux + t * bs
+            let zRow = zc + t &* zs, jRow = jump + t &* bs, aRow = aux + t &* bs
             for p in 0..<n {
-                let row = zRow + 3 * src[p], sg = sgn[p]
+                let row = zRow + 3 &* src[p], sg = sgn[p]
                 let z1 = sg * row[0], z2 = sg * row[1], z3 = sg * row[2]
                 var dS: Double
                 if boot {
@@ -242,11 +243,11 @@ public struct PathGenerator {
                 }
                 let a = lnS[p] + dS, b = lnH[p] + dH, c = lnF[p] + dX
                 lnS[p] = a; lnH[p] = b; lnF[p] = c
-                e[p] = a; e[n + p] = b; e[2 * n + p] = c
+                eS[p] = a; eH[p] = b; eF[p] = c
             }
             VectorMath.exp(e, e, count: 3 * n)
             for p in 0..<n {
-                let S = e[p], H = e[n + p], F = e[2 * n + p]
+                let S = eS[p], H = eH[p], F = eF[p]
                 let found = H * perHash[p]
                 var hpBTC: Double
                 if !poisson && found < clocks[p].blocksToBoundary {
@@ -263,7 +264,7 @@ public struct PathGenerator {
                     sync(p)
                     hpBTC = 1e15 / H * rev
                 }
-                let o = p * d + t
+                let o = p &* d &+ t
                 outS[o] = S; outB[o] = hpBTC
                 let hpUSD = hpBTC * S
                 outU[o] = hpUSD
@@ -272,8 +273,9 @@ public struct PathGenerator {
             // ln hashprice of day t is read at step t + 1 + L only: skip the logs when no later step reads them.
             if needLnHP && t < lastLnHPDay {
                 VectorMath.log(lg, lg + n, count: n)
-                let out = sim + t * bs, prev = sim + (t - 1) * bs
-                for p in 0..<n { out[p] = lg[p] > 0 ? lg[n + p] : (t == 0 ? hist[hc - 1] : prev[p]) }
+                let out = sim + t &* bs, prev = sim + (t &- 1) &* bs
+                let logs = lg + n
+                for p in 0..<n { out[p] = lg[p] > 0 ? logs[p] : (t == 0 ? hist[hc - 1] : prev[p]) }
             }
         }
     }

@@ -92,29 +92,40 @@ public struct TokenPricer {
         var payback = 0, curtailed = 0, run = 0, terminated = false
         let priceToken = deal.token.priceUSD
         var last = tokenDays
-        for t in 1...max(tokenDays, 1) where tokenDays > 0 {
-            let i = t - 1
-            if terminated {
-                b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc; continue
-            }
-            let S = priceUSD[offset + i]
-            var gross = feeFactor * degradation[t] * hashpriceBTC[offset + i]
-            var power = basePower * ((powerOverride != nil && t >= powerOverride!.day) ? powerOverride!.usdPerKWh : o.powerUSDPerKWh)
-            if economic && gross * S < power { gross = 0; power = 0; curtailed += 1 }
+        // Branch-free day step (selects, not jumps): near breakeven the curtailment and deficit tests flip unpredictably
+        // from day to day, and mispredicted branches were most of this loop's time.
+        let overrideDay = powerOverride?.day ?? Int.max, overridePrice = powerOverride?.usdPerKWh ?? 0
+        let normalPower = basePower * o.powerUSDPerKWh, overridePower = basePower * overridePrice
+        let canPayBack = priceToken > 0
+        var t = 1
+        while t <= tokenDays {
+            let i = t &- 1
+            let S = priceUSD[offset &+ i]
+            let gross0 = feeFactor * degradation[t] * hashpriceBTC[offset &+ i]
+            let power0 = t >= overrideDay ? overridePower : normalPower
+            let off = economic && gross0 * S < power0
+            let gross = off ? 0 : gross0, power = off ? 0 : power0
+            curtailed &+= off ? 1 : 0
             let cost = power + hosting
             let net = gross - cost / S
-            var pay: Double
+            let pay: Double
             if carry {
                 let bal = net - owed
-                if bal >= 0 { pay = bal; owed = 0 } else { pay = 0; owed = -bal }
-            } else { pay = max(net, 0) }
-            if net < 0 { run += 1 } else { run = 0 }
+                pay = bal >= 0 ? bal : 0
+                owed = bal >= 0 ? 0 : -bal
+            } else { pay = net > 0 ? net : 0 }
+            run = net < 0 ? run &+ 1 : 0
             let payUSD = pay * S
             b.grossBTC[i] = gross; b.costUSD[i] = cost; b.netBTC[i] = pay; b.netUSD[i] = payUSD
             btc += pay; usd += payUSD; pv += payUSD * discount[t]
             cumulativeBTC?[i] = btc
-            if payback == 0 && usd >= priceToken && priceToken > 0 { payback = t }
-            if run >= termN { terminated = true; last = t }
+            payback = payback == 0 && canPayBack && usd >= priceToken ? t : payback
+            if run >= termN { terminated = true; last = t; break }
+            t &+= 1
+        }
+        // After termination nothing more is paid.
+        if terminated {
+            for i in last..<tokenDays { b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc }
         }
         let irr = TokenPricer.irr(flows: b.netUSD, count: last, price: priceToken)
         return PathOutcome(pvUSD: pv, btcTotal: btc, usdTotal: usd, irr: irr, paybackDay: payback,
