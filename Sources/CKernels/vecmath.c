@@ -19,7 +19,7 @@ static const double LN2HI = 6.93147180369123816490e-01;   /* 0x3fe62e42fee00000:
 static const double LN2LO = 1.90821492927058770002e-10;
 
 /* exp(x) = 2^k · e^r, k = round(x/ln2), r = x − k·ln2 (two-part ln2, so r is exact to ~2^-60), |r| ≤ ln2/2.
-   e^r by its Taylor series to r^13 (truncation < 4.2e-18 relative), Horner with fma. 2^k is applied as 2^k1·2^k2
+   e^r by its Taylor series to r^13 (truncation < 4.2e-18 relative), with fma (see below). 2^k is applied as 2^k1·2^k2
    (k1 = ⌊k/2⌋) so results that are subnormal or overflow round once, like a correctly scaled product. */
 INLINE double exp_body(double x) {
     double xc = x > 710.0 ? 710.0 : x;
@@ -28,20 +28,15 @@ INLINE double exp_body(double x) {
     double kd = t - SHIFT;
     double r = fma(-kd, LN2HI, xc);
     r = fma(-kd, LN2LO, r);
-    double p = 1.0 / 6227020800.0;                  /* 1/13! */
-    p = fma(p, r, 1.0 / 479001600.0);
-    p = fma(p, r, 1.0 / 39916800.0);
-    p = fma(p, r, 1.0 / 3628800.0);
-    p = fma(p, r, 1.0 / 362880.0);
-    p = fma(p, r, 1.0 / 40320.0);
-    p = fma(p, r, 1.0 / 5040.0);
-    p = fma(p, r, 1.0 / 720.0);
-    p = fma(p, r, 1.0 / 120.0);
-    p = fma(p, r, 1.0 / 24.0);
-    p = fma(p, r, 1.0 / 6.0);
-    p = fma(p, r, 0.5);
-    p = fma(p, r, 1.0);
-    p = fma(p, r, 1.0);
+    /* e^r = 1 + r·(1 + r·(1/2 + r·h(r))), h = Σ_{j=0..10} r^j/(j+3)! by Estrin's scheme: depth 7 instead of Horner's 13
+       (the day kernel's few exponentials per call are latency-bound); the last three steps stay Horner for accuracy. */
+    double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    double a0 = fma(r, 1.0 / 24.0, 1.0 / 6.0), a1 = fma(r, 1.0 / 720.0, 1.0 / 120.0);
+    double a2 = fma(r, 1.0 / 40320.0, 1.0 / 5040.0), a3 = fma(r, 1.0 / 3628800.0, 1.0 / 362880.0);
+    double a4 = fma(r, 1.0 / 479001600.0, 1.0 / 39916800.0), a5 = 1.0 / 6227020800.0;
+    double b0 = fma(a1, r2, a0), b1 = fma(a3, r2, a2), b2 = fma(a5, r2, a4);
+    double h = fma(b2, r8, fma(b1, r4, b0));
+    double p = fma(fma(fma(h, r, 0.5), r, 1.0), r, 1.0);
     double k1d = floor(kd * 0.5), k2d = kd - k1d;
     int64_t k1 = (int64_t)(bits(k1d + SHIFT) - bits(SHIFT));
     int64_t k2 = (int64_t)(bits(k2d + SHIFT) - bits(SHIFT));
@@ -151,6 +146,59 @@ int hashsec_vlog_variant(int variant, const double *x, double *y, long n) {
 #endif
     vlog_portable(x, y, n);
     return 0;
+}
+
+/* One day of the path generator (see ckernels.h). Evaluation order as the Swift code it replaces:
+   ((drift + σ·z1) + jump), (((a + b·lagged) + trend) + σ_H·z2), (κ·(m − x) + σ_F·z3), no contraction. */
+#define DAY_STEP(P, Z1, Z2, Z3, LAG) do { \
+        double dS = drift + sigma * (Z1) + jump[P]; \
+        double dH = hashA + (useLagged ? hashB * (LAG) : 0.0) + trend + hashSigma * (Z2); \
+        double dX = kappa * (feeM - lnF[P]) + feeSigma * (Z3); \
+        double a = lnS[P] + dS, b = lnH[P] + dH, c = lnF[P] + dX; \
+        lnS[P] = a; lnH[P] = b; lnF[P] = c; \
+        S[P] = exp_body(a); H[P] = exp_body(b); F[P] = exp_body(c); \
+    } while (0)
+#define DEFINE_DAY(SUFFIX, ATTR) \
+ATTR static void day_##SUFFIX(long n, int pairs, const double *restrict z, const double *restrict jump, const double *restrict lagged, \
+        double laggedAll, int useLagged, double drift, double sigma, double hashA, double hashB, double trend, double hashSigma, \
+        double kappa, double feeM, double feeSigma, double *restrict lnS, double *restrict lnH, double *restrict lnF, \
+        double *restrict S, double *restrict H, double *restrict F) { \
+    if (pairs) { \
+        /* Antithetic pairs: row u of z drives path 2u with +z and path 2u+1 with −z (n rounded up to even). */ \
+        _Pragma("clang loop vectorize(enable)") \
+        for (long u = 0; u < (n + 1) / 2; u++) { \
+            double z1 = z[3 * u], z2 = z[3 * u + 1], z3 = z[3 * u + 2]; \
+            double l0 = lagged ? lagged[2 * u] : laggedAll, l1 = lagged ? lagged[2 * u + 1] : laggedAll; \
+            DAY_STEP(2 * u, z1, z2, z3, l0); \
+            DAY_STEP(2 * u + 1, -z1, -z2, -z3, l1); \
+        } \
+    } else { \
+        _Pragma("clang loop vectorize(enable)") \
+        for (long p = 0; p < n; p++) { \
+            double lag = lagged ? lagged[p] : laggedAll; \
+            DAY_STEP(p, z[3 * p], z[3 * p + 1], z[3 * p + 2], lag); \
+        } \
+    } \
+}
+DEFINE_DAY(portable, )
+#if defined(__x86_64__)
+DEFINE_DAY(avx2, __attribute__((target("avx2,fma"))))
+DEFINE_DAY(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
+#endif
+
+void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll, int useLagged,
+                        double drift, double sigma, double hashA, double hashB, double trend, double hashSigma,
+                        double kappa, double feeM, double feeSigma,
+                        double *lnS, double *lnH, double *lnF, double *S, double *H, double *F) {
+#if defined(__x86_64__)
+    int v = hashsec_vecmath_variant();
+    if (v == 2) { day_avx512(n, pairs, z, jump, lagged, laggedAll, useLagged, drift, sigma, hashA, hashB, trend, hashSigma, kappa, feeM,
+                             feeSigma, lnS, lnH, lnF, S, H, F); return; }
+    if (v == 1) { day_avx2(n, pairs, z, jump, lagged, laggedAll, useLagged, drift, sigma, hashA, hashB, trend, hashSigma, kappa, feeM,
+                           feeSigma, lnS, lnH, lnF, S, H, F); return; }
+#endif
+    day_portable(n, pairs, z, jump, lagged, laggedAll, useLagged, drift, sigma, hashA, hashB, trend, hashSigma, kappa, feeM, feeSigma,
+                 lnS, lnH, lnF, S, H, F);
 }
 
 void hashsec_vexp(const double *x, double *y, long n) { (void)hashsec_vexp_variant(hashsec_vecmath_variant(), x, y, n); }

@@ -63,3 +63,41 @@ public struct PathRandom: Sendable {
     }
     return 2 * sum + Double(e) * 0.693_147_180_559_945_309_4
 }
+
+/// A counter-based stream: SplitMix64 (Steele, Lea & Flood 2014) addressed by position, so draw `n` of a path can be
+/// computed without the draws before it and a path's draws can be generated many at a time (vectorised, CKernels):
+///
+///     output(n) = mix64(key + (n + 1)·γ),   n = 0, 1, 2, …
+///
+/// with `mix64` SplitMix64's output function and `key`, odd `γ` derived from `(seed, path, stream)` only, like
+/// `PathRandom`. Each path has its own increment γ, so two paths' streams are not shifted copies of one sequence.
+/// The Monte Carlo shocks use it: normal `3t + k` of a path is its shock `Z_{k+1}` of day `t`.
+public struct CounterStream: Sendable, Equatable {
+    public let key: UInt64
+    public let gamma: UInt64
+
+    public static let algorithm = "SplitMix64 in counter mode per (seed, path, stream): output(n) = mix64(key + (n+1)·γ)"
+
+    public init(seed: UInt64, path: UInt64, stream: UInt64) {
+        let base = PathRandom(seed: seed, path: path, stream: stream)
+        key = base.s0
+        // Odd, and with enough bit transitions (SplittableRandom's mixGamma rule) for a well-spread sequence.
+        var g = base.s1 | 1
+        if (g ^ (g >> 1)).nonzeroBitCount < 24 { g ^= 0xAAAA_AAAA_AAAA_AAAA }
+        gamma = g
+    }
+
+    /// SplitMix64's output function.
+    @inlinable public static func mix64(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Output `n`.
+    @inlinable public func output(_ n: UInt64) -> UInt64 { CounterStream.mix64(key &+ (n &+ 1) &* gamma) }
+
+    /// Uniform in (0, 1) from output `n` (53 bits, offset by half an ulp, as `PathRandom.uniform`).
+    @inlinable public func uniform(_ n: UInt64) -> Double { (Double(output(n) >> 11) + 0.5) * 0x1.0p-53 }
+}

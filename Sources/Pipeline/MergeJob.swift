@@ -61,7 +61,7 @@ public enum MergeJob {
         let manifest = SimulationOutputs.json([
             "command": "merge", "version": "hashsec 0.1", "created_utc": ISO8601DateFormatter().string(from: Date()),
             "inputs": shardDirs.map { ["path": $0] }, "seed": NSNumber(value: identity.seed), "paths": identity.paths,
-            "rng": PathRandom.algorithm, "shard": "merged \(n)", "parameters": try JSONSerialization.jsonObject(with: JSONEncoder().encode(identity)),
+            "rng": PathGenerator.rngDescription, "shard": "merged \(n)", "parameters": try JSONSerialization.jsonObject(with: JSONEncoder().encode(identity)),
         ] as [String: Any])
         try SimulateJob.writeFiles(rendered.files + [("manifest.json", manifest)], binary: nil, to: out)
         let text = SimulateJob.summaryLine(rendered, dealName: first.dealName, priceUSD: first.priceUSD, seconds: nil)

@@ -141,7 +141,7 @@ public enum SimulateJob {
         let o: [String: Any] = [
             "command": command, "version": "hashsec 0.1", "run_id": "\(identity.dealSHA256.prefix(8))-\(identity.seed)-\(identity.paths)",
             "created_utc": iso, "inputs": inputs.map { ["path": $0.0, "sha256": $0.1] }, "parameters": params,
-            "seed": NSNumber(value: s.seed), "rng": PathRandom.algorithm + "; normals by 128-layer ziggurat; antithetic pairs (2k, 2k+1)",
+            "seed": NSNumber(value: s.seed), "rng": PathGenerator.rngDescription,
             "paths": s.paths, "threads": s.threads, "shard": shard.map { "\($0.0)/\($0.1)" } ?? NSNull(), "timings_s": timings,
         ]
         return SimulationOutputs.json(o)

@@ -1,3 +1,4 @@
+import CKernels
 import Domain
 import Foundation
 import LinearAlgebra
@@ -5,9 +6,11 @@ import LinearAlgebra
 /// Generates blocks of paths: iid normals from each path's own stream → one `cblas_dgemm` with Lᵀ → daily state
 /// evolution (price, hash rate, fees, blocks, retargets, halvings, stress overlay).
 ///
-/// Random streams: path `p` draws from `PathRandom(seed, p)` (stream 0: Z₁,Z₂,Z₃, the jump uniform and jump normal;
-/// stream 1: Poisson block counts). With antithetic variates path `2k+1` reuses the draws of path `2k` negated
-/// (normals) or reflected (`1−u`), so every path's numbers depend only on (seed, path index).
+/// Random streams (`ShockStreams`): path `p` draws its shocks from counter-based streams `CounterStream(seed, p, ·)`
+/// (Z₁,Z₂,Z₃ of day t are normals 3t…3t+2; the day's jump or bootstrap uniforms; jump sizes), generated a whole path
+/// at a time by the CKernels vector kernels, and its Poisson block counts from `PathRandom(seed, p, stream: 1)`.
+/// With antithetic variates path `2k+1` reuses the draws of path `2k` negated (normals) or reflected (`1−u`), so every
+/// path's numbers depend only on (seed, path index).
 public struct PathGenerator {
     public let process: ModelProcess
     public let initial: InitialState
@@ -31,13 +34,12 @@ public struct PathGenerator {
     /// Per-worker buffers, reused across blocks (no allocation per path).
     public final class Scratch {
         public let block: Int, days: Int
-        /// Rows of normals per block: with antithetic variates a pair shares one row set (the odd path negates it).
-        let uniqueCapacity: Int
         // Day-major (`[day][path]`), so one day of the whole block is contiguous for the lockstep evolution.
-        let z: UnsafeMutablePointer<Double>        // [day][unique][3] iid normals
+        /// Rows of normals per day: with antithetic variates pair u (paths 2u, 2u+1) shares row u (the odd path negates it).
+        let rows: Int
+        let z: UnsafeMutablePointer<Double>        // [day][row][3] iid normals
         let zc: UnsafeMutablePointer<Double>       // correlated
-        let source: UnsafeMutablePointer<Int>      // local path → its unique row in zc
-        let sign: UnsafeMutablePointer<Double>     // local path → ±1 (antithetic partner: −1)
+        let draws: UnsafeMutablePointer<Double>    // 2·days: one path's uniforms
         let jump: UnsafeMutablePointer<Double>     // [day][block]: jump log sum or bootstrap uniform pair
         let aux: UnsafeMutablePointer<Double>      // [day][block]: second uniform (bootstrap restart index)
         let history: UnsafeMutablePointer<Double>  // ln hashprice history (shared by all paths)
@@ -58,13 +60,12 @@ public struct PathGenerator {
 
         init(block: Int, days: Int, history h: [Double], antithetic: Bool) {
             self.block = block; self.days = days
-            uniqueCapacity = antithetic ? (block + 1) / 2 : block
-            let n = block * days, u = uniqueCapacity * days
-            z = .allocate(capacity: 3 * u); zc = .allocate(capacity: 3 * u)
+            rows = antithetic ? (block + 1) / 2 : block
+            let n = block * days
+            z = .allocate(capacity: 3 * rows * days); zc = .allocate(capacity: 3 * rows * days)
             // Rows past a short final block still go through the dgemm (fixed shape, so the kernel never changes).
-            z.initialize(repeating: 0, count: 3 * u)
-            source = .allocate(capacity: block); sign = .allocate(capacity: block)
-            jump = .allocate(capacity: n); aux = .allocate(capacity: n)
+            z.initialize(repeating: 0, count: 3 * rows * days)
+            jump = .allocate(capacity: n); aux = .allocate(capacity: n); draws = .allocate(capacity: 2 * max(days, 1))
             histCount = h.count
             history = .allocate(capacity: max(h.count, 1))
             for i in 0..<h.count { history[i] = h[i] }
@@ -80,7 +81,7 @@ public struct PathGenerator {
             price = .allocate(capacity: n); hashpriceBTC = .allocate(capacity: n); hashpriceUSD = .allocate(capacity: n)
         }
         deinit {
-            z.deallocate(); zc.deallocate(); source.deallocate(); sign.deallocate(); jump.deallocate(); aux.deallocate()
+            z.deallocate(); zc.deallocate(); jump.deallocate(); aux.deallocate()
             history.deallocate(); simLnHP.deallocate(); lnS.deallocate(); lnH.deallocate(); lnF.deallocate()
             expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); perHash.deallocate(); subsidy.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
             price.deallocate(); hashpriceBTC.deallocate(); hashpriceUSD.deallocate()
@@ -93,11 +94,11 @@ public struct PathGenerator {
 
     /// Generates paths `first ..< first+count` (count ≤ block size) into `s.price/hashpriceBTC/hashpriceUSD`.
     public func generate(first: Int, count: Int, into s: Scratch) {
-        precondition(count <= s.block)
+        precondition(count <= s.block && (!settings.antithetic || first % 2 == 0), "a block holds whole antithetic pairs")
         fillShocks(first: first, count: count, s)
         // Correlate: (rows × 3) · Lᵀ(3 × 3), one dgemm for the block (always the full block's rows: see Scratch).
         process.choleskyT.withUnsafeBufferPointer { lt in
-            gemm(rowsA: s.uniqueCapacity * days, colsA: 3, colsB: 3, a: s.z, b: lt.baseAddress!, c: s.zc)
+            gemm(rowsA: s.rows * days, colsA: 3, colsB: 3, a: s.z, b: lt.baseAddress!, c: s.zc)
         }
         evolve(first: first, count: count, s)
     }
@@ -114,33 +115,35 @@ public struct PathGenerator {
             while cdf < u && n < 50 { n += 1; p *= lam / n; cdf += p }
             return n
         }
-        let bs = s.block, zs = 3 * s.uniqueCapacity   // day strides of jump/aux and of z
-        var p = 0, unique = 0
+        let bs = s.block, tmp = s.draws, zs = 3 * s.rows   // day strides of jump/aux and of z
+        var p = 0
         while p < count {
             let path = first + p
             let pair = settings.antithetic && path % 2 == 0 && p + 1 < count
-            var rng = PathRandom(seed: settings.seed, path: UInt64(path))
-            // Draw order per path: all 3·days normals (day by day), then the per-day jump or bootstrap uniforms.
-            let a = s.z + 3 * unique, j = s.jump + p, x = s.aux + p
-            s.source[p] = unique; s.sign[p] = 1
-            for t in 0..<d {
-                let r = a + t * zs
-                r[0] = Ziggurat.normal(&rng, x: xs, ratio: rs)
-                r[1] = Ziggurat.normal(&rng, x: xs, ratio: rs)
-                r[2] = Ziggurat.normal(&rng, x: xs, ratio: rs)
-            }
+            let st = ShockStreams(seed: settings.seed, path: UInt64(path))
+            // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2.
+            // An antithetic partner reads the same row negated (L·(−z) = −(L·z)).
+            hashsec_counter_normals(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
+                                    s.z + 3 * (settings.antithetic ? p / 2 : p), zs, 0, xs, rs)
+            let j = s.jump + p, x = s.aux + p
             if boot {
-                for t in 0..<d { j[t * bs] = rng.uniform(); x[t * bs] = rng.uniform() }
+                // Two uniforms per day: block restart test and restart index.
+                hashsec_counter_uniforms(st.uniforms.key, st.uniforms.gamma, 0, 2 * d, tmp)
+                for t in 0..<d { j[t * bs] = tmp[2 * t]; x[t * bs] = tmp[2 * t + 1] }
                 if pair { for t in 0..<d { j[t * bs + 1] = 1 - j[t * bs]; x[t * bs + 1] = 1 - x[t * bs] } }
             } else if lam > 0 {
-                // aux is read only by the bootstrap: the partner's jump (count from 1 − u, the same normal negated)
-                // goes straight to its own slot.
+                // The day's jump count by inversion of uniform t; a jump's size uses normal t of the jump stream. aux is
+                // read only by the bootstrap: the partner's jump (count from 1 − u, the same normal negated) goes
+                // straight to its own slot.
+                hashsec_counter_uniforms(st.uniforms.key, st.uniforms.gamma, 0, d, tmp)
                 for t in 0..<d {
-                    let u = rng.uniform()
+                    let u = tmp[t]
                     let n1 = poissonCount(u)
                     let n2 = pair ? poissonCount(1 - u) : 0
                     if n1 > 0 || n2 > 0 {
-                        let z4 = Ziggurat.normal(&rng, x: xs, ratio: rs)
+                        var z4 = 0.0
+                        hashsec_counter_normals(st.jumpNormals.key, st.jumpNormals.gamma, st.jumpFallback.key, st.jumpFallback.gamma,
+                                                UInt64(t), 1, &z4, 3, 0, xs, rs)
                         j[t * bs] = n1 * muJ + n1.squareRoot() * sJ * z4
                         if pair { j[t * bs + 1] = n2 * muJ - n2.squareRoot() * sJ * z4 }
                     } else {
@@ -152,14 +155,7 @@ public struct PathGenerator {
                 for t in 0..<d { j[t * bs] = 0 }
                 if pair { for t in 0..<d { j[t * bs + 1] = 0 } }
             }
-            if pair {
-                // The partner's normals are these negated: L·(−z) = −(L·z), so it reads the same correlated row.
-                s.source[p + 1] = unique; s.sign[p + 1] = -1
-                p += 2
-            } else {
-                p += 1
-            }
-            unique += 1
+            p += pair ? 2 : 1
         }
     }
 
@@ -171,12 +167,13 @@ public struct PathGenerator {
     /// are `H·86400/(D·2³²)` and the hashprice is `10¹⁵·86400/(D·2³²)·(subsidy + F)` BTC/PH/day (H cancels), so the day
     /// costs two multiplications; days with a boundary (≈ 1 in 14) go through `ChainClock.advanceDay`.
     func evolve(first: Int, count n: Int, _ s: Scratch) {
-        let d = days, pr = process, bs = s.block, zs = 3 * s.uniqueCapacity
+        let d = days, pr = process, bs = s.block, zs = 3 * s.rows
+        let pairs = settings.antithetic
         let hist = s.history, hc = s.histCount, sim = s.simLnHP
         let lnS = s.lnS, lnH = s.lnH, lnF = s.lnF, e = s.expArg, lg = s.logArg
-        let eS = e, eH = e + n, eF = e + 2 * n
+        let eS = e, eH = e + bs, eF = e + 2 * bs   // bs apart: the pairs kernel may fill lane n when n is odd
         let clocks = s.clocks, bIdx = s.bootIndex, prng = s.poissonRNG
-        let zc = s.zc, src = s.source, sgn = s.sign, jump = s.jump, aux = s.aux
+        let zc = s.zc, jump = s.jump, aux = s.aux
         let outS = s.price, outB = s.hashpriceBTC, outU = s.hashpriceUSD
         // Per-path fast-path state of the chain clock (kept in step with `clocks` on boundary days).
         let perHash = s.perHash, subsidy = s.subsidy
@@ -205,6 +202,7 @@ public struct PathGenerator {
         }
         // Overlay series hoisted out of the day loop (empty when there is no overlay).
         let hasOverlay = overlay != nil
+        let fastDay = !boot && !hasOverlay
         let o = overlay ?? StressOverlay(name: "")
         let rS = o.replayLnPrice, rH = o.replayLnHashRate, rX = o.replayLnFee
         let kS = o.lnPriceShock, kH = o.lnHashRateShock, kX = o.lnFeeShock
@@ -220,32 +218,38 @@ public struct PathGenerator {
             let simRow = sim + (fromHistory ? 0 : (li &- hc) &* bs)
             let trend = pr.hashC * Double(pr.trendDay0 + t)
             let zRow = zc + t &* zs, jRow = jump + t &* bs, aRow = aux + t &* bs
-            for p in 0..<n {
-                let row = zRow + 3 &* src[p], sg = sgn[p]
-                let z1 = sg * row[0], z2 = sg * row[1], z3 = sg * row[2]
-                var dS: Double
-                if boot {
-                    if t > 0 {
-                        if jRow[p] < restart { bIdx[p] = min(nRet - 1, Int(aRow[p] * Double(nRet))) } else { bIdx[p] = (bIdx[p] + 1) % nRet }
+            if fastDay {
+                // Merton/GBM without overlay: the day's update and its three exponentials in one vectorised C loop.
+                hashsec_evolve_day(n, pairs ? 1 : 0, zRow, jRow, needLnHP && !fromHistory ? UnsafePointer(simRow) : nil, histTerm, needLnHP ? 1 : 0,
+                                   drift, sigma, hashA, hashB, trend, hashSigma, kappa, feeM, feeSigma, lnS, lnH, lnF, eS, eH, eF)
+            } else {
+                for p in 0..<n {
+                    let row = zRow + 3 &* (pairs ? p >> 1 : p), sg = pairs && p & 1 == 1 ? -1.0 : 1.0
+                    let z1 = sg * row[0], z2 = sg * row[1], z3 = sg * row[2]
+                    var dS: Double
+                    if boot {
+                        if t > 0 {
+                            if jRow[p] < restart { bIdx[p] = min(nRet - 1, Int(aRow[p] * Double(nRet))) } else { bIdx[p] = (bIdx[p] + 1) % nRet }
+                        }
+                        dS = ret[bIdx[p]]
+                    } else {
+                        dS = drift + sigma * z1 + jRow[p]
                     }
-                    dS = ret[bIdx[p]]
-                } else {
-                    dS = drift + sigma * z1 + jRow[p]
+                    let lagged = needLnHP ? (fromHistory ? histTerm : simRow[p]) : 0
+                    var dH = hashA + (needLnHP ? hashB * lagged : 0) + trend + hashSigma * z2
+                    var dX = kappa * (feeM - lnF[p]) + feeSigma * z3
+                    if hasOverlay {
+                        if let r = repS { dS = r }
+                        if let r = repH { dH = r }
+                        if let r = repX { dX = r }
+                        dS += shS; dH += shH; dX += shX
+                    }
+                    let a = lnS[p] + dS, b = lnH[p] + dH, c = lnF[p] + dX
+                    lnS[p] = a; lnH[p] = b; lnF[p] = c
+                    eS[p] = a; eH[p] = b; eF[p] = c
                 }
-                let lagged = needLnHP ? (fromHistory ? histTerm : simRow[p]) : 0
-                var dH = hashA + (needLnHP ? hashB * lagged : 0) + trend + hashSigma * z2
-                var dX = kappa * (feeM - lnF[p]) + feeSigma * z3
-                if hasOverlay {
-                    if let r = repS { dS = r }
-                    if let r = repH { dH = r }
-                    if let r = repX { dX = r }
-                    dS += shS; dH += shH; dX += shX
-                }
-                let a = lnS[p] + dS, b = lnH[p] + dH, c = lnF[p] + dX
-                lnS[p] = a; lnH[p] = b; lnF[p] = c
-                eS[p] = a; eH[p] = b; eF[p] = c
+                VectorMath.exp(e, e, count: 3 * bs)
             }
-            VectorMath.exp(e, e, count: 3 * n)
             for p in 0..<n {
                 let S = eS[p], H = eH[p], F = eF[p]
                 let found = H * perHash[p]
@@ -277,6 +281,26 @@ public struct PathGenerator {
                 let logs = lg + n
                 for p in 0..<n { out[p] = lg[p] > 0 ? logs[p] : (t == 0 ? hist[hc - 1] : prev[p]) }
             }
+        }
+    }
+
+    /// How the random numbers are made (recorded in every manifest).
+    public static let rngDescription = "shocks: \(CounterStream.algorithm), streams 16-20 per path; normals by 128-layer "
+        + "ziggurat (accept test vectorised; a rejected draw n continues from mix64(fallback key + (n+1)·γ)); "
+        + "Poisson block counts: \(PathRandom.algorithm), stream 1; antithetic pairs (2k, 2k+1)"
+
+    /// The counter streams of one path's shocks.
+    struct ShockStreams {
+        static let normalsStream: UInt64 = 16, fallbackStream: UInt64 = 17, uniformsStream: UInt64 = 18
+        static let jumpNormalsStream: UInt64 = 19, jumpFallbackStream: UInt64 = 20
+        let normals: CounterStream, fallback: CounterStream, uniforms: CounterStream
+        let jumpNormals: CounterStream, jumpFallback: CounterStream
+        init(seed: UInt64, path: UInt64) {
+            normals = CounterStream(seed: seed, path: path, stream: ShockStreams.normalsStream)
+            fallback = CounterStream(seed: seed, path: path, stream: ShockStreams.fallbackStream)
+            uniforms = CounterStream(seed: seed, path: path, stream: ShockStreams.uniformsStream)
+            jumpNormals = CounterStream(seed: seed, path: path, stream: ShockStreams.jumpNormalsStream)
+            jumpFallback = CounterStream(seed: seed, path: path, stream: ShockStreams.jumpFallbackStream)
         }
     }
 

@@ -1,0 +1,114 @@
+/* Counter-based random draws for the Monte Carlo shocks (Domain.CounterStream, Simulate.PathGenerator.fillShocks).
+   Draw n of a stream (key, γ) is mix64(key + (n+1)·γ), SplitMix64's output function at position n, so a path's 3·days
+   normals are generated many at a time in vector registers. Normals use the 128-layer ziggurat of Simulate.Ziggurat:
+   the accept test (≈ 98.8 % of draws) is vectorised; a rejected draw n is finished in scalar code with its own
+   sequential SplitMix64 generator started at mix64(fkey + (n+1)·fγ) (wedge test with glibc exp, tail with glibc log),
+   so every normal is a function of (stream, n) only. Integer and exactly rounded steps only: every CPU variant gives
+   the same bits. */
+#pragma clang fp contract(off)
+#include "ckernels.h"
+#include <math.h>
+#include <stdint.h>
+
+#define INLINE static inline __attribute__((always_inline))
+#define CHUNK 255   /* a multiple of 3: whole days of (Z1, Z2, Z3) */
+static const double ZIG_R = 3.442619855899;
+
+INLINE uint64_t mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+INLINE double unit(uint64_t bits) { return ((double)(bits >> 11) + 0.5) * 0x1.0p-53; }
+INLINE double centred(uint64_t bits) { return 2.0 * (((double)(bits >> 11) + 0.5) * 0x1.0p-53) - 1.0; }
+
+typedef struct { uint64_t state, gamma; } seq_rng;
+INLINE uint64_t seq_next(seq_rng *g) { g->state += g->gamma; return mix64(g->state); }
+
+/* The ziggurat after the first draw `bits` of normal n failed the fast test. */
+static double finish(uint64_t bits, uint64_t fkey, uint64_t fgamma, uint64_t n, const double *xs, const double *rs) {
+    seq_rng g = { mix64(fkey + (n + 1) * fgamma), fgamma };
+    for (;;) {
+        int i = (int)(bits & 0x7f);
+        double u = centred(bits);
+        if (fabs(u) < rs[i]) return u * xs[i];
+        if (i == 0) {
+            double a, b;
+            do { a = log(unit(seq_next(&g))) / ZIG_R; b = log(unit(seq_next(&g))); } while (-2.0 * b < a * a);
+            return u < 0 ? a - ZIG_R : ZIG_R - a;
+        }
+        double xx = u * xs[i];
+        double f0 = exp(-0.5 * (xs[i] * xs[i] - xx * xx));
+        double f1 = exp(-0.5 * (xs[i + 1] * xs[i + 1] - xx * xx));
+        if (f1 + unit(seq_next(&g)) * (f0 - f1) < 1.0) return xx;   /* Doornik's form, as Simulate.Ziggurat */
+        bits = seq_next(&g);
+    }
+}
+
+#define DEFINE_COUNTER(SUFFIX, ATTR) \
+ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count, \
+                                  double *restrict out, long tripleStride, long negOffset, const double *restrict xs, \
+                                  const double *restrict rs) { \
+    uint64_t bits[CHUNK]; unsigned char rej[CHUNK]; double o[CHUNK]; \
+    for (long c0 = 0; c0 < count; c0 += CHUNK) { \
+        long m = count - c0 < CHUNK ? count - c0 : CHUNK; \
+        uint64_t base = key + (first + (uint64_t)c0 + 1) * gamma; \
+        _Pragma("clang loop vectorize(enable)") \
+        for (long i = 0; i < m; i++) { \
+            uint64_t r = mix64(base + (uint64_t)i * gamma); \
+            int64_t idx = (int64_t)(r & 0x7f); \
+            double u = centred(r); \
+            rej[i] = fabs(u) < rs[idx] ? 0 : 1; \
+            o[i] = u * xs[idx]; bits[i] = r; \
+        } \
+        for (long i = 0; i < m; i++) \
+            if (rej[i]) o[i] = finish(bits[i], fkey, fgamma, first + (uint64_t)(c0 + i), xs, rs); \
+        /* Normal c0+i goes to triple (c0+i)/3, element (c0+i)%3 (c0 is a multiple of 3). */ \
+        double *dst = out + (c0 / 3) * tripleStride; \
+        long i = 0; \
+        if (negOffset) { \
+            double *neg = dst + negOffset; \
+            for (long j = 0; j + 3 <= m; j += 3, neg += tripleStride) { neg[0] = -o[j]; neg[1] = -o[j + 1]; neg[2] = -o[j + 2]; } \
+            for (long j = m - m % 3, k = 0; j < m; j++, k++) neg[k] = -o[j]; \
+        } \
+        for (; i + 3 <= m; i += 3, dst += tripleStride) { dst[0] = o[i]; dst[1] = o[i + 1]; dst[2] = o[i + 2]; } \
+        for (long k = 0; i < m; i++, k++) dst[k] = o[i]; \
+    } \
+} \
+ATTR static void uniforms_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t first, long count, double *restrict out) { \
+    uint64_t base = key + (first + 1) * gamma; \
+    _Pragma("clang loop vectorize(enable)") \
+    for (long i = 0; i < count; i++) out[i] = unit(mix64(base + (uint64_t)i * gamma)); \
+}
+
+DEFINE_COUNTER(portable, )
+#if defined(__x86_64__)
+DEFINE_COUNTER(avx2, __attribute__((target("avx2,fma"))))
+DEFINE_COUNTER(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
+#endif
+
+int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
+                                    long count, double *out, long tripleStride, long negOffset, const double *xs, const double *rs) {
+    if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
+#if defined(__x86_64__)
+    if (variant == 2) { normals_avx512(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs); return 0; }
+    if (variant == 1) { normals_avx2(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs); return 0; }
+#endif
+    normals_portable(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs);
+    return 0;
+}
+
+void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
+                             double *out, long tripleStride, long negOffset, const double *xs, const double *rs) {
+    (void)hashsec_counter_normals_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
+                                          negOffset, xs, rs);
+}
+
+void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out) {
+#if defined(__x86_64__)
+    int v = hashsec_vecmath_variant();
+    if (v == 2) { uniforms_avx512(key, gamma, first, count, out); return; }
+    if (v == 1) { uniforms_avx2(key, gamma, first, count, out); return; }
+#endif
+    uniforms_portable(key, gamma, first, count, out);
+}
