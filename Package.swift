@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CalibrateTests", dependencies: ["Calibrate", "Benchmark", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Structures", "Config", "Domain", "Bitcoin", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "StructuresTests", dependencies: ["Structures", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Store", "Structures", "TestSupport"], swiftSettings: v5),

@@ -1,0 +1,169 @@
+import CKernels
+import Domain
+import Foundation
+@testable import Simulate
+import XCTest
+
+/// The CKernels Monte Carlo kernels against independent Swift calculations, across their CPU variants, and the
+/// generator's vectorised day step against its generic loop.
+final class KernelTests: XCTestCase {
+    let stream = CounterStream(seed: 42, path: 7, stream: 16)
+    let fallback = CounterStream(seed: 42, path: 7, stream: 17)
+
+    func normals(first: UInt64, count: Int, variant: Int? = nil) -> [Double] {
+        var out = [Double](repeating: .nan, count: count)
+        out.withUnsafeMutableBufferPointer { o in
+            if let v = variant {
+                let rc = hashsec_counter_normals_variant(Int32(v), stream.key, stream.gamma, fallback.key, fallback.gamma, first, count,
+                                                         o.baseAddress!, 3, 0, Ziggurat.xs, Ziggurat.rs)
+                if rc != 0 { o[0] = .infinity }   // variant not on this CPU
+            } else {
+                hashsec_counter_normals(stream.key, stream.gamma, fallback.key, fallback.gamma, first, count, o.baseAddress!, 3, 0,
+                                        Ziggurat.xs, Ziggurat.rs)
+            }
+        }
+        return out
+    }
+
+    func testCounterUniformsMatchSwiftReference() {
+        var out = [Double](repeating: 0, count: 1000)
+        hashsec_counter_uniforms(stream.key, stream.gamma, 12345, 1000, &out)
+        for i in 0..<1000 { XCTAssertEqual(out[i].bitPattern, stream.uniform(12345 + UInt64(i)).bitPattern) }
+        // The Swift reference is SplitMix64: mix64 of the counter, with SplitMix64's published output function.
+        XCTAssertEqual(CounterStream.mix64(0), 0)
+        XCTAssertEqual(splitMix64(0), CounterStream.mix64(0x9E37_79B9_7F4A_7C15))
+    }
+
+    func testCounterNormalsAreRandomAccessDeterministicAndVariantIdentical() {
+        let all = normals(first: 0, count: 3000)
+        let slice = normals(first: 1000, count: 300)
+        XCTAssertEqual(Array(all[1000..<1300]).map(\.bitPattern), slice.map(\.bitPattern))
+        XCTAssertEqual(all.map(\.bitPattern), normals(first: 0, count: 3000).map(\.bitPattern))
+        let portable = normals(first: 0, count: 3000, variant: 0)
+        XCTAssertEqual(all.map(\.bitPattern), portable.map(\.bitPattern))
+        for v in 1...2 {
+            let r = normals(first: 0, count: 3000, variant: v)
+            if r[0].isInfinite { continue }
+            XCTAssertEqual(r.map(\.bitPattern), portable.map(\.bitPattern), "variant \(v)")
+        }
+        // Draws that pass the ziggurat's fast test are u·x[i], computed here from the Swift stream.
+        var accepted = 0
+        for n in 0..<3000 {
+            let bits = stream.output(UInt64(n))
+            let i = Int(bits & 0x7F)
+            let u = 2 * ((Double(bits >> 11) + 0.5) * 0x1.0p-53) - 1
+            if abs(u) < Ziggurat.rs[i] { XCTAssertEqual(all[n], u * Ziggurat.xs[i]); accepted += 1 }
+        }
+        XCTAssertGreaterThan(accepted, 2900)
+        XCTAssertLessThan(accepted, 3000, "some draws must take the scalar rejection path")
+    }
+
+    func testCounterNormalsAreStandardNormal() {
+        let n = 600_000
+        let z = normals(first: 0, count: n)
+        let mean = z.reduce(0, +) / Double(n)
+        let variance = z.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)
+        XCTAssertLessThan(abs(mean), 4 / Double(n).squareRoot())
+        XCTAssertLessThan(abs(variance - 1), 4 * (2 / Double(n)).squareRoot())
+        // Kolmogorov–Smirnov distance to Φ, and the tails (the ziggurat's wedge and tail code paths).
+        let sorted = z.sorted()
+        var ks = 0.0
+        for (k, x) in sorted.enumerated() where k % 7 == 0 {
+            let phi = 0.5 * erfc(-x / 2.0.squareRoot())
+            ks = max(ks, abs(phi - Double(k) / Double(n)), abs(phi - Double(k + 1) / Double(n)))
+        }
+        XCTAssertLessThan(ks, 1.63 / Double(n).squareRoot(), "KS distance")
+        let beyond3 = Double(z.filter { abs($0) > 3 }.count) / Double(n), want = erfc(3 / 2.0.squareRoot())
+        XCTAssertLessThan(abs(beyond3 - want), 4 * (want / Double(n)).squareRoot())
+        XCTAssertGreaterThan(z.filter { abs($0) > 3.442619855899 }.count, 100, "the tail beyond the base layer is sampled")
+    }
+
+    func testHistogramBinsMatchDayHistograms() {
+        var rng = PathRandom(seed: 5, path: 0)
+        var x: [Double] = [0, -0.0, -1, .nan, .infinity, -.infinity, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude,
+                           0x1p-20, 0x1p30, 0x1p-21, 0x1p29 * 1.999]
+        while x.count < 5000 { x.append(Foundation.exp2(rng.uniform() * 120 - 60) * (rng.uniform() < 0.05 ? -1 : 1)) }
+        let tile = Int(HASHSEC_HIST_TILE), tiles = (x.count + tile - 1) / tile, stride = 3 * tile
+        var out = [UInt16](repeating: 0xFFFF, count: tiles * stride)
+        hashsec_hist_bins(x, x.count, -20, 30, &out, stride)
+        for t in x.indices {
+            XCTAssertEqual(Int(out[(t / tile) * stride + t % tile]), DayHistograms.bin(x[t], eMin: -20, eMax: 30), "x = \(x[t])")
+        }
+    }
+
+    func testBatchedHistogramsEqualNaiveCounts() {
+        let days = 70
+        let template = DailyQuantileSet(days: 0)
+        let batch = HistogramBatch(days: days, batch: 48, template: template)
+        var naive = DailyQuantileSet(days: days)
+        var rng = PathRandom(seed: 9, path: 1)
+        for _ in 0..<5 {   // more paths than one batch: flushes in between
+            let slot = batch.reserve(40)
+            for p in 0..<40 {
+                var series = [[Double]](repeating: [], count: 4)
+                for k in 0..<4 { series[k] = (0..<days).map { _ in rng.uniform() < 0.3 ? 1.0 : Foundation.exp2(rng.uniform() * 40 - 20) } }
+                for k in 0..<4 { series[k].withUnsafeBufferPointer { batch.record(series: k, slot: slot + p, values: $0.baseAddress!) } }
+                for t in 0..<days {
+                    naive.hashpriceUSD.counts[t * naive.hashpriceUSD.bins + DayHistograms.bin(series[0][t], eMin: -20, eMax: 30)] += 1
+                    naive.priceUSD.counts[t * naive.priceUSD.bins + DayHistograms.bin(series[1][t], eMin: -10, eMax: 40)] += 1
+                    naive.payoutUSD.counts[t * naive.payoutUSD.bins + DayHistograms.bin(series[2][t], eMin: -40, eMax: 30)] += 1
+                    naive.cumulativeBTC.counts[t * naive.cumulativeBTC.bins + DayHistograms.bin(series[3][t], eMin: -50, eMax: 20)] += 1
+                }
+            }
+        }
+        XCTAssertEqual(batch.result(), naive)
+    }
+
+    func testFlowsPolynomialMatchesDirectSums() {
+        var rng = PathRandom(seed: 3, path: 2)
+        for n in [1, 5, 16, 17, 100, 1095] {
+            let c = (0..<n).map { _ in rng.uniform() < 0.2 ? 0 : rng.uniform() * 3 }
+            for v in [0.97, 0.9995, 1.0, 1.0004] {
+                var f = 0.0, df = 0.0, wantF = 0.0, wantDF = 0.0, vt = 1.0
+                for t in 1...n { wantDF += Double(t) * c[t - 1] * vt; vt *= v; wantF += c[t - 1] * vt }
+                hashsec_flows_poly(c, n, v, &f, &df)
+                XCTAssertEqual(f, wantF, accuracy: 1e-12 * max(1, abs(wantF)), "n \(n) v \(v)")
+                XCTAssertEqual(df, wantDF, accuracy: 1e-11 * max(1, abs(wantDF)), "n \(n) v \(v)")
+                var f0 = 0.0, d0 = 0.0
+                XCTAssertEqual(hashsec_flows_poly_variant(0, c, n, v, &f0, &d0), 0)
+                XCTAssertEqual(f.bitPattern, f0.bitPattern); XCTAssertEqual(df.bitPattern, d0.bitPattern)
+            }
+        }
+    }
+
+    /// The vectorised day kernel (no overlay) and the generic Swift loop (forced by an all-zero overlay) give the same bits,
+    /// with and without antithetic pairs, with the lagged-hashprice feedback on.
+    func testVectorisedDayStepEqualsGenericLoop() throws {
+        let cal = Fixture.calibration(sigma: 0.03, lambda: 0.05, muJ: -0.02, sigmaJ: 0.05, mu: 0.0003, hashA: 0.001, hashB: 0.0004,
+                                      hashSigma: 0.02, feeKappa: 0.05, feeSigma: 0.1, correlation: [[1, 0.2, 0.1], [0.2, 1, 0], [0.1, 0, 1]])
+        let days = 200
+        for antithetic in [true, false] {
+            let s = SimulationSettings(paths: 16, seed: 11, threads: 1, antithetic: antithetic, horizonDays: days, blockSize: 16)
+            let process = try ModelProcess(calibration: cal, settings: s)
+            let fast = PathGenerator(process: process, initial: cal.initialState, settings: s, days: days)
+            let generic = PathGenerator(process: process, initial: cal.initialState, settings: s, days: days,
+                                        overlay: StressOverlay(name: "zero", lnPriceShock: [0]))
+            XCTAssertNil(fast.overlay); XCTAssertNotNil(generic.overlay)
+            let a = fast.makeScratch(), b = generic.makeScratch()
+            fast.generate(first: 0, count: 15, into: a)   // odd count: the pairs kernel's spare lane must not leak
+            generic.generate(first: 0, count: 15, into: b)
+            for i in 0..<(15 * days) {
+                XCTAssertEqual(a.price[i].bitPattern, b.price[i].bitPattern, "price \(i) antithetic \(antithetic)")
+                XCTAssertEqual(a.hashpriceUSD[i].bitPattern, b.hashpriceUSD[i].bitPattern, "hashprice \(i) antithetic \(antithetic)")
+            }
+        }
+    }
+
+    /// With the hash-rate feedback (b ≠ 0, the vector log on), results do not depend on threads or on the block size.
+    func testFeedbackRunsAreThreadAndBlockIndependent() throws {
+        let cal = Fixture.calibration(sigma: 0.03, lambda: 0.03, muJ: -0.03, sigmaJ: 0.08, mu: 0.0005, hashB: 0.0005, hashSigma: 0.02,
+                                      feeKappa: 0.05, feeSigma: 0.1)
+        let deal = Fixture.deal(term: 120, curtailment: .economic, power: 0.07)
+        var base: Data? = nil
+        for (threads, block) in [(1, 16), (2, 16), (2, 8), (1, 32)] {
+            let s = SimulationSettings(paths: 90, seed: 8, threads: threads, blockSize: block)
+            let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: s).encoded()
+            if let b = base { XCTAssertEqual(r, b, "threads \(threads) block \(block)") } else { base = r }
+        }
+    }
+}
