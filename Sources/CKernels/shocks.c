@@ -2,7 +2,7 @@
    Draw n of a stream (key, γ) is mix64(key + (n+1)·γ), SplitMix64's output function at position n, so a path's 3·days
    normals are generated many at a time in vector registers. Normals use the 128-layer ziggurat of Simulate.Ziggurat:
    the accept test (≈ 98.8 % of draws) is vectorised; a rejected draw n is finished in scalar code with its own
-   sequential SplitMix64 generator started at mix64(fkey + (n+1)·fγ) (wedge test with glibc exp, tail with glibc log),
+   sequential SplitMix64 generator started at mix64(fkey + (n+1)·fγ) (wedge test with one glibc exp, tail with glibc log),
    so every normal is a function of (stream, n) only. Integer and exactly rounded steps only: every CPU variant gives
    the same bits. */
 #pragma clang fp contract(off)
@@ -26,7 +26,8 @@ typedef struct { uint64_t state, gamma; } seq_rng;
 INLINE uint64_t seq_next(seq_rng *g) { g->state += g->gamma; return mix64(g->state); }
 
 /* The ziggurat after the first draw `bits` of normal n failed the fast test. */
-static double finish(uint64_t bits, uint64_t fkey, uint64_t fgamma, uint64_t n, const double *xs, const double *rs) {
+static double finish(uint64_t bits, uint64_t fkey, uint64_t fgamma, uint64_t n, const double *xs, const double *rs,
+                     const double *fs) {
     seq_rng g = { mix64(fkey + (n + 1) * fgamma), fgamma };
     for (;;) {
         int i = (int)(bits & 0x7f);
@@ -37,10 +38,10 @@ static double finish(uint64_t bits, uint64_t fkey, uint64_t fgamma, uint64_t n, 
             do { a = log(unit(seq_next(&g))) / ZIG_R; b = log(unit(seq_next(&g))); } while (-2.0 * b < a * a);
             return u < 0 ? a - ZIG_R : ZIG_R - a;
         }
+        /* Wedge: accept xx when a uniform height between the layer's edges f(x_{i+1}) and f(x_i) lies under f(xx),
+           f(x) = exp(−x²/2) (Marsaglia & Tsang: one exp per test, the edges from the table fs). */
         double xx = u * xs[i];
-        double f0 = exp(-0.5 * (xs[i] * xs[i] - xx * xx));
-        double f1 = exp(-0.5 * (xs[i + 1] * xs[i + 1] - xx * xx));
-        if (f1 + unit(seq_next(&g)) * (f0 - f1) < 1.0) return xx;   /* Doornik's form, as Simulate.Ziggurat */
+        if (fs[i + 1] + unit(seq_next(&g)) * (fs[i] - fs[i + 1]) < exp(-0.5 * xx * xx)) return xx;
         bits = seq_next(&g);
     }
 }
@@ -48,7 +49,7 @@ static double finish(uint64_t bits, uint64_t fkey, uint64_t fgamma, uint64_t n, 
 #define DEFINE_COUNTER(SUFFIX, ATTR) \
 ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count, \
                                   double *restrict out, long tripleStride, long negOffset, const double *restrict xs, \
-                                  const double *restrict rs) { \
+                                  const double *restrict rs, const double *restrict fs) { \
     uint64_t bits[CHUNK]; unsigned char rej[CHUNK]; double o[CHUNK]; \
     for (long c0 = 0; c0 < count; c0 += CHUNK) { \
         long m = count - c0 < CHUNK ? count - c0 : CHUNK; \
@@ -62,7 +63,7 @@ ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, u
             o[i] = u * xs[idx]; bits[i] = r; \
         } \
         for (long i = 0; i < m; i++) \
-            if (rej[i]) o[i] = finish(bits[i], fkey, fgamma, first + (uint64_t)(c0 + i), xs, rs); \
+            if (rej[i]) o[i] = finish(bits[i], fkey, fgamma, first + (uint64_t)(c0 + i), xs, rs, fs); \
         /* Normal c0+i goes to triple (c0+i)/3, element (c0+i)%3 (c0 is a multiple of 3). */ \
         double *dst = out + (c0 / 3) * tripleStride; \
         long i = 0; \
@@ -88,20 +89,22 @@ DEFINE_COUNTER(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma
 #endif
 
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
-                                    long count, double *out, long tripleStride, long negOffset, const double *xs, const double *rs) {
+                                    long count, double *out, long tripleStride, long negOffset, const double *xs, const double *rs,
+                                    const double *fs) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
 #if defined(__x86_64__)
-    if (variant == 2) { normals_avx512(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs); return 0; }
-    if (variant == 1) { normals_avx2(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs); return 0; }
+    if (variant == 2) { normals_avx512(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs, fs); return 0; }
+    if (variant == 1) { normals_avx2(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs, fs); return 0; }
 #endif
-    normals_portable(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs);
+    normals_portable(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs, fs);
     return 0;
 }
 
 void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
-                             double *out, long tripleStride, long negOffset, const double *xs, const double *rs) {
+                             double *out, long tripleStride, long negOffset, const double *xs, const double *rs,
+                             const double *fs) {
     (void)hashsec_counter_normals_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
-                                          negOffset, xs, rs);
+                                          negOffset, xs, rs, fs);
 }
 
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out) {

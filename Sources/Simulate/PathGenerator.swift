@@ -124,7 +124,7 @@ public struct PathGenerator {
             // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2.
             // An antithetic partner reads the same row negated (L·(−z) = −(L·z)).
             hashsec_counter_normals(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
-                                    s.z + 3 * (settings.antithetic ? p / 2 : p), zs, 0, xs, rs)
+                                    s.z + 3 * (settings.antithetic ? p / 2 : p), zs, 0, xs, rs, Ziggurat.fs)
             let j = s.jump + p, x = s.aux + p
             if boot {
                 // Two uniforms per day: block restart test and restart index.
@@ -143,7 +143,7 @@ public struct PathGenerator {
                     if n1 > 0 || n2 > 0 {
                         var z4 = 0.0
                         hashsec_counter_normals(st.jumpNormals.key, st.jumpNormals.gamma, st.jumpFallback.key, st.jumpFallback.gamma,
-                                                UInt64(t), 1, &z4, 3, 0, xs, rs)
+                                                UInt64(t), 1, &z4, 3, 0, xs, rs, Ziggurat.fs)
                         j[t * bs] = n1 * muJ + n1.squareRoot() * sJ * z4
                         if pair { j[t * bs + 1] = n2 * muJ - n2.squareRoot() * sJ * z4 }
                     } else {

@@ -35,8 +35,15 @@ public enum Ziggurat {
         return p
     }()
 
+    /// f(x) = exp(−x²/2) at the layer abscissae (the counter-stream kernel's one-exp wedge test).
+    static let fs: UnsafeMutablePointer<Double> = {
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: 129)
+        for i in 0..<129 { p[i] = Foundation.exp(-0.5 * tables.x[i] * tables.x[i]) }
+        return p
+    }()
+
     /// Forces table construction (call once before threads start).
-    public static func prepare() { _ = xs; _ = rs }
+    public static func prepare() { _ = xs; _ = rs; _ = fs }
 
     /// One N(0,1) variate from `rng`.
     @inline(__always)

@@ -15,11 +15,11 @@ final class KernelTests: XCTestCase {
         out.withUnsafeMutableBufferPointer { o in
             if let v = variant {
                 let rc = hashsec_counter_normals_variant(Int32(v), stream.key, stream.gamma, fallback.key, fallback.gamma, first, count,
-                                                         o.baseAddress!, 3, 0, Ziggurat.xs, Ziggurat.rs)
+                                                         o.baseAddress!, 3, 0, Ziggurat.xs, Ziggurat.rs, Ziggurat.fs)
                 if rc != 0 { o[0] = .infinity }   // variant not on this CPU
             } else {
                 hashsec_counter_normals(stream.key, stream.gamma, fallback.key, fallback.gamma, first, count, o.baseAddress!, 3, 0,
-                                        Ziggurat.xs, Ziggurat.rs)
+                                        Ziggurat.xs, Ziggurat.rs, Ziggurat.fs)
             }
         }
         return out

@@ -29,11 +29,12 @@ int hashsec_flows_poly_variant(int variant, const double *c, long n, double v, d
    generator started at mix64(fkey + (n+1)·fγ)), stored by triples: normal first+i at out[(i/3)·tripleStride + i%3]
    (tripleStride 3: contiguous), and negated at that place + negOffset when negOffset ≠ 0 (an antithetic partner);
    and uniforms in (0, 1) from draws first … first+count−1.
-   xs: the 129 layer abscissae, rs: the 128 ratios (Simulate.Ziggurat). Bit-identical in every variant. */
+   xs: the 129 layer abscissae, rs: the 128 ratios, fs: exp(−xs²/2) (Simulate.Ziggurat). Bit-identical in every variant. */
 void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
-                             double *out, long tripleStride, long negOffset, const double *xs, const double *rs);
+                             double *out, long tripleStride, long negOffset, const double *xs, const double *rs, const double *fs);
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
-                                    long count, double *out, long tripleStride, long negOffset, const double *xs, const double *rs);
+                                    long count, double *out, long tripleStride, long negOffset, const double *xs, const double *rs,
+                                    const double *fs);
 
 /* One day of PathGenerator.evolve for n paths (merton/gbm, no stress overlay), vectorised across paths:
        lnS += drift + σ·z1 + jump,  lnH += a + b·lagged + trend + σ_H·z2,  x += κ(m − x) + σ_F·z3
