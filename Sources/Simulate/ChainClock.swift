@@ -19,6 +19,9 @@ public struct ChainClock {
     public var halvingShift: Int
     var nextBoundary: Double = 0
     var subsidy: Double = 0
+    /// The next retarget (2016k − 1), epoch start (2016k) and halving boundary (210000m + shift − 1) above the height,
+    /// kept incrementally: a crossing moves only the boundary crossed (no integer division on the hot path).
+    var nextRetarget = 0, nextEpochStart = 0, nextHalving = Int.max
 
     /// Blocks per day per unit hash rate at the current difficulty, `86400/(D·2³²)`: the fast path of a day with no
     /// boundary multiplies by it instead of dividing (`PathGenerator.evolve`).
@@ -42,14 +45,16 @@ public struct ChainClock {
         return Double(Consensus.initialSubsidy >> Int64(e)) / 1e8
     }
 
+    /// Boundaries from scratch (initialisation).
     mutating func refresh() {
         let n = Int(height.rounded(.down))
-        let r = 2016 * ((n + 2 + 2015) / 2016) - 1
-        let e = 2016 * ((n + 1 + 2015) / 2016)
+        nextRetarget = 2016 * ((n + 2 + 2015) / 2016) - 1
+        nextEpochStart = 2016 * ((n + 1 + 2015) / 2016)
         let hi = Consensus.halvingInterval
         let m = (n + 2 - halvingShift + hi - 1) / hi
         let hv = hi * max(m, 0) + halvingShift - 1
-        nextBoundary = Double(min(r, e, hv > n ? hv : Int.max))
+        nextHalving = hv > n ? hv : Int.max
+        nextBoundary = Double(min(nextRetarget, nextEpochStart, nextHalving))
         subsidy = ChainClock.subsidyBTC(block: n + 1, shift: halvingShift)
     }
 
@@ -77,12 +82,17 @@ public struct ChainClock {
             height = nextBoundary
             let t = dayStart + (86400 - remaining)
             let n = Int(height)
-            if (n + 1) % 2016 == 0 {
+            if n == nextRetarget {
                 let actual = min(max(t - epochStartTime, 302_400), 4_838_400)
                 difficulty = max(1, difficulty * 1_209_600 / actual)
+                nextRetarget += 2016
             }
-            if n % 2016 == 0 { epochStartTime = t }
-            refresh()
+            if n == nextEpochStart { epochStartTime = t; nextEpochStart += 2016 }
+            if n == nextHalving {
+                nextHalving += Consensus.halvingInterval
+                subsidy = ChainClock.subsidyBTC(block: n + 1, shift: halvingShift)
+            }
+            nextBoundary = Double(min(nextRetarget, nextEpochStart, nextHalving))
             crossings += 1
             if !(remaining > 0) || crossings > 100_000 { return revenue }
         }
