@@ -92,22 +92,23 @@ public struct TokenPricer {
         var payback = 0, curtailed = 0, run = 0, terminated = false
         let priceToken = deal.token.priceUSD
         var last = tokenDays
-        // Branch-free day step (selects, not jumps): near breakeven the curtailment and deficit tests flip unpredictably
-        // from day to day, and mispredicted branches were most of this loop's time.
         let overrideDay = powerOverride?.day ?? Int.max, overridePrice = powerOverride?.usdPerKWh ?? 0
         let normalPower = basePower * o.powerUSDPerKWh, overridePower = basePower * overridePrice
         let canPayBack = priceToken > 0
+        // Element-wise terms (gross, cost, net = gross − cost/S after curtailment) in one vectorised pass
+        // (`hashsec_token_terms`); `netBTC` holds `net` until the sequential pass below overwrites it with the payout.
+        guard tokenDays > 0 else {
+            return PathOutcome(pvUSD: 0, btcTotal: 0, usdTotal: 0, irr: .nan, paybackDay: 0, daysCurtailed: 0, terminated: false)
+        }
+        curtailed = hashsec_token_terms(tokenDays, priceUSD + offset, hashpriceBTC + offset, degradation + 1, feeFactor, normalPower,
+                                        overridePower, overrideDay == Int.max ? Int.max : overrideDay - 1, hosting, economic ? 1 : 0,
+                                        b.grossBTC, b.costUSD, b.netBTC)
+        // Sequential pass, branch-free (selects, not jumps): near breakeven the deficit test flips unpredictably.
         var t = 1
         while t <= tokenDays {
             let i = t &- 1
             let S = priceUSD[offset &+ i]
-            let gross0 = feeFactor * degradation[t] * hashpriceBTC[offset &+ i]
-            let power0 = t >= overrideDay ? overridePower : normalPower
-            let off = economic && gross0 * S < power0
-            let gross = off ? 0 : gross0, power = off ? 0 : power0
-            curtailed &+= off ? 1 : 0
-            let cost = power + hosting
-            let net = gross - cost / S
+            let net = b.netBTC[i]
             let pay: Double
             if carry {
                 let bal = net - owed
@@ -116,16 +117,22 @@ public struct TokenPricer {
             } else { pay = net > 0 ? net : 0 }
             run = net < 0 ? run &+ 1 : 0
             let payUSD = pay * S
-            b.grossBTC[i] = gross; b.costUSD[i] = cost; b.netBTC[i] = pay; b.netUSD[i] = payUSD
+            b.netBTC[i] = pay; b.netUSD[i] = payUSD
             btc += pay; usd += payUSD; pv += payUSD * discount[t]
             cumulativeBTC?[i] = btc
             payback = payback == 0 && canPayBack && usd >= priceToken ? t : payback
             if run >= termN { terminated = true; last = t; break }
             t &+= 1
         }
-        // After termination nothing more is paid.
+        // After termination nothing more is paid, and later days do not count as curtailed.
         if terminated {
-            for i in last..<tokenDays { b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc }
+            for i in last..<tokenDays {
+                let S = priceUSD[offset + i]
+                let gross0 = feeFactor * degradation[i + 1] * hashpriceBTC[offset + i]
+                let power0 = i + 1 >= overrideDay ? overridePower : normalPower
+                if economic && gross0 * S < power0 { curtailed -= 1 }
+                b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc
+            }
         }
         let irr = TokenPricer.irr(flows: b.netUSD, count: last, price: priceToken)
         return PathOutcome(pvUSD: pv, btcTotal: btc, usdTotal: usd, irr: irr, paybackDay: payback,

@@ -120,7 +120,9 @@ final class DeterministicPathTests: XCTestCase {
         for (curt, deficit, power, hosting, term) in [(Operations.Curtailment.never, Operations.DeficitRule.floorZero, 0.05, 0.0, Int?.none),
                                                      (.economic, .floorZero, 0.09, 0.001, nil),
                                                      (.never, .carryForward, 0.09, 0.0, nil),
-                                                     (.never, .floorZero, 0.12, 0.0, 20)] {
+                                                     (.never, .floorZero, 0.12, 0.0, 20),
+                                                     // curtailed days carry hosting, so deficits end the token; curtailed days after the end do not count
+                                                     (.economic, .floorZero, 0.12, 0.002, 20)] {
             let deal = Fixture.deal(term: 300, curtailment: curt, deficit: deficit, power: power, hosting: hosting, terminate: term)
             let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: SimulationSettings(paths: 2, seed: 3, threads: 1))
             let ref = reference(cal: cal, days: 300, lnHShock: [])
@@ -142,6 +144,7 @@ final class DeterministicPathTests: XCTestCase {
             XCTAssertEqual(o.pvUSD, pv, accuracy: 1e-9 * max(pv, 1))
             XCTAssertEqual(o.daysCurtailed, curtailed)
             XCTAssertEqual(o.terminated, terminated)
+            if curt == .economic && term != nil { XCTAssertTrue(terminated && curtailed > 0, "the combined case must terminate after curtailing") }
             XCTAssertFalse(o.pvUSD.isNaN)
         }
     }

@@ -47,6 +47,13 @@ void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, 
                         double *lnS, double *lnH, double *lnF, double *S, double *H, double *F);
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out);
 
+/* Token cash flows, the element-wise part (Simulate.TokenPricer), for token days i < n (S, hp, deg: that day's price,
+   hashprice BTC/PH/day and degradation factor): gross[i], cost[i] and net[i] = gross − cost/S after economic
+   curtailment (power0 = overridePower from index overrideFrom on). Returns the number of curtailed days. */
+long hashsec_token_terms(long n, const double *S, const double *hp, const double *deg, double feeFactor, double normalPower,
+                         double overridePower, long overrideFrom, double hosting, int economic,
+                         double *gross, double *cost, double *net);
+
 /* Daily histograms (Simulate.HistogramBatch). Pending bin indices are tiled by HASHSEC_HIST_TILE days
    ([tile][slot < batch][TILE]: one slot's tile is one cache line): value t of a slot lives at
    (t / TILE)·tileStride + t % TILE from the slot's start. */

@@ -1,0 +1,42 @@
+/* The element-wise part of a token's daily cash flows (Simulate.TokenPricer.price), vectorised along the days:
+       gross₀ = (feeFactor·deg_t)·hp_t,  power₀ = base power at the day's price (stress override from a day on)
+       off    = economic ∧ gross₀·S_t < power₀          (curtailment: machines off, no revenue, no power)
+       cost   = (off ? 0 : power₀) + hosting,   net = (off ? 0 : gross₀) − cost/S_t
+   The sequential rest (deficits carried, payouts, totals, payback, termination) stays in Swift. The division per day
+   was the scalar loop's throughput limit; here it runs 4–8 at a time. No contraction: every variant gives the same bits. */
+#pragma clang fp contract(off)
+#include "ckernels.h"
+
+#define DEFINE_TERMS(SUFFIX, ATTR) \
+ATTR static long terms_##SUFFIX(long n, const double *restrict S, const double *restrict hp, const double *restrict deg, \
+        double feeFactor, double normalPower, double overridePower, long overrideFrom, double hosting, int economic, \
+        double *restrict gross, double *restrict cost, double *restrict net) { \
+    long curtailed = 0; \
+    _Pragma("clang loop vectorize(enable)") \
+    for (long i = 0; i < n; i++) { \
+        double s = S[i]; \
+        double g0 = feeFactor * deg[i] * hp[i]; \
+        double p0 = i >= overrideFrom ? overridePower : normalPower; \
+        int off = economic && g0 * s < p0; \
+        double g = off ? 0.0 : g0, c = (off ? 0.0 : p0) + hosting; \
+        gross[i] = g; cost[i] = c; net[i] = g - c / s; \
+        curtailed += off; \
+    } \
+    return curtailed; \
+}
+DEFINE_TERMS(portable, )
+#if defined(__x86_64__)
+DEFINE_TERMS(avx2, __attribute__((target("avx2,fma"))))
+DEFINE_TERMS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
+#endif
+
+long hashsec_token_terms(long n, const double *S, const double *hp, const double *deg, double feeFactor, double normalPower,
+                         double overridePower, long overrideFrom, double hosting, int economic,
+                         double *gross, double *cost, double *net) {
+#if defined(__x86_64__)
+    int v = hashsec_vecmath_variant();
+    if (v == 2) return terms_avx512(n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting, economic, gross, cost, net);
+    if (v == 1) return terms_avx2(n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting, economic, gross, cost, net);
+#endif
+    return terms_portable(n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting, economic, gross, cost, net);
+}
