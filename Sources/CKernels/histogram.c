@@ -42,35 +42,57 @@ void hashsec_hist_bins(const double *x, long n, int eMin, int eMax, uint16_t *ou
     bins_portable(x, n, eMin, eMax, out, tileStride);
 }
 
+/* Smallest and largest index among the first m of each of n slots of a tile (vectorised). */
+#define DEFINE_RANGE(SUFFIX, ATTR) \
+ATTR static void range_##SUFFIX(const uint16_t *restrict src, long n, long m, long *lo, long *hi) { \
+    uint16_t mn = 0xFFFF, mx = 0; \
+    if (m == HASHSEC_HIST_TILE) { \
+        for (long i = 0; i < n * HASHSEC_HIST_TILE; i++) { uint16_t v = src[i]; mn = v < mn ? v : mn; mx = v > mx ? v : mx; } \
+    } else { \
+        for (long j = 0; j < n; j++) for (long i = 0; i < m; i++) { \
+            uint16_t v = src[j * HASHSEC_HIST_TILE + i]; mn = v < mn ? v : mn; mx = v > mx ? v : mx; } \
+    } \
+    *lo = mn; *hi = mx; \
+}
+DEFINE_RANGE(portable, )
+#if defined(__x86_64__)
+DEFINE_RANGE(avx2, __attribute__((target("avx2"))))
+DEFINE_RANGE(avx512, __attribute__((target("avx512f,avx512bw,avx512vl,avx2"))))
+#endif
+static void tile_range(const uint16_t *src, long n, long m, long *lo, long *hi) {
+#if defined(__x86_64__)
+    int v = hashsec_vecmath_variant();
+    if (v == 2) { range_avx512(src, n, m, lo, hi); return; }
+    if (v == 1) { range_avx2(src, n, m, lo, hi); return; }
+#endif
+    range_portable(src, n, m, lo, hi);
+}
+
 void hashsec_hist_flush(const uint16_t *pending, long n, long days, long batch, uint32_t *counts, long bins, uint16_t *local) {
     const long T = HASHSEC_HIST_TILE;
-    uint16_t *l0 = local, *l1 = local + bins, *l2 = local + 2 * bins, *l3 = local + 3 * bins;
+    uint16_t *h[4] = { local, local + bins, local + 2 * bins, local + 3 * bins };
     for (long t0 = 0; t0 < days; t0 += T) {
         const uint16_t *src = pending + (t0 / T) * batch * T;   /* this tile: [slot][TILE] */
         long m = days - t0 < T ? days - t0 : T;
-        for (long dt = 0; dt < m; dt++) {
-            uint32_t *row = counts + (t0 + dt) * bins;
-            long lo = bins, hi = -1, j = 0;
-            /* Four interleaved sub-histograms: no increment waits on the previous one to the same bin. */
-            for (; j + 4 <= n; j += 4) {
-                long a = src[j * T + dt], b = src[(j + 1) * T + dt], c = src[(j + 2) * T + dt], d = src[(j + 3) * T + dt];
-                l0[a]++; l1[b]++; l2[c]++; l3[d]++;
-                long mn = a < b ? a : b, mn2 = c < d ? c : d, mx = a > b ? a : b, mx2 = c > d ? c : d;
-                mn = mn < mn2 ? mn : mn2; mx = mx > mx2 ? mx : mx2;
-                lo = mn < lo ? mn : lo; hi = mx > hi ? mx : hi;
+        long lo, hi;
+        tile_range(src, n, m, &lo, &hi);   /* every day of the tile merges only this bin range */
+        /* Four days at a time: one 8-byte load gives a slot's bins for days dt..dt+3, each counted into its own
+           sub-histogram (L1-resident), so increments to one bin by consecutive slots are spread apart. */
+        for (long dt = 0; dt < m; dt += 4) {
+            long k = m - dt < 4 ? m - dt : 4;
+            if (k == 4) {
+                uint16_t *h0 = h[0], *h1 = h[1], *h2 = h[2], *h3 = h[3];
+                for (long j = 0; j < n; j++) {
+                    uint64_t w; __builtin_memcpy(&w, src + j * T + dt, 8);
+                    h0[w & 0xFFFF]++; h1[(w >> 16) & 0xFFFF]++; h2[(w >> 32) & 0xFFFF]++; h3[w >> 48]++;
+                }
+            } else {
+                for (long q = 0; q < k; q++) for (long j = 0; j < n; j++) h[q][src[j * T + dt + q]]++;
             }
-            for (; j < n; j++) {
-                long a = src[j * T + dt];
-                l0[a]++; lo = a < lo ? a : lo; hi = a > hi ? a : hi;
-            }
-            /* The next days' rows are touched over about the same bins: fetch them while this one is merged. */
-            if (t0 + dt + 2 < days) {
-                const uint32_t *ahead = counts + (t0 + dt + 2) * bins;
-                for (long b = lo; b <= hi + 16; b += 16) __builtin_prefetch(ahead + b, 1, 1);
-            }
-            for (long b = lo; b <= hi; b++) {
-                row[b] += (uint32_t)l0[b] + l1[b] + l2[b] + l3[b];
-                l0[b] = 0; l1[b] = 0; l2[b] = 0; l3[b] = 0;
+            for (long q = 0; q < k; q++) {
+                uint32_t *row = counts + (t0 + dt + q) * bins;
+                uint16_t *hq = h[q];
+                for (long b = lo; b <= hi; b++) { row[b] += hq[b]; hq[b] = 0; }
             }
         }
     }
