@@ -40,3 +40,37 @@ long hashsec_token_terms(long n, const double *S, const double *hp, const double
 #endif
     return terms_portable(n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting, economic, gross, cost, net);
 }
+
+/* The chain clock's fast path for one day of a block (Simulate.PathGenerator.evolve), vectorised across paths: a path
+   whose day reaches no boundary (found = H·perHash < boundary − height) advances its height and gets
+   hashprice = (10¹⁵·perHash)·(subsidy + F) BTC/PH/day and hpU = hashprice·S; the others are flagged for the caller. */
+#define DEFINE_CLOCK(SUFFIX, ATTR) \
+ATTR static long clock_##SUFFIX(long n, const double *restrict S, const double *restrict H, const double *restrict F, \
+        const double *restrict perHash, const double *restrict subsidy, double *restrict height, const double *restrict boundary, \
+        double *restrict hpB, double *restrict hpU, unsigned char *restrict slow) { \
+    long count = 0; \
+    _Pragma("clang loop vectorize(enable)") \
+    for (long p = 0; p < n; p++) { \
+        double found = H[p] * perHash[p], h = height[p]; \
+        int fast = found < boundary[p] - h; \
+        double hp = 1e15 * perHash[p] * (subsidy[p] + F[p]); \
+        height[p] = fast ? h + found : h; \
+        hpB[p] = hp; hpU[p] = hp * S[p]; slow[p] = (unsigned char)!fast; count += !fast; \
+    } \
+    return count; \
+}
+DEFINE_CLOCK(portable, )
+#if defined(__x86_64__)
+DEFINE_CLOCK(avx2, __attribute__((target("avx2,fma"))))
+DEFINE_CLOCK(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma"))))
+#endif
+
+long hashsec_clock_day(long n, const double *S, const double *H, const double *F, const double *perHash, const double *subsidy,
+                       double *height, const double *boundary, double *hpB, double *hpU, unsigned char *slow) {
+#if defined(__x86_64__)
+    int v = hashsec_vecmath_variant();
+    if (v == 2) return clock_avx512(n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
+    if (v == 1) return clock_avx2(n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
+#endif
+    return clock_portable(n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
+}

@@ -51,6 +51,8 @@ public struct PathGenerator {
         let logArg: UnsafeMutablePointer<Double>   // 2·block: hashprice USD, then its log
         let clocks: UnsafeMutablePointer<ChainClock>
         let perHash: UnsafeMutablePointer<Double>, subsidy: UnsafeMutablePointer<Double>
+        let height: UnsafeMutablePointer<Double>, boundary: UnsafeMutablePointer<Double>   // clock fast-path state (SoA)
+        let hpB: UnsafeMutablePointer<Double>, hpU: UnsafeMutablePointer<Double>, slow: UnsafeMutablePointer<UInt8>
         let bootIndex: UnsafeMutablePointer<Int>
         let poissonRNG: UnsafeMutablePointer<PathRandom>
         /// Outputs of the last generated block, path-major (`[path·days + day]`).
@@ -75,6 +77,8 @@ public struct PathGenerator {
             clocks = .allocate(capacity: block)
             clocks.initialize(repeating: ChainClock(height: 0, difficulty: 1, epochElapsedDays: 0), count: block)
             perHash = .allocate(capacity: block); subsidy = .allocate(capacity: block)
+            height = .allocate(capacity: block); boundary = .allocate(capacity: block)
+            hpB = .allocate(capacity: block); hpU = .allocate(capacity: block); slow = .allocate(capacity: block)
             bootIndex = .allocate(capacity: block)
             poissonRNG = .allocate(capacity: block)
             poissonRNG.initialize(repeating: PathRandom(seed: 0, path: 0), count: block)
@@ -83,7 +87,7 @@ public struct PathGenerator {
         deinit {
             z.deallocate(); zc.deallocate(); jump.deallocate(); aux.deallocate()
             history.deallocate(); simLnHP.deallocate(); lnS.deallocate(); lnH.deallocate(); lnF.deallocate()
-            expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); perHash.deallocate(); subsidy.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
+            expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); perHash.deallocate(); subsidy.deallocate(); height.deallocate(); boundary.deallocate(); hpB.deallocate(); hpU.deallocate(); slow.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
             price.deallocate(); hashpriceBTC.deallocate(); hashpriceUSD.deallocate()
         }
     }
@@ -189,8 +193,10 @@ public struct PathGenerator {
         let s0 = Foundation.log(initial.priceUSD), h0 = Foundation.log(initial.hashRateHs), f0 = Foundation.log(initial.feePerBlockBTC)
         let clock0 = ChainClock(height: initial.height, difficulty: initial.difficulty, epochElapsedDays: initial.epochElapsedDays,
                                 halvingShift: overlay?.halvingShiftBlocks ?? 0)
+        let height = s.height, boundary = s.boundary, hpB = s.hpB, hpU = s.hpU, slow = s.slow
         @inline(__always) func sync(_ p: Int) {
             perHash[p] = clocks[p].blocksPerDayPerHash; subsidy[p] = clocks[p].currentSubsidy
+            height[p] = clocks[p].height; boundary[p] = clocks[p].nextBoundary
         }
         for p in 0..<n {
             let path = first + p
@@ -250,36 +256,33 @@ public struct PathGenerator {
                 }
                 VectorMath.exp(e, e, count: 3 * bs)
             }
-            for p in 0..<n {
-                let S = eS[p], H = eH[p], F = eF[p]
-                let found = H * perHash[p]
-                var hpBTC: Double
-                if !poisson && found < clocks[p].blocksToBoundary {
-                    clocks[p].height += found
-                    hpBTC = 1e15 * perHash[p] * (subsidy[p] + F)
-                } else {
+            // Chain clocks: the vectorised fast path for days without a boundary, then each flagged path on its own.
+            let slowCount = poisson ? n : hashsec_clock_day(n, eS, eH, eF, perHash, subsidy, height, boundary, hpB, hpU, slow)
+            if slowCount > 0 {
+                for p in 0..<n where poisson || slow[p] != 0 {
+                    let S = eS[p], H = eH[p], F = eF[p]
                     var blocks: Double? = nil
                     if poisson {
                         var u = prng[p].uniform()
                         if settings.antithetic && (first + p) % 2 == 1 { u = 1 - u }
-                        blocks = PathGenerator.poisson(mean: found, u: u)
+                        blocks = PathGenerator.poisson(mean: H * perHash[p], u: u)
                     }
+                    clocks[p].height = height[p]
                     let rev = clocks[p].advanceDay(dayStart: Double(t) * 86400, hashRate: H, fee: F, blocksOverride: blocks)
                     sync(p)
-                    hpBTC = 1e15 / H * rev
+                    let hp = 1e15 / H * rev
+                    hpB[p] = hp; hpU[p] = hp * S
                 }
+            }
+            for p in 0..<n {
                 let o = p &* d &+ t
-                outS[o] = S; outB[o] = hpBTC
-                let hpUSD = hpBTC * S
-                outU[o] = hpUSD
-                lg[p] = hpUSD
+                outS[o] = eS[p]; outB[o] = hpB[p]; outU[o] = hpU[p]
             }
             // ln hashprice of day t is read at step t + 1 + L only: skip the logs when no later step reads them.
             if needLnHP && t < lastLnHPDay {
-                VectorMath.log(lg, lg + n, count: n)
+                VectorMath.log(hpU, lg, count: n)
                 let out = sim + t &* bs, prev = sim + (t &- 1) &* bs
-                let logs = lg + n
-                for p in 0..<n { out[p] = lg[p] > 0 ? logs[p] : (t == 0 ? hist[hc - 1] : prev[p]) }
+                for p in 0..<n { out[p] = hpU[p] > 0 ? lg[p] : (t == 0 ? hist[hc - 1] : prev[p]) }
             }
         }
     }

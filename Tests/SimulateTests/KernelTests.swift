@@ -167,3 +167,35 @@ final class KernelTests: XCTestCase {
         }
     }
 }
+
+/// `--poisson-blocks`: every day takes the chain clock's general path (the vectorised fast path is skipped).
+final class PoissonBlocksTests: XCTestCase {
+    func testDailyBlockCountsAreIntegersWithTheExpectedMean() throws {
+        // Constant hash rate and fee: revenue/(subsidy + fee) is the day's block count (no halving within 200 days here).
+        let cal = Fixture.calibration(hashA: 0, height: 1_000_000)
+        let days = 200
+        let s = SimulationSettings(paths: 4, seed: 21, threads: 1, poissonBlocks: true, horizonDays: days, blockSize: 4)
+        let gen = PathGenerator(process: try ModelProcess(calibration: cal, settings: s), initial: cal.initialState, settings: s, days: days)
+        let sc = gen.makeScratch()
+        gen.generate(first: 0, count: 4, into: sc)
+        let h = cal.initialState.hashRateHs, fee = cal.initialState.feePerBlockBTC
+        var total = 0.0
+        for p in 0..<4 {
+            for t in 0..<days {
+                let blocks = sc.hashpriceBTC[p * days + t] * h / 1e15 / (3.125 + fee)
+                XCTAssertEqual(blocks, blocks.rounded(), accuracy: 1e-6, "path \(p) day \(t)")
+                total += blocks
+            }
+        }
+        // D starts at H·600/2³², so 144 blocks/day on average; retargets keep it there (4 × 200 days: se ≈ 0.4).
+        XCTAssertEqual(total / Double(4 * days), 144, accuracy: 2)
+    }
+
+    func testPoissonRunsAreThreadIndependent() throws {
+        let cal = Fixture.calibration(sigma: 0.03, hashA: 0.001, hashB: 0.0003, hashSigma: 0.02, feeKappa: 0.05, feeSigma: 0.1)
+        let deal = Fixture.deal(term: 150, curtailment: .economic, power: 0.07)
+        let one = try MonteCarlo.run(deal: deal, calibration: cal, settings: SimulationSettings(paths: 40, seed: 2, threads: 1, poissonBlocks: true, blockSize: 8))
+        let two = try MonteCarlo.run(deal: deal, calibration: cal, settings: SimulationSettings(paths: 40, seed: 2, threads: 2, poissonBlocks: true, blockSize: 8))
+        XCTAssertEqual(one.encoded(), two.encoded())
+    }
+}

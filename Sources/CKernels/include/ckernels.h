@@ -54,6 +54,12 @@ long hashsec_token_terms(long n, const double *S, const double *hp, const double
                          double overridePower, long overrideFrom, double hosting, int economic,
                          double *gross, double *cost, double *net);
 
+/* Chain clock fast path for one day of n paths (Simulate.PathGenerator.evolve): where found = H·perHash < boundary −
+   height, height += found, hpB = (1e15·perHash)·(subsidy + F), hpU = hpB·S and slow = 0; elsewhere slow = 1, height
+   unchanged and hpB/hpU to be replaced by the caller. Returns the number of slow paths. */
+long hashsec_clock_day(long n, const double *S, const double *H, const double *F, const double *perHash, const double *subsidy,
+                       double *height, const double *boundary, double *hpB, double *hpU, unsigned char *slow);
+
 /* Daily histograms (Simulate.HistogramBatch). Pending bin indices are tiled by HASHSEC_HIST_TILE days
    ([tile][slot < batch][TILE]: one slot's tile is one cache line): value t of a slot lives at
    (t / TILE)·tileStride + t % TILE from the slot's start. */
