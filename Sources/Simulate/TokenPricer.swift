@@ -7,7 +7,8 @@ public struct PathOutcome: Equatable, Sendable {
     public var pvUSD: Double
     public var btcTotal: Double
     public var usdTotal: Double
-    /// Annual IRR against the issue price; NaN when none exists (written as missing, never as NaN).
+    /// Annual IRR against the issue price: −1 (−100 %) when the path pays nothing or its IRR is below −99.9 %; NaN
+    /// (written as missing, never as NaN) above 100,000 % a year.
     public var irr: Double
     /// First token day when cumulative USD payouts ≥ price; 0 = never.
     public var paybackDay: Int
@@ -162,21 +163,26 @@ public struct TokenPricer {
         // Start from the IRR of receiving the undiscounted total at the flows' centre of mass.
         var tot = 0.0, tw = 0.0
         for k in 0..<count { tot += flows[k]; tw += Double(k + 1) * flows[k] }
-        guard tot > 0 else { return .nan }
+        guard tot > 0 else { return -1 }   // nothing paid: the whole price is lost
         var v = Foundation.pow(price / tot, 1 / max(1, tw / tot))
         if !(v > lo && v < hi) { v = (lo + hi) / 2 }
-        var converged = false
+        var fEnd = 0.0, converged = false
         for _ in 0..<100 {
             let (fv, dv) = f(v)
+            fEnd = fv
             if abs(fv) <= 1e-12 * price { converged = true; break }
             if fv < 0 { lo = v } else { hi = v }
             var nv = dv > 0 ? v - fv / dv : (lo + hi) / 2
             if !(nv > lo && nv < hi) { nv = (lo + hi) / 2 }
-            if abs(nv - v) <= 1e-14 * v { v = nv; converged = true; break }
+            // A vanishing step is a root only where f vanishes too: pinned against a bound of the bracket without a
+            // sign change (no IRR in [−0.999, 1000]) the steps vanish while f does not.
+            if abs(nv - v) <= 1e-14 * v { v = nv; fEnd = f(v).0; converged = abs(fEnd) <= 1e-8 * price; break }
             v = nv
         }
-        // No sign change inside the bounds: no IRR in [−0.999, 1000].
-        if !converged || v <= loBound || v >= hiBound { return .nan }
+        // No root inside the bounds. f < 0 at the end means the payouts are worth less than the price even at −99.9 %
+        // a year: censored to −100 % (so IRR quantiles count these paths at the bottom instead of dropping them);
+        // f > 0 means an IRR above 100,000 % a year: missing.
+        if !converged || v <= loBound || v >= hiBound { return fEnd < 0 ? -1 : .nan }
         let r = Foundation.pow(v, -365) - 1
         return r.isFinite ? r : .nan
     }

@@ -156,6 +156,6 @@ final class DeterministicPathTests: XCTestCase {
         let r = flows.withUnsafeBufferPointer { TokenPricer.irr(flows: $0.baseAddress!, count: 730, price: 100) }
         XCTAssertEqual(r, 0.1, accuracy: 1e-10)
         let none = [Double](repeating: 0, count: 10).withUnsafeBufferPointer { TokenPricer.irr(flows: $0.baseAddress!, count: 10, price: 5) }
-        XCTAssertTrue(none.isNaN, "no payout → no IRR (written as missing)")
+        XCTAssertEqual(none, -1, "no payout → the whole price is lost: −100 %")
     }
 }

@@ -199,3 +199,32 @@ final class PoissonBlocksTests: XCTestCase {
         XCTAssertEqual(one.encoded(), two.encoded())
     }
 }
+
+final class IRRTests: XCTestCase {
+    /// The IRR against plain bisection on the directly summed NPV (independent of the Horner-chain kernel).
+    func testIRRMatchesBisectionOnDirectSum() {
+        var rng = PathRandom(seed: 17, path: 3)
+        var checked = 0
+        for case_ in 0..<40 {
+            let n = [30, 365, 1095][case_ % 3]
+            let scale = Foundation.exp(rng.uniform() * 6 - 4)          // total payout from ~0.3× to ~20× the price
+            let flows = (0..<n).map { t in rng.uniform() < 0.3 ? 0 : scale * rng.uniform() * (1 + 0.5 * sin(Double(t) / 50)) }
+            let price = 20.0
+            let got = flows.withUnsafeBufferPointer { TokenPricer.irr(flows: $0.baseAddress!, count: n, price: price) }
+            func npv(_ i: Double) -> Double {
+                var s = 0.0
+                for t in 1...n { s += flows[t - 1] * Foundation.pow(1 + i, -Double(t) / 365) }
+                return s - price
+            }
+            var lo = -0.999, hi = 1000.0
+            if npv(lo) < 0 { XCTAssertEqual(got, -1, "below −99.9 %: censored to −100 %"); continue }
+            if npv(hi) > 0 { XCTAssertTrue(got.isNaN, "above 100,000 %: missing, got \(got)"); continue }
+            for _ in 0..<200 { let mid = (lo + hi) / 2; if npv(mid) > 0 { lo = mid } else { hi = mid } }
+            XCTAssertEqual(got, (lo + hi) / 2, accuracy: 1e-7 * max(1, abs(got)), "case \(case_) n \(n) scale \(scale)")
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 10, "enough cases with a root in range")
+        let zero = [Double](repeating: 0, count: 10)
+        XCTAssertEqual(zero.withUnsafeBufferPointer { TokenPricer.irr(flows: $0.baseAddress!, count: 10, price: 5) }, -1, "nothing paid")
+    }
+}
