@@ -2,10 +2,10 @@
 // hashsec — pricing and stress-testing tokenized Bitcoin mining hashrate.
 // Module map (a stage never imports another stage; only Pipeline combines them):
 //   CBLAS, CLAPACKE, CSHA256,     C shims (system BLAS/LAPACKE; SHA-NI kernel;
-//   CKernels                      vector exp/log and histogram kernels for the Monte Carlo)
+//   CKernels                      the Monte Carlo inner loops, vectorised: exp/log, shocks, clock, pricer, histograms)
 //   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
 //   Domain                        value types shared by every stage (no I/O)
-//   LinearAlgebra                 the only importer of BLAS/LAPACKE (and of CKernels' exp/log)
+//   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
 //   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
 //   Structures                    waterfall and staking-leverage engines (pure, used by Simulate)
