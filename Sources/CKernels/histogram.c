@@ -1,6 +1,6 @@
 /* Histogram kernels for the Monte Carlo's per-day quantiles (Simulate's DayHistograms / HistogramBatch).
    Integer-only, so every variant gives the same bins; the bin loop is compiled per ISA like vecmath.c. */
-#include "ckernels.h"
+#include "variants.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -27,19 +27,10 @@ INLINE uint16_t bin_body(double x, int64_t eMin, int64_t eMax) {
         } \
     }
 
-DEFINE_BINS(portable, )
-#if defined(__x86_64__)
-DEFINE_BINS(avx2, __attribute__((target("avx2"))))
-DEFINE_BINS(avx512, __attribute__((target("avx512f,avx512bw,avx512vl,avx2"))))
-#endif
+HASHSEC_DEFINE_VARIANTS(DEFINE_BINS)
 
 void hashsec_hist_bins(const double *x, long n, int eMin, int eMax, uint16_t *out, long tileStride) {
-#if defined(__x86_64__)
-    int v = hashsec_vecmath_variant();
-    if (v == 2) { bins_avx512(x, n, eMin, eMax, out, tileStride); return; }
-    if (v == 1) { bins_avx2(x, n, eMin, eMax, out, tileStride); return; }
-#endif
-    bins_portable(x, n, eMin, eMax, out, tileStride);
+    HASHSEC_CALL(hashsec_vecmath_variant(), bins, x, n, eMin, eMax, out, tileStride);
 }
 
 /* Smallest and largest index among the first m of each of n slots of a tile (vectorised). */
@@ -54,18 +45,9 @@ ATTR static void range_##SUFFIX(const uint16_t *restrict src, long n, long m, lo
     } \
     *lo = mn; *hi = mx; \
 }
-DEFINE_RANGE(portable, )
-#if defined(__x86_64__)
-DEFINE_RANGE(avx2, __attribute__((target("avx2"))))
-DEFINE_RANGE(avx512, __attribute__((target("avx512f,avx512bw,avx512vl,avx2"))))
-#endif
+HASHSEC_DEFINE_VARIANTS(DEFINE_RANGE)
 static void tile_range(const uint16_t *src, long n, long m, long *lo, long *hi) {
-#if defined(__x86_64__)
-    int v = hashsec_vecmath_variant();
-    if (v == 2) { range_avx512(src, n, m, lo, hi); return; }
-    if (v == 1) { range_avx2(src, n, m, lo, hi); return; }
-#endif
-    range_portable(src, n, m, lo, hi);
+    HASHSEC_CALL(hashsec_vecmath_variant(), range, src, n, m, lo, hi);
 }
 
 void hashsec_hist_flush(const uint16_t *pending, long n, long days, long batch, uint32_t *counts, long bins, uint16_t *local) {

@@ -5,7 +5,7 @@
    so the chains run side by side (one or two vector registers) instead of one long dependent chain. Explicit fma and
    no contraction: every variant gives the same bits. */
 #pragma clang fp contract(off)
-#include "ckernels.h"
+#include "variants.h"
 #include <math.h>
 
 #define K 16
@@ -37,29 +37,15 @@ INLINE void poly_body(const double *c, long n, double v, double *f, double *df) 
 
 #define DEFINE_POLY(SUFFIX, ATTR) \
     ATTR static void poly_##SUFFIX(const double *c, long n, double v, double *f, double *df) { poly_body(c, n, v, f, df); }
-DEFINE_POLY(portable, )
-#if defined(__x86_64__)
-DEFINE_POLY(avx2, __attribute__((target("avx2,fma"))))
-DEFINE_POLY(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
-#endif
+HASHSEC_DEFINE_VARIANTS(DEFINE_POLY)
 
 void hashsec_flows_poly(const double *c, long n, double v, double *f, double *df) {
-    if (n <= 0) { *f = 0; *df = 0; return; }
-#if defined(__x86_64__)
-    int var = hashsec_vecmath_variant();
-    if (var == 2) { poly_avx512(c, n, v, f, df); return; }
-    if (var == 1) { poly_avx2(c, n, v, f, df); return; }
-#endif
-    poly_portable(c, n, v, f, df);
+    (void)hashsec_flows_poly_variant(hashsec_vecmath_variant(), c, n, v, f, df);
 }
 
 int hashsec_flows_poly_variant(int variant, const double *c, long n, double v, double *f, double *df) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
     if (n <= 0) { *f = 0; *df = 0; return 0; }
-#if defined(__x86_64__)
-    if (variant == 2) { poly_avx512(c, n, v, f, df); return 0; }
-    if (variant == 1) { poly_avx2(c, n, v, f, df); return 0; }
-#endif
-    poly_portable(c, n, v, f, df);
+    HASHSEC_CALL(variant, poly, c, n, v, f, df);
     return 0;
 }

@@ -5,7 +5,7 @@
    The sequential rest (deficits carried, payouts, totals, payback, termination) stays in Swift. The division per day
    was the scalar loop's throughput limit; here it runs 4–8 at a time. No contraction: every variant gives the same bits. */
 #pragma clang fp contract(off)
-#include "ckernels.h"
+#include "variants.h"
 
 #define DEFINE_TERMS(SUFFIX, ATTR) \
 ATTR static long terms_##SUFFIX(long n, const double *restrict S, const double *restrict hp, const double *restrict deg, \
@@ -24,21 +24,13 @@ ATTR static long terms_##SUFFIX(long n, const double *restrict S, const double *
     } \
     return curtailed; \
 }
-DEFINE_TERMS(portable, )
-#if defined(__x86_64__)
-DEFINE_TERMS(avx2, __attribute__((target("avx2,fma"))))
-DEFINE_TERMS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
-#endif
+HASHSEC_DEFINE_VARIANTS(DEFINE_TERMS)
 
 long hashsec_token_terms(long n, const double *S, const double *hp, const double *deg, double feeFactor, double normalPower,
                          double overridePower, long overrideFrom, double hosting, int economic,
                          double *gross, double *cost, double *net) {
-#if defined(__x86_64__)
-    int v = hashsec_vecmath_variant();
-    if (v == 2) return terms_avx512(n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting, economic, gross, cost, net);
-    if (v == 1) return terms_avx2(n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting, economic, gross, cost, net);
-#endif
-    return terms_portable(n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting, economic, gross, cost, net);
+    return HASHSEC_CALL(hashsec_vecmath_variant(), terms, n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting,
+                        economic, gross, cost, net);
 }
 
 /* The chain clock's fast path for one day of a block (Simulate.PathGenerator.evolve), vectorised across paths: a path
@@ -59,18 +51,9 @@ ATTR static long clock_##SUFFIX(long n, const double *restrict S, const double *
     } \
     return count; \
 }
-DEFINE_CLOCK(portable, )
-#if defined(__x86_64__)
-DEFINE_CLOCK(avx2, __attribute__((target("avx2,fma"))))
-DEFINE_CLOCK(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma"))))
-#endif
+HASHSEC_DEFINE_VARIANTS(DEFINE_CLOCK)
 
 long hashsec_clock_day(long n, const double *S, const double *H, const double *F, const double *perHash, const double *subsidy,
                        double *height, const double *boundary, double *hpB, double *hpU, unsigned char *slow) {
-#if defined(__x86_64__)
-    int v = hashsec_vecmath_variant();
-    if (v == 2) return clock_avx512(n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
-    if (v == 1) return clock_avx2(n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
-#endif
-    return clock_portable(n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
+    return HASHSEC_CALL(hashsec_vecmath_variant(), clock, n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
 }

@@ -6,7 +6,7 @@
    so every normal is a function of (stream, n) only. Integer and exactly rounded steps only: every CPU variant gives
    the same bits. */
 #pragma clang fp contract(off)
-#include "ckernels.h"
+#include "variants.h"
 #include <math.h>
 #include <stdint.h>
 
@@ -82,21 +82,13 @@ ATTR static void uniforms_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t first,
     for (long i = 0; i < count; i++) out[i] = unit(mix64(base + (uint64_t)i * gamma)); \
 }
 
-DEFINE_COUNTER(portable, )
-#if defined(__x86_64__)
-DEFINE_COUNTER(avx2, __attribute__((target("avx2,fma"))))
-DEFINE_COUNTER(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
-#endif
+HASHSEC_DEFINE_VARIANTS(DEFINE_COUNTER)
 
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
                                     long count, double *out, long tripleStride, long negOffset, const double *xs, const double *rs,
                                     const double *fs) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
-#if defined(__x86_64__)
-    if (variant == 2) { normals_avx512(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs, fs); return 0; }
-    if (variant == 1) { normals_avx2(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs, fs); return 0; }
-#endif
-    normals_portable(key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs, fs);
+    HASHSEC_CALL(variant, normals, key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs, fs);
     return 0;
 }
 
@@ -108,10 +100,5 @@ void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64
 }
 
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out) {
-#if defined(__x86_64__)
-    int v = hashsec_vecmath_variant();
-    if (v == 2) { uniforms_avx512(key, gamma, first, count, out); return; }
-    if (v == 1) { uniforms_avx2(key, gamma, first, count, out); return; }
-#endif
-    uniforms_portable(key, gamma, first, count, out);
+    HASHSEC_CALL(hashsec_vecmath_variant(), uniforms, key, gamma, first, count, out);
 }

@@ -2,7 +2,7 @@
    target attributes, with runtime dispatch on cpuid: no -march build flags. fp contraction is off, and every fused
    multiply-add is an explicit fma(), so the variants agree to the bit (fma is exactly rounded everywhere). */
 #pragma clang fp contract(off)
-#include "ckernels.h"
+#include "variants.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -84,10 +84,8 @@ INLINE double log_body(double x) {
     ATTR static void vlog_##SUFFIX(const double *x, double *y, long n) { \
         _Pragma("clang loop vectorize(assume_safety)") for (long i = 0; i < n; i++) y[i] = log_body(x[i]); }
 
-DEFINE_VARIANT(portable, )
+HASHSEC_DEFINE_VARIANTS(DEFINE_VARIANT)
 #if defined(__x86_64__)
-DEFINE_VARIANT(avx2, __attribute__((target("avx2,fma"))))
-DEFINE_VARIANT(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
 #include <cpuid.h>
 static uint64_t xgetbv0(void) { uint32_t a, d; __asm__ volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(0)); return ((uint64_t)d << 32) | a; }
 static int detect(void) {
@@ -98,9 +96,9 @@ static int detect(void) {
     uint64_t xcr0 = xgetbv0();
     if ((xcr0 & 6) != 6) return 0;
     __cpuid_count(7, 0, a, b, c, d);
-    int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512dq = (b >> 17) & 1, avx512vl = (b >> 31) & 1;
+    int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512dq = (b >> 17) & 1, avx512bw = (b >> 30) & 1, avx512vl = (b >> 31) & 1;
     if (!avx2) return 0;
-    if (avx512f && avx512dq && avx512vl && (xcr0 & 0xe6) == 0xe6) return 2;
+    if (avx512f && avx512dq && avx512bw && avx512vl && (xcr0 & 0xe6) == 0xe6) return 2;
     return 1;
 }
 #else
@@ -130,21 +128,13 @@ int hashsec_vecmath_variant(void) {
 
 int hashsec_vexp_variant(int variant, const double *x, double *y, long n) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
-#if defined(__x86_64__)
-    if (variant == 2) { vexp_avx512(x, y, n); return 0; }
-    if (variant == 1) { vexp_avx2(x, y, n); return 0; }
-#endif
-    vexp_portable(x, y, n);
+    HASHSEC_CALL(variant, vexp, x, y, n);
     return 0;
 }
 
 int hashsec_vlog_variant(int variant, const double *x, double *y, long n) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
-#if defined(__x86_64__)
-    if (variant == 2) { vlog_avx512(x, y, n); return 0; }
-    if (variant == 1) { vlog_avx2(x, y, n); return 0; }
-#endif
-    vlog_portable(x, y, n);
+    HASHSEC_CALL(variant, vlog, x, y, n);
     return 0;
 }
 
@@ -180,25 +170,14 @@ ATTR static void day_##SUFFIX(long n, int pairs, const double *restrict z, const
         } \
     } \
 }
-DEFINE_DAY(portable, )
-#if defined(__x86_64__)
-DEFINE_DAY(avx2, __attribute__((target("avx2,fma"))))
-DEFINE_DAY(avx512, __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
-#endif
+HASHSEC_DEFINE_VARIANTS(DEFINE_DAY)
 
 void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll, int useLagged,
                         double drift, double sigma, double hashA, double hashB, double trend, double hashSigma,
                         double kappa, double feeM, double feeSigma,
                         double *lnS, double *lnH, double *lnF, double *S, double *H, double *F) {
-#if defined(__x86_64__)
-    int v = hashsec_vecmath_variant();
-    if (v == 2) { day_avx512(n, pairs, z, jump, lagged, laggedAll, useLagged, drift, sigma, hashA, hashB, trend, hashSigma, kappa, feeM,
-                             feeSigma, lnS, lnH, lnF, S, H, F); return; }
-    if (v == 1) { day_avx2(n, pairs, z, jump, lagged, laggedAll, useLagged, drift, sigma, hashA, hashB, trend, hashSigma, kappa, feeM,
-                           feeSigma, lnS, lnH, lnF, S, H, F); return; }
-#endif
-    day_portable(n, pairs, z, jump, lagged, laggedAll, useLagged, drift, sigma, hashA, hashB, trend, hashSigma, kappa, feeM, feeSigma,
-                 lnS, lnH, lnF, S, H, F);
+    HASHSEC_CALL(hashsec_vecmath_variant(), day, n, pairs, z, jump, lagged, laggedAll, useLagged, drift, sigma, hashA, hashB, trend,
+                 hashSigma, kappa, feeM, feeSigma, lnS, lnH, lnF, S, H, F);
 }
 
 void hashsec_vexp(const double *x, double *y, long n) { (void)hashsec_vexp_variant(hashsec_vecmath_variant(), x, y, n); }
