@@ -68,7 +68,7 @@ public enum NotebookExport {
                 code("fig, ax = plt.subplots(figsize=(8, 3.5))\nhist(ax, pd.read_csv(RUN + \(pyString("/" + base + f))), \(pyString(t)), \(pyString(x)))\nplt.show()")
             }
             if exists(base + "tranches.csv") {
-                code("tr = pd.read_csv(RUN + \(pyString("/" + base + "tranches.csv")))\ntr.plot.bar(x=\"tranche\", y=[\"expected_loss\", \"prob_shortfall\"], title=\"Tranche losses\")\nplt.show()")
+                code("tr = pd.read_csv(RUN + \(pyString("/" + base + "tranches.csv")))\ntr.plot.bar(x=\"tranche\", y=[c for c in [\"expected_loss\", \"prob_shortfall\", \"prob_loss\"] if c in tr.columns], title=\"Tranche losses\")\nplt.show()")
             }
             if exists(base + "leverage_sweep.csv") {
                 code("lv = pd.read_csv(RUN + \(pyString("/" + base + "leverage_sweep.csv")))\nlv.plot(x=\"leverage\", y=[\"prob_liquidation\", \"prob_bad_debt\"], title=\"Liquidation probability vs leverage\")\nplt.show()")

@@ -182,7 +182,8 @@ public enum RunReport {
             d["tranche_svg"] = Charts.bars(title: "Tranche losses", yTitle: "fraction of initial balance",
                                            categories: t.rows.map { $0[nc] },
                                            series: [("expected loss", t.doubles("expected_loss").map { $0 ?? 0 }),
-                                                    ("P(shortfall)", t.doubles("prob_shortfall").map { $0 ?? 0 })])
+                                                    ("P(shortfall)", t.doubles("prob_shortfall").map { $0 ?? 0 })]
+                                                    + (t.column("prob_loss") == nil ? [] : [("P(final loss)", t.doubles("prob_loss").map { $0 ?? 0 })]))
         }
         if let t = try CSVTable.read(url.appendingPathComponent("leverage_sweep.csv")) {
             d["leverage_sweep"] = table(t, csv: relative + "leverage_sweep.csv", caption: "Leverage sweep")

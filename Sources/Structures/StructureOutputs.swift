@@ -23,7 +23,7 @@ public enum StructureOutputs {
     /// The `tranches` array of `summary.json`.
     public static func tranchesJSON(_ rows: [TrancheSummary]) -> [[String: Any]] {
         rows.map { r in
-            var o: [String: Any] = ["tranche": r.tranche, "balance_usd": r.balanceUSD, "prob_shortfall": r.probShortfall,
+            var o: [String: Any] = ["tranche": r.tranche, "balance_usd": r.balanceUSD, "prob_shortfall": r.probShortfall, "prob_loss": r.probLoss,
                                     "expected_loss": r.expectedLoss, "loss_given_shortfall": r.lossGivenShortfall,
                                     "wal_years": r.walYears, "irr_mean": r.irrMean]
             for (k, q) in zip(["p05", "p25", "p50", "p75", "p95"], r.irrQuantiles) { o["irr_\(k)"] = q }

@@ -6,6 +6,9 @@ public struct TrancheSummary: Equatable, Sendable {
     public var balanceUSD: Double
     /// P(any interest or scheduled-principal shortfall, or unpaid balance at maturity); equity: P(residual < investment).
     public var probShortfall: Double
+    /// P(final loss > 0): the tranche ends with less than its initial balance repaid (equity: residual < investment).
+    /// Unlike `probShortfall` it ignores arrears that are later caught up.
+    public var probLoss: Double
     /// Mean loss fraction of the initial balance.
     public var expectedLoss: Double
     /// Mean loss over the paths with a shortfall: `Σ loss / #shortfall` (0 when none).
@@ -15,9 +18,9 @@ public struct TrancheSummary: Equatable, Sendable {
     public var irrQuantiles: [Double]
     public var irrMean: Double
 
-    public static let csvHeader = "tranche,balance_usd,prob_shortfall,expected_loss,loss_given_shortfall,wal_years,irr_p05,irr_p25,irr_p50,irr_p75,irr_p95"
+    public static let csvHeader = "tranche,balance_usd,prob_shortfall,prob_loss,expected_loss,loss_given_shortfall,wal_years,irr_p05,irr_p25,irr_p50,irr_p75,irr_p95"
     public var csvRow: String {
-        ([tranche] + ([balanceUSD, probShortfall, expectedLoss, lossGivenShortfall, walYears] + irrQuantiles).map { $0.description })
+        ([tranche] + ([balanceUSD, probShortfall, probLoss, expectedLoss, lossGivenShortfall, walYears] + irrQuantiles).map { $0.description })
             .joined(separator: ",")
     }
 }
@@ -33,17 +36,18 @@ public enum WaterfallSummary {
         let n = w > 0 ? results.count / w : 0
         return (0..<nT).map { i in
             let o = WaterfallPathLayout.trancheOffset(i)
-            var sf = 0.0, loss = 0.0, wal = 0.0, irrs = [Double](), irrSum = 0.0
+            var sf = 0.0, lost = 0.0, loss = 0.0, wal = 0.0, irrs = [Double](), irrSum = 0.0
             irrs.reserveCapacity(n)
             for p in 0..<n {
                 let b = p * w + o
                 sf += results[b + 2]; loss += results[b + 3]; wal += results[b + 4]
+                if results[b + 3] > 1e-12 { lost += 1 }   // a loss fraction above rounding noise
                 irrs.append(results[b + 5]); irrSum += results[b + 5]
             }
             irrs.sort()
             let dn = Double(max(n, 1))
             return TrancheSummary(tranche: spec.tranches[i].name, balanceUSD: spec.tranches[i].balanceUSD,
-                                  probShortfall: sf / dn, expectedLoss: loss / dn, lossGivenShortfall: sf > 0 ? loss / sf : 0,
+                                  probShortfall: sf / dn, probLoss: lost / dn, expectedLoss: loss / dn, lossGivenShortfall: sf > 0 ? loss / sf : 0,
                                   walYears: wal / dn, irrQuantiles: irrLevels.map { PathStatistics.quantile(sorted: irrs, $0) },
                                   irrMean: irrSum / dn)
         }

@@ -197,6 +197,23 @@ final class WaterfallTests: XCTestCase {
         XCTAssertEqual(rows[1].probShortfall, 0.25)
         XCTAssertEqual(rows[1].expectedLoss, (1 - 4320.0 / 7000) / 4, accuracy: 1e-12)
         XCTAssertEqual(rows[0].csvRow.split(separator: ",").count, TrancheSummary.csvHeader.split(separator: ",").count)
+        // Here every shortfall ends in a loss.
+        XCTAssertEqual(rows[0].probLoss, 0.25); XCTAssertEqual(rows[1].probLoss, 0.25)
+    }
+
+    /// Arrears caught up later count as a shortfall but not as a loss: P(loss) ≤ P(shortfall), with a gap.
+    func testCaughtUpArrearsAreAShortfallButNoLoss() throws {
+        let (engine, _) = try example2(.cashTrap)
+        let late = Fixtures.periodPath([0.2, 0, 0.6]).withView { engine.run($0) }   // P2 pays nothing, P3 pays it all back
+        let o = L.trancheOffset(0)
+        XCTAssertEqual(late[o + 2], 1, "an interest/principal shortfall in P2")
+        XCTAssertEqual(late[o + 3], 0, accuracy: 1e-12, "fully repaid by maturity")
+        let good = Fixtures.periodPath([0.2, 0.2, 0.2]).withView { engine.run($0) }
+        let bad = Fixtures.periodPath([0.2, 0, 0]).withView { engine.run($0) }
+        let rows = WaterfallSummary.reduce(spec: engine.spec, results: good + late + bad + late)
+        XCTAssertEqual(rows[0].probShortfall, 0.75)
+        XCTAssertEqual(rows[0].probLoss, 0.25)
+        XCTAssertEqual(rows[0].expectedLoss, 0.75 / 4, accuracy: 1e-12)
     }
 
     func testInvalidSpecIsRejected() {
