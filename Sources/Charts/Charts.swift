@@ -10,9 +10,11 @@ public enum Charts {
         (ChartDate.dayNumber(year: 2028, month: 4, day: 15), "halving ~2028-04 (projected)"),
     ]
 
-    /// Halving markers that fall inside [lo, hi] (day numbers).
-    public static func halvingMarkers(from lo: Double, to hi: Double) -> [Marker] {
-        halvings.filter { Double($0.day) >= lo && Double($0.day) <= hi }.map { Marker(x: Double($0.day), label: $0.label) }
+    /// Halving markers that fall inside [lo, hi] (day numbers); `projected: false` leaves out the projected 2028 date
+    /// (a simulation marks its own).
+    public static func halvingMarkers(from lo: Double, to hi: Double, projected: Bool = true) -> [Marker] {
+        halvings.filter { Double($0.day) >= lo && Double($0.day) <= hi && (projected || !$0.label.contains("projected")) }
+            .map { Marker(x: Double($0.day), label: $0.label) }
     }
 
     static func yRange(_ values: [Double], logY: Bool) -> (Double, Double, [Double]) {

@@ -132,7 +132,7 @@ extension SVG {
     mutating func legend(_ items: [(String, String)]) {
         var x = Frame.width - 20.0
         for (name, colour) in items.reversed() {
-            let w = Double(name.count) * 6.2 + 18
+            let w = Double(name.count) * 7.0 + 22   // ≈ the label at 11 px plus the swatch and a gap
             x -= w
             rect(x, 26, 10, 4, fill: colour)
             text(x + 13, 31, name, anchor: "start")

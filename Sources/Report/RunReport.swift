@@ -153,11 +153,19 @@ public enum RunReport {
             for group in ["pv_usd_quantiles", "irr_quantiles", "btc_total_quantiles"] {
                 if let q = s[group] as? [String: Any] { for k in q.keys.sorted() { rows.append([group.replacingOccurrences(of: "_quantiles", with: "_") + k, stringify(q[k])]) } }
             }
+            if let h = s["halving"] as? [String: Any] {
+                for k in ["prob_within_horizon", "date_p05", "date_p50", "date_p95"] where h[k] != nil { rows.append(["halving_" + k, stringify(h[k])]) }
+            }
             let metrics = CSVTable(header: ["metric", "value"], rows: rows)
             try writeAtomically(Data(metrics.text.utf8), to: url.appendingPathComponent("metrics.csv")); written.append(relative + "metrics.csv")
             d["metrics"] = table(metrics, csv: relative + "metrics.csv", caption: "Headline metrics")
         }
         if let y = try? String(contentsOf: url.appendingPathComponent("deal.yaml"), encoding: .utf8) { d["deal_yaml"] = y }
+        // The next halving as simulated (median date over the paths that reach it), replacing the fixed projection.
+        let simulatedHalving: (day: Int, label: String)? = {
+            guard let h = s?["halving"] as? [String: Any], let d50 = h["date_p50"] as? String, let day = ChartDate.parse(d50) else { return nil }
+            return (day, "halving \(d50) (simulated median)")   // the 90 % range is in the metrics table
+        }()
         func fan(_ file: String, _ title: String, _ unit: String, log: Bool) throws -> String? {
             guard let t = try CSVTable.read(url.appendingPathComponent(file)), let dc = t.column("date") else { return nil }
             let xs = t.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }
@@ -165,7 +173,8 @@ public enum RunReport {
             let anyNonPositive = c("p05").contains { $0 <= 0 }
             return Charts.fan(title: title, yTitle: unit + (log && !anyNonPositive ? " (log)" : ""), x: xs, p05: c("p05"), p25: c("p25"),
                               p50: c("p50"), p75: c("p75"), p95: c("p95"), logY: log && !anyNonPositive,
-                              markers: Charts.halvingMarkers(from: xs.first ?? 0, to: xs.last ?? 0))
+                              markers: Charts.halvingMarkers(from: xs.first ?? 0, to: xs.last ?? 0, projected: simulatedHalving == nil)
+                                + (simulatedHalving.map { [Marker(x: Double($0.day), label: $0.label)] } ?? []))
         }
         d["hashprice_fan"] = try fan("hashprice_quantiles.csv", "Simulated hashprice (5/25/50/75/95%)", "hashprice, USD/PH/day", log: true)
         d["payout_fan"] = try fan("payout_quantiles.csv", "Daily net payout per token (5/25/50/75/95%)", "payout, USD/token/day", log: false)

@@ -37,6 +37,8 @@ public struct PartialResult: Equatable {
     public var pvUSD: [Double], btcTotal: [Double], usdTotal: [Double], irr: [Double]
     public var paybackDay: [Int32], daysCurtailed: [Int32], terminated: [UInt8]
     public var daily: DailyQuantileSet
+    /// `halvingDayCounts[t]`: paths whose first halving falls on simulated day t (0-based); merged by addition.
+    public var halvingDayCounts: [UInt32]
     /// Per-path structure records, `count × width` each (width 0 when the deal has no such structure).
     public var waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
     public var waterfall: [Double], leverage: [Double], sweep: [Double]
@@ -47,6 +49,7 @@ public struct PartialResult: Equatable {
         pvUSD = .init(repeating: 0, count: count); btcTotal = pvUSD; usdTotal = pvUSD; irr = pvUSD
         paybackDay = .init(repeating: 0, count: count); daysCurtailed = paybackDay; terminated = .init(repeating: 0, count: count)
         daily = DailyQuantileSet(days: days)
+        halvingDayCounts = .init(repeating: 0, count: days)
         self.waterfallWidth = waterfallWidth; self.leverageWidth = leverageWidth; self.sweepWidth = sweepWidth
         waterfall = .init(repeating: 0, count: count * waterfallWidth)
         leverage = .init(repeating: 0, count: count * leverageWidth)
@@ -68,6 +71,8 @@ public struct PartialResult: Equatable {
         pvUSD += o.pvUSD; btcTotal += o.btcTotal; usdTotal += o.usdTotal; irr += o.irr
         paybackDay += o.paybackDay; daysCurtailed += o.daysCurtailed; terminated += o.terminated
         daily.add(o.daily)
+        guard o.halvingDayCounts.count == halvingDayCounts.count else { throw SimulateError.badShard("horizons differ at path \(o.firstPath)") }
+        for t in halvingDayCounts.indices { halvingDayCounts[t] &+= o.halvingDayCounts[t] }
     }
 }
 
@@ -124,6 +129,7 @@ public enum MonteCarlo {
         let nBlocks = (r.count + bs - 1) / bs
         let threads = max(1, min(settings.threads, max(nBlocks, 1)))
         var workerDaily = [DailyQuantileSet](repeating: DailyQuantileSet(days: 0), count: threads)
+        var workerHalvings = [[UInt32]](repeating: [], count: threads)
         let powerOverride = overlay?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) }
         let lock = NSLock()
         result.pvUSD.withUnsafeMutableBufferPointer { pv in
@@ -144,6 +150,7 @@ public enum MonteCarlo {
                 let td = max(schedule.tokenDays, 1)
                 let buf = TokenPricer.DailyBuffers(capacity: td * bs)   // block of paths, path-major
                 defer { buf.deallocate() }
+                var halvings = [UInt32](repeating: 0, count: days)
                 let hist = HistogramBatch(days: days, batch: histogramBatch(blockSize: bs), template: DailyQuantileSet(days: 0))
                 // Per simulated day, for paths whose token window is not the whole horizon: payout and cumulative BTC.
                 let daySeries = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(days, 1))
@@ -156,6 +163,7 @@ public enum MonteCarlo {
                     let first = r.lowerBound + b * bs
                     let count = min(bs, r.upperBound - first)
                     gen.generate(first: first, count: count, into: scratch)
+                    for p in 0..<count where scratch.halvingDay[p] >= 0 { halvings[Int(scratch.halvingDay[p])] &+= 1 }
                     for p in 0..<count {
                         let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
                         let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
@@ -193,10 +201,11 @@ public enum MonteCarlo {
                     b += threads
                 }
                 let daily = hist.result()
-                lock.lock(); workerDaily[w] = daily; lock.unlock()
+                lock.lock(); workerDaily[w] = daily; workerHalvings[w] = halvings; lock.unlock()
             }
         }}}}}}}}}}
         for d in workerDaily { result.daily.add(d) }
+        for hv in workerHalvings where hv.count == days { for t in 0..<days { result.halvingDayCounts[t] &+= hv[t] } }
         return result
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 
-/// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0001", firstPath, count, days (Int64 each);
+/// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0003", firstPath, count, days (Int64 each);
 /// pv, btc, usd, irr (count Float64 each); payback, curtailed (count Int32 each); terminated (count UInt8);
 /// then the four DayHistograms (eMin, eMax as Int64, then days·bins UInt32); then the structure record widths
-/// (waterfall, leverage, sweep as Int64) and the records (count·width Float64 each).
+/// (waterfall, leverage, sweep as Int64) and the records (count·width Float64 each); then the halving-day counts
+/// (days UInt32).
 extension PartialResult {
-    static let magic = Array("HSPR0002".utf8)
+    static let magic = Array("HSPR0003".utf8)
 
     public func encoded() -> Data {
         var d = Data(PartialResult.magic)
@@ -21,6 +22,7 @@ extension PartialResult {
         }
         i64(waterfallWidth); i64(leverageWidth); i64(sweepWidth)
         f64s(waterfall); f64s(leverage); f64s(sweep)
+        for c in halvingDayCounts { var x = c.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
         return d
     }
 
@@ -68,6 +70,7 @@ extension PartialResult {
         waterfall = try (0..<(n * ww)).map { _ in Double(bitPattern: try u64()) }
         leverage = try (0..<(n * lw)).map { _ in Double(bitPattern: try u64()) }
         sweep = try (0..<(n * sw)).map { _ in Double(bitPattern: try u64()) }
+        halvingDayCounts = try (0..<days).map { _ in try u32() }
         guard pos == b.count else { throw SimulateError.badShard("trailing bytes in partial.bin") }
         daily.hashpriceUSD = hs[0]; daily.priceUSD = hs[1]; daily.payoutUSD = hs[2]; daily.cumulativeBTC = hs[3]
     }

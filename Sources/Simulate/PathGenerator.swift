@@ -59,6 +59,8 @@ public struct PathGenerator {
         public let price: UnsafeMutablePointer<Double>
         public let hashpriceBTC: UnsafeMutablePointer<Double>
         public let hashpriceUSD: UnsafeMutablePointer<Double>
+        /// Per path of the last block: the simulated day (0-based) of its first halving, −1 when none within the horizon.
+        public let halvingDay: UnsafeMutablePointer<Int32>
 
         init(block: Int, days: Int, history h: [Double], antithetic: Bool) {
             self.block = block; self.days = days
@@ -83,12 +85,13 @@ public struct PathGenerator {
             poissonRNG = .allocate(capacity: block)
             poissonRNG.initialize(repeating: PathRandom(seed: 0, path: 0), count: block)
             price = .allocate(capacity: n); hashpriceBTC = .allocate(capacity: n); hashpriceUSD = .allocate(capacity: n)
+            halvingDay = .allocate(capacity: block)
         }
         deinit {
             z.deallocate(); zc.deallocate(); jump.deallocate(); aux.deallocate()
             history.deallocate(); simLnHP.deallocate(); lnS.deallocate(); lnH.deallocate(); lnF.deallocate()
             expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); perHash.deallocate(); subsidy.deallocate(); height.deallocate(); boundary.deallocate(); hpB.deallocate(); hpU.deallocate(); slow.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
-            price.deallocate(); hashpriceBTC.deallocate(); hashpriceUSD.deallocate()
+            price.deallocate(); hashpriceBTC.deallocate(); hashpriceUSD.deallocate(); halvingDay.deallocate()
         }
     }
 
@@ -203,6 +206,7 @@ public struct PathGenerator {
             lnS[p] = s0; lnH[p] = h0; lnF[p] = f0
             clocks[p] = clock0
             sync(p)
+            s.halvingDay[p] = -1
             if boot { bIdx[p] = min(nRet - 1, Int(aux[p] * Double(nRet))) }
             if poisson { prng[p] = PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 1) }
         }
@@ -268,8 +272,11 @@ public struct PathGenerator {
                         blocks = PathGenerator.poisson(mean: H * perHash[p], u: u)
                     }
                     clocks[p].height = height[p]
+                    let before = subsidy[p]
                     let rev = clocks[p].advanceDay(dayStart: Double(t) * 86400, hashRate: H, fee: F, blocksOverride: blocks)
                     sync(p)
+                    // Halvings are crossed only here (a day with a boundary): note the first one.
+                    if subsidy[p] < before && s.halvingDay[p] < 0 { s.halvingDay[p] = Int32(t) }
                     let hp = 1e15 / H * rev
                     hpB[p] = hp; hpU[p] = hp * S
                 }

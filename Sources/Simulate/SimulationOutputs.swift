@@ -127,8 +127,27 @@ public enum SimulationOutputs {
             "start_date": ctx.schedule.startDate.iso,
         ]
         o["irr_paths_missing"] = r.count - irrs.count
+        o["halving"] = halvingJSON(r, ctx)
         if let t = st.tranches { o["tranches"] = StructureOutputs.tranchesJSON(t) }
         if let l = st.leverage { o["leverage"] = StructureOutputs.leverageJSON(l, best: st.sweep.flatMap { LeverageSweep.best($0) }) }
+        return o
+    }
+
+    /// The next halving as simulated (`halving` in summary.json): the share of paths that reach it within the horizon and,
+    /// among those, quantiles of its day (1-based, as in the daily CSVs) and date. From the exact per-day counts, so
+    /// shards merge to the same numbers.
+    static func halvingJSON(_ r: PartialResult, _ ctx: Context) -> [String: Any] {
+        let c = r.halvingDayCounts
+        let total = c.reduce(0) { $0 + Int($1) }
+        var o: [String: Any] = ["prob_within_horizon": Double(total) / Double(max(r.count, 1))]
+        guard total > 0 else { return o }
+        for (k, q) in [("p05", 0.05), ("p50", 0.5), ("p95", 0.95)] {
+            // Smallest day with at least q of the crossing paths on or before it.
+            var cum = 0, day = c.count - 1
+            for t in c.indices { cum += Int(c[t]); if Double(cum) >= q * Double(total) { day = t; break } }
+            o["day_\(k)"] = day + 1
+            o["date_\(k)"] = (ctx.schedule.asOf + day + 1).iso
+        }
         return o
     }
 

@@ -103,3 +103,21 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(Display.cell("1.5435626031780033e+21").text, "1.5435626031780033e+21")
     }
 }
+
+final class SimulatedHalvingMarkerTests: XCTestCase {
+    /// A summary with a simulated halving marks its median date on the fan charts instead of the fixed projection.
+    func testFanChartsMarkTheSimulatedHalving() throws {
+        let dir = try TestSupport.temporaryDirectory("report-halving")
+        try Fixture.writeDeal(dir, full: false)
+        let html0 = try { _ = try RunReport.render(runDirectory: dir); return try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8) }()
+        XCTAssertTrue(html0.contains("halving ~2028-04 (projected)"), "without a simulated date: the projection")
+        let s = try String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8)
+        let withHalving = s.replacingOccurrences(of: "{", with: "{\"halving\":{\"prob_within_horizon\":0.97,\"date_p05\":\"2028-03-20\",\"date_p50\":\"2028-04-02\",\"date_p95\":\"2028-04-19\"},", options: [], range: s.range(of: "{"))
+        try withHalving.write(to: dir.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
+        _ = try RunReport.render(runDirectory: dir)
+        let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "halving 2028-04-02 (simulated median)").count - 1, 2, "both fan charts")
+        XCTAssertFalse(html.contains("(projected)"))
+        XCTAssertTrue(html.contains("halving_date_p95"), "the 90 % range is in the metrics table")
+    }
+}

@@ -9,7 +9,7 @@ final class DeterministicPathTests: XCTestCase {
     /// Independent bookkeeping: block n needs work D_n·2³²; the network does H_day·86400 work per day; block n is found
     /// when the cumulative work reaches it. D changes for block 2016k from T(2016k−1) − T(2016(k−1)), clamped.
     /// Returns per-day hashprice (BTC/PH/day), per-day H and the heights where the retargets happened with their clamp flag.
-    func reference(cal: Calibration, days: Int, lnHShock: [Double]) -> (hp: [Double], H: [Double], retargets: [(Int, Bool, Double)], endHeight: Int) {
+    func reference(cal: Calibration, days: Int, lnHShock: [Double]) -> (hp: [Double], H: [Double], retargets: [(Int, Bool, Double)], endHeight: Int, halvingDay: Int) {
         let st = cal.initialState
         var lnH = log(st.hashRateHs)
         var D = st.difficulty
@@ -17,7 +17,7 @@ final class DeterministicPathTests: XCTestCase {
         var workLeft = D * 4294967296.0       // work still needed for block n
         let firstOfEpoch = st.height / 2016 * 2016
         var tEpochStart = -st.epochElapsedDays * 86400  // T(first block of the current epoch)
-        var hp: [Double] = [], hs: [Double] = [], rts: [(Int, Bool, Double)] = []
+        var hp: [Double] = [], hs: [Double] = [], rts: [(Int, Bool, Double)] = [], halvingDay = -1
         _ = firstOfEpoch
         let F = st.feePerBlockBTC
         for day in 0..<days {
@@ -44,12 +44,13 @@ final class DeterministicPathTests: XCTestCase {
                     D = max(1, D * 1_209_600 / clamped)
                 }
                 if n % 2016 == 0 { tEpochStart = t }
+                if (n + 1) % 210_000 == 0 && halvingDay < 0 { halvingDay = day }   // the next block earns the halved subsidy
                 n += 1
                 workLeft = D * 4294967296.0
             }
             hp.append(1e15 / H * rev); hs.append(H)
         }
-        return (hp, hs, rts, n - 1)
+        return (hp, hs, rts, n - 1, halvingDay)
     }
 
     func testDeterministicPathMatchesIndependentBookkeeping() throws {
@@ -68,6 +69,8 @@ final class DeterministicPathTests: XCTestCase {
         XCTAssertTrue(ref.retargets.contains { $0.1 && $0.2 == 4 }, "the ×4 clamp must bind in this scenario")
         XCTAssertGreaterThanOrEqual(ref.retargets.count, 3)
         XCTAssertGreaterThan(ref.endHeight, 1_050_000, "the path must cross the halving")
+        XCTAssertGreaterThan(ref.halvingDay, 0)
+        for p in 0..<2 { XCTAssertEqual(Int(scratch.halvingDay[p]), ref.halvingDay, "path \(p): day of the halving") }
         for p in 0..<2 {
             for d in 0..<days {
                 XCTAssertEqual(scratch.hashpriceBTC[p * days + d], ref.hp[d], accuracy: 1e-9 * ref.hp[d], "path \(p) day \(d + 1)")

@@ -228,3 +228,40 @@ final class IRRTests: XCTestCase {
         XCTAssertEqual(zero.withUnsafeBufferPointer { TokenPricer.irr(flows: $0.baseAddress!, count: 10, price: 5) }, -1, "nothing paid")
     }
 }
+
+/// The simulated halving date in summary.json: counts per day from the generator, exact under sharding.
+final class HalvingDateTests: XCTestCase {
+    func testHalvingQuantilesFromPathCountsAndShards() throws {
+        // 2,000 blocks before the halving at ≈ 144 blocks/day: every path crosses around day 14. (The current epoch's 1,696
+        // blocks took 11.8 days, so the retarget on the way keeps the difficulty.)
+        let cal = Fixture.calibration(hashA: 0, hashSigma: 0.03, height: 1_048_000, epochElapsedDays: 1696.0 / 144)
+        let deal = Fixture.deal(term: 60)
+        let s = SimulationSettings(paths: 64, seed: 5, threads: 2, blockSize: 8)
+        let whole = try MonteCarlo.run(deal: deal, calibration: cal, settings: s)
+        XCTAssertEqual(whole.halvingDayCounts.reduce(0, +), 64, "every path crosses within 60 days")
+        var merged: PartialResult? = nil
+        for i in 0..<3 {
+            let part = try PartialResult(encoded: MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: MonteCarlo.shardRange(index: i, of: 3, total: 64)).encoded())
+            if merged == nil { merged = part } else { try merged!.append(part) }
+        }
+        XCTAssertEqual(merged!.halvingDayCounts, whole.halvingDayCounts)
+        // The median from the counts equals the median of the per-path days computed directly.
+        let gen = PathGenerator(process: try ModelProcess(calibration: cal, settings: s), initial: cal.initialState, settings: s, days: 60)
+        let sc = gen.makeScratch()
+        var perPath: [Int] = []
+        for first in stride(from: 0, to: 64, by: 8) {
+            gen.generate(first: first, count: 8, into: sc)
+            for p in 0..<8 { perPath.append(Int(sc.halvingDay[p])) }
+        }
+        perPath.sort()
+        let id = RunIdentity(dealSHA256: "d", calibrationSHA256: "c", seed: 5, paths: 64, model: "merton", measure: "real", rate: 0.04,
+                             antithetic: true, poissonBlocks: false, horizonDays: 60, shardCount: 1)
+        let ctx = SimulationOutputs.Context(dealName: "t", identity: id, schedule: DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: nil),
+                                            priceUSD: 20, pathsCSV: false)
+        let h = SimulationOutputs.halvingJSON(whole, ctx)
+        XCTAssertEqual(h["prob_within_horizon"] as? Double, 1)
+        XCTAssertEqual(h["day_p50"] as? Int, perPath[31] + 1, "smallest day with ≥ 50 % of the paths (1-based)")
+        XCTAssertEqual(h["date_p50"] as? String, (cal.initialState.date + perPath[31] + 1).iso)
+        XCTAssert((10...20).contains(perPath[31]), "≈ 2,000 blocks at 144/day: day \(perPath[31])")
+    }
+}
