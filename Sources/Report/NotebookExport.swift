@@ -71,7 +71,7 @@ public enum NotebookExport {
                 code("tr = pd.read_csv(RUN + \(pyString("/" + base + "tranches.csv")))\ntr.plot.bar(x=\"tranche\", y=[c for c in [\"expected_loss\", \"prob_shortfall\", \"prob_loss\"] if c in tr.columns], title=\"Tranche losses\")\nplt.show()")
             }
             if exists(base + "leverage_sweep.csv") {
-                code("lv = pd.read_csv(RUN + \(pyString("/" + base + "leverage_sweep.csv")))\nlv.plot(x=\"leverage\", y=[\"prob_liquidation\", \"prob_bad_debt\"], title=\"Liquidation probability vs leverage\")\nplt.show()")
+                code("lv = pd.read_csv(RUN + \(pyString("/" + base + "leverage_sweep.csv")))\nax = None\nfor fam, g in (lv.groupby(\"sweep\") if \"sweep\" in lv.columns else [(\"loops\", lv)]):\n    ax = g.sort_values(\"leverage\").plot(x=\"leverage\", y=\"prob_liquidation\", label=\"P(liquidation), \" + fam, ax=ax, title=\"Liquidation probability vs leverage\")\nplt.show()")
             } else if exists(base + "leverage_liquidation.csv") {
                 code("lq = pd.read_csv(RUN + \(pyString("/" + base + "leverage_liquidation.csv")), parse_dates=[\"date\"])\nlq.plot(x=\"date\", y=\"prob_liquidated\", title=\"Cumulative liquidation probability\")\nplt.show()")
             }

@@ -196,10 +196,22 @@ public enum RunReport {
         }
         if let t = try CSVTable.read(url.appendingPathComponent("leverage_sweep.csv")) {
             d["leverage_sweep"] = table(t, csv: relative + "leverage_sweep.csv", caption: "Leverage sweep")
+            // Two families on one leverage axis: more loops at the deal's LTV, and one loop at lower LTVs (older runs: loops only).
+            let lev = t.doubles("leverage").map { $0 ?? 0 }, liq = t.doubles("prob_liquidation"), bad = t.doubles("prob_bad_debt")
+            let fam = t.column("sweep").map { c in t.rows.map { $0[c] } } ?? Array(repeating: "loops", count: t.rows.count)
+            func pick(_ f: String, _ y: [Double?]) -> (x: [Double], y: [Double?]) {
+                let idx = fam.indices.filter { fam[$0] == f }.sorted { lev[$0] < lev[$1] }
+                return (idx.map { lev[$0] }, idx.map { y[$0] })
+            }
+            var series: [Series] = []
+            for (f, name) in [("loops", "loops at the deal's LTV"), ("ltv", "1 loop, lower LTV")] {
+                let l = pick(f, liq), b = pick(f, bad)
+                guard !l.x.isEmpty else { continue }
+                series.append(Series(name: "P(liquidation), " + name, x: l.x, y: l.y))
+                series.append(Series(name: "P(bad debt), " + name, x: b.x, y: b.y))
+            }
             d["leverage_svg"] = Charts.line(title: "Liquidation probability vs leverage", xTitle: "leverage (×)", yTitle: "P(liquidation)",
-                                            series: [Series(name: "P(liquidation)", x: t.doubles("leverage").map { $0 ?? 0 }, y: t.doubles("prob_liquidation")),
-                                                     Series(name: "P(bad debt)", x: t.doubles("leverage").map { $0 ?? 0 }, y: t.doubles("prob_bad_debt"))],
-                                            xKind: .numeric, yMin: 0)
+                                            series: series, xKind: .numeric, yMin: 0)
         } else if let t = try CSVTable.read(url.appendingPathComponent("leverage_liquidation.csv")), let dc = t.column("date") {
             d["leverage_svg"] = Charts.line(title: "Cumulative liquidation probability", xTitle: "date", yTitle: "P(liquidated by date)",
                                             series: [Series(name: "P(liquidated)", x: t.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }, y: t.doubles("prob_liquidated"))], yMin: 0)

@@ -25,7 +25,7 @@ struct StructurePass {
     var active: Bool { tokenDays > 0 && (waterfall != nil || leverage != nil) }
     var waterfallWidth: Int { waterfall?.resultWidth ?? 0 }
     var leverageWidth: Int { leverage == nil ? 0 : LeveragePathLayout.width }
-    var sweepWidth: Int { sweepLoops.map { LeverageSweep.width(maxLoops: $0) } ?? 0 }
+    var sweepWidth: Int { sweepLoops.flatMap { m in leverage.map { LeverageSweep.width(maxLoops: m, ltv: $0.spec.ltvInitial) } } ?? 0 }
 
     func makeScratch() -> WaterfallScratch? { waterfall?.makeScratch(days: max(tokenDays, 1)) }
 
@@ -53,7 +53,7 @@ struct StructurePass {
             lev.run(view, random: &rng, loops: lev.spec.loops, into: UnsafeMutableBufferPointer(start: out, count: LeveragePathLayout.width))
             if let m = sweepLoops, let so = sweepOut {
                 LeverageSweep.run(engine: lev, path: view, seed: seed, pathIndex: UInt64(index), maxLoops: m,
-                                  into: UnsafeMutableBufferPointer(start: so, count: LeverageSweep.width(maxLoops: m)))
+                                  into: UnsafeMutableBufferPointer(start: so, count: LeverageSweep.width(maxLoops: m, ltv: lev.spec.ltvInitial)))
             }
         }
     }

@@ -47,9 +47,10 @@ public struct LeverageEngine: Sendable {
         return out
     }
 
-    /// Runs one path with `loops` (pass `spec.loops` normally; the sweep passes 0…n_max with a fresh `PathRandom` each time
-    /// so every leverage sees the same premium draws). Writes `LeveragePathLayout.width` values into `out`.
-    public func run(_ path: TokenPathView, random: inout PathRandom, loops: Int, into out: UnsafeMutableBufferPointer<Double>) {
+    /// Runs one path with `loops` at LTV `ltv` (default `spec.ltvInitial`; pass `spec.loops` normally; the sweep passes
+    /// 0…n_max, and LTVs below the spec's at one loop, with a fresh `PathRandom` each time so every leverage sees the same
+    /// premium draws). Writes `LeveragePathLayout.width` values into `out`.
+    public func run(_ path: TokenPathView, random: inout PathRandom, loops: Int, ltv: Double? = nil, into out: UnsafeMutableBufferPointer<Double>) {
         let H = min(spec.horizonDays, path.days, model.termDays)
         let dt = 1.0 / 365
         var prem = spec.premium?.initial ?? 0
@@ -59,7 +60,7 @@ public struct LeverageEngine: Sendable {
             model.value(day: t, hashpriceBTC: path.hashpriceBTCPerPHDay[idx], priceUSD: path.priceUSD[idx]) * max(0, 1 + prem)
         }
         let E = path.days > 0 ? val(0, 0) : 0
-        let lsum = LeverageEngine.loopSum(ltv: spec.ltvInitial, loops: loops)
+        let lsum = LeverageEngine.loopSum(ltv: ltv ?? spec.ltvInitial, loops: loops)
         var N = 1 + lsum, D = E * lsum, cash = 0.0
         var Nu = 1.0, cashU = 0.0
         let borrow = 1 + spec.borrowAPR / 365, stake = pow(1 + spec.stakingAPY, dt)

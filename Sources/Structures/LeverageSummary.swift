@@ -64,50 +64,73 @@ public struct LeverageSummary: Equatable, Sendable {
     }
 }
 
-/// Leverage sweep over loops 0…n_max on the same paths (SPEC §8: the highest leverage with P(liquidation) < 5%).
+/// Leverage sweep on the same paths and premium draws (SPEC §8: the highest leverage with P(liquidation) < 5%), two ways:
+/// - **loops** 0…n_max at the deal's LTV (leverage `1 + L + … + L^n`);
+/// - **ltv**: one loop at LTV 5 %, 10 %, … below the deal's (leverage `1 + L`) — finer steps where even one loop at the
+///   deal's LTV is liquidated too often.
 public enum LeverageSweep {
     public struct Row: Equatable, Sendable {
+        /// `loops` or `ltv`: which family the row belongs to.
+        public var sweep: String
         public var loops: Int
+        public var ltv: Double
         /// Gross exposure per unit of equity, `1 + L + … + L^n`.
         public var leverage: Double
         public var summary: LeverageSummary
-        public static let csvHeader = "loops,leverage,prob_liquidation,prob_bad_debt,return_mean,return_p05,var95,cvar95,var99,cvar99"
+        public static let csvHeader = "sweep,loops,ltv,leverage,prob_liquidation,prob_bad_debt,return_mean,return_p05,var95,cvar95,var99,cvar99"
         public var csvRow: String {
             let s = summary, r = s.levered
-            return "\(loops),\(leverage),\(s.probLiquidation),\(s.probBadDebt),\(r.mean),\(r.quantiles[1]),\(r.var95),\(r.cvar95),\(r.var99),\(r.cvar99)"
+            return "\(sweep),\(loops),\(ltv),\(leverage),\(s.probLiquidation),\(s.probBadDebt),\(r.mean),\(r.quantiles[1]),\(r.var95),\(r.cvar95),\(r.var99),\(r.cvar99)"
         }
     }
 
-    /// Width of one path's sweep record: `(maxLoops+1)` leverage results back to back (loops 0 first).
-    public static func width(maxLoops: Int) -> Int { (maxLoops + 1) * LeveragePathLayout.width }
+    /// The LTVs of the one-loop family: 5 %, 10 %, … strictly below the deal's LTV.
+    public static func ltvGrid(below ltv: Double) -> [Double] {
+        var g: [Double] = []
+        var k = 1
+        while Double(k) * 0.05 < ltv - 1e-9 { g.append(Double(k) * 0.05); k += 1 }
+        return g
+    }
 
-    /// Runs every loops count 0…maxLoops on one path (each with a fresh `PathRandom(seed:path:stream: LeverageEngine.premiumStream)` so all leverages
-    /// see the same premium draws) into `out` (`width(maxLoops:)` values).
+    /// Width of one path's sweep record: the loops family (loops 0 first), then the LTV family, `LeveragePathLayout.width`
+    /// values each.
+    public static func width(maxLoops: Int, ltv: Double) -> Int { (maxLoops + 1 + ltvGrid(below: ltv).count) * LeveragePathLayout.width }
+
+    /// Runs the whole sweep on one path (each run with a fresh `PathRandom(seed:path:stream: LeverageEngine.premiumStream)`
+    /// so all leverages see the same premium draws) into `out` (`width(maxLoops:ltv:)` values).
     public static func run(engine: LeverageEngine, path: TokenPathView, seed: UInt64, pathIndex: UInt64, maxLoops: Int,
                            into out: UnsafeMutableBufferPointer<Double>) {
         let w = LeveragePathLayout.width
-        for n in 0...maxLoops {
+        let grid = ltvGrid(below: engine.spec.ltvInitial)
+        for slot in 0..<(maxLoops + 1 + grid.count) {
             var rng = PathRandom(seed: seed, path: pathIndex, stream: LeverageEngine.premiumStream)
-            let slice = UnsafeMutableBufferPointer(rebasing: out[(n * w)..<((n + 1) * w)])
-            engine.run(path, random: &rng, loops: n, into: slice)
+            let part = UnsafeMutableBufferPointer(rebasing: out[(slot * w)..<((slot + 1) * w)])
+            if slot <= maxLoops { engine.run(path, random: &rng, loops: slot, into: part) }
+            else { engine.run(path, random: &rng, loops: 1, ltv: grid[slot - maxLoops - 1], into: part) }
         }
     }
 
-    /// Reduces sweep records (path order) into one row per loops count.
+    /// Reduces sweep records (path order) into one row per loops count, then one per LTV of the one-loop family.
     public static func reduce(results: [Double], ltv: Double, maxLoops: Int, horizonDays: Int) -> [Row] {
-        let w = LeveragePathLayout.width, pw = width(maxLoops: maxLoops)
+        let w = LeveragePathLayout.width, pw = width(maxLoops: maxLoops, ltv: ltv)
+        let grid = ltvGrid(below: ltv)
         let n = results.count / pw
-        return (0...maxLoops).map { k in
+        return (0..<(maxLoops + 1 + grid.count)).map { k in
             var sub = [Double]()
             sub.reserveCapacity(n * w)
             for p in 0..<n { sub.append(contentsOf: results[(p * pw + k * w)..<(p * pw + (k + 1) * w)]) }
-            return Row(loops: k, leverage: 1 + LeverageEngine.loopSum(ltv: ltv, loops: k),
-                       summary: LeverageSummary.reduce(results: sub, horizonDays: horizonDays))
+            let summary = LeverageSummary.reduce(results: sub, horizonDays: horizonDays)
+            if k <= maxLoops {
+                return Row(sweep: "loops", loops: k, ltv: ltv, leverage: 1 + LeverageEngine.loopSum(ltv: ltv, loops: k), summary: summary)
+            }
+            let l = grid[k - maxLoops - 1]
+            return Row(sweep: "ltv", loops: 1, ltv: l, leverage: 1 + l, summary: summary)
         }
     }
 
-    /// The highest loops count whose liquidation probability is below `limit` (default 5%), or nil if none.
+    /// The highest leverage whose liquidation probability is below `limit` (default 5%), over both families (the fewer
+    /// loops on a tie), or nil if none.
     public static func best(_ rows: [Row], limit: Double = 0.05) -> Row? {
-        rows.filter { $0.summary.probLiquidation < limit }.max { $0.loops < $1.loops }
+        rows.filter { $0.summary.probLiquidation < limit }.max { ($0.leverage, -$0.loops) < ($1.leverage, -$1.loops) }
     }
 }

@@ -40,7 +40,10 @@ public enum StructureOutputs {
         }
         var o: [String: Any] = ["prob_liquidation": s.probLiquidation, "prob_bad_debt": s.probBadDebt,
                                 "bad_debt_mean_fraction": s.meanBadDebtFraction, "levered": ret(s.levered), "unlevered": ret(s.unlevered)]
-        if let b = best { o["max_loops_under_5pct_liquidation"] = b.loops; o["max_leverage_under_5pct_liquidation"] = b.leverage }
+        if let b = best {
+            o["max_leverage_under_5pct_liquidation"] = b.leverage
+            o["max_leverage_under_5pct_liquidation_loops"] = b.loops; o["max_leverage_under_5pct_liquidation_ltv"] = b.ltv
+        }
         return o
     }
 }

@@ -38,7 +38,7 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
     @Option(help: "Write shard i of n (0-based) to OUT/shard-i-of-n/.") var shard: String?
     @OptionGroup var store: StoreOptions
-    @Option(help: "Also sweep the deal's staking leverage over loops 0…N on the same paths (writes leverage_sweep.csv).")
+    @Option(help: "Also sweep the deal's staking leverage over loops 0…N at its LTV, and one loop at 5 %, 10 %, … LTV below it, on the same paths (writes leverage_sweep.csv).")
     var sweepLeverage: Int?
 
     func run() throws {

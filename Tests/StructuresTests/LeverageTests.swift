@@ -100,7 +100,7 @@ final class LeverageTests: XCTestCase {
                               premium: .init(kappa: 5, sigma: 0.3, initial: 0))
         let maxLoops = 6
         let engine = try LeverageEngine(spec: sp, deal: d)
-        let n = 300, w = LeverageSweep.width(maxLoops: maxLoops)
+        let n = 300, w = LeverageSweep.width(maxLoops: maxLoops, ltv: 0.6)
         var flat = [Double](repeating: 0, count: n * w)
         for p in 0..<n {
             let path = Fixtures.randomPath(seed: 3, path: UInt64(p), days: 365, vol: 0.03, cost: 0.0)
@@ -126,10 +126,25 @@ final class LeverageTests: XCTestCase {
         }
         XCTAssertEqual(rows[3].summary.probLiquidation, Double(liq) / Double(n))
         XCTAssertEqual(rows[3].summary.liquidationByDay.last!, Double(lastDayHits) / Double(n))
+        // The one-loop family: LTV 5 %…55 % (below the deal's 60 %), leverage 1 + LTV, liquidations non-decreasing in LTV.
+        let ltvRows = Array(rows[(maxLoops + 1)...])
+        XCTAssertEqual(ltvRows.map(\.ltv), LeverageSweep.ltvGrid(below: 0.6))
+        XCTAssertEqual(ltvRows.count, 11)
+        XCTAssert(ltvRows.allSatisfy { $0.sweep == "ltv" && $0.loops == 1 && abs($0.leverage - 1 - $0.ltv) < 1e-15 })
+        for k in 1..<ltvRows.count {
+            XCTAssertGreaterThanOrEqual(ltvRows[k].summary.probLiquidation, ltvRows[k - 1].summary.probLiquidation)
+        }
         if let best = LeverageSweep.best(rows) {
             XCTAssertLessThan(best.summary.probLiquidation, 0.05)
-            XCTAssert(rows.filter { $0.loops > best.loops }.allSatisfy { $0.summary.probLiquidation >= 0.05 })
+            XCTAssert(rows.filter { $0.leverage > best.leverage }.allSatisfy { $0.summary.probLiquidation >= 0.05 })
         }
+        // An LTV-family slot equals a run of an engine whose spec has that LTV and one loop.
+        var sp30 = sp; sp30.ltvInitial = 0.3; sp30.loops = 1
+        let e30 = try LeverageEngine(spec: sp30, deal: d)
+        var rng30 = PathRandom(seed: 3, path: 11, stream: LeverageEngine.premiumStream)
+        let one30 = Fixtures.randomPath(seed: 3, path: 11, days: 365, vol: 0.03, cost: 0.0).withView { e30.run($0, random: &rng30) }
+        let slot = maxLoops + 1 + LeverageSweep.ltvGrid(below: 0.6).firstIndex { abs($0 - 0.3) < 1e-12 }!
+        XCTAssertEqual(one30, Array(flat[(11 * w + slot * LeveragePathLayout.width)..<(11 * w + (slot + 1) * LeveragePathLayout.width)]))
         // VaR/CVaR by hand for loops = 3
         let lev = (0..<n).map { flat[$0 * w + 3 * LeveragePathLayout.width] }.sorted()
         let h = Double(n - 1) * 0.05, lo = Int(h)
