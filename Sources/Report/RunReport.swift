@@ -203,12 +203,15 @@ public enum RunReport {
                 let idx = fam.indices.filter { fam[$0] == f }.sorted { lev[$0] < lev[$1] }
                 return (idx.map { lev[$0] }, idx.map { y[$0] })
             }
+            // P(liquidation) of each family (P(bad debt) is in the table); an old sweep (loops only) keeps its bad-debt line.
             var series: [Series] = []
-            for (f, name) in [("loops", "loops at the deal's LTV"), ("ltv", "1 loop, lower LTV")] {
-                let l = pick(f, liq), b = pick(f, bad)
-                guard !l.x.isEmpty else { continue }
-                series.append(Series(name: "P(liquidation), " + name, x: l.x, y: l.y))
-                series.append(Series(name: "P(bad debt), " + name, x: b.x, y: b.y))
+            for (f, name) in [("loops", "more loops"), ("ltv", "lower LTV")] {
+                let l = pick(f, liq)
+                if !l.x.isEmpty { series.append(Series(name: name, x: l.x, y: l.y)) }
+            }
+            if t.column("sweep") == nil {
+                let l = pick("loops", liq), b = pick("loops", bad)
+                series = [Series(name: "P(liquidation)", x: l.x, y: l.y), Series(name: "P(bad debt)", x: b.x, y: b.y)]
             }
             d["leverage_svg"] = Charts.line(title: "Liquidation probability vs leverage", xTitle: "leverage (×)", yTitle: "P(liquidation)",
                                             series: series, xKind: .numeric, yMin: 0)
