@@ -267,7 +267,7 @@ public enum StressJob {
 
     public static func table(_ rows: [StressRow], structure: Bool, leverage: Bool) -> String {
         var head = ["scenario", "PV mean", "PV p05", "PV p50", "IRR p50", "P(loss)", "P(payback)"]
-        if structure { head += ["senior EL", "senior P(sf)", "equity IRR p50"] }
+        if structure { head += ["senior EL", "senior P(sf)", "senior P(loss)", "equity IRR p50"] }
         if leverage { head += ["P(liq)", "P(bad debt)"] }
         func f(_ x: Double?, _ pct: Bool = false) -> String {
             guard let x, x.isFinite else { return "—" }
@@ -276,7 +276,7 @@ public enum StressJob {
         var lines: [[String]] = [head]
         for r in rows {
             var l = [r.scenario, f(r.pvMean), f(r.pvP05), f(r.pvP50), f(r.irrP50, true), f(r.probLoss, true), f(r.probPayback, true)]
-            if structure { l += [f(r.seniorExpectedLoss, true), f(r.seniorProbShortfall, true), f(r.equityIRRP50, true)] }
+            if structure { l += [f(r.seniorExpectedLoss, true), f(r.seniorProbShortfall, true), f(r.seniorProbLoss, true), f(r.equityIRRP50, true)] }
             if leverage { l += [f(r.probLiquidation, true), f(r.probBadDebt, true)] }
             lines.append(l)
         }

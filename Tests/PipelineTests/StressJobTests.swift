@@ -39,6 +39,8 @@ final class StressJobTests: XCTestCase {
         XCTAssertLessThan(r22.pvMean, base.pvMean)
         XCTAssertGreaterThanOrEqual(r22.probLoss, base.probLoss)
         XCTAssertGreaterThanOrEqual(r22.seniorExpectedLoss!, base.seniorExpectedLoss!)
+        // a final loss is a shortfall that was never caught up
+        for r in a.rows { XCTAssertLessThanOrEqual(r.seniorProbLoss!, r.seniorProbShortfall!); XCTAssertGreaterThan(r.seniorProbLoss!, 0) }
         // a −50% crash on day 1 lowers PV on every quantile we report (common random numbers)
         XCTAssertLessThan(crash.pvP50, base.pvP50); XCTAssertLessThan(crash.pvMean, base.pvMean)
         XCTAssert(r21.pvMean.isFinite)

@@ -9,12 +9,12 @@ public struct StressRow: Equatable, Sendable {
     /// NaN when no path has a finite IRR (written as an empty cell / JSON null).
     public var btcTotalMean: Double, irrP50: Double, probLoss: Double, probPayback: Double
     public var daysCurtailedMean: Double, probTerminated: Double
-    public var seniorExpectedLoss: Double?, seniorProbShortfall: Double?, equityIRRP50: Double?
+    public var seniorExpectedLoss: Double?, seniorProbShortfall: Double?, seniorProbLoss: Double?, equityIRRP50: Double?
     public var probLiquidation: Double?, probBadDebt: Double?
 
     public static let baseColumns = ["scenario", "kind", "description", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "pv_usd_p95",
                                      "btc_total_mean", "irr_p50", "prob_loss", "prob_payback", "days_curtailed_mean", "prob_terminated"]
-    public static let structureColumns = ["senior_expected_loss", "senior_prob_shortfall", "equity_irr_p50"]
+    public static let structureColumns = ["senior_expected_loss", "senior_prob_shortfall", "senior_prob_loss", "equity_irr_p50"]
     public static let leverageColumns = ["prob_liquidation", "prob_bad_debt"]
 
     /// Reduces one scenario's path results (path order). `prob_loss` = P(PV < issue price), as in `summary.json`.
@@ -40,7 +40,7 @@ public struct StressRow: Equatable, Sendable {
         if let s = deal.structure, !r.waterfall.isEmpty {
             let t = WaterfallSummary.reduce(spec: s, results: r.waterfall)
             if let sen = t.first(where: { name in s.tranches.contains { $0.name == name.tranche && !$0.isEquity } }) {
-                row.seniorExpectedLoss = sen.expectedLoss; row.seniorProbShortfall = sen.probShortfall
+                row.seniorExpectedLoss = sen.expectedLoss; row.seniorProbShortfall = sen.probShortfall; row.seniorProbLoss = sen.probLoss
             }
             if let eq = s.tranches.firstIndex(where: \.isEquity) { row.equityIRRP50 = t[eq].irrQuantiles[2] }
         }
@@ -54,7 +54,7 @@ public struct StressRow: Equatable, Sendable {
     /// Values in column order (structure columns only when `structure`/`leverage` are true).
     public func values(structure: Bool, leverage: Bool) -> [Double?] {
         var v: [Double?] = [pvMean, pvP05, pvP50, pvP95, btcTotalMean, irrP50, probLoss, probPayback, daysCurtailedMean, probTerminated]
-        if structure { v += [seniorExpectedLoss, seniorProbShortfall, equityIRRP50] }
+        if structure { v += [seniorExpectedLoss, seniorProbShortfall, seniorProbLoss, equityIRRP50] }
         if leverage { v += [probLiquidation, probBadDebt] }
         return v
     }
