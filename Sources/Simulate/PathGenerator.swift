@@ -48,7 +48,7 @@ public struct PathGenerator {
         // Lockstep state of the block's paths, and the day's exp/log arguments.
         let lnS: UnsafeMutablePointer<Double>, lnH: UnsafeMutablePointer<Double>, lnF: UnsafeMutablePointer<Double>
         let expArg: UnsafeMutablePointer<Double>   // 3·block: ln S | ln H | x, then their exponentials
-        let logArg: UnsafeMutablePointer<Double>   // 2·block: hashprice USD, then its log
+        let logArg: UnsafeMutablePointer<Double>   // block: the day's ln hashprice USD
         let clocks: UnsafeMutablePointer<ChainClock>
         let perHash: UnsafeMutablePointer<Double>, subsidy: UnsafeMutablePointer<Double>
         let height: UnsafeMutablePointer<Double>, boundary: UnsafeMutablePointer<Double>   // clock fast-path state (SoA)
@@ -75,7 +75,7 @@ public struct PathGenerator {
             for i in 0..<h.count { history[i] = h[i] }
             simLnHP = .allocate(capacity: n)
             lnS = .allocate(capacity: block); lnH = .allocate(capacity: block); lnF = .allocate(capacity: block)
-            expArg = .allocate(capacity: 3 * block); logArg = .allocate(capacity: 2 * block)
+            expArg = .allocate(capacity: 3 * block); logArg = .allocate(capacity: block)
             clocks = .allocate(capacity: block)
             clocks.initialize(repeating: ChainClock(height: 0, difficulty: 1, epochElapsedDays: 0), count: block)
             perHash = .allocate(capacity: block); subsidy = .allocate(capacity: block)
@@ -90,7 +90,9 @@ public struct PathGenerator {
         deinit {
             z.deallocate(); zc.deallocate(); jump.deallocate(); aux.deallocate()
             history.deallocate(); simLnHP.deallocate(); lnS.deallocate(); lnH.deallocate(); lnF.deallocate()
-            expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); perHash.deallocate(); subsidy.deallocate(); height.deallocate(); boundary.deallocate(); hpB.deallocate(); hpU.deallocate(); slow.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
+            expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
+            perHash.deallocate(); subsidy.deallocate(); height.deallocate(); boundary.deallocate()
+            hpB.deallocate(); hpU.deallocate(); slow.deallocate()
             price.deallocate(); hashpriceBTC.deallocate(); hashpriceUSD.deallocate(); halvingDay.deallocate()
         }
     }
