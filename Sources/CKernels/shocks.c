@@ -48,7 +48,7 @@ static double finish(uint64_t bits, uint64_t fkey, uint64_t fgamma, uint64_t n, 
 
 #define DEFINE_COUNTER(SUFFIX, ATTR) \
 ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count, \
-                                  double *restrict out, long tripleStride, long negOffset, const double *restrict xs, \
+                                  double *restrict out, long tripleStride, const double *restrict xs, \
                                   const double *restrict rs, const double *restrict fs) { \
     uint64_t bits[CHUNK]; unsigned char rej[CHUNK]; double o[CHUNK]; \
     for (long c0 = 0; c0 < count; c0 += CHUNK) { \
@@ -67,11 +67,6 @@ ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, u
         /* Normal c0+i goes to triple (c0+i)/3, element (c0+i)%3 (c0 is a multiple of 3). */ \
         double *dst = out + (c0 / 3) * tripleStride; \
         long i = 0; \
-        if (negOffset) { \
-            double *neg = dst + negOffset; \
-            for (long j = 0; j + 3 <= m; j += 3, neg += tripleStride) { neg[0] = -o[j]; neg[1] = -o[j + 1]; neg[2] = -o[j + 2]; } \
-            for (long j = m - m % 3, k = 0; j < m; j++, k++) neg[k] = -o[j]; \
-        } \
         for (; i + 3 <= m; i += 3, dst += tripleStride) { dst[0] = o[i]; dst[1] = o[i + 1]; dst[2] = o[i + 2]; } \
         for (long k = 0; i < m; i++, k++) dst[k] = o[i]; \
     } \
@@ -85,18 +80,16 @@ ATTR static void uniforms_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t first,
 HASHSEC_DEFINE_VARIANTS(DEFINE_COUNTER)
 
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
-                                    long count, double *out, long tripleStride, long negOffset, const double *xs, const double *rs,
-                                    const double *fs) {
+                                    long count, double *out, long tripleStride, const double *xs, const double *rs, const double *fs) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
-    HASHSEC_CALL(variant, normals, key, gamma, fkey, fgamma, first, count, out, tripleStride, negOffset, xs, rs, fs);
+    HASHSEC_CALL(variant, normals, key, gamma, fkey, fgamma, first, count, out, tripleStride, xs, rs, fs);
     return 0;
 }
 
 void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
-                             double *out, long tripleStride, long negOffset, const double *xs, const double *rs,
-                             const double *fs) {
+                             double *out, long tripleStride, const double *xs, const double *rs, const double *fs) {
     (void)hashsec_counter_normals_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
-                                          negOffset, xs, rs, fs);
+                                          xs, rs, fs);
 }
 
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out) {

@@ -222,13 +222,17 @@ ATTR static void day_##SUFFIX(long n, int pairs, const double *restrict z, const
         double kappa, double feeM, double feeSigma, double *restrict lnS, double *restrict lnH, double *restrict lnF, \
         double *restrict S, double *restrict H, double *restrict F) { \
     if (pairs) { \
-        /* Antithetic pairs: row u of z drives path 2u with +z and path 2u+1 with −z (n rounded up to even). */ \
+        /* Antithetic pairs: row u of z drives path 2u with +z and path 2u+1 with −z; an odd last path has no partner. */ \
         _Pragma("clang loop vectorize(enable)") \
-        for (long u = 0; u < (n + 1) / 2; u++) { \
+        for (long u = 0; u < n / 2; u++) { \
             double z1 = z[3 * u], z2 = z[3 * u + 1], z3 = z[3 * u + 2]; \
             double l0 = lagged ? lagged[2 * u] : laggedAll, l1 = lagged ? lagged[2 * u + 1] : laggedAll; \
             DAY_STEP(2 * u, z1, z2, z3, l0); \
             DAY_STEP(2 * u + 1, -z1, -z2, -z3, l1); \
+        } \
+        if (n & 1) { \
+            long p = n - 1, u = n / 2; \
+            DAY_STEP(p, z[3 * u], z[3 * u + 1], z[3 * u + 2], lagged ? lagged[p] : laggedAll); \
         } \
     } else { \
         _Pragma("clang loop vectorize(enable)") \
@@ -237,9 +241,8 @@ ATTR static void day_##SUFFIX(long n, int pairs, const double *restrict z, const
             DAY_STEP(p, z[3 * p], z[3 * p + 1], z[3 * p + 2], lag); \
         } \
     } \
-    /* Then the exponentials, in place, by this build's vexp (the pairs loop filled an even count). */ \
-    long m = pairs ? 2 * ((n + 1) / 2) : n; \
-    vexp_##SUFFIX(S, S, m); vexp_##SUFFIX(H, H, m); vexp_##SUFFIX(F, F, m); \
+    /* Then the exponentials, in place, by this build's vexp. */ \
+    vexp_##SUFFIX(S, S, n); vexp_##SUFFIX(H, H, n); vexp_##SUFFIX(F, F, n); \
 }
 HASHSEC_DEFINE_VARIANTS(DEFINE_DAY)
 

@@ -26,8 +26,6 @@ public struct ChainClock {
     /// Blocks per day per unit hash rate at the current difficulty, `86400/(D·2³²)`: the fast path of a day with no
     /// boundary multiplies by it instead of dividing (`PathGenerator.evolve`).
     @inline(__always) public var blocksPerDayPerHash: Double { 86400 / (difficulty * 4294967296.0) }
-    /// Blocks until the next retarget, epoch start or halving boundary.
-    @inline(__always) public var blocksToBoundary: Double { nextBoundary - height }
     /// Subsidy (BTC) of the next block found.
     @inline(__always) public var currentSubsidy: Double { subsidy }
 

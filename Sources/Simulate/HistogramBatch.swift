@@ -23,10 +23,10 @@ final class HistogramBatch {
     let local: UnsafeMutablePointer<UInt16>
     private(set) var filled = 0
 
-    init(days: Int, batch: Int, template: DailyQuantileSet) {
+    init(days: Int, batch: Int) {
         self.days = days; self.batch = batch
         tiles = (days + HistogramBatch.tile - 1) / HistogramBatch.tile
-        let all = template.all
+        let all = DailyQuantileSet(days: 0).all   // the four grids (bins, eMin, eMax)
         precondition(all.count == HistogramBatch.series && all.allSatisfy { $0.bins <= Int(UInt16.max) } && batch <= Int(UInt16.max))
         bins = (all[0].bins, all[1].bins, all[2].bins, all[3].bins)
         ranges = all.map { ($0.eMin, $0.eMax) }
@@ -69,8 +69,8 @@ final class HistogramBatch {
     ///
     /// Early days (and narrow series) put most paths in a handful of bins, so incrementing the counts directly would
     /// chain each increment on the previous one to the same address. Each day's indices are therefore counted into
-    /// four interleaved `UInt16` sub-histograms (L1-resident; `batch` ≤ 65,535), and only the touched bin range is
-    /// then added to the day's row of counts and cleared.
+    /// interleaved `UInt16` sub-histograms (L1-resident; `batch` ≤ 65,535), and only the tile's touched bin range is then
+    /// added to the day's row of counts and cleared.
     func flush() {
         guard filled > 0 else { return }
         let nb = [bins.0, bins.1, bins.2, bins.3]

@@ -103,7 +103,7 @@ public enum MonteCarlo {
         return edge(i)..<edge(i + 1)
     }
 
-    /// Paths per histogram batch: a whole number of generator blocks, about 256 paths (`HistogramBatch`).
+    /// Paths per histogram batch: a whole number of generator blocks, about 1,024 paths (`HistogramBatch`).
     static func histogramBatch(blockSize bs: Int) -> Int { max(1, 1024 / bs) * bs }
 
     /// Simulates paths `range` of the run. `settings.paths` is the total path count of the whole run.
@@ -151,7 +151,7 @@ public enum MonteCarlo {
                 let buf = TokenPricer.DailyBuffers(capacity: td * bs)   // block of paths, path-major
                 defer { buf.deallocate() }
                 var halvings = [UInt32](repeating: 0, count: days)
-                let hist = HistogramBatch(days: days, batch: histogramBatch(blockSize: bs), template: DailyQuantileSet(days: 0))
+                let hist = HistogramBatch(days: days, batch: histogramBatch(blockSize: bs))
                 // Per simulated day, for paths whose token window is not the whole horizon: payout and cumulative BTC.
                 let daySeries = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(days, 1))
                 let cumulative = UnsafeMutablePointer<Double>.allocate(capacity: td * bs)

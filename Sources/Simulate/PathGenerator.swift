@@ -133,7 +133,7 @@ public struct PathGenerator {
             // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2.
             // An antithetic partner reads the same row negated (L·(−z) = −(L·z)).
             hashsec_counter_normals(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
-                                    s.z + 3 * (settings.antithetic ? p / 2 : p), zs, 0, xs, rs, Ziggurat.fs)
+                                    s.z + 3 * (settings.antithetic ? p / 2 : p), zs, xs, rs, Ziggurat.fs)
             let j = s.jump + p, x = s.aux + p
             if boot {
                 // Two uniforms per day: block restart test and restart index.
@@ -152,7 +152,7 @@ public struct PathGenerator {
                     if n1 > 0 || n2 > 0 {
                         var z4 = 0.0
                         hashsec_counter_normals(st.jumpNormals.key, st.jumpNormals.gamma, st.jumpFallback.key, st.jumpFallback.gamma,
-                                                UInt64(t), 1, &z4, 3, 0, xs, rs, Ziggurat.fs)
+                                                UInt64(t), 1, &z4, 3, xs, rs, Ziggurat.fs)
                         j[t * bs] = n1 * muJ + n1.squareRoot() * sJ * z4
                         if pair { j[t * bs + 1] = n2 * muJ - n2.squareRoot() * sJ * z4 }
                     } else {
@@ -168,9 +168,10 @@ public struct PathGenerator {
         }
     }
 
-    /// Advances the block's paths together, one day at a time: the day's three exponentials (S, H, F) of every path are
-    /// one vector `exp` call and the ln hashprices one vector `log` call (`VectorMath`); each path's chain clock then
-    /// runs its own retargets and halvings. Every path's numbers still depend only on its own shocks.
+    /// Advances the block's paths together, one day at a time: the day's update and its three exponentials (S, H, F) for
+    /// the whole block are one vectorised call (`hashsec_evolve_day`; the bootstrap and stress overlays take the generic
+    /// loop below, which gives the same bits), the chain clocks' no-boundary days another (`hashsec_clock_day`), and the
+    /// ln hashprices one vector `log`. Every path's numbers still depend only on its own shocks.
     ///
     /// Chain clock fast path: on a day that reaches no boundary (no retarget, epoch start or halving) the blocks found
     /// are `H·86400/(D·2³²)` and the hashprice is `10¹⁵·86400/(D·2³²)·(subsidy + F)` BTC/PH/day (H cancels), so the day
@@ -180,7 +181,7 @@ public struct PathGenerator {
         let pairs = settings.antithetic
         let hist = s.history, hc = s.histCount, sim = s.simLnHP
         let lnS = s.lnS, lnH = s.lnH, lnF = s.lnF, e = s.expArg, lg = s.logArg
-        let eS = e, eH = e + bs, eF = e + 2 * bs   // bs apart: the pairs kernel may fill lane n when n is odd
+        let eS = e, eH = e + bs, eF = e + 2 * bs
         let clocks = s.clocks, bIdx = s.bootIndex, prng = s.poissonRNG
         let zc = s.zc, jump = s.jump, aux = s.aux
         let outS = s.price, outB = s.hashpriceBTC, outU = s.hashpriceUSD
@@ -260,7 +261,7 @@ public struct PathGenerator {
                     lnS[p] = a; lnH[p] = b; lnF[p] = c
                     eS[p] = a; eH[p] = b; eF[p] = c
                 }
-                VectorMath.exp(e, e, count: 3 * bs)
+                VectorMath.exp(eS, eS, count: n); VectorMath.exp(eH, eH, count: n); VectorMath.exp(eF, eF, count: n)
             }
             // Chain clocks: the vectorised fast path for days without a boundary, then each flagged path on its own.
             let slowCount = poisson ? n : hashsec_clock_day(n, eS, eH, eF, perHash, subsidy, height, boundary, hpB, hpU, slow)

@@ -101,9 +101,13 @@ public struct TokenPricer {
         guard tokenDays > 0 else {
             return PathOutcome(pvUSD: 0, btcTotal: 0, usdTotal: 0, irr: .nan, paybackDay: 0, daysCurtailed: 0, terminated: false)
         }
-        curtailed = hashsec_token_terms(tokenDays, priceUSD + offset, hashpriceBTC + offset, degradation + 1, feeFactor, normalPower,
-                                        overridePower, overrideDay == Int.max ? Int.max : overrideDay - 1, hosting, economic ? 1 : 0,
-                                        b.grossBTC, b.costUSD, b.netBTC)
+        // Token days i ≥ from (0-based): the terms and the number of curtailed days among them.
+        func terms(from i: Int) -> Int {
+            hashsec_token_terms(tokenDays - i, priceUSD + offset + i, hashpriceBTC + offset + i, degradation + 1 + i, feeFactor, normalPower,
+                                overridePower, overrideDay == Int.max ? Int.max : overrideDay - 1 - i, hosting, economic ? 1 : 0,
+                                b.grossBTC + i, b.costUSD + i, b.netBTC + i)
+        }
+        curtailed = terms(from: 0)
         // Sequential pass, branch-free (selects, not jumps): near breakeven the deficit test flips unpredictably.
         var t = 1
         while t <= tokenDays {
@@ -125,22 +129,18 @@ public struct TokenPricer {
             if run >= termN { terminated = true; last = t; break }
             t &+= 1
         }
-        // After termination nothing more is paid, and later days do not count as curtailed.
+        // After termination nothing more is paid, and later days do not count as curtailed (the same kernel counts them).
         if terminated {
-            for i in last..<tokenDays {
-                let S = priceUSD[offset + i]
-                let gross0 = feeFactor * degradation[i + 1] * hashpriceBTC[offset + i]
-                let power0 = i + 1 >= overrideDay ? overridePower : normalPower
-                if economic && gross0 * S < power0 { curtailed -= 1 }
-                b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc
-            }
+            curtailed -= terms(from: last)
+            for i in last..<tokenDays { b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc }
         }
         let irr = TokenPricer.irr(flows: b.netUSD, count: last, price: priceToken)
         return PathOutcome(pvUSD: pv, btcTotal: btc, usdTotal: usd, irr: irr, paybackDay: payback,
                            daysCurtailed: curtailed, terminated: terminated)
     }
 
-    /// Annual IRR of paying `price` at t = 0 and receiving `flows[t−1]` on day t (flows ≥ 0). NaN when none.
+    /// Annual IRR of paying `price` at t = 0 and receiving `flows[t−1]` on day t (flows ≥ 0): −1 when nothing is paid or
+    /// the IRR is below −99.9 % a year (censored), NaN above 100,000 % a year or without a price.
     ///
     /// Root of `f(v) = Σ_t c_t v^t − price` (v = (1+i)^{−1/365}), increasing in v > 0 for non-negative flows, by Newton
     /// safeguarded with bisection inside `[1001^{−1/365}, 0.001^{−1/365}]` (annual IRR in [−0.999, 1000]).

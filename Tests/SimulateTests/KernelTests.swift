@@ -15,10 +15,10 @@ final class KernelTests: XCTestCase {
         out.withUnsafeMutableBufferPointer { o in
             if let v = variant {
                 let rc = hashsec_counter_normals_variant(Int32(v), stream.key, stream.gamma, fallback.key, fallback.gamma, first, count,
-                                                         o.baseAddress!, 3, 0, Ziggurat.xs, Ziggurat.rs, Ziggurat.fs)
+                                                         o.baseAddress!, 3, Ziggurat.xs, Ziggurat.rs, Ziggurat.fs)
                 if rc != 0 { o[0] = .infinity }   // variant not on this CPU
             } else {
-                hashsec_counter_normals(stream.key, stream.gamma, fallback.key, fallback.gamma, first, count, o.baseAddress!, 3, 0,
+                hashsec_counter_normals(stream.key, stream.gamma, fallback.key, fallback.gamma, first, count, o.baseAddress!, 3,
                                         Ziggurat.xs, Ziggurat.rs, Ziggurat.fs)
             }
         }
@@ -93,8 +93,7 @@ final class KernelTests: XCTestCase {
 
     func testBatchedHistogramsEqualNaiveCounts() {
         let days = 70
-        let template = DailyQuantileSet(days: 0)
-        let batch = HistogramBatch(days: days, batch: 48, template: template)
+        let batch = HistogramBatch(days: days, batch: 48)
         var naive = DailyQuantileSet(days: days)
         var rng = PathRandom(seed: 9, path: 1)
         for _ in 0..<5 {   // more paths than one batch: flushes in between

@@ -27,19 +27,16 @@ int hashsec_flows_poly_variant(int variant, const double *c, long n, double v, d
 /* Counter-based draws (Domain.CounterStream): draw n of stream (key, γ) is mix64(key + (n+1)·γ).
    Normals first … first+count−1 (128-layer ziggurat; a rejected draw n continues with the sequential SplitMix64
    generator started at mix64(fkey + (n+1)·fγ)), stored by triples: normal first+i at out[(i/3)·tripleStride + i%3]
-   (tripleStride 3: contiguous), and negated at that place + negOffset when negOffset ≠ 0 (an antithetic partner);
-   and uniforms in (0, 1) from draws first … first+count−1.
+   (tripleStride 3: contiguous); and uniforms in (0, 1) from draws first … first+count−1.
    xs: the 129 layer abscissae, rs: the 128 ratios, fs: exp(−xs²/2) (Simulate.Ziggurat). Bit-identical in every variant. */
 void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
-                             double *out, long tripleStride, long negOffset, const double *xs, const double *rs, const double *fs);
+                             double *out, long tripleStride, const double *xs, const double *rs, const double *fs);
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
-                                    long count, double *out, long tripleStride, long negOffset, const double *xs, const double *rs,
-                                    const double *fs);
+                                    long count, double *out, long tripleStride, const double *xs, const double *rs, const double *fs);
 
 /* One day of PathGenerator.evolve for n paths (merton/gbm, no stress overlay), vectorised across paths:
        lnS += drift + σ·z1 + jump,  lnH += a + b·lagged + trend + σ_H·z2,  x += κ(m − x) + σ_F·z3
-   (z: the day's correlated shocks, [path][3], or with `pairs` [pair][3] where pair u drives paths 2u (+z) and 2u+1 (−z),
-   n rounded up to even; lagged: per path, or NULL for the common value `laggedAll`; useLagged = 0 drops the term),
+   (z: the day's correlated shocks, [path][3], or with `pairs` [pair][3] where pair u drives paths 2u (+z) and 2u+1 (−z); lagged: per path, or NULL for the common value `laggedAll`; useLagged = 0 drops the term),
    then S, H, F = exp(lnS, lnH, x) with hashsec_vexp's function (same bits). */
 void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll, int useLagged,
                         double drift, double sigma, double hashA, double hashB, double trend, double hashSigma,
