@@ -10,14 +10,7 @@ public enum MergeJob {
 
     public static func run(shardDirs: [String], out: String) throws -> Result {
         guard !shardDirs.isEmpty else { throw PipelineError.shardMismatch("no shard directories given") }
-        var infos: [(ShardInfo, String)] = []
-        for d in shardDirs {
-            let jp = (d as NSString).appendingPathComponent("shard.json")
-            // A named shard without shard.json (never run, failed, or deleted) is an incomplete set: exit 77, like a missing index.
-            guard let data = FileManager.default.contents(atPath: jp) else { throw PipelineError.shardMismatch("missing shard: \(jp) does not exist (shard not run, failed or removed)") }
-            guard let info = try? JSONDecoder().decode(ShardInfo.self, from: data) else { throw PipelineError.shardMismatch("\(jp) is not a valid shard.json") }
-            infos.append((info, d))
-        }
+        let infos = try ShardSet.read(shardDirs, file: "shard.json", kind: "shard", as: ShardInfo.self)
         let first = infos[0].0
         for (i, d) in infos {
             guard i.identity == first.identity, i.dealName == first.dealName, i.asOf == first.asOf, i.offset == first.offset,
@@ -26,16 +19,10 @@ public enum MergeJob {
             }
         }
         let n = first.identity.shardCount
-        var byIndex: [Int: String] = [:]
-        for (i, d) in infos {
-            if let prev = byIndex[i.index] { throw PipelineError.shardMismatch("shard \(i.index)/\(n) given twice (\(prev), \(d))") }
-            byIndex[i.index] = d
-        }
-        let missing = (0..<n).filter { byIndex[$0] == nil }
-        guard missing.isEmpty else { throw PipelineError.shardMismatch("incomplete set: missing shard(s) \(missing.map { "\($0)/\(n)" }.joined(separator: ", "))") }
+        let ordered = try ShardSet.ordered(infos.map { ($0.0.index, $0.1) }, count: n, kind: "shard")
         var merged: PartialResult? = nil
         for k in 0..<n {
-            let bp = (byIndex[k]! as NSString).appendingPathComponent("partial.bin")
+            let bp = (ordered[k] as NSString).appendingPathComponent("partial.bin")
             guard let data = FileManager.default.contents(atPath: bp) else { throw PipelineError.inputMissing(path: bp, reason: "missing partial.bin") }
             let part: PartialResult
             do { part = try PartialResult(encoded: data) } catch { throw PipelineError.shardMismatch("\(bp): \(error)") }

@@ -1,4 +1,3 @@
-import Config
 import Foundation
 import Report
 import Simulate
@@ -23,9 +22,8 @@ enum NightlyDeals {
         let settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
                                           model: PriceModel(rawValue: c.model) ?? .merton, horizonDays: c.horizonDays)
         // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
-        let hasLeverage = (try? DealFile.load(path: dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv")))?.leverage != nil
         _ = try SimulateJob.run(.init(dealPath: dealPath, settings: settings, asOf: ctx.asOf, calibrationPath: ctx.calibrationPath,
-                                      dbPath: c.db, out: dir.path, sweepMaxLoops: hasLeverage ? 6 : nil))
+                                      dbPath: c.db, out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false))
         var stressSettings = settings
         stressSettings.paths = c.stressPaths
         _ = try StressJob.run(.init(dealPath: dealPath, scenariosPath: c.scenarios, dbPath: c.db, asOf: ctx.asOf, settings: stressSettings,

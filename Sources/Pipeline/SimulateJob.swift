@@ -19,11 +19,15 @@ public enum SimulateJob {
         public var shard: (Int, Int)?
         /// `--sweep-leverage N`: also run the deal's staking leverage with 0…N loops on every path.
         public var sweepMaxLoops: Int?
+        /// With `sweepMaxLoops`: true (the command line) rejects a deal without `leverage:`; false (the nightly, for
+        /// every deal) simply skips the sweep there.
+        public var sweepRequiresLeverage: Bool
         public init(dealPath: String, settings: SimulationSettings, asOf: Day? = nil, calibrationPath: String? = nil,
                     dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: (Int, Int)? = nil,
-                    sweepMaxLoops: Int? = nil) {
+                    sweepMaxLoops: Int? = nil, sweepRequiresLeverage: Bool = true) {
             self.dealPath = dealPath; self.settings = settings; self.asOf = asOf; self.calibrationPath = calibrationPath
             self.dbPath = dbPath; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard; self.sweepMaxLoops = sweepMaxLoops
+            self.sweepRequiresLeverage = sweepRequiresLeverage
         }
     }
 
@@ -71,9 +75,10 @@ public enum SimulateJob {
         let t0 = Date()
         let dealData = try read(o.dealPath)
         let deal = try DealFile.load(path: o.dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv"))
-        if o.sweepMaxLoops != nil, deal.leverage == nil {
+        if o.sweepMaxLoops != nil, deal.leverage == nil, o.sweepRequiresLeverage {
             throw PipelineError.invalidConfiguration("\(o.dealPath): --sweep-leverage needs a `leverage:` section in the deal")
         }
+        let sweepMaxLoops = deal.leverage == nil ? nil : o.sweepMaxLoops
         let (cal, calData, calSource) = try loadCalibration(o)
         var s = o.settings
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
@@ -82,11 +87,11 @@ public enum SimulateJob {
         let identity = RunIdentity(dealSHA256: sha256(dealData), calibrationSHA256: sha256(calData), seed: s.seed, paths: s.paths,
                                    model: s.model.rawValue, measure: s.measure.rawValue, rate: s.rate, antithetic: s.antithetic,
                                    poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: n,
-                                   sweepMaxLoops: o.sweepMaxLoops)
+                                   sweepMaxLoops: sweepMaxLoops)
         if let (i, n) = o.shard, !(n >= 1 && i >= 0 && i < n) { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
         let range = o.shard.map { MonteCarlo.shardRange(index: $0.0, of: $0.1, total: s.paths) }
         let tSim = Date()
-        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: o.sweepMaxLoops)
+        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops)
         let simSeconds = Date().timeIntervalSince(tSim)
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
                                             pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage)

@@ -118,31 +118,17 @@ public enum StressJob {
     /// `hashsec merge` of stress shards: checks they form one complete run, concatenates every scenario's paths in
     /// order and writes `stress.csv` / `stress.json` exactly as the single run does.
     public static func merge(shardDirs: [String], out: String) throws -> Result {
-        var infos: [(ShardInfo, String)] = []
-        for d in shardDirs {
-            let jp = (d as NSString).appendingPathComponent("stress-shard.json")
-            guard let data = FileManager.default.contents(atPath: jp) else {
-                throw PipelineError.shardMismatch("missing stress shard: \(jp) does not exist (shard not run, failed or removed)")
-            }
-            guard let info = try? JSONDecoder().decode(ShardInfo.self, from: data) else { throw PipelineError.shardMismatch("\(jp) is not a valid stress-shard.json") }
-            infos.append((info, d))
-        }
+        let infos = try ShardSet.read(shardDirs, file: "stress-shard.json", kind: "stress shard", as: ShardInfo.self)
         guard let first = infos.first?.0 else { throw PipelineError.shardMismatch("no shard directories given") }
         for (i, d) in infos where !i.sameRun(first) {
             throw PipelineError.shardMismatch("\(d) belongs to a different stress run than \(infos[0].1) (deal, scenarios, calibration, seed, paths, model, horizon or shard count differ)")
         }
         let n = first.shardCount
-        var byIndex: [Int: String] = [:]
-        for (i, d) in infos {
-            if let prev = byIndex[i.index] { throw PipelineError.shardMismatch("stress shard \(i.index)/\(n) given twice (\(prev), \(d))") }
-            byIndex[i.index] = d
-        }
-        let missing = (0..<n).filter { byIndex[$0] == nil }
-        guard missing.isEmpty else { throw PipelineError.shardMismatch("incomplete set: missing stress shard(s) \(missing.map { "\($0)/\(n)" }.joined(separator: ", "))") }
+        let ordered = try ShardSet.ordered(infos.map { ($0.0.index, $0.1) }, count: n, kind: "stress shard")
         let k = first.scenarios.count
         var merged = [PartialResult?](repeating: nil, count: k)
         for idx in 0..<n {
-            let bp = (byIndex[idx]! as NSString).appendingPathComponent("stress-partial.bin")
+            let bp = (ordered[idx] as NSString).appendingPathComponent("stress-partial.bin")
             guard let data = FileManager.default.contents(atPath: bp) else { throw PipelineError.inputMissing(path: bp, reason: "missing stress-partial.bin") }
             let b = [UInt8](data)
             var pos = 0

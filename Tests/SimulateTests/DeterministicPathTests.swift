@@ -53,19 +53,24 @@ final class DeterministicPathTests: XCTestCase {
         return (hp, hs, rts, n - 1, halvingDay)
     }
 
+    /// Two paths of a deterministic calibration with a one-off ln hash-rate shock on day 5, and the reference bookkeeping.
+    func shockedPaths(_ cal: Calibration, days: Int, shockDay5 jump: Double, seed: UInt64)
+        throws -> (PathGenerator.Scratch, (hp: [Double], H: [Double], retargets: [(Int, Bool, Double)], endHeight: Int, halvingDay: Int)) {
+        var shock = [Double](repeating: 0, count: days)
+        shock[4] = jump
+        let s = SimulationSettings(paths: 2, seed: seed, threads: 1, horizonDays: days, blockSize: 2)
+        let gen = PathGenerator(process: try ModelProcess(calibration: cal, settings: s), initial: cal.initialState, settings: s,
+                                days: days, overlay: StressOverlay(name: "shock", lnHashRateShock: shock))
+        let scratch = gen.makeScratch()
+        gen.generate(first: 0, count: 2, into: scratch)
+        return (scratch, reference(cal: cal, days: days, lnHShock: shock))
+    }
+
     func testDeterministicPathMatchesIndependentBookkeeping() throws {
         // Starts 3000 blocks before the 1,050,000 halving; a ×10 hash-rate jump on day 5 makes the next retarget hit the ×4 clamp.
         let cal = Fixture.calibration(hashA: 0.003, height: 1_047_000, epochElapsedDays: 3)
         let days = 120
-        var shock = [Double](repeating: 0, count: days)
-        shock[4] = log(10)
-        let overlay = StressOverlay(name: "jump", lnHashRateShock: shock)
-        let s = SimulationSettings(paths: 2, seed: 9, threads: 1, horizonDays: days, blockSize: 2)
-        let gen = PathGenerator(process: try ModelProcess(calibration: cal, settings: s), initial: cal.initialState, settings: s,
-                                days: days, overlay: overlay)
-        let scratch = gen.makeScratch()
-        gen.generate(first: 0, count: 2, into: scratch)
-        let ref = reference(cal: cal, days: days, lnHShock: shock)
+        let (scratch, ref) = try shockedPaths(cal, days: days, shockDay5: log(10), seed: 9)
         XCTAssertTrue(ref.retargets.contains { $0.1 && $0.2 == 4 }, "the ×4 clamp must bind in this scenario")
         XCTAssertGreaterThanOrEqual(ref.retargets.count, 3)
         XCTAssertGreaterThan(ref.endHeight, 1_050_000, "the path must cross the halving")
@@ -84,15 +89,7 @@ final class DeterministicPathTests: XCTestCase {
         // (timespan clamped to 4,838,400 s); the following epoch (≈ 35 days) retargets unclamped.
         let cal = Fixture.calibration(hashA: 0, height: 1_047_000, epochElapsedDays: 3)
         let days = 200
-        var shock = [Double](repeating: 0, count: days)
-        shock[4] = -log(10)
-        let overlay = StressOverlay(name: "fall", lnHashRateShock: shock)
-        let s = SimulationSettings(paths: 2, seed: 3, threads: 1, horizonDays: days, blockSize: 2)
-        let gen = PathGenerator(process: try ModelProcess(calibration: cal, settings: s), initial: cal.initialState, settings: s,
-                                days: days, overlay: overlay)
-        let scratch = gen.makeScratch()
-        gen.generate(first: 0, count: 2, into: scratch)
-        let ref = reference(cal: cal, days: days, lnHShock: shock)
+        let (scratch, ref) = try shockedPaths(cal, days: days, shockDay5: -log(10), seed: 3)
         XCTAssertTrue(ref.retargets.contains { $0.1 && $0.2 == 0.25 }, "the ÷4 clamp must bind: \(ref.retargets)")
         XCTAssertTrue(ref.retargets.contains { !$0.1 }, "an unclamped retarget follows: \(ref.retargets)")
         for p in 0..<2 {
