@@ -18,7 +18,11 @@ import Foundation
 ///     threads: 2
 ///     horizon_days: 1095
 ///     model: merton
-///     calibration_window_days: 1460
+///     calibration_window_days: 1460       # price models' window
+///     hashrate_window_days: 2922           # optional: the hash-rate fit's window (default: calibrate's)
+///     fee_window_days: 1460                # optional: the fee model's window (default: calibrate's)
+///     efficiency_trend: 0.2                # optional: state δ per year (default: from the ASIC catalog's frontier)
+///     efficiency_window_years: 4           # optional: years of frontier points for δ (default: calibrate's)
 ///     reports_dir: ../reports
 ///     notebooks_dir: ../notebooks-export
 ///     thresholds: {default: 0.10, pv_usd_mean: 0.10}
@@ -59,13 +63,20 @@ public struct NightlyFile: Equatable, Sendable {
     public var horizonDays: Int
     public var model: String
     public var calibrationWindowDays: Int
+    /// Calibration options beyond the price window (nil: `hashsec calibrate`'s defaults).
+    public var hashRateWindowDays: Int? = nil
+    public var feeWindowDays: Int? = nil
+    /// δ per year (continuously compounded) stated instead of fitted to the catalog's frontier.
+    public var efficiencyTrendPerYear: Double? = nil
+    public var efficiencyWindowYears: Double? = nil
     public var reportsDir: String
     public var notebooksDir: String?
     /// Relative change beyond which a metric is flagged, per metric name; `default` for the others.
     public var thresholds: [String: Double]
 
     public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "stress_paths", "seed", "threads",
-                              "horizon_days", "model", "calibration_window_days", "reports_dir", "notebooks_dir", "thresholds"]
+                              "horizon_days", "model", "calibration_window_days", "hashrate_window_days", "fee_window_days",
+                              "efficiency_trend", "efficiency_window_years", "reports_dir", "notebooks_dir", "thresholds"]
     public static let formats = ["coinmetrics", "tidy", "series", "headers"]
     public static let models = ["merton", "gbm", "bootstrap"]
 
@@ -120,6 +131,10 @@ public struct NightlyFile: Equatable, Sendable {
             horizonDays: try root.int("horizon_days", range: 1...36_500, default: 1095)!,
             model: try root.choice("model", models, default: "merton"),
             calibrationWindowDays: try root.int("calibration_window_days", range: 30...100_000, default: 1460)!,
+            hashRateWindowDays: try root.int("hashrate_window_days", range: 30...100_000, default: nil),
+            feeWindowDays: try root.int("fee_window_days", range: 30...100_000, default: nil),
+            efficiencyTrendPerYear: try root.double("efficiency_trend", range: 0...4.99, default: nil),
+            efficiencyWindowYears: try root.double("efficiency_window_years", range: 0.1...30, default: nil),
             reportsDir: resolve(try root.string("reports_dir", default: "reports")!),
             notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),
             thresholds: thresholds)

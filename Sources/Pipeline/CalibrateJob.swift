@@ -81,11 +81,11 @@ public enum CalibrateJob {
 
     static func table(_ c: Calibration) -> String {
         var lines = ["calibration as of \(c.asOf) (window \(c.windowStart)…\(c.windowEnd), \(c.merton.observations) daily returns)",
-                     "model        parameter                       value         stderr"]
+                     "model        parameter                                 value         stderr"]
         for r in CalibrationTable.rows(c) {
             let v = String(format: "%13.6g", r.value)
             let s = r.stderr.map { String(format: "%13.6g", $0) } ?? ""
-            lines.append("\(r.model.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.parameter.padding(toLength: 26, withPad: " ", startingAt: 0)) \(v)  \(s)")
+            lines.append("\(r.model.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.parameter.padding(toLength: 36, withPad: " ", startingAt: 0)) \(v)  \(s)")
         }
         if let sup = c.hashRate.supply {
             let e = sup.efficiencyTrend

@@ -1,4 +1,5 @@
 import Bitcoin
+import Calibrate
 import Config
 import Domain
 import Foundation
@@ -125,7 +126,7 @@ public enum NightlyJob {
         let cal = try stage("calibrate") {
             try CalibrateJob.run(.init(dbPath: config.db, asOf: asOf, windowDays: config.calibrationWindowDays,
                                        out: tmp.appendingPathComponent("calibration.json").path,
-                                       table: tmp.appendingPathComponent("calibration.csv").path))
+                                       table: tmp.appendingPathComponent("calibration.csv").path, fit: calibrationOptions(config)))
         }
 
         // 5. simulate + stress every deal.
@@ -174,6 +175,10 @@ public enum NightlyJob {
                                          "max_data_age_days": config.maxDataAgeDays, "deals": config.deals, "thresholds": config.thresholds,
                                          "as_of": asOf.iso, "config_sha256": configSHA]
             params["scenarios"] = config.scenarios ?? NSNull()
+            params["hashrate_window_days"] = config.hashRateWindowDays ?? NSNull()
+            params["fee_window_days"] = config.feeWindowDays ?? NSNull()
+            params["efficiency_trend"] = config.efficiencyTrendPerYear ?? NSNull()
+            params["efficiency_window_years"] = config.efficiencyWindowYears ?? NSNull()
             var inputs = ingested.map { ["path": $0.name, "sha256": $0.sha256] }
             inputs.append(["path": o.configPath, "sha256": configSHA])
             let manifest: [String: Any] = [
@@ -214,6 +219,16 @@ public enum NightlyJob {
         f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let salt = "\(configSHA)|\(Int64(d.timeIntervalSince1970 * 1e9))|\(getpid())"
         return f.string(from: d) + "-" + String(SHA256.hex(SHA256.hash(Array(salt.utf8))).prefix(6))
+    }
+
+    /// `calibrate`'s defaults with the config's overrides.
+    static func calibrationOptions(_ c: NightlyFile) -> CalibrationOptions {
+        var o = CalibrationOptions.standard(priceWindowDays: c.calibrationWindowDays)
+        if let v = c.hashRateWindowDays { o.hashRateWindowDays = v }
+        if let v = c.feeWindowDays { o.feeWindowDays = v }
+        if let v = c.efficiencyTrendPerYear { o.efficiencyTrendPerYear = v }
+        if let v = c.efficiencyWindowYears { o.efficiencyWindowYears = v }
+        return o
     }
 
     static func iso(_ d: Date) -> String {
