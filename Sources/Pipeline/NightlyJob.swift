@@ -145,9 +145,7 @@ public enum NightlyJob {
         var summary: [String: Any] = [
             "as_of": asOf.iso, "data_window": "\(window.lowerBound.iso) – \(window.upperBound.iso)",
             "calibration_window": "\(cal.calibration.windowStart.iso) – \(cal.calibration.windowEnd.iso)",
-            "metrics": ["merton_sigma": cal.calibration.merton.sigma.value, "merton_mu": cal.calibration.merton.mu.value,
-                        "gbm_sigma": cal.calibration.gbm.sigma.value, "price_usd": cal.calibration.initialState.priceUSD,
-                        "hash_rate_hs": cal.calibration.initialState.hashRateHs],
+            "metrics": calibrationMetrics(cal.calibration),
         ]
         var dealMetrics: [String: Any] = [:]
         for oc in outcomes { if let m = oc.metrics { dealMetrics[oc.name] = m } }
@@ -219,6 +217,19 @@ public enum NightlyJob {
         f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let salt = "\(configSHA)|\(Int64(d.timeIntervalSince1970 * 1e9))|\(getpid())"
         return f.string(from: d) + "-" + String(SHA256.hex(SHA256.hash(Array(salt.utf8))).prefix(6))
+    }
+
+    /// The calibration's headline numbers in `summary.json` (compared run to run): price-model volatilities and drift, the
+    /// initial state, and the supply model's κ, δ and implied breakeven.
+    static func calibrationMetrics(_ c: Calibration) -> [String: Double] {
+        var m = ["merton_sigma": c.merton.sigma.value, "merton_mu": c.merton.mu.value, "gbm_sigma": c.gbm.sigma.value,
+                 "price_usd": c.initialState.priceUSD, "hash_rate_hs": c.initialState.hashRateHs]
+        if let s = c.hashRate.supply {
+            m["supply_kappa"] = s.kappa.value
+            m["efficiency_delta_per_year"] = s.efficiencyTrend.perYear
+            m["breakeven_usd_ph_day"] = s.breakevenUSDPerPHDay.value
+        }
+        return m
     }
 
     /// `calibrate`'s defaults with the config's overrides.
