@@ -144,7 +144,7 @@ public enum Calibrator {
         if let check, !check.passed { warnings.append(check.summary) }
         let requestedStart = asOf - (o.hashRateWindowDays - 1)
         let note = notes.isEmpty ? nil : "\(o.hashRateWindowDays)-day window from \(requestedStart) " + notes.joined(separator: "; ") + ": fitted \(fit.firstWeek)…\(fit.lastWeek + 7)"
-        let response = SupplyResponse(alpha: fit.alpha, kappa: fit.kappa, efficiencyTrend: trend,
+        let response = SupplyResponse(alpha: fit.alpha, kappa: fit.kappa, covarianceAlphaKappa: fit.covarianceAlphaKappa, efficiencyTrend: trend,
                                       breakevenUSDPerPHDay: fit.breakevenUSDPerPHDay, breakevenCheck: check,
                                       lagIdentified: fit.lagIdentified, estimator: HashRateFit.estimatorName,
                                       windowStart: fit.firstWeek, windowEnd: fit.lastWeek + 7, weeks: fit.residuals.count,

@@ -11,6 +11,8 @@ public struct SupplyResponse: Equatable, Sendable, Codable {
     public var alpha: Estimate
     /// κ per day (speed of the supply response; half-life of a hashprice gap `ln 2/κ` days).
     public var kappa: Estimate
+    /// Cov(α̂, κ̂) of the fit's HAC sandwich (with `alpha.stderr²`, `kappa.stderr²`: the full 2×2), for parameter draws.
+    public var covarianceAlphaKappa: Double
     /// δ per day, with its origin.
     public var efficiencyTrend: EfficiencyTrend
     /// `hp*_0 = e^{−α/κ}` (USD/PH/day) with its delta-method standard error (δ held fixed).
@@ -32,10 +34,10 @@ public struct SupplyResponse: Equatable, Sendable, Codable {
     /// Human-readable warnings (not significant κ, unidentified lag, breakeven outside the catalog's range…).
     public var warnings: [String]
 
-    public init(alpha: Estimate, kappa: Estimate, efficiencyTrend: EfficiencyTrend, breakevenUSDPerPHDay: Estimate,
+    public init(alpha: Estimate, kappa: Estimate, covarianceAlphaKappa: Double, efficiencyTrend: EfficiencyTrend, breakevenUSDPerPHDay: Estimate,
                 breakevenCheck: BreakevenCheck?, lagIdentified: Bool, estimator: String, windowStart: Day, windowEnd: Day,
                 weeks: Int, requestedWindowDays: Int, windowNote: String?, warnings: [String]) {
-        self.alpha = alpha; self.kappa = kappa; self.efficiencyTrend = efficiencyTrend
+        self.alpha = alpha; self.kappa = kappa; self.covarianceAlphaKappa = covarianceAlphaKappa; self.efficiencyTrend = efficiencyTrend
         self.breakevenUSDPerPHDay = breakevenUSDPerPHDay; self.breakevenCheck = breakevenCheck
         self.lagIdentified = lagIdentified; self.estimator = estimator; self.windowStart = windowStart
         self.windowEnd = windowEnd; self.weeks = weeks; self.requestedWindowDays = requestedWindowDays

@@ -36,7 +36,7 @@ public enum SyntheticHistory {
     /// so the breakeven `hp*_0 = e^{−α/κ} = e^{3.4}` ≈ 30 USD/PH/day, and no efficiency gains (δ = 0, stated): the synthetic
     /// world's breakeven stays put, so `a`, `b`, `c` are those of the earlier free-trend reference (c = κ·δ = 0).
     static func referenceSupply(asOf: Day) -> SupplyResponse {
-        SupplyResponse(alpha: Estimate(-0.0068, stderr: 0), kappa: Estimate(0.002, stderr: 0),
+        SupplyResponse(alpha: Estimate(-0.0068, stderr: 0), kappa: Estimate(0.002, stderr: 0), covarianceAlphaKappa: 0,
                        efficiencyTrend: EfficiencyTrend(delta: Estimate(0, stderr: 0), source: .override, windowYears: nil,
                                                         lnFrontierAtAsOf: nil, points: []),
                        breakevenUSDPerPHDay: Estimate(Foundation.exp(3.4), stderr: 0), breakevenCheck: nil, lagIdentified: true,
