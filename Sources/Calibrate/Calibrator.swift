@@ -66,10 +66,10 @@ public enum Calibrator {
         let supply = try supplyFit(h7: h7, b7: b7, lnHP: lnHP, asOf: asOf, trend: trend, options: o, catalog: catalog)
 
         // Fees.
-        var lnFee: [Day: Double] = [:]
         let feeStart = asOf - (o.feeWindowDays - 1)
-        for h in hp where h.date >= feeStart && h.feesBTCPerBlock > 0 { lnFee[h.date] = Double.log(h.feesBTCPerBlock) }
-        let feeFit = try FeeFit.fit(lnFee: lnFee)
+        var feePerBlock: [Day: Double] = [:]
+        for h in hp where h.date >= feeStart && h.feesBTCPerBlock > 0 { feePerBlock[h.date] = h.feesBTCPerBlock }
+        let feeFit = try FeeFit.fit(feesPerBlock: feePerBlock, windowStart: feeStart, windowEnd: asOf)
 
         // Correlation on the weekly grid: price and fee residuals aggregated with the same triangular weights as the
         // hash-rate step, so the three series measure the same 13-day shock window.

@@ -238,6 +238,32 @@ final class CalibrateTests: XCTestCase {
         XCTAssertLessThan(spread, sd(kOLS))
     }
 
+    /// The fee model's weekly-to-daily mapping: on a long daily AR(1) of ln fee (40 years, κ = 0.02, σ = 0.3, no other
+    /// noise), the fit on 7-day averages returns the daily κ, m, σ within 3 standard errors; `ρ(φ)` and `c(φ)` against
+    /// their closed forms at the ends (φ = 0: ρ = 0, c = 1/7) and against a direct double sum at φ = 0.9.
+    func testFeeWeeklyFitRecoversDailyAR1() throws {
+        XCTAssertEqual(FeeFit.weeklyAutocorrelation(0), 0)
+        XCTAssertEqual(FeeFit.averageVarianceFactor(0), 1.0 / 7, accuracy: 1e-15)
+        XCTAssertEqual(FeeFit.weeklyAutocorrelation(0.999999), 1, accuracy: 1e-4)
+        var num = 0.0, den = 0.0
+        for i in 0..<7 { for j in 0..<7 { num += Foundation.pow(0.9, Double(7 + i - j)); den += Foundation.pow(0.9, Double(abs(i - j))) } }
+        XCTAssertEqual(FeeFit.weeklyAutocorrelation(0.9), num / den, accuracy: 1e-14)
+        XCTAssertEqual(FeeFit.dailyPhi(weeklyAutocorrelation: num / den), 0.9, accuracy: 1e-12)
+        let kappa = 0.02, m = Foundation.log(0.05), sigma = 0.3
+        var rng = PathRandom(seed: 17, path: 0)
+        var x = m, fee: [Day: Double] = [:]
+        let d0 = Day(year: 1990, month: 1, day: 1)!, days = 14_600
+        for t in 0..<days { fee[d0 + t] = Foundation.exp(x); x += kappa * (m - x) + sigma * rng.normal() }
+        let f = try FeeFit.fit(feesPerBlock: fee, windowStart: d0, windowEnd: d0 + days - 1).parameters
+        within3(f.kappa, kappa, "fee kappa")
+        within3(f.m, m, "fee m")
+        within3(f.sigma, sigma, "fee sigma")
+        // Daily residuals are the engine's innovations.
+        let r = try FeeFit.fit(feesPerBlock: fee, windowStart: d0, windowEnd: d0 + days - 1).residuals
+        let d = d0 + 100
+        XCTAssertEqual(r[d]!, Foundation.log(fee[d + 1]!) - Foundation.log(fee[d]!) - f.kappa.value * (f.m.value - Foundation.log(fee[d]!)), accuracy: 1e-12)
+    }
+
     /// (c) As-of honesty: wild data after asOf changes nothing (bit-identical JSON).
     func testIgnoresDataAfterAsOf() throws {
         var obs = synthesize(SyntheticTruth(), days: 1300, seed: 7)
