@@ -1,5 +1,4 @@
 import ArgumentParser
-import Calibrate
 import Domain
 import Pipeline
 
@@ -23,27 +22,15 @@ struct CalibrateCommand: ParsableCommand {
 
     @Option(help: "Last day of data used (YYYY-MM-DD); default: the last stored day.", transform: parseDayOption) var asOf: Day?
     @Option(help: "Price models' window length in days.") var window: Int = 1460
-    @Option(name: .customLong("hashrate-window"), help: "Hash-rate fit's window in days (cut at the first ASIC release in the catalog).")
-    var hashrateWindow: Int = CalibrationOptions.standard.hashRateWindowDays
-    @Option(name: .customLong("fee-window"), help: "Fee model's window in days.") var feeWindow: Int = CalibrationOptions.standard.feeWindowDays
-    @Option(name: .customLong("efficiency-trend"), help: "State the efficiency trend δ (per year, continuously compounded: 0.2 = J/TH falls 18 %/yr) instead of fitting it to the catalog's frontier.")
-    var efficiencyTrend: Double?
-    @Option(name: .customLong("efficiency-window"), help: "Years of frontier points (before --as-of) the δ fit uses.")
-    var efficiencyWindow: Double = CalibrationOptions.standard.efficiencyWindowYears
-    @Option(help: "ASIC catalog CSV.") var catalog: String = CalibrateJob.defaultCatalog
     @Option(help: "Output JSON file.") var out: String?
     @Option(help: "Output CSV table model,parameter,value,stderr.") var table: String?
+    @OptionGroup var fit: FitOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         try guarded {
-            var fit = CalibrationOptions.standard
-            fit.hashRateWindowDays = hashrateWindow
-            fit.feeWindowDays = feeWindow
-            fit.efficiencyTrendPerYear = efficiencyTrend
-            fit.efficiencyWindowYears = efficiencyWindow
             let r = try CalibrateJob.run(.init(dbPath: store.db, asOf: asOf, windowDays: window, out: out, table: table,
-                                               fit: fit, catalogPath: catalog))
+                                               fit: fit.options(priceWindowDays: window), catalogPath: fit.catalog))
             print(r.text)
         }
     }

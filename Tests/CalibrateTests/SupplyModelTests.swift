@@ -196,7 +196,8 @@ final class SupplyModelTests: XCTestCase {
         for y in 2016...2026 { for m in 1...12 { if let d = Day(year: y, month: m, day: 1), d <= Day(iso: "2026-03-22")! { asOfs.append(d) } } }
         asOfs.append(Day(iso: "2026-03-22")!)
         var minT = Double.infinity, minTDay = asOfs[0]
-        let (allH7, allB7, allLnHP) = Calibrator.hashRateInputs(obs: allObs, hp: allHP)  // each day's values use only days ≤ it
+        // Each day's 7-day hash rate and hashprice use only days ≤ it.
+        let (allH7, allB7) = Calibrator.sevenDayHashRate(allObs), allLnHP = Calibrator.lnHashprice(allHP)
         for asOf in asOfs {
             let h7 = allH7.filter { $0.key <= asOf }, b7 = allB7.filter { $0.key <= asOf }, lnHP = allLnHP.filter { $0.key <= asOf }
             let o = CalibrationOptions.standard
