@@ -4,7 +4,7 @@
 //   CBLAS, CLAPACKE, CSHA256,     C shims (system BLAS/LAPACKE; SHA-NI kernel;
 //   CKernels                      the Monte Carlo inner loops, vectorised: exp/log, shocks, clock, pricer, histograms)
 //   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
-//   Domain                        value types shared by every stage (no I/O)
+//   Domain                        value types shared by every stage (no I/O; uses Bitcoin's protocol facts)
 //   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
 //   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
@@ -48,7 +48,7 @@ let package = Package(
 
         // Core
         .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
-        .target(name: "Domain", exclude: docs("Domain"), swiftSettings: v5),
+        .target(name: "Domain", dependencies: ["Bitcoin"], exclude: docs("Domain"), swiftSettings: v5),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
         .target(name: "Config", dependencies: ["Domain", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(name: "BitcoinTests", dependencies: ["Bitcoin", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: v5),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "Bitcoin", "TestSupport",
+                                                       .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CalibrateTests", dependencies: ["Calibrate", "Benchmark", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),

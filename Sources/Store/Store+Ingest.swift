@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -87,11 +88,19 @@ extension Store {
     /// existing dates overlay the stored ones (a changed non-null value is logged in `revisions`), and the file
     /// is recorded in `ingested_files`. Any failure rolls everything back.
     ///
+    /// Before writing, every day as it would be stored (the file's values over the stored ones) is checked with the
+    /// plausibility rules (`DailyObservation.plausibilityProblems`, the reader's rules), also against the stored days
+    /// before and after it (`height_end` must advance by the block count): a file whose values are fine alone but
+    /// not with what is stored throws `StoreError.implausible` and writes nothing.
+    ///
+    /// - Parameter limits: the date bounds (default: the genesis day to tomorrow, UTC, by the system clock).
     /// - Returns: nil (and writes nothing) when a file with this `sha256` was already ingested.
     /// - Precondition: `observations` has distinct dates (the parser rejects duplicates).
-    public func apply(_ observations: [DailyObservation], path filePath: String, sha256: String, format: String) throws -> ApplySummary? {
+    public func apply(_ observations: [DailyObservation], path filePath: String, sha256: String, format: String,
+                      limits: DailyObservation.PlausibilityLimits? = nil) throws -> ApplySummary? {
         let inOrder = zip(observations, observations.dropFirst()).allSatisfy { $0.date < $1.date }
         let sorted = inOrder ? observations : observations.sorted { $0.date < $1.date }
+        let limits = limits ?? .ingest(today: Day(unixSeconds: Int64(Date().timeIntervalSince1970)))
         return try wrap("ingest write") {
             try db.write { db -> ApplySummary? in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM ingested_files WHERE sha256 = ?", arguments: [sha256]) != nil {
@@ -100,8 +109,9 @@ extension Store {
                 var summary = ApplySummary()
                 var existing: [Int: DailyObservation] = [:]
                 if let lo = sorted.first?.date, let hi = sorted.last?.date {
-                    for o in try Store.fetchDaily(db, from: lo, through: hi, path: self.path) { existing[o.date.ordinal] = o }
+                    for o in try Store.fetchDaily(db, from: lo - 1, through: hi + 1, path: self.path) { existing[o.date.ordinal] = o }
                 }
+                try Store.checkMerged(sorted, existing: existing, limits: limits, path: self.path)
                 let now = Store.nowUTC()
                 let insert = try db.makeStatement(sql: """
                     INSERT INTO daily (date, price_usd, block_count, difficulty, hash_rate_hs, fees_btc, issuance_btc, height_end)
@@ -139,6 +149,27 @@ extension Store {
                 return summary
             }
         }
+    }
+
+    /// The plausibility rules on every day of `sorted` as it will be stored (merged over `existing`), and between it
+    /// and the stored or incoming days on either side.
+    static func checkMerged(_ sorted: [DailyObservation], existing: [Int: DailyObservation],
+                            limits: DailyObservation.PlausibilityLimits, path: String) throws {
+        var final = existing
+        final.reserveCapacity(existing.count + sorted.count)
+        for o in sorted {
+            if let old = existing[o.date.ordinal] { final[o.date.ordinal] = old.merging(droppingNoise(o, against: old)) } else { final[o.date.ordinal] = o }
+        }
+        var problems: [DailyObservation.PlausibilityProblem] = []
+        for o in sorted {
+            let d = o.date.ordinal
+            guard let m = final[d] else { continue }
+            problems += m.plausibilityProblems(limits)
+            if let prev = final[d - 1] { problems += m.plausibilityProblems(after: prev) }
+            if let next = existing[d + 1], final[d + 1] == next { problems += next.plausibilityProblems(after: m) }
+            if problems.count >= 100 { break }
+        }
+        if !problems.isEmpty { throw StoreError.implausible(path: path, problems: problems) }
     }
 
     /// `o` with every value that equals the stored one to 1e-12 relative removed (set to missing).

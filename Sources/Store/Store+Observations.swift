@@ -38,9 +38,17 @@ extension Store {
         var out: [DailyObservation] = []
         while let r = try cursor.next() {
             let s: String = r[0]
-            guard let d = Day(iso: s) else { throw StoreError.corruptRow(path: path, table: "daily", reason: "bad date \(s)") }
-            out.append(DailyObservation(date: d, priceUSD: r[1], blockCount: r[2], difficulty: r[3], hashRateHs: r[4],
-                                        feesBTC: r[5], issuanceBTC: r[6], heightEnd: r[7]))
+            guard let d = Day(iso: s), s.utf8.count == 10 else { throw StoreError.corruptRow(path: path, table: "daily", reason: "bad date \(s)") }
+            let o = DailyObservation(date: d, priceUSD: r[1], blockCount: r[2], difficulty: r[3], hashRateHs: r[4],
+                                     feesBTC: r[5], issuanceBTC: r[6], heightEnd: r[7])
+            // The writer's rules (SPEC §2), so a row the store accepted is always readable and nothing else is.
+            var problems = o.plausibilityProblems(.stored)
+            if let prev = out.last { problems += o.plausibilityProblems(after: prev) }
+            if let p = problems.first {
+                throw StoreError.corruptRow(path: path, table: "daily", reason: "\(p) (written outside hashsec or by an older version: "
+                                            + "re-ingest your files into a new store)")
+            }
+            out.append(o)
         }
         return out
     }
