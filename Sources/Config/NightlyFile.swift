@@ -71,10 +71,7 @@ public struct NightlyFile: Equatable, Sendable {
 
     /// Loads and validates a nightly file; errors are `file:line: key: reason`.
     public static func load(path: String) throws -> NightlyFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, line: 0, key: "", reason: "cannot read the nightly configuration file")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        try parse(YAMLNode.readText(path: path), file: path)
     }
 
     /// Parses `text`; relative paths are resolved against the directory of `file`.

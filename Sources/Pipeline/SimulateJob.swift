@@ -80,6 +80,7 @@ public enum SimulateJob {
         }
         let sweepMaxLoops = deal.leverage == nil ? nil : o.sweepMaxLoops
         let (cal, calData, calSource) = try loadCalibration(o)
+        try DealFile.checkFleet(deal, path: o.dealPath, networkHashRateHs: cal.initialState.hashRateHs, on: cal.initialState.date)
         var s = o.settings
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
         s.horizonDays = schedule.horizonDays

@@ -77,7 +77,7 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .insufficientData: return .insufficientData
         case .invalidWindow: return .usage
         }
-    case is ConfigError: return .configInvalid
+    case let e as ConfigError: return e.kind == .missing ? .inputMissing : .configInvalid
     case let e as ReportError:
         switch e {
         case .notARunFolder: return .inputMissing

@@ -55,10 +55,12 @@ struct NightlyHarness {
             if i % 14 == 0 { ld += 0.02 + 0.03 * gauss() }
             let blocks = max(100, Int(144 + 12 * gauss()))
             let diff = Foundation.exp(ld), hr = diff * 4294967296 * Double(blocks) / 86400 / 1e12
+            // Issuance: the subsidy of each of the day's blocks h+1…h+blocks (50 BTC halved every 210,000), so a day
+            // crossing a halving is right too (SPEC §2 plausibility).
+            let issued = ((h + 1)...(h + blocks)).reduce(0.0) { $0 + 50 / Foundation.pow(2, Double($1 / 210_000)) }
             h += blocks
-            let sub = h < 630_000 ? 12.5 : 6.25
             let price = i == emptyPriceAt ? "" : Foundation.exp(lp).description
-            s += "\(f.string(from: start.addingTimeInterval(Double(i) * 86400))),\(price),\(blocks),\(hr),\(diff),\(Double(blocks) * 0.2 * (1 + 0.5 * uniform())),\(Double(blocks) * sub),\(h)\n"
+            s += "\(f.string(from: start.addingTimeInterval(Double(i) * 86400))),\(price),\(blocks),\(hr),\(diff),\(Double(blocks) * 0.2 * (1 + 0.5 * uniform())),\(issued),\(h)\n"
         }
         return s
     }
