@@ -22,6 +22,7 @@ import Foundation
 ///     reports_dir: ../reports
 ///     notebooks_dir: ../notebooks-export
 ///     thresholds: {default: 0.10, pv_usd_mean: 0.10}
+///     download_timeout_seconds: 120        # total deadline of each http(s) input
 public struct NightlyFile: Equatable, Sendable {
     public struct Input: Equatable, Sendable {
         public var path: String
@@ -64,8 +65,12 @@ public struct NightlyFile: Equatable, Sendable {
     /// Relative change beyond which a metric is flagged, per metric name; `default` for the others.
     public var thresholds: [String: Double]
 
+    /// Total deadline of each http(s) input's download, seconds (`download_timeout_seconds`, default 120).
+    public var downloadTimeoutSeconds: Double = 120
+
     public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "stress_paths", "seed", "threads",
-                              "horizon_days", "model", "calibration_window_days", "reports_dir", "notebooks_dir", "thresholds"]
+                              "horizon_days", "model", "calibration_window_days", "reports_dir", "notebooks_dir", "thresholds",
+                              "download_timeout_seconds"]
     public static let formats = ["coinmetrics", "tidy", "series", "headers"]
     public static let models = ["merton", "gbm", "bootstrap"]
 
@@ -102,7 +107,7 @@ public struct NightlyFile: Equatable, Sendable {
         if let t = try root.optionalMapping("thresholds") {
             for k in t.keys { thresholds[k] = try t.double(k, range: 0...1e6) }
         }
-        return NightlyFile(
+        var result = NightlyFile(
             file: file,
             db: resolve(try root.string("db", default: "hashsec.sqlite")!),
             inputs: inputs,
@@ -120,5 +125,7 @@ public struct NightlyFile: Equatable, Sendable {
             reportsDir: resolve(try root.string("reports_dir", default: "reports")!),
             notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),
             thresholds: thresholds)
+        result.downloadTimeoutSeconds = try root.double("download_timeout_seconds", range: 0.001...86_400, default: 120)!
+        return result
     }
 }

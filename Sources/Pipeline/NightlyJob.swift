@@ -102,7 +102,7 @@ public enum NightlyJob {
         let ingested: [IngestJob.FileResult] = try stage("ingest") {
             var all: [IngestJob.FileResult] = []
             for input in config.inputs {
-                let opts = IngestOptions(format: input.format.flatMap(InputFormat.init(rawValue:)))
+                let opts = IngestOptions(format: input.format.flatMap(InputFormat.init(rawValue:)), downloadTimeout: config.downloadTimeoutSeconds)
                 let r = try IngestJob.run(inputs: [input.path], store: store, options: opts)
                 for f in r { log.info("ingested", metadata: ["stage": "ingest", "file": .string(f.name), "rows": .stringConvertible(f.rows)]) }
                 all += r
