@@ -52,8 +52,11 @@ public enum IngestJob {
             do {
                 s = try store.apply(p.observations, path: p.name, sha256: p.sha256, format: p.format.rawValue, limits: options.limits)
             } catch let StoreError.implausible(_, problems) {
+                // A rule between this file's value and a stored one (e.g. a difficulty series against the stored hash
+                // rate) is reported at the file's own column.
+                let own = DailyObservation.Field.allCases.compactMap { p.columns.names[$0] }.first ?? p.columns.date
                 throw IngestError.rejected(file: p.name, problems: problems.map {
-                    IngestProblem(line: p.line(of: $0.date), column: p.columns.name($0.field),
+                    IngestProblem(line: p.line(of: $0.date), column: $0.field.flatMap { p.columns.names[$0] } ?? ($0.field == nil ? p.columns.date : own),
                                   reason: p.line(of: $0.date) == 0 ? "stored day \($0.date.iso): \($0.reason)" : "\($0.reason) (with the stored days)")
                 })
             }

@@ -38,6 +38,12 @@ public final class Store {
         do {
             let migrator = Store.migrator
             try db.read { db in
+                // Refuse another program's database (tables, but no migrations table) rather than change it.
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                if !tables.isEmpty, !tables.contains("grdb_migrations") {
+                    throw StoreError.cannotOpen(path: path, reason: "an SQLite database, but not a hashsec store (tables \(tables.prefix(5).joined(separator: ", ")), "
+                                                + "no migrations table); refusing to change it: pass another --db")
+                }
                 // Refuse a store written by a newer hashsec (unknown migrations).
                 if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: path) }
             }
