@@ -6,18 +6,15 @@ import XCTest
 import Glibc
 #endif
 
-/// Runs `HostileCase`s against the built debug binary (`.build/debug/hashsec`, as `swift build --build-tests` leaves it).
+/// Runs `HostileCase`s against the built debug binary (`TestSupport.HashsecBinary`).
 final class HostileHarness {
-    let binary = TestSupport.repositoryRoot.appendingPathComponent(".build/debug/hashsec")
     let root: URL
     let server: LocalHTTPServer
     /// A closed store holding `HostileFixtures.history`, copied into each case that starts from `.synthetic`.
     let template: URL
 
     init() throws {
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("\(binary.path) absent: run `swift build --build-tests` first")
-        }
+        guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build --build-tests` first") }
         root = try TestSupport.temporaryDirectory("hostile")
         server = try LocalHTTPServer(files: ["history.csv": Data(HostileFixtures.history.utf8)])
         server.dripInterval = 2
@@ -35,39 +32,8 @@ final class HostileHarness {
         try? FileManager.default.removeItem(at: root)
     }
 
-    struct Outcome { var status: Int32; var signalled: Bool; var stdout: String; var stderr: String; var timedOut: Bool; var seconds: Double }
-
-    func run(_ args: [String], in dir: URL, env: [String: String], timeout: Double) throws -> Outcome {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        var e = ProcessInfo.processInfo.environment
-        e.removeValue(forKey: "HASHSEC_TEST_PAUSE_AT")
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
-        var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        group.enter(); DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter(); DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let t0 = Date()
-        try p.run()
-        let finished = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { p.waitUntilExit(); finished.signal() }
-        var timedOut = false
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill(p.processIdentifier, SIGKILL)
-            finished.wait()
-        }
-        group.wait()
-        return Outcome(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
-                       stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
-                       timedOut: timedOut, seconds: Date().timeIntervalSince(t0))
+    func run(_ args: [String], in dir: URL, env: [String: String], timeout: Double) throws -> HashsecBinary.Outcome {
+        try HashsecBinary.run(args, in: dir, env: env, timeout: timeout)
     }
 
     /// Everything observable in a store, as text: every row of every table (but `runs`) in key order (the rows, not

@@ -5,7 +5,7 @@ import TestSupport
 /// Drives the built `hashsec` binary against a temp folder holding a synthetic history (no real data).
 struct NightlyHarness {
     let root: URL
-    var binary: URL { TestSupport.repositoryRoot.appendingPathComponent(".build/debug/hashsec") }
+    var binary: URL { HashsecBinary.url }
     var reports: URL { root.appendingPathComponent("reports") }
 
     init() throws {
@@ -65,29 +65,17 @@ struct NightlyHarness {
         return s
     }
 
-    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
+    typealias Outcome = HashsecBinary.Outcome
 
     /// Starts `hashsec nightly nightly.yaml` in `root` (not waiting).
     func start(_ extra: [String] = [], env: [String: String] = [:], config: String = "nightly.yaml") throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = ["nightly", config] + extra
-        p.currentDirectoryURL = root
-        var e = ProcessInfo.processInfo.environment
-        e.removeValue(forKey: "HASHSEC_TEST_PAUSE_AT")
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        let o = Pipe(), r = Pipe()
-        p.standardOutput = o; p.standardError = r
+        let (p, o, r) = HashsecBinary.process(["nightly", config] + extra, in: root, env: env)
         try p.run()
         return (p, o, r)
     }
 
     func run(_ extra: [String] = [], env: [String: String] = [:], config: String = "nightly.yaml") throws -> Outcome {
-        let (p, o, e) = try start(extra, env: env, config: config)
-        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        try HashsecBinary.run(["nightly", config] + extra, in: root, env: env)
     }
 
     /// Waits until `file` contains `text` (polling), or fails after `timeout` seconds.
