@@ -13,6 +13,9 @@ import Foundation
 ///   (`(pool_tokens or count) × price_usd`; not checked when the price is 0): notes of 4·10^9 USD on a 45,000 USD
 ///   pool could never be repaid. Balances between 1× and 10× the issue value are allowed (an aggressive structure is
 ///   the analyst's call, and its losses show in the tranche results).
+/// - **BTC vs issuance, after a run** (`checkIssuance`, called by `simulate` before it writes anything): the fleet's
+///   BTC, count × mean BTC per token, may not exceed the 21 million BTC that will ever exist. A long term (20 or 100
+///   years) can reach it when the simulated network hash rate falls below the fleet's; refused at `token.term_days`.
 /// - Numbers: every YAML number is finite and range-checked by `YAMLNode` (NaN, inf and 1e300 are refused).
 extension DealFile {
     /// Largest fleet a deal may describe, TH/s.
@@ -55,6 +58,27 @@ extension DealFile {
                           reason: "the fleet, count × hashrate_th = \(fmt(fleetHs / 1e18)) EH/s, exceeds the whole network's "
                               + "\(fmt(networkHashRateHs / 1e18)) EH/s on \(date.iso): a fleet cannot mine more than the network it is part of")
     }
+
+    /// Run-time bound on a simulation’s output: the fleet's BTC (count × mean BTC per token) cannot exceed the
+    /// 21 million BTC that will ever exist. Refused at `token.term_days` (the bound is reached by long terms, when the
+    /// simulated network hash rate falls below the fleet's on some paths: a fleet cannot mine more than the network
+    /// it is part of, which the model does not enforce day by day).
+    public static func checkIssuance(_ deal: Deal, path: String, btcPerTokenMean: Double) throws {
+        let total = Double(deal.token.count) * btcPerTokenMean
+        guard !(total <= maxBTCEver) else { return }
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        var line = 0
+        if let root = try? YAMLNode.loadFile(path: path, file: file), let t = (try? root.optional("token")) ?? nil,
+           let n = (try? t.optional("term_days")) ?? nil {
+            line = n.line
+        }
+        throw ConfigError(file: file, line: line, key: "token.term_days",
+                          reason: "the simulated fleet mines \(fmt(total)) BTC (count × mean BTC per token \(fmt(btcPerTokenMean))), more than the "
+                              + "21 million BTC that will ever exist: over this term the simulated network falls below the fleet; shorten the term")
+    }
+
+    /// All the BTC that will ever exist.
+    public static let maxBTCEver = 21e6
 
     private static func fmt(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }

@@ -54,7 +54,7 @@ public enum Ingest {
     /// on every parsed day and between consecutive days of the file, as `line: column: reason`.
     static func checkPlausibility(_ r: FormatResult, limits: DailyObservation.PlausibilityLimits, _ cells: CellParser) {
         for (k, o) in r.obs.enumerated() {
-            for p in o.plausibilityProblems(limits) { cells.problems.add(r.lines[k], r.columns.name(p.field), p.reason) }
+            if !o.isPlausible(limits) { for p in o.plausibilityProblems(limits) { cells.problems.add(r.lines[k], r.columns.name(p.field), p.reason) } }
             if k > 0 { for p in o.plausibilityProblems(after: r.obs[k - 1]) { cells.problems.add(r.lines[k], r.columns.name(p.field), p.reason) } }
         }
     }

@@ -173,8 +173,10 @@ struct RecordLoop {
 struct DateBook {
     private var firstLine: [Int: Int] = [:]
     private(set) var observations: [DailyObservation] = []
+    /// Line of each observation (parallel to `observations`).
+    private var lines: [Int] = []
 
-    init(capacity: Int = 0) { firstLine.reserveCapacity(capacity); observations.reserveCapacity(capacity) }
+    init(capacity: Int = 0) { firstLine.reserveCapacity(capacity); observations.reserveCapacity(capacity); lines.reserveCapacity(capacity) }
 
     mutating func add(_ o: DailyObservation, line: Int, column: String, problems: inout ProblemList) {
         if let first = firstLine[o.date.ordinal] {
@@ -182,6 +184,7 @@ struct DateBook {
         }
         firstLine[o.date.ordinal] = line
         observations.append(o)
+        lines.append(line)
     }
 
     func line(of d: Day) -> Int { firstLine[d.ordinal] ?? 0 }
@@ -195,7 +198,10 @@ struct DateBook {
 
     /// The sorted observations with the line of each, as a format parser returns them.
     func result(rows: Int, columns: ParsedFile.Columns) -> Ingest.FormatResult {
-        let obs = sorted()
-        return Ingest.FormatResult(obs: obs, rows: rows, lines: obs.map { line(of: $0.date) }, columns: columns)
+        var isSorted = true
+        for i in observations.indices.dropFirst() where observations[i - 1].date > observations[i].date { isSorted = false; break }
+        if isSorted { return Ingest.FormatResult(obs: observations, rows: rows, lines: lines, columns: columns) }
+        let order = observations.indices.sorted { observations[$0].date < observations[$1].date }
+        return Ingest.FormatResult(obs: order.map { observations[$0] }, rows: rows, lines: order.map { lines[$0] }, columns: columns)
     }
 }

@@ -94,6 +94,9 @@ public enum SimulateJob {
         let tSim = Date()
         let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops)
         let simSeconds = Date().timeIntervalSince(tSim)
+        if result.count > 0 {
+            try DealFile.checkIssuance(deal, path: o.dealPath, btcPerTokenMean: result.btcTotal.reduce(0, +) / Double(result.count))
+        }
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
                                             pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage)
         var files: [(String, String)]

@@ -155,18 +155,21 @@ extension Store {
     /// and the stored or incoming days on either side.
     static func checkMerged(_ sorted: [DailyObservation], existing: [Int: DailyObservation],
                             limits: DailyObservation.PlausibilityLimits, path: String) throws {
-        var final = existing
-        final.reserveCapacity(existing.count + sorted.count)
-        for o in sorted {
-            if let old = existing[o.date.ordinal] { final[o.date.ordinal] = old.merging(droppingNoise(o, against: old)) } else { final[o.date.ordinal] = o }
-        }
         var problems: [DailyObservation.PlausibilityProblem] = []
-        for o in sorted {
+        var previous: DailyObservation? = nil  // the final state of the file's previous day
+        let none = existing.isEmpty  // a fresh range: no dictionary lookups (the 10^6-row bulk ingest)
+        func add(_ p: [DailyObservation.PlausibilityProblem]) { if !p.isEmpty { problems += p } }
+        for (k, o) in sorted.enumerated() {
             let d = o.date.ordinal
-            guard let m = final[d] else { continue }
-            problems += m.plausibilityProblems(limits)
-            if let prev = final[d - 1] { problems += m.plausibilityProblems(after: prev) }
-            if let next = existing[d + 1], final[d + 1] == next { problems += next.plausibilityProblems(after: m) }
+            let m = none ? o : existing[d].map { $0.merging(droppingNoise(o, against: $0)) } ?? o
+            if !m.isPlausible(limits) { add(m.plausibilityProblems(limits)) }
+            // The day before: the file's own (merged) previous day when it is d − 1, else the stored one.
+            if let prev = previous?.date.ordinal == d - 1 ? previous : (none ? nil : existing[d - 1]) { add(m.plausibilityProblems(after: prev)) }
+            // The day after, when the file does not bring it: the stored one must still continue this day.
+            if !none, !(k + 1 < sorted.count && sorted[k + 1].date.ordinal == d + 1), let next = existing[d + 1] {
+                add(next.plausibilityProblems(after: m))
+            }
+            previous = m
             if problems.count >= 100 { break }
         }
         if !problems.isEmpty { throw StoreError.implausible(path: path, problems: problems) }

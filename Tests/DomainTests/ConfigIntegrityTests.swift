@@ -101,6 +101,12 @@ final class ConfigIntegrityTests: XCTestCase {
         let r = try XCTUnwrap(error { try DealFile.checkFleet(d, path: path, networkHashRateHs: 1.0e21, on: date) })
         XCTAssertEqual([r.file, String(r.line), r.key], ["big.yaml", "4", "token.hashrate_th"])
         XCTAssertTrue(r.reason.contains("exceeds the whole network's 1000 EH/s on 2026-03-22"), "\(r)")
+        // After a run: the fleet's BTC (count × mean BTC per token) above the 21 million BTC that will ever exist.
+        XCTAssertNoThrow(try DealFile.checkIssuance(d, path: path, btcPerTokenMean: 0.02))  // 2e7 BTC
+        let b = try XCTUnwrap(error { try DealFile.checkIssuance(d, path: path, btcPerTokenMean: 199.8) })
+        XCTAssertEqual([String(b.line), b.key], ["5", "token.term_days"])
+        XCTAssertTrue(b.reason.contains("more than the 21 million BTC that will ever exist"), "\(b)")
+        XCTAssertNotNil(error { try DealFile.checkIssuance(d, path: path, btcPerTokenMean: .nan) }, "a NaN mean is refused too")
         // Tranche balances of 4e9 USD on a 45,000 USD pool are refused at the largest tranche; 8,000 are fine.
         let structured = deal + """
 
