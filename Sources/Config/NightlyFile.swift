@@ -8,7 +8,7 @@ import Foundation
 ///     inputs:
 ///       - path: synthetic-history.csv      # file path or http(s) URL
 ///         format: tidy                     # optional: coinmetrics | tidy | series | headers (default: auto-detect)
-///     max_data_age_days: 3                 # staleness limit for the last stored date
+///     max_data_age_days: 3                 # staleness limit for the newest complete day
 ///     today: data                          # "system" (default), "data" (= the last stored date) or YYYY-MM-DD
 ///     deals: [deals/basic.yaml]
 ///     scenarios: scenarios/standard.yaml
