@@ -11,6 +11,7 @@ import Config
 import Simulate
 import Structures
 import Report
+import Backtest
 
 /// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
 enum ExitStatus: Int32, CaseIterable {
@@ -39,6 +40,8 @@ enum ExitStatus: Int32, CaseIterable {
     case configInvalid = 78
     /// A self-verification failed (e.g. the hash kernel does not reproduce real block hashes).
     case verificationFailed = 79
+    /// `backtest --require`: a check on the scores failed (the outputs were written).
+    case requirementsFailed = 80
 }
 
 /// Maps a thrown error to its exit status. Every module's error enum is listed here, nowhere else.
@@ -91,6 +94,11 @@ func exitStatus(for error: Error) -> ExitStatus {
         switch e {
         case .invalidSettings: return .configInvalid
         case .badShard: return .shardMismatch
+        }
+    case let e as BacktestError:
+        switch e {
+        case .invalidSpecification: return .usage
+        case .requirementsFailed: return .requirementsFailed
         }
     case is ValidationError: return .usage
     default:
