@@ -48,13 +48,7 @@ extension DealFile {
     public static func checkFleet(_ deal: Deal, path: String, networkHashRateHs: Double, on date: Day) throws {
         let fleetHs = Double(deal.token.count) * deal.token.hashrateTH * 1e12
         guard networkHashRateHs.isFinite, networkHashRateHs > 0, fleetHs > networkHashRateHs else { return }
-        let file = path.split(separator: "/").last.map(String.init) ?? path
-        var line = 0
-        if let root = try? YAMLNode.loadFile(path: path, file: file), let t = (try? root.optional("token")) ?? nil,
-           let h = (try? t.optional("hashrate_th")) ?? nil {
-            line = h.line
-        }
-        throw ConfigError(file: file, line: line, key: "token.hashrate_th",
+        throw tokenError("hashrate_th", path: path,
                           reason: "the fleet, count × hashrate_th = \(fmt(fleetHs / 1e18)) EH/s, exceeds the whole network's "
                               + "\(fmt(networkHashRateHs / 1e18)) EH/s on \(date.iso): a fleet cannot mine more than the network it is part of")
     }
@@ -66,15 +60,21 @@ extension DealFile {
     public static func checkIssuance(_ deal: Deal, path: String, btcPerTokenMean: Double) throws {
         let total = Double(deal.token.count) * btcPerTokenMean
         guard !(total <= maxBTCEver) else { return }
+        throw tokenError("term_days", path: path,
+                          reason: "the simulated fleet mines \(fmt(total)) BTC (count × mean BTC per token \(fmt(btcPerTokenMean))), more than the "
+                              + "21 million BTC that will ever exist: over this term the simulated network falls below the fleet; shorten the term")
+    }
+
+    /// A run-time refusal located at `token.<key>` of the deal file at `path` (re-read only to find the line; the file
+    /// name as `DealFile.load` names it).
+    static func tokenError(_ key: String, path: String, reason: String) -> ConfigError {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         var line = 0
         if let root = try? YAMLNode.loadFile(path: path, file: file), let t = (try? root.optional("token")) ?? nil,
-           let n = (try? t.optional("term_days")) ?? nil {
+           let n = (try? t.optional(key)) ?? nil {
             line = n.line
         }
-        throw ConfigError(file: file, line: line, key: "token.term_days",
-                          reason: "the simulated fleet mines \(fmt(total)) BTC (count × mean BTC per token \(fmt(btcPerTokenMean))), more than the "
-                              + "21 million BTC that will ever exist: over this term the simulated network falls below the fleet; shorten the term")
+        return ConfigError(file: file, line: line, key: "token.\(key)", reason: reason)
     }
 
     /// All the BTC that will ever exist.
