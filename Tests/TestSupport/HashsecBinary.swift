@@ -4,9 +4,13 @@ import Glibc
 #endif
 
 /// The built debug `hashsec` binary (`swift build --build-tests` leaves it in `.build/debug/`), for CLI-level tests:
-/// one place that configures and runs it.
+/// one place that configures and runs it. `HASHSEC_BIN=/path/to/hashsec` runs the tests against another build
+/// (e.g. an older release, to see which hostile cases it fails).
 public enum HashsecBinary {
-    public static var url: URL { TestSupport.repositoryRoot.appendingPathComponent(".build/debug/hashsec") }
+    public static var url: URL {
+        if let p = ProcessInfo.processInfo.environment["HASHSEC_BIN"], !p.isEmpty { return URL(fileURLWithPath: p) }
+        return TestSupport.repositoryRoot.appendingPathComponent(".build/debug/hashsec")
+    }
     public static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
 
     /// A configured process, not started: `args` in `dir`, the test's environment without `HASHSEC_TEST_PAUSE_AT`
