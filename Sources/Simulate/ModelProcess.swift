@@ -65,9 +65,12 @@ public struct NetworkLane: Equatable, Sendable {
 /// with (Z₁,Z₂,Z₃) = L·(iid normals), L the Cholesky factor of the calibrated correlation.
 ///
 /// Parameter uncertainty: path p's lane (its price parameters and `NetworkLane`) comes from `drawDimension` normals of its
-/// own stream (`PathGenerator`): the price model's `ParameterDraw` (its covariance), then `(a, b, c, ln σ_H, ln κ, m,
-/// ln σ_F)` independent with their standard errors (`Estimate.stderr`; σ, κ drawn log-normally so they stay > 0),
-/// each normal clamped to ±3.
+/// own stream (`PathGenerator`): the price model's `ParameterDraw` (its covariance), then `(ln σ_H, ln κ, m, ln σ_F)`
+/// independent with their standard errors (`Estimate.stderr`; σ, κ drawn log-normally so they stay > 0), each normal
+/// clamped to ±3. The hash-rate drift terms `(a, b, c)` are **not** drawn: without their covariance (the calibration has
+/// none) independent draws are badly wrong, because `a` and `b·ln hp` are nearly collinear (as of 2021-07-01:
+/// `SE(a) = 0.0074/day`, i.e. ±2.7 a year of log hash-rate growth, while the fitted daily drift `a + b·ln hp + c·t` is known
+/// far better). When `HashRateParameters` gets a covariance, draw them from it here.
 public struct ModelProcess: Sendable {
     public var model: PriceModel
     public var price: PriceLaw
@@ -75,7 +78,7 @@ public struct ModelProcess: Sendable {
     public var lag: Int
     /// Days from `trendOrigin` to the as-of day (t of the first step).
     public var trendDay0: Int
-    /// Sampling law of `(a, b, c, σ_H, κ, m, σ_F)`; nil without parameter uncertainty or standard errors.
+    /// Sampling law of `(σ_H, κ, m, σ_F)`; nil without parameter uncertainty or standard errors.
     public var networkDraw: ParameterDraw?
     /// Lᵀ, 3×3 row-major (the dgemm right-hand side).
     public var choleskyT: [Double]
@@ -90,10 +93,10 @@ public struct ModelProcess: Sendable {
                               feeKappa: f.kappa.value, feeM: f.m.value, feeSigma: f.sigma.value)
         lag = max(0, h.lag)
         trendDay0 = c.initialState.date - h.trendOrigin
-        let est = [h.a, h.b, h.c, h.sigma, f.kappa, f.m, f.sigma]
+        let est = [h.sigma, f.kappa, f.m, f.sigma]
         networkDraw = s.parameterUncertainty
             ? ParameterDraw(estimate: est.map(\.value), stderr: est.map(\.stderr), covariance: nil,
-                            transforms: [.identity, .identity, .identity, .log, .log, .identity, .log]) : nil
+                            transforms: [.log, .log, .identity, .log]) : nil
         let n = network
         let vals = [n.hashA, n.hashB, n.hashC, n.hashSigma, n.feeKappa, n.feeM, n.feeSigma]
         guard vals.allSatisfy({ $0.isFinite }), n.hashSigma >= 0, n.feeSigma >= 0 else {
@@ -126,7 +129,8 @@ public struct ModelProcess: Sendable {
         let p = price.lane(price.drawDimension > 0 ? z : nil)
         guard let d = networkDraw else { return (p, network) }
         let t = d.sample(z + price.drawDimension)
-        let n = NetworkLane(hashA: t[0], hashB: t[1], hashC: t[2], hashSigma: t[3], feeKappa: t[4], feeM: t[5], feeSigma: t[6])
-        return (p, [t[0], t[1], t[2], t[3], t[4], t[5], t[6]].allSatisfy { $0.isFinite } ? n : network)
+        var n = network
+        n.hashSigma = t[0]; n.feeKappa = t[1]; n.feeM = t[2]; n.feeSigma = t[3]
+        return (p, t.allSatisfy { $0.isFinite } ? n : network)
     }
 }

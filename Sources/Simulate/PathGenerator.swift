@@ -256,7 +256,7 @@ public struct PathGenerator {
         let ret = pr.price.bootstrapReturns
         let nRet = ret.count
         let poisson = settings.poissonBlocks
-        let needLnHP = pr.network.hashB != 0 || pr.networkDraw != nil
+        let needLnHP = pr.network.hashB != 0
         let lastLnHPDay = d - 1 - pr.lag
         let d1 = s.drift1, s1 = s.sigma1, d2 = s.drift2, s2 = s.sigma2, q11 = s.p11, q22 = s.p22, state = s.regimeState
         let dayDrift = s.dayDrift, daySigma = s.daySigma

@@ -75,13 +75,15 @@ final class AssumptionsTests: XCTestCase {
     func testAntitheticPairSharesItsDraw() throws {
         var c = calibration()
         c.merton.sigma.stderr = 0.003
+        c.hashRate.sigma.stderr = 0.002
         let s = SimulationSettings(paths: 4, seed: 8, model: .gbm, drift: .historical, parameterUncertainty: true, horizonDays: 20, blockSize: 4)
         let gen = PathGenerator(process: try ModelProcess(calibration: c, settings: s), initial: c.initialState, settings: s, days: 20)
         let sc = gen.makeScratch()
         gen.generate(first: 0, count: 4, into: sc)
         XCTAssertEqual(sc.drift1[0], sc.drift1[1]); XCTAssertEqual(sc.sigma1[0], sc.sigma1[1])
         XCTAssertNotEqual(sc.sigma1[0], sc.sigma1[2])
-        XCTAssertEqual(sc.hashA[2], sc.hashA[3])
+        XCTAssertEqual(sc.hashSigma[2], sc.hashSigma[3]); XCTAssertNotEqual(sc.hashSigma[0], sc.hashSigma[2])
+        XCTAssertEqual(sc.hashA[0], c.hashRate.a.value)   // a, b, c are not drawn (no covariance)
         // Path 2 alone (a different block split) gets the same lane.
         let sc2 = gen.makeScratch()
         gen.generate(first: 2, count: 2, into: sc2)
