@@ -254,5 +254,13 @@ void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, 
     HASHSEC_CALL(hashsec_vecmath_variant(), day, n, pairs, z, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
 }
 
+int hashsec_evolve_day_variant(int variant, long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll,
+                               int useLagged, double trendDay, const hashsec_day_lanes *lanes,
+                               double *lnS, double *lnH, double *lnF, double *S, double *H, double *F) {
+    if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
+    HASHSEC_CALL(variant, day, n, pairs, z, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
+    return 0;
+}
+
 void hashsec_vexp(const double *x, double *y, long n) { (void)hashsec_vexp_variant(hashsec_vecmath_variant(), x, y, n); }
 void hashsec_vlog(const double *x, double *y, long n) { (void)hashsec_vlog_variant(hashsec_vecmath_variant(), x, y, n); }

@@ -47,6 +47,10 @@ typedef struct hashsec_day_lanes {
 void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll, int useLagged,
                         double trendDay, const hashsec_day_lanes *lanes,
                         double *lnS, double *lnH, double *lnF, double *S, double *H, double *F);
+/* The same in a given variant (0 portable, 1 AVX2, 2 AVX-512); −1 when this CPU lacks it (tests). */
+int hashsec_evolve_day_variant(int variant, long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll,
+                               int useLagged, double trendDay, const hashsec_day_lanes *lanes,
+                               double *lnS, double *lnH, double *lnF, double *S, double *H, double *F);
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out);
 
 /* Token cash flows, the element-wise part (Simulate.TokenPricer), for token days i < n (S, hp, deg: that day's price,
