@@ -130,7 +130,10 @@ public struct PriceLaw: Sendable {
 ///
 /// `z` iid N(0,1), each clamped to ±3 (a truncated normal: no draw beyond 3 standard errors). So every draw is in the
 /// valid domain by construction. Without a covariance (or one that is not positive definite) the components are
-/// independent with the standard errors.
+/// independent with the standard errors. A poorly identified positive or probability parameter (delta-method standard
+/// deviation of `g(θ)` above `maxTransformedSD = 0.5`, i.e. SE > half the value for a `log` one) is drawn with that
+/// standard deviation (its row and column of `Cov(φ)` scaled, correlations kept): the delta method means nothing there,
+/// and an uncapped draw of, e.g., a Merton λ = 0.01 ± 0.5 would reach λ = e¹⁵⁰.
 public struct ParameterDraw: Sendable, Equatable {
     public enum Transform: Sendable, Equatable { case identity, log, logit }
     public let center: [Double]          // g(θ̂)
@@ -138,6 +141,7 @@ public struct ParameterDraw: Sendable, Equatable {
     public let transforms: [Transform]
     public var dimension: Int { center.count }
     public static let clamp = 3.0
+    public static let maxTransformedSD = 0.5
 
     /// nil when every standard error is zero (nothing to draw).
     public init?(estimate: [Double], stderr: [Double], covariance: [[Double]]?, transforms: [Transform]) {
@@ -162,6 +166,10 @@ public struct ParameterDraw: Sendable, Equatable {
             for i in 0..<d { for j in 0..<d { cov[i][j] = jac(i) * c[i][j] * jac(j) } }
         } else {
             for i in 0..<d { let s = stderr[i].isFinite ? stderr[i] : 0; cov[i][i] = jac(i) * jac(i) * s * s }
+        }
+        for i in 0..<d where transforms[i] != .identity && cov[i][i] > ParameterDraw.maxTransformedSD * ParameterDraw.maxTransformedSD {
+            let f = ParameterDraw.maxTransformedSD / cov[i][i].squareRoot()
+            for j in 0..<d { cov[i][j] *= f; cov[j][i] *= f }
         }
         var l = [Double](repeating: 0, count: d * d)
         if let f = try? cholesky(Matrix(cov)) {

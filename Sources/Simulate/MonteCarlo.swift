@@ -42,6 +42,8 @@ public struct PartialResult: Equatable {
     /// Per-path structure records, `count × width` each (width 0 when the deal has no such structure).
     public var waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
     public var waterfall: [Double], leverage: [Double], sweep: [Double]
+    /// Per-path values at the days asked for by `MonteCarlo.run(…, capture:)` (nil otherwise; never in shard files).
+    public var capture: PathCapture?
     public var count: Int { pvUSD.count }
 
     public init(firstPath: Int, count: Int, days: Int, waterfallWidth: Int = 0, leverageWidth: Int = 0, sweepWidth: Int = 0) {
@@ -68,6 +70,9 @@ public struct PartialResult: Equatable {
             throw SimulateError.badShard("structure records differ at path \(o.firstPath)")
         }
         waterfall += o.waterfall; leverage += o.leverage; sweep += o.sweep
+        if var c = capture, let oc = o.capture, c.days == oc.days {
+            c.hashpriceUSD += oc.hashpriceUSD; c.payoutUSD += oc.payoutUSD; capture = c
+        } else { capture = nil }
         pvUSD += o.pvUSD; btcTotal += o.btcTotal; usdTotal += o.usdTotal; irr += o.irr
         paybackDay += o.paybackDay; daysCurtailed += o.daysCurtailed; terminated += o.terminated
         daily.add(o.daily)
@@ -109,14 +114,20 @@ public enum MonteCarlo {
     /// Simulates paths `range` of the run. `settings.paths` is the total path count of the whole run.
     /// With `structures`, the deal's waterfall / staking leverage (and the leverage sweep over 0…`sweepMaxLoops` loops)
     /// run on every path too, into the result's per-path records.
+    /// With `capture` (simulated days, 1-based, ascending, ≤ the horizon) the result's `capture` holds every path's
+    /// hashprice and cumulative payout on those days (`PathCapture`).
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
-                           overlay: StressOverlay? = nil, structures: Bool = true, sweepMaxLoops: Int? = nil) throws -> PartialResult {
+                           overlay: StressOverlay? = nil, structures: Bool = true, sweepMaxLoops: Int? = nil,
+                           capture: [Int]? = nil) throws -> PartialResult {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
         let r = range ?? 0..<settings.paths
         if settings.antithetic, r.lowerBound % 2 != 0 { throw SimulateError.invalidSettings("a shard must start on an even path") }
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
         let days = schedule.horizonDays
+        if let c = capture, !(c.allSatisfy { (1...days).contains($0) } && zip(c, c.dropFirst()).allSatisfy { $0 < $1 }) {
+            throw SimulateError.invalidSettings("capture days must be ascending within 1…\(days), got \(c)")
+        }
         let process = try ModelProcess(calibration: calibration, settings: settings)
         let gen = PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: overlay)
         let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: schedule.tokenDays)
@@ -125,6 +136,9 @@ public enum MonteCarlo {
         let (ww, lw, sw) = (pass.waterfallWidth, pass.leverageWidth, pass.sweepWidth)
         Ziggurat.prepare()
         var result = PartialResult(firstPath: r.lowerBound, count: r.count, days: days, waterfallWidth: ww, leverageWidth: lw, sweepWidth: sw)
+        var cap = capture.map { PathCapture(days: $0, paths: r.count) } ?? PathCapture(days: [], paths: 0)
+        let capturing = !(capture?.isEmpty ?? true) && r.count > 0
+        let captureDays = capture ?? []
         let bs = settings.blockSize
         let nBlocks = (r.count + bs - 1) / bs
         let threads = max(1, min(settings.threads, max(nBlocks, 1)))
@@ -142,8 +156,11 @@ public enum MonteCarlo {
         result.waterfall.withUnsafeMutableBufferPointer { wfo in
         result.leverage.withUnsafeMutableBufferPointer { lvo in
         result.sweep.withUnsafeMutableBufferPointer { swo in
+        cap.hashpriceUSD.withUnsafeMutableBufferPointer { capH in
+        cap.payoutUSD.withUnsafeMutableBufferPointer { capP in
             let out = (pv.baseAddress!, bt.baseAddress!, ut.baseAddress!, ir.baseAddress!, pb.baseAddress!, dc.baseAddress!, te.baseAddress!)
             let wfB = wfo.baseAddress, lvB = lvo.baseAddress, swB = swo.baseAddress
+            let capture = (capH.baseAddress, capP.baseAddress)
             DispatchQueue.concurrentPerform(iterations: threads) { w in
                 let scratch = gen.makeScratch()
                 var wScratch = pass.makeScratch()
@@ -175,6 +192,10 @@ public enum MonteCarlo {
                         pass.run(index: first + p, price: sp, hashprice: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
                                  netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &wScratch,
                                  waterfallOut: wfB.map { $0 + idx * ww }, leverageOut: lvB.map { $0 + idx * lw }, sweepOut: swB.map { $0 + idx * sw })
+                        if capturing {
+                            PathCapture.record(days: captureDays, into: capture.0!, capture.1!, index: idx, hashpriceUSD: scratch.hashpriceUSD + p * days,
+                                             netUSD: buf.netUSD + p * td, offset: off, tokenDays: tdays)
+                        }
                     }
                     // Bin indices into the batch (see `HistogramBatch`): hashprice, price, payout, cumulative BTC by simulated day.
                     let slot = hist.reserve(count)
@@ -203,7 +224,8 @@ public enum MonteCarlo {
                 let daily = hist.result()
                 lock.lock(); workerDaily[w] = daily; workerHalvings[w] = halvings; lock.unlock()
             }
-        }}}}}}}}}}
+        }}}}}}}}}}}}
+        if capture != nil { result.capture = cap }
         for d in workerDaily { result.daily.add(d) }
         for hv in workerHalvings where hv.count == days { for t in 0..<days { result.halvingDayCounts[t] &+= hv[t] } }
         return result

@@ -10,6 +10,13 @@ struct PriceOptions: ParsableArguments {
     @Option(help: "Each path draws its model parameters from their sampling distribution: on or off.")
     var parameterUncertainty: String = SimulationDefaults.parameterUncertainty ? "on" : "off"
 
+    init() {}
+    /// `--drift` and `--parameter-uncertainty` given elsewhere (the backtest's options), checked the same way.
+    init(drift: String, parameterUncertainty: String) {
+        self.init()
+        self.drift = drift; self.parameterUncertainty = parameterUncertainty; model = SimulationDefaults.model
+    }
+
     /// Applies the options to `s`; unknown values are usage errors.
     func apply(_ s: inout SimulationSettings) throws {
         guard let m = PriceModel(rawValue: model) else { throw ValidationError("--model must be \(PriceModels.namesText)") }

@@ -61,12 +61,12 @@ final class AssumptionsTests: XCTestCase {
         XCTAssertEqual(c00 / 20000, 4e-6, accuracy: 0.1 * 4e-6)
         XCTAssertEqual(c01 / 20000, 1e-6, accuracy: 0.15 * 1e-6)
         XCTAssertEqual(c11 / 20000, 1e-6, accuracy: 0.1 * 1e-6)
-        // A huge standard error: σ stays > 0, p in (0, 1), and no draw beyond 3 SE in the transformed space.
+        // A huge standard error: σ stays > 0, p in (0, 1), the transformed sd is capped at 0.5 and no draw goes beyond 3 of it.
         let w = ParameterDraw(estimate: [0.01, 0.9], stderr: [0.05, 0.5], covariance: nil, transforms: [.log, .logit])!
         var big = [10.0, -10.0]
         let x = big.withUnsafeMutableBufferPointer { w.sample($0.baseAddress!) }
-        XCTAssertEqual(x[0], 0.01 * exp(3 * 0.05 / 0.01), accuracy: 1e-12 * x[0])
-        XCTAssertEqual(log(x[1] / (1 - x[1])), log(9.0) - 3 * 0.5 / (0.9 * 0.1), accuracy: 1e-9)
+        XCTAssertEqual(x[0], 0.01 * exp(3 * 0.5), accuracy: 1e-12 * x[0])
+        XCTAssertEqual(log(x[1] / (1 - x[1])), log(9.0) - 3 * 0.5, accuracy: 1e-9)
         XCTAssertGreaterThan(x[1], 0)
         XCTAssertNil(ParameterDraw(estimate: [1], stderr: [0], covariance: nil, transforms: [.identity]))
     }
