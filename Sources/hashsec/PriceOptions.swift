@@ -10,18 +10,17 @@ struct PriceOptions: ParsableArguments {
     @Option(help: "Each path draws its model parameters from their sampling distribution: on or off.")
     var parameterUncertainty: String = SimulationDefaults.parameterUncertainty ? "on" : "off"
 
-    init() {}
-    /// `--drift` and `--parameter-uncertainty` given elsewhere (the backtest's options), checked the same way.
-    init(drift: String, parameterUncertainty: String) {
-        self.init()
-        self.drift = drift; self.parameterUncertainty = parameterUncertainty; model = SimulationDefaults.model
-    }
-
     /// Applies the options to `s`; unknown values are usage errors.
     func apply(_ s: inout SimulationSettings) throws {
         guard let m = PriceModel(rawValue: model) else { throw ValidationError("--model must be \(PriceModels.namesText)") }
+        s.model = m
+        (s.drift, s.parameterUncertainty) = try PriceOptions.assumptions(drift: drift, parameterUncertainty: parameterUncertainty)
+    }
+
+    /// `--drift` and `--parameter-uncertainty` values checked (also for the backtest's options).
+    static func assumptions(drift: String, parameterUncertainty: String) throws -> (Drift, Bool) {
         guard let d = Drift(drift) else { throw ValidationError("--drift must be historical, shrunk, zero or a log return per year within ±5, got \(drift)") }
         guard ["on", "off"].contains(parameterUncertainty) else { throw ValidationError("--parameter-uncertainty must be on or off") }
-        s.model = m; s.drift = d; s.parameterUncertainty = parameterUncertainty == "on"
+        return (d, parameterUncertainty == "on")
     }
 }
