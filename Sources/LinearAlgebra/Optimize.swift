@@ -75,3 +75,19 @@ public func numericalGradient(_ f: ([Double]) -> Double, at x: [Double], steps h
         return (f(xp) - f(xm)) / (2 * h[i])
     }
 }
+
+/// Standard errors and covariance of a maximum-likelihood estimate from the Hessian `H` of the negative log-likelihood
+/// at the optimum: `Cov = H⁻¹` (LAPACK `dpotrf/dpotri`), `SE_i = √Cov_ii`. When `H` is not positive definite (a parameter
+/// at a boundary) there is no covariance and `SE_i = 1/√H_ii` (0 where `H_ii ≤ 0`); non-finite SEs become 0.
+public func hessianCovariance(_ H: [[Double]]) -> (stderr: [Double], covariance: [[Double]]?) {
+    let n = H.count
+    var se: [Double]
+    var cov: [[Double]]? = nil
+    if let inv = try? inverseSPD(Matrix(H)), inv.storage.allSatisfy({ $0.isFinite }) {
+        se = (0..<n).map { max(inv[$0, $0], 0).squareRoot() }
+        cov = (0..<n).map { i in (0..<n).map { inv[i, $0] } }
+    } else {
+        se = (0..<n).map { H[$0][$0] > 0 ? 1 / H[$0][$0].squareRoot() : 0 }
+    }
+    return (se.map { $0.isFinite ? $0 : 0 }, cov)
+}

@@ -136,15 +136,7 @@ public enum MertonModel: PriceModelDefinition {
         }
         let hN = nat.enumerated().map { i, v in max(abs(v) * 1e-3, i == 0 || i == 3 ? 1e-6 : 1e-7) }
         let H = numericalHessian(nllNat, at: nat, steps: hN)
-        var se = [Double](repeating: 0, count: 5)
-        var cov: [[Double]]? = nil
-        if let inv = try? inverseSPD(Matrix(H)), inv.storage.allSatisfy({ $0.isFinite }) {
-            se = (0..<5).map { max(inv[$0, $0], 0).squareRoot() }
-            cov = (0..<5).map { i in (0..<5).map { inv[i, $0] } }
-        } else {
-            se = (0..<5).map { H[$0][$0] > 0 ? 1 / H[$0][$0].squareRoot() : 0 }
-        }
-        se = se.map { $0.isFinite ? $0 : 0 }
+        let (se, cov) = hessianCovariance(H)
         return MertonParameters(mu: Estimate(nat[0], stderr: se[0]), sigma: Estimate(nat[1], stderr: se[1]),
                                 lambda: Estimate(nat[2], stderr: se[2]), muJ: Estimate(nat[3], stderr: se[3]),
                                 sigmaJ: Estimate(nat[4], stderr: se[4]), logLikelihood: -f, observations: r.count, covariance: cov)

@@ -146,15 +146,7 @@ public enum RegimeModel: PriceModelDefinition {
             }
         }
         let H = numericalHessian(nllNat, at: nat, steps: h)
-        var se = [Double](repeating: 0, count: 6)
-        var cov: [[Double]]? = nil
-        if let inv = try? inverseSPD(Matrix(H)), inv.storage.allSatisfy({ $0.isFinite }) {
-            se = (0..<6).map { max(inv[$0, $0], 0).squareRoot() }
-            cov = (0..<6).map { i in (0..<6).map { inv[i, $0] } }
-        } else {
-            se = (0..<6).map { H[$0][$0] > 0 ? 1 / H[$0][$0].squareRoot() : 0 }
-        }
-        se = se.map { $0.isFinite ? $0 : 0 }
+        let (se, cov) = hessianCovariance(H)
         let f = filter(r, m1: nat[0], s1: nat[1], m2: nat[2], s2: nat[3], p11: nat[4], p22: nat[5])
         return RegimeParameters(m1: Estimate(nat[0], stderr: se[0]), sigma1: Estimate(nat[1], stderr: se[1]),
                                 m2: Estimate(nat[2], stderr: se[2]), sigma2: Estimate(nat[3], stderr: se[3]),
