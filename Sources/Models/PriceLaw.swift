@@ -18,8 +18,9 @@ public enum Measure: String, Sendable, CaseIterable, Codable { case real, riskNe
 public enum Drift: Equatable, Sendable, CustomStringConvertible {
     case historical, shrunk, zero
     case perYear(Double)
-    /// The default, chosen by the backtest (Sources/Models/README.md).
-    public static let `default` = Drift.shrunk
+    /// The default, chosen by the backtest (Sources/Models/README.md): `historical` scored best of historical, shrunk and
+    /// zero on the real history (with the hash-rate block as on main before `supply`; re-decide when it changes).
+    public static let `default` = Drift.historical
 
     /// Parses `historical | shrunk | zero | <number per year>` (e.g. `0.15`, `-0.1`).
     public init?(_ s: String) {

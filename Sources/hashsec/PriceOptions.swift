@@ -5,7 +5,7 @@ import Simulate
 /// `--model`, `--drift`, `--parameter-uncertainty` (shared by `simulate` and `stress`); the model list is the registry's.
 struct PriceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Price model: \(PriceModels.namesText) (default \(SimulationDefaults.model)).")) var model: String = SimulationDefaults.model
-    @Option(help: "Real-world price drift: historical, shrunk (toward 0 with prior sd 0.5/yr), zero, or a log return per year (e.g. 0.2).")
+    @Option(help: "Real-world price drift: historical (default), shrunk (toward 0 with prior sd 0.5/yr), zero, or a log return per year (e.g. 0.2).")
     var drift: String = Drift.default.description
     @Option(help: "Each path draws its model parameters from their sampling distribution: on or off.")
     var parameterUncertainty: String = SimulationDefaults.parameterUncertainty ? "on" : "off"
