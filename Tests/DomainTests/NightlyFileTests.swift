@@ -1,5 +1,6 @@
 import Config
 import Models
+import TestSupport
 import XCTest
 
 /// The nightly file's price assumptions: defaults, valid values, and a line-numbered error for a bad one.
@@ -18,5 +19,13 @@ final class NightlyFileTests: XCTestCase {
         }
         XCTAssertThrowsError(try NightlyFile.parse(base + "model: heston\n", file: "/tmp/n.yaml"))
         XCTAssertThrowsError(try NightlyFile.parse(base + "parameter_uncertainty: maybe\n", file: "/tmp/n.yaml"))
+    }
+
+    /// The example configs state the assumptions explicitly.
+    func testExampleConfigsStateTheAssumptions() throws {
+        for name in ["nightly.yaml", "nightly-real.yaml"] {
+            let n = try NightlyFile.load(path: TestSupport.repositoryRoot.appendingPathComponent("datasets/\(name)").path)
+            XCTAssertEqual(n.drift, "historical", name); XCTAssertTrue(n.parameterUncertainty, name); XCTAssertEqual(n.model, "merton", name)
+        }
     }
 }
