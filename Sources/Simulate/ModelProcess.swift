@@ -86,7 +86,7 @@ public struct ModelProcess: Sendable {
     public init(calibration c: Calibration, settings s: SimulationSettings) throws {
         model = s.model
         do { price = try s.model.definition.law(c, s.assumptions) } catch let e as ModelsError {
-            throw SimulateError.invalidSettings(e.description)
+            switch e { case .invalidSettings(let m), .insufficientData(let m): throw SimulateError.invalidSettings(m) }
         }
         let h = c.hashRate, f = c.fees
         network = NetworkLane(hashA: h.a.value, hashB: h.b.value, hashC: h.c.value, hashSigma: h.sigma.value,
