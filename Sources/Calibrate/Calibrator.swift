@@ -1,4 +1,5 @@
 import Domain
+import Models
 import LinearAlgebra
 import RealModule
 
@@ -50,8 +51,6 @@ public enum Calibrator {
         guard returns.count >= 250 else {
             throw CalibrateError.insufficientData("need ≥ 250 daily price returns in the window \(windowStart)…\(asOf), got \(returns.count)")
         }
-        let gbm = try PriceFit.gbm(returns)
-        let merton = try PriceFit.merton(returns)
 
         // Efficiency trend δ (as of asOf: the catalog's machines released by then).
         let trend: EfficiencyTrend
@@ -94,9 +93,14 @@ public enum Calibrator {
         let corr = ShockCorrelation.estimate(rows)
 
         let initial = try initialState(obs: obs, hp: hp, h7: h7, lnHP: lnHP, asOf: asOf)
-        return Calibration(asOf: asOf, windowStart: windowStart, windowEnd: asOf, merton: merton, gbm: gbm,
-                           hashRate: supply.parameters, fees: feeFit.parameters, correlation: corr,
-                           historicalLogReturns: returns, initialState: initial, options: o)
+        // Every registered price model fits the same returns and stores its parameters (the placeholders are overwritten).
+        var cal = Calibration(asOf: asOf, windowStart: windowStart, windowEnd: asOf, merton: PriceModels.unfittedMerton,
+                              gbm: PriceModels.unfittedGBM, hashRate: supply.parameters, fees: feeFit.parameters, correlation: corr,
+                              historicalLogReturns: [], initialState: initial, options: o)
+        do {
+            for m in PriceModels.all { try m.fit(returns: returns, into: &cal) }
+        } catch ModelsError.insufficientData(let why) { throw CalibrateError.insufficientData(why) }
+        return cal
     }
 
     /// The hash-rate block: window (cut at the ASIC era and the history), `HashRateFit` with δ fixed, the breakeven check,

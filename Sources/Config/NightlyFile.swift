@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Models
 
 /// The nightly batch configuration (`hashsec nightly CONFIG.yaml`). Relative paths are resolved against the
 /// directory of the configuration file, so cron/systemd can run from any working directory.
@@ -8,7 +9,7 @@ import Foundation
 ///     inputs:
 ///       - path: synthetic-history.csv      # file path or http(s) URL
 ///         format: tidy                     # optional: coinmetrics | tidy | series | headers (default: auto-detect)
-///     max_data_age_days: 3                 # staleness limit for the last stored date
+///     max_data_age_days: 3                 # staleness limit for the newest complete day
 ///     today: data                          # "system" (default), "data" (= the last stored date) or YYYY-MM-DD
 ///     deals: [deals/basic.yaml]
 ///     scenarios: scenarios/standard.yaml
@@ -26,6 +27,7 @@ import Foundation
 ///     reports_dir: ../reports
 ///     notebooks_dir: ../notebooks-export
 ///     thresholds: {default: 0.10, pv_usd_mean: 0.10}
+///     download_timeout_seconds: 120        # total deadline of each http(s) input
 public struct NightlyFile: Equatable, Sendable {
     public struct Input: Equatable, Sendable {
         public var path: String
@@ -62,6 +64,10 @@ public struct NightlyFile: Equatable, Sendable {
     public var threads: Int
     public var horizonDays: Int
     public var model: String
+    /// `drift: historical | shrunk | zero | <log return per year>` (SPEC §5), validated by `Models.Drift`.
+    public var drift: String
+    /// `parameter_uncertainty: on | off`.
+    public var parameterUncertainty: Bool
     public var calibrationWindowDays: Int
     /// Calibration options beyond the price window (nil: `hashsec calibrate`'s defaults).
     public var hashRateWindowDays: Int? = nil
@@ -74,18 +80,26 @@ public struct NightlyFile: Equatable, Sendable {
     /// Relative change beyond which a metric is flagged, per metric name; `default` for the others.
     public var thresholds: [String: Double]
 
+    /// Total deadline of each http(s) input's download, seconds (`download_timeout_seconds`, default 120).
+    public var downloadTimeoutSeconds: Double = 120
+
     public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "stress_paths", "seed", "threads",
-                              "horizon_days", "model", "calibration_window_days", "hashrate_window_days", "fee_window_days",
-                              "efficiency_trend", "efficiency_window_years", "reports_dir", "notebooks_dir", "thresholds"]
+                              "horizon_days", "model", "drift", "parameter_uncertainty", "calibration_window_days",
+                              "hashrate_window_days", "fee_window_days", "efficiency_trend", "efficiency_window_years",
+                              "reports_dir", "notebooks_dir", "thresholds", "download_timeout_seconds"]
     public static let formats = ["coinmetrics", "tidy", "series", "headers"]
-    public static let models = ["merton", "gbm", "bootstrap"]
+    public static var models: [String] { PriceModels.names }
+
+    static func drift(_ root: YAMLNode) throws -> String {
+        guard let n = try root.optional("drift") else { return Drift.default.description }
+        let v = try n.asString()
+        guard Drift(v) != nil else { throw n.error("expected historical, shrunk, zero or a log return per year (e.g. 0.2), got \"\(v)\"") }
+        return v
+    }
 
     /// Loads and validates a nightly file; errors are `file:line: key: reason`.
     public static func load(path: String) throws -> NightlyFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, line: 0, key: "", reason: "cannot read the nightly configuration file")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        try parse(YAMLNode.readText(path: path), file: path)
     }
 
     /// Parses `text`; relative paths are resolved against the directory of `file`.
@@ -116,7 +130,7 @@ public struct NightlyFile: Equatable, Sendable {
         if let t = try root.optionalMapping("thresholds") {
             for k in t.keys { thresholds[k] = try t.double(k, range: 0...1e6) }
         }
-        return NightlyFile(
+        var result = NightlyFile(
             file: file,
             db: resolve(try root.string("db", default: "hashsec.sqlite")!),
             inputs: inputs,
@@ -129,7 +143,10 @@ public struct NightlyFile: Equatable, Sendable {
             seed: UInt64(try root.int("seed", range: 0...Int.max, default: 42)!),
             threads: try root.int("threads", range: 1...1024, default: 2)!,
             horizonDays: try root.int("horizon_days", range: 1...36_500, default: 1095)!,
-            model: try root.choice("model", models, default: "merton"),
+            model: try root.choice("model", models, default: SimulationDefaults.model),
+            drift: try drift(root),
+            parameterUncertainty: try root.choice("parameter_uncertainty", ["on", "off"],
+                                                  default: SimulationDefaults.parameterUncertainty ? "on" : "off") == "on",
             calibrationWindowDays: try root.int("calibration_window_days", range: 30...100_000, default: 1460)!,
             hashRateWindowDays: try root.int("hashrate_window_days", range: 30...100_000, default: nil),
             feeWindowDays: try root.int("fee_window_days", range: 30...100_000, default: nil),
@@ -138,5 +155,7 @@ public struct NightlyFile: Equatable, Sendable {
             reportsDir: resolve(try root.string("reports_dir", default: "reports")!),
             notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),
             thresholds: thresholds)
+        result.downloadTimeoutSeconds = try root.double("download_timeout_seconds", range: 0.001...86_400, default: 120)!
+        return result
     }
 }

@@ -4,6 +4,7 @@ import Calibrate
 import Config
 import Domain
 import Foundation
+import Models
 import Simulate
 import Store
 
@@ -26,13 +27,23 @@ public enum BacktestJob {
         /// The price models' calibration window (replaces `fit.priceWindowDays`).
         public var windowDays: Int
         public var poissonBlocks: Bool
+        /// The stated price drift and parameter uncertainty, for every model (SPEC §5; defaults as `simulate`'s).
+        public var drift: Drift
+        public var driftPrior: DriftPrior
+        public var parameterUncertainty: Bool
         /// Every other calibration option (hash-rate and fee windows, efficiency trend).
         public var fit: CalibrationOptions
-        public init(horizons: [Int] = [30, 90, 180, 365, 730], models: [PriceModel] = [.merton, .gbm, .bootstrap], paths: Int = 2000,
+        public init(horizons: [Int] = [30, 90, 180, 365, 730], models: [PriceModel] = PriceModel.allCases, paths: Int = 2000,
                     seed: UInt64 = 1, threads: Int = 1, windowDays: Int = Calibrator.defaultWindowDays, poissonBlocks: Bool = false,
-                    fit: CalibrationOptions = .standard) {
+                    drift: Drift = .default, driftPrior: DriftPrior = .default,
+                    parameterUncertainty: Bool = SimulationDefaults.parameterUncertainty, fit: CalibrationOptions = .standard) {
             self.horizons = horizons.sorted(); self.models = models; self.paths = paths; self.seed = seed; self.threads = threads
-            self.windowDays = windowDays; self.poissonBlocks = poissonBlocks; self.fit = fit
+            self.windowDays = windowDays; self.poissonBlocks = poissonBlocks
+            self.drift = drift; self.driftPrior = driftPrior; self.parameterUncertainty = parameterUncertainty; self.fit = fit
+        }
+        /// As in `simulate`'s manifest: the measure with its stated assumptions.
+        var measureStatement: String {
+            SimulationSettings(drift: drift, driftPrior: driftPrior, parameterUncertainty: parameterUncertainty).measureStatement
         }
     }
 
@@ -118,7 +129,8 @@ public enum BacktestJob {
         var records: [ForecastRecord] = []
         let t1 = Date()
         for (mi, model) in s.models.enumerated() {
-            let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, antithetic: true,
+            let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, drift: s.drift,
+                                              driftPrior: s.driftPrior, parameterUncertainty: s.parameterUncertainty, antithetic: true,
                                               poissonBlocks: s.poissonBlocks, horizonDays: maxH)
             let run = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings, structures: false, capture: horizons)
             let cap = run.capture!

@@ -48,6 +48,7 @@ public enum StressJob {
         let scenarios = try ScenarioFile.load(path: scenPath)
         let store = try Store(path: o.dbPath)
         let calibration = try resolveCalibration(path: o.calibrationPath, store: store, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
+        try DealFile.checkFleet(deal, path: o.dealPath, networkHashRateHs: calibration.initialState.hashRateHs, on: calibration.initialState.date)
         var history: [DailyObservation] = []
         let replays = scenarios.compactMap { s -> (Day, Day)? in
             if case let .historicalReplay(f, t) = s.kind { return (f, t) }; return nil
@@ -105,7 +106,7 @@ public enum StressJob {
         }
         let info = ShardInfo(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
                              calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
-                             measure: settings.measure.rawValue, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
+                             measure: settings.measureStatement, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
                              shardCount: n, index: i,
                              scenarios: [["base", "base", "no shock"]] + scenarios.map { [$0.name, $0.kindName, $0.description] },
                              priceUSD: deal.token.priceUSD, dealYAML: dealYAML)
