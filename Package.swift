@@ -5,6 +5,7 @@
 //   CKernels                      the Monte Carlo inner loops, vectorised: exp/log, shocks, clock, pricer, histograms)
 //   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
 //   Domain                        value types shared by every stage (no I/O)
+//   Statistics                    the one statistics module: quantiles, moments, histograms, typed results (RunSummary)
 //   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
 //   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
@@ -49,6 +50,7 @@ let package = Package(
         // Core
         .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
         .target(name: "Domain", exclude: docs("Domain"), swiftSettings: v5),
+        .target(name: "Statistics", exclude: docs("Statistics"), swiftSettings: v5),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
         .target(name: "Config", dependencies: ["Domain", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
@@ -57,15 +59,15 @@ let package = Package(
         .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
         .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], exclude: docs("Benchmark"), swiftSettings: v5),
         .target(name: "Calibrate", dependencies: ["Domain", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
-        .target(name: "Structures", dependencies: ["Domain"], exclude: docs("Structures"), swiftSettings: v5),
-        .target(name: "Simulate", dependencies: ["Domain", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
+        .target(name: "Structures", dependencies: ["Domain", "Statistics"], exclude: docs("Structures"), swiftSettings: v5),
+        .target(name: "Simulate", dependencies: ["Domain", "Statistics", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
         .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
         .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
 
         // Orchestration
         .target(name: "Pipeline", dependencies: [
-            "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report",
+            "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Statistics", "Structures", "Report",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
@@ -83,9 +85,10 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CalibrateTests", dependencies: ["Calibrate", "Benchmark", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "StructuresTests", dependencies: ["Structures", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: v5),
+        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Statistics", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StructuresTests", dependencies: ["Structures", "Statistics", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Store", "Structures", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Statistics", "Store", "Structures", "TestSupport"], swiftSettings: v5),
     ]
 )

@@ -34,7 +34,7 @@ public enum MergeJob {
         }
         var identity = first.identity
         identity.shardCount = 1
-        let schedule = DealScheduleSnapshot.make(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays, horizon: identity.horizonDays)
+        let schedule = DealSchedule(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays, horizonDays: identity.horizonDays)
         guard SimulateJob.sha256(Data(first.dealYAML.utf8)) == identity.dealSHA256 else {
             throw PipelineError.shardMismatch("\(infos[0].1)/shard.json: the recorded deal text does not match its SHA-256")
         }
@@ -53,26 +53,5 @@ public enum MergeJob {
         try SimulateJob.writeFiles(rendered.files + [("manifest.json", manifest)], binary: nil, to: out)
         let text = SimulateJob.summaryLine(rendered, dealName: first.dealName, priceUSD: first.priceUSD, seconds: nil)
         return Result(summaryText: text, shards: n, paths: merged!.count)
-    }
-}
-
-enum DealScheduleSnapshot {
-    /// A deal holding only what the reductions read (issue price; structures are set by the caller).
-    static func minimalDeal(priceUSD: Double) -> Deal {
-        Deal(name: "x", token: TokenTerms(count: 1, hashrateTH: 1, termDays: 1, start: .asOf, priceUSD: priceUSD),
-             miner: MinerSpec(model: nil, efficiencyJTH: 1, degradationPerYear: 0),
-             operations: Operations(powerUSDPerKWh: 0, uptime: 1, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0,
-                                    curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
-             valuation: Valuation(discountRate: 0))
-    }
-
-    static func make(asOf: Day, offset: Int, tokenDays: Int, horizon: Int) -> DealSchedule {
-        // Rebuild the schedule from its recorded parts (a deal with start = as-of + offset and the recorded term).
-        let deal = Deal(name: "x", token: TokenTerms(count: 1, hashrateTH: 1, termDays: tokenDays, start: .date(asOf + offset), priceUSD: 0),
-                        miner: MinerSpec(model: nil, efficiencyJTH: 1, degradationPerYear: 0),
-                        operations: Operations(powerUSDPerKWh: 0, uptime: 1, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0,
-                                               curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
-                        valuation: Valuation(discountRate: 0))
-        return DealSchedule(deal: deal, asOf: asOf, horizon: horizon)
     }
 }

@@ -3,6 +3,7 @@ import Config
 import Domain
 import Foundation
 import Simulate
+import Statistics
 import Store
 
 /// `hashsec simulate`: deal file + calibration (file, store, or calibrate now) → Monte Carlo → docs/outputs.md files.
@@ -35,6 +36,8 @@ public enum SimulateJob {
         public var summaryText: String
         public var files: [(String, String)]
         public var seconds: Double
+        /// The run's statistics (`summary.json`); nil for a shard.
+        public var summary: RunSummary?
     }
 
     static func sha256(_ d: Data) -> String { SHA256.hex(SHA256.hash([UInt8](d), kernel: .portable)) }
@@ -101,6 +104,7 @@ public enum SimulateJob {
                                   offset: schedule.offset, tokenDays: schedule.tokenDays, priceUSD: deal.token.priceUSD, pathsCSV: o.pathsCSV,
                                   dealYAML: String(decoding: dealData, as: UTF8.self))
         var binary: Data? = nil
+        var summary: RunSummary? = nil
         if let (i, n) = o.shard {
             files = [("shard.json", SimulationOutputs.json(try shardInfo.jsonObject()))]
             binary = result.encoded()
@@ -108,6 +112,7 @@ public enum SimulateJob {
         } else {
             let rendered = SimulationOutputs.render(result, ctx)
             files = rendered.files
+            summary = rendered.summary
             text = summaryLine(rendered, dealName: deal.name, priceUSD: deal.token.priceUSD, seconds: simSeconds)
         }
         let seconds = Date().timeIntervalSince(t0)
@@ -119,18 +124,17 @@ public enum SimulateJob {
                                                   settings: s, identity: identity, shard: o.shard, timings: ["simulate": simSeconds, "total": seconds])))
             try writeFiles(all, binary: binary.map { ("partial.bin", $0) }, to: dir)
         }
-        return Result(summaryText: text, files: files, seconds: seconds)
+        return Result(summaryText: text, files: files, seconds: seconds, summary: summary)
     }
 
     /// The terminal summary (plus the leverage sweep table when there is one).
     static func summaryLine(_ r: SimulationOutputs.Rendered, dealName: String, priceUSD: Double, seconds: Double?) -> String {
         let s = r.summary
-        func f(_ x: Any?) -> String { (x as? Double).map { String(format: "%.4g", $0) } ?? "n/a" }
-        let pq = s["pv_usd_quantiles"] as? [String: Any] ?? [:], iq = s["irr_quantiles"] as? [String: Any] ?? [:]
+        func f(_ x: Double?) -> String { x.flatMap { $0.isFinite ? String(format: "%.4g", $0) : nil } ?? "n/a" }
         return """
-        \(dealName): \(s["paths"] ?? 0) paths, \(s["model"] ?? "") / \(s["measure"] ?? ""), \(s["horizon_days"] ?? 0) days from \(s["start_date"] ?? "")
-          PV/token USD mean \(f(s["pv_usd_mean"])) ± \(f(s["pv_usd_stderr"])) (p05 \(f(pq["p05"])), p50 \(f(pq["p50"])), p95 \(f(pq["p95"]))) vs price \(priceUSD)
-          BTC/token mean \(f(s["btc_total_mean"])), IRR p50 \(f(iq["p50"])), P(loss) \(f(s["prob_loss"])), P(payback) \(f(s["prob_payback"])), P(terminated) \(f(s["prob_terminated"]))
+        \(dealName): \(s.paths) paths, \(s.run.model) / \(s.run.measure), \(s.run.horizonDays) days from \(s.run.startDate)
+          PV/token USD mean \(f(s.pvMean)) ± \(f(s.pvStderr)) (p05 \(f(s.pvQuantiles["p05"])), p50 \(f(s.pvQuantiles["p50"])), p95 \(f(s.pvQuantiles["p95"]))) vs price \(priceUSD)
+          BTC/token mean \(f(s.btcMean)), IRR p50 \(f(s.irrQuantiles["p50"])), P(loss) \(f(s.probLoss)), P(payback) \(f(s.probPayback)), P(terminated) \(f(s.probTerminated))
           \(seconds.map { String(format: "simulated in %.2f s", $0) } ?? "merged from shards")
         """ + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
     }

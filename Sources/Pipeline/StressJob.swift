@@ -31,11 +31,14 @@ public enum StressJob {
     }
 
     public struct Result {
-        public var rows: [StressRow]
-        public var csv: String
-        public var json: String
-        public var table: String
+        public var table: StressTable
         public var seconds: [String: Double]
+        public var rows: [StressRow] { table.rows }
+        public var csv: String { table.csv }
+        public var json: String { table.json }
+        /// The terminal table (or what a shard wrote).
+        public var text: String
+        init(table: StressTable, seconds: [String: Double], text: String? = nil) { self.table = table; self.seconds = seconds; self.text = text ?? table.text }
     }
 
     /// Loads the deal, scenarios, calibration (stored on `asOf`, else fitted) and history, then runs everything.
@@ -63,7 +66,8 @@ public enum StressJob {
             try runShard(deal: deal, dealYAML: String(decoding: dealData, as: UTF8.self), scenarios: scenarios,
                          scenariosSHA256: SimulateJob.sha256(scenData), calibration: calibration,
                          calibrationSHA256: SimulateJob.sha256(calData), history: history, settings: o.settings, index: i, of: n, out: out)
-            return Result(rows: [], csv: "", json: "", table: "stress shard \(i)/\(n) written to \(out)/stress-shard-\(i)-of-\(n)", seconds: [:])
+            return Result(table: StressTable(rows: [], structure: false, leverage: false), seconds: [:],
+                          text: "stress shard \(i)/\(n) written to \(out)/stress-shard-\(i)-of-\(n)")
         }
         return try run(deal: deal, scenarios: scenarios, calibration: calibration, history: history, settings: o.settings, out: o.out)
     }
@@ -73,6 +77,8 @@ public enum StressJob {
         var dealSHA256: String, scenariosSHA256: String, calibrationSHA256: String
         var seed: UInt64, paths: Int, model: String, measure: String, antithetic: Bool, horizonDays: Int
         var shardCount: Int, index: Int
+        /// The deal's schedule in the run (`DealSchedule`).
+        var asOf: Day, offset: Int, tokenDays: Int
         /// (name, kind, description) of base + every scenario, in order.
         var scenarios: [[String]]
         var priceUSD: Double
@@ -81,6 +87,7 @@ public enum StressJob {
             case seed, paths, model, measure, antithetic, index, scenarios
             case dealSHA256 = "deal_sha256", scenariosSHA256 = "scenarios_sha256", calibrationSHA256 = "calibration_sha256"
             case horizonDays = "horizon_days", shardCount = "shard_count", priceUSD = "price_usd", dealYAML = "deal_yaml"
+            case asOf = "as_of", offset, tokenDays = "token_days"
         }
         /// Equal except for the shard index.
         func sameRun(_ o: ShardInfo) -> Bool { var a = self; a.index = o.index; return a == o }
@@ -98,15 +105,15 @@ public enum StressJob {
         var blob = Data(shardMagic)
         func u64(_ v: Int) { var x = UInt64(v).littleEndian; withUnsafeBytes(of: &x) { blob.append(contentsOf: $0) } }
         u64(overlays.count + 1)
-        for ov in [nil] + overlays {
-            let r = try StressRunner.run(deal: deal, calibration: calibration, settings: settings, overlay: ov, range: range)
-            let d = r.partial(firstPath: range.lowerBound).encoded()
+        for r in try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: [nil] + overlays,
+                                    accumulate: .structures) {
+            let d = r.encoded()
             u64(d.count); blob.append(d)
         }
         let info = ShardInfo(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
                              calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
                              measure: settings.measure.rawValue, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
-                             shardCount: n, index: i,
+                             shardCount: n, index: i, asOf: schedule.asOf, offset: schedule.offset, tokenDays: schedule.tokenDays,
                              scenarios: [["base", "base", "no shock"]] + scenarios.map { [$0.name, $0.kindName, $0.description] },
                              priceUSD: deal.token.priceUSD, dealYAML: dealYAML)
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -163,15 +170,25 @@ public enum StressJob {
         do { (structure, leverage) = try DealFile.parseStructures(text: first.dealYAML, file: "stress-shard.json deal_yaml") } catch {
             throw PipelineError.shardMismatch("\(error)")
         }
-        var deal = DealScheduleSnapshot.minimalDeal(priceUSD: first.priceUSD)
-        deal.structure = structure; deal.leverage = leverage
-        let rows = zip(first.scenarios, merged).map { sc, part in
-            StressRow.reduce(scenario: sc[0], kind: sc[1], description: sc[2], deal: deal, results: StressRunner.PathResults(part!))
+        let identity = RunIdentity(dealSHA256: first.dealSHA256, calibrationSHA256: first.calibrationSHA256, seed: first.seed, paths: first.paths,
+                                   model: first.model, measure: first.measure, rate: 0, antithetic: first.antithetic, poissonBlocks: false,
+                                   horizonDays: first.horizonDays, shardCount: 1)
+        let ctx = SimulationOutputs.Context(dealName: "", identity: identity,
+                                            schedule: DealSchedule(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays,
+                                                                   horizonDays: first.horizonDays),
+                                            priceUSD: first.priceUSD, pathsCSV: false, structure: structure, leverage: leverage)
+        let table = stressTable(first.scenarios.map { ($0[0], $0[1], $0[2]) }, results: merged.map { $0! }, context: ctx)
+        try writeAtomically([("stress.csv", table.csv), ("stress.json", table.json)], dir: out)
+        return Result(table: table, seconds: [:])
+    }
+
+    /// The stress table of base + scenarios (in order): each row a projection of its scenario's `RunSummary`.
+    static func stressTable(_ names: [(name: String, kind: String, description: String)], results: [PartialResult],
+                            context ctx: SimulationOutputs.Context) -> StressTable {
+        let rows = zip(names, results).map { sc, r in
+            StressRow(scenario: sc.name, kind: sc.kind, description: sc.description, summary: SimulationOutputs.summary(r, ctx), structure: ctx.structure)
         }
-        let hasS = structure != nil, hasL = leverage != nil
-        let csvText = csv(rows, structure: hasS, leverage: hasL), jsonText = try json(rows, structure: hasS, leverage: hasL)
-        try writeAtomically([("stress.csv", csvText), ("stress.json", jsonText)], dir: out)
-        return Result(rows: rows, csv: csvText, json: jsonText, table: table(rows, structure: hasS, leverage: hasL), seconds: [:])
+        return StressTable(rows: rows, structure: ctx.structure != nil, leverage: ctx.leverage != nil)
     }
 
     /// A calibration JSON file when given; else the store's calibration of `asOf` (default: the last stored day), else a fit.
@@ -194,83 +211,25 @@ public enum StressJob {
         return try CalibrateJob.calibrate(observations: try store.observations(from: nil, through: asOf), asOf: asOf, windowDays: windowDays)
     }
 
-    /// Pure part (no store): runs base + scenarios, writes `stress.csv` / `stress.json` into `out` when given.
+    /// Pure part (no store): runs base + scenarios in one pass of the engine, writes `stress.csv` / `stress.json` into `out`
+    /// when given.
     public static func run(deal: Deal, scenarios: [Scenario], calibration: Calibration, history: [DailyObservation],
                            settings: SimulationSettings, out: String?) throws -> Result {
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
         // Build every overlay first: a bad scenario fails before any simulation or write.
         let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
-        var rows: [StressRow] = []
-        var seconds: [String: Double] = [:]
         let t0 = Date()
-        let base = try StressRunner.run(deal: deal, calibration: calibration, settings: settings, overlay: nil)
-        rows.append(StressRow.reduce(scenario: "base", kind: "base", description: "no shock", deal: deal, results: base))
-        seconds["base"] = Date().timeIntervalSince(t0)
-        for (s, ov) in zip(scenarios, overlays) {
-            let t = Date()
-            let r = try StressRunner.run(deal: deal, calibration: calibration, settings: settings, overlay: ov)
-            rows.append(StressRow.reduce(scenario: s.name, kind: s.kindName, description: s.description, deal: deal, results: r))
-            seconds[s.name] = Date().timeIntervalSince(t)
-        }
-        let hasS = deal.structure != nil, hasL = deal.leverage != nil
-        let csvText = csv(rows, structure: hasS, leverage: hasL)
-        let jsonText = try json(rows, structure: hasS, leverage: hasL)
-        if let out {
-            try writeAtomically([("stress.csv", csvText), ("stress.json", jsonText)], dir: out)
-        }
-        return Result(rows: rows, csv: csvText, json: jsonText, table: table(rows, structure: hasS, leverage: hasL), seconds: seconds)
-    }
-
-    static func columns(structure: Bool, leverage: Bool) -> [String] {
-        StressRow.baseColumns + (structure ? StressRow.structureColumns : []) + (leverage ? StressRow.leverageColumns : [])
-    }
-
-    static func field(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
-    public static func csv(_ rows: [StressRow], structure: Bool, leverage: Bool) -> String {
-        var out = columns(structure: structure, leverage: leverage).joined(separator: ",") + "\n"
-        for r in rows {
-            let nums = r.values(structure: structure, leverage: leverage).map { v in v.map { $0.isFinite ? $0.description : "" } ?? "" }
-            out += ([field(r.scenario), field(r.kind), field(r.description)] + nums).joined(separator: ",") + "\n"
-        }
-        return out
-    }
-
-    public static func json(_ rows: [StressRow], structure: Bool, leverage: Bool) throws -> String {
-        let cols = columns(structure: structure, leverage: leverage)
-        let objs: [[String: Any]] = rows.map { r in
-            var o: [String: Any] = ["scenario": r.scenario, "kind": r.kind, "description": r.description]
-            for (c, v) in zip(cols.dropFirst(3), r.values(structure: structure, leverage: leverage)) {
-                o[c] = v.flatMap { $0.isFinite ? $0 as Any : nil } ?? NSNull()
-            }
-            return o
-        }
-        let d = try JSONSerialization.data(withJSONObject: objs, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        return String(decoding: d, as: UTF8.self) + "\n"
-    }
-
-    public static func table(_ rows: [StressRow], structure: Bool, leverage: Bool) -> String {
-        var head = ["scenario", "PV mean", "PV p05", "PV p50", "IRR p50", "P(loss)", "P(payback)"]
-        if structure { head += ["senior EL", "senior P(sf)", "senior P(loss)", "equity IRR p50"] }
-        if leverage { head += ["P(liq)", "P(bad debt)"] }
-        func f(_ x: Double?, _ pct: Bool = false) -> String {
-            guard let x, x.isFinite else { return "—" }
-            return pct ? String(format: "%.1f%%", 100 * x) : String(format: "%.4f", x)
-        }
-        var lines: [[String]] = [head]
-        for r in rows {
-            var l = [r.scenario, f(r.pvMean), f(r.pvP05), f(r.pvP50), f(r.irrP50, true), f(r.probLoss, true), f(r.probPayback, true)]
-            if structure { l += [f(r.seniorExpectedLoss, true), f(r.seniorProbShortfall, true), f(r.seniorProbLoss, true), f(r.equityIRRP50, true)] }
-            if leverage { l += [f(r.probLiquidation, true), f(r.probBadDebt, true)] }
-            lines.append(l)
-        }
-        let widths = (0..<head.count).map { c in lines.map { $0[c].count }.max() ?? 0 }
-        return lines.map { l in
-            l.enumerated().map { c, s in c == 0 ? s.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                : String(repeating: " ", count: widths[c] - s.count) + s }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        let results = try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, scenarios: [nil] + overlays,
+                                         accumulate: .structures)
+        let seconds = Date().timeIntervalSince(t0)
+        let identity = RunIdentity(dealSHA256: "", calibrationSHA256: "", seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
+                                   measure: settings.measure.rawValue, rate: settings.rate, antithetic: settings.antithetic,
+                                   poissonBlocks: settings.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: 1)
+        let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
+                                            pathsCSV: false, structure: deal.structure, leverage: deal.leverage)
+        let table = stressTable([("base", "base", "no shock")] + scenarios.map { ($0.name, $0.kindName, $0.description) }, results: results, context: ctx)
+        if let out { try writeAtomically([("stress.csv", table.csv), ("stress.json", table.json)], dir: out) }
+        return Result(table: table, seconds: ["stress": seconds])
     }
 
     /// Writes every file beside its destination first, then renames (no partial output on failure).
@@ -323,26 +282,29 @@ extension StressJob {
                                                        horizonDays: schedule.horizonDays)
         // Interleaved repetitions (best of each), after one warm-up, so background load hits every variant alike.
         var sim = Double.infinity, simFull = Double.infinity, plain = Double.infinity, plainOv = Double.infinity, full = Double.infinity
-        _ = try StressRunner.run(deal: plainDeal, calibration: cal, settings: settings, overlay: nil)
+        func stress(_ d: Deal, _ ov: StressOverlay?) throws {
+            _ = try MonteCarlo.run(deal: d, calibration: cal, settings: settings, scenarios: [ov], accumulate: .structures)
+        }
+        try stress(plainDeal, nil)
         func time(_ body: () throws -> Void) rethrows -> Double { let t = Date(); try body(); return Date().timeIntervalSince(t) }
         for _ in 0..<max(1, repeats) {
             sim = min(sim, try time { _ = try MonteCarlo.run(deal: plainDeal, calibration: cal, settings: settings) })
             simFull = min(simFull, try time { _ = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings) })
-            plain = min(plain, try time { _ = try StressRunner.run(deal: plainDeal, calibration: cal, settings: settings, overlay: nil) })
-            plainOv = min(plainOv, try time { _ = try StressRunner.run(deal: plainDeal, calibration: cal, settings: settings, overlay: overlay) })
-            full = min(full, try time { _ = try StressRunner.run(deal: deal, calibration: cal, settings: settings, overlay: overlay) })
+            plain = min(plain, try time { try stress(plainDeal, nil) })
+            plainOv = min(plainOv, try time { try stress(plainDeal, overlay) })
+            full = min(full, try time { try stress(deal, overlay) })
         }
         func pct(_ x: Double) -> String { String(format: "%+.1f%%", 100 * x) }
         func sec(_ x: Double) -> String { String(format: "%.3f s", x) }
         let text = """
         perf stress: \(paths) paths × \(schedule.horizonDays) days, \(threads) thread(s), best of \(max(1, repeats)); \(source)
-          simulate (MonteCarlo.run: paths + daily quantile histograms)   \(sec(sim))
+          simulate (paths + daily quantile histograms)                   \(sec(sim))
           simulate + waterfall + leverage (simulate of a structured deal) \(sec(simFull))  (\(pct(simFull / sim - 1)) vs simulate)
-          stress runner, no structures, no overlay                       \(sec(plain))
-          stress runner, no structures, price_crash overlay              \(sec(plainOv))
-          stress runner + waterfall + leverage + price_crash overlay     \(sec(full))
+          stress scenario (outcomes only), no structures, no overlay     \(sec(plain))
+          stress scenario, no structures, price_crash overlay            \(sec(plainOv))
+          stress scenario + waterfall + leverage + price_crash overlay   \(sec(full))
           waterfall + leverage cost \(sec(full - plainOv)) = \(pct((full - plainOv) / sim)) of simulate; overlay \(pct((plainOv - plain) / sim))
-          structures + overlay on the stress runner: \(pct(full / plain - 1)); whole stress run vs simulate: \(pct(full / sim - 1)) (target ≤ +30%)
+          structures + overlay on a stress scenario: \(pct(full / plain - 1)); whole stress scenario vs simulate: \(pct(full / sim - 1)) (target ≤ +30%)
         """
         return PerfResult(simulateSeconds: sim, plainPathsSeconds: plain, fullSeconds: full, paths: paths, text: text)
     }

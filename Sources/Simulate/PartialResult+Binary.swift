@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0003", firstPath, count, days (Int64 each);
 /// pv, btc, usd, irr (count Float64 each); payback, curtailed (count Int32 each); terminated (count UInt8);
