@@ -33,7 +33,8 @@ enum NightlyDeals {
 
     /// Headline metrics of a deal's summary (`summary.json` of the run's `deals` object; non-finite ones left out).
     static func headline(_ s: RunSummary) -> [String: Double] {
-        let m: [String: Double?] = ["pv_usd_mean": s.pvMean, "btc_total_mean": s.btcMean, "prob_loss": s.probLoss, "prob_payback": s.probPayback,
+        let m: [String: Double?] = ["pv_usd_mean": s.pvMean, "btc_total_mean": s.btcMean, "prob_loss": s.probLoss,
+                                    "prob_pv_below_price": s.probPVBelowPrice, "prob_payback": s.probPayback,
                                     "pv_usd_p05": s.pvQuantiles["p05"], "irr_p50": s.irrQuantiles["p50"]]
         return m.compactMapValues { $0.flatMap { $0.isFinite ? $0 : nil } }
     }

@@ -134,7 +134,7 @@ public enum SimulateJob {
         return """
         \(dealName): \(s.paths) paths, \(s.run.model) / \(s.run.measure), \(s.run.horizonDays) days from \(s.run.startDate)
           PV/token USD mean \(f(s.pvMean)) ± \(f(s.pvStderr)) (p05 \(f(s.pvQuantiles["p05"])), p50 \(f(s.pvQuantiles["p50"])), p95 \(f(s.pvQuantiles["p95"]))) vs price \(priceUSD)
-          BTC/token mean \(f(s.btcMean)), IRR p50 \(f(s.irrQuantiles["p50"])), P(loss) \(f(s.probLoss)), P(payback) \(f(s.probPayback)), P(terminated) \(f(s.probTerminated))
+          BTC/token mean \(f(s.btcMean)), IRR p50 \(f(s.irrQuantiles["p50"])), P(loss) \(f(s.probLoss)), P(PV < price) \(f(s.probPVBelowPrice)), P(payback) \(f(s.probPayback)), P(terminated) \(f(s.probTerminated))
           \(seconds.map { String(format: "simulated in %.2f s", $0) } ?? "merged from shards")
         """ + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
     }

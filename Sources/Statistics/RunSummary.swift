@@ -118,8 +118,10 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var usdMean: Double
     /// Annual IRR against the issue price over the paths where it is defined (`irrPathsMissing` paths have none).
     public var irrQuantiles: QuantileSet, irrPathsMissing: Int
-    /// P(PV < issue price).
+    /// P(loss) = P(undiscounted USD payouts < issue price): the holder does not get the price back (SPEC §9).
     public var probLoss: Double
+    /// P(PV at the deal's discount rate < issue price): the hurdle is missed, which includes paths that pay back slowly.
+    public var probPVBelowPrice: Double
     public var probPayback: Double, probTerminated: Double
     /// Payback token day over the paths that pay back.
     public var paybackDayQuantiles: QuantileSet
@@ -131,7 +133,10 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// Reduces a run's per-path outcomes (path order) against the issue price `priceUSD`.
     ///
     ///     pv_usd_mean = Σ PVᵢ / n,  pv_usd_stderr: `Moments.meanStderr` (antithetic pair averages)
-    ///     prob_loss = #{PVᵢ < price} / n,  prob_payback = #{payback dayᵢ > 0} / n,  prob_terminated = #{terminatedᵢ} / n
+    ///     prob_loss = #{USDᵢ < price} / n (undiscounted payouts),  prob_pv_below_price = #{PVᵢ < price} / n
+    ///     prob_payback = #{payback dayᵢ > 0} / n,  prob_terminated = #{terminatedᵢ} / n
+    /// Payouts are non-negative, so a path pays back (cumulative USD reaches the price on some day) exactly when its
+    /// total is not below the price: prob_loss + prob_payback = 1 for a positive price.
     ///     quantiles: `Quantiles.of` at `Quantiles.levels` (IRR over finite values, payback day over paying-back paths)
     public init(run: Run, outcomes o: OutcomeColumns, priceUSD: Double, halving: Halving, tranches: [TrancheSummary]? = nil,
                 leverage: Leverage? = nil) {
@@ -145,14 +150,15 @@ public struct RunSummary: Codable, Equatable, Sendable {
         usdMean = mean(o.usdTotal)
         let irrs = o.irr.filter { $0.isFinite }
         irrQuantiles = QuantileSet(sample: irrs); irrPathsMissing = n - irrs.count
-        var loss = 0, payback = 0, term = 0, curtailed = 0.0
+        var loss = 0, pvBelow = 0, payback = 0, term = 0, curtailed = 0.0
         for i in 0..<n {
-            if o.pvUSD[i] < priceUSD { loss += 1 }
+            if o.usdTotal[i] < priceUSD { loss += 1 }
+            if o.pvUSD[i] < priceUSD { pvBelow += 1 }
             if o.paybackDay[i] > 0 { payback += 1 }
             if o.terminated[i] != 0 { term += 1 }
             curtailed += Double(o.daysCurtailed[i])
         }
-        probLoss = Double(loss) / dn; probPayback = Double(payback) / dn; probTerminated = Double(term) / dn
+        probLoss = Double(loss) / dn; probPVBelowPrice = Double(pvBelow) / dn; probPayback = Double(payback) / dn; probTerminated = Double(term) / dn
         paybackDayQuantiles = QuantileSet(sample: o.paybackDay.filter { $0 > 0 }.map(Double.init))
         daysCurtailedMean = curtailed / dn
         self.halving = halving; self.tranches = tranches; self.leverage = leverage
@@ -169,7 +175,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encodeFinite(btcMean, forKey: "btc_total_mean"); try c.encode(btcQuantiles, forKey: "btc_total_quantiles")
         try c.encodeFinite(usdMean, forKey: "usd_total_mean")
         try c.encode(irrQuantiles, forKey: "irr_quantiles"); try c.encode(irrPathsMissing, forKey: "irr_paths_missing")
-        try c.encodeFinite(probLoss, forKey: "prob_loss")
+        try c.encodeFinite(probLoss, forKey: "prob_loss"); try c.encodeFinite(probPVBelowPrice, forKey: "prob_pv_below_price")
         try c.encodeFinite(probPayback, forKey: "prob_payback"); try c.encodeFinite(probTerminated, forKey: "prob_terminated")
         try c.encode(paybackDayQuantiles, forKey: "payback_day_quantiles")
         try c.encodeFinite(daysCurtailedMean, forKey: "days_curtailed_mean")
@@ -189,7 +195,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         btcMean = try c.decodeFinite("btc_total_mean"); btcQuantiles = try c.decode(QuantileSet.self, forKey: "btc_total_quantiles")
         usdMean = try c.decodeFinite("usd_total_mean")
         irrQuantiles = try c.decode(QuantileSet.self, forKey: "irr_quantiles"); irrPathsMissing = try c.decode(Int.self, forKey: "irr_paths_missing")
-        probLoss = try c.decodeFinite("prob_loss")
+        probLoss = try c.decodeFinite("prob_loss"); probPVBelowPrice = try c.decodeFinite("prob_pv_below_price")
         probPayback = try c.decodeFinite("prob_payback"); probTerminated = try c.decodeFinite("prob_terminated")
         paybackDayQuantiles = try c.decode(QuantileSet.self, forKey: "payback_day_quantiles")
         daysCurtailedMean = try c.decodeFinite("days_curtailed_mean")

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 @testable import Simulate
+import Statistics
 import XCTest
 
 /// The engine's accumulation options, against independent calculations on the same paths.
@@ -56,5 +57,40 @@ final class EngineTests: XCTestCase {
             let alone = try MonteCarlo.run(deal: deal, calibration: cal, settings: one, overlay: ov)
             XCTAssertEqual(together[k].encoded(), alone.encoded(), "scenario \(k)")
         }
+    }
+}
+
+/// Issue 12 item 14: `prob_loss` is P(undiscounted payouts < price) and `prob_pv_below_price` P(PV < price).
+final class LossProbabilityTests: XCTestCase {
+    func testLossAndPaybackPartitionThePathsAndBothProbabilitiesMatchADirectCount() throws {
+        let cal = Fixture.calibration(sigma: 0.035, lambda: 0.02, muJ: -0.02, sigmaJ: 0.08, mu: 0.0004, hashSigma: 0.02)
+        var deal = Fixture.deal(term: 900, curtailment: .economic, power: 0.05, efficiency: 18)
+        deal.valuation.discountRate = 0.3
+        let s = SimulationSettings(paths: 400, seed: 21, threads: 2)
+        // Payouts do not depend on the price: put it at the 40 % quantile of the undiscounted totals, so some paths pay
+        // back while their PV misses the 30 % hurdle.
+        let price = Quantiles.of(sorted: try MonteCarlo.run(deal: deal, calibration: cal, settings: s).usdTotal.sorted(), 0.4)!
+        deal.token.priceUSD = price
+        let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: s)
+        let ctx = SimulationOutputs.Context(dealName: "t", identity: RunIdentity(dealSHA256: "d", calibrationSHA256: "c", seed: 21, paths: 400,
+                                            model: "merton", measure: "real", rate: 0.04, antithetic: true, poissonBlocks: false, horizonDays: 900,
+                                            shardCount: 1), schedule: DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: nil),
+                                            priceUSD: price, pathsCSV: false)
+        let sum = SimulationOutputs.summary(r, ctx)
+        var loss = 0, pvBelow = 0, slowPayback = 0
+        for i in 0..<r.count {
+            // A path either pays the price back (undiscounted) or loses: never both, never neither.
+            XCTAssertEqual(r.paybackDay[i] > 0, r.usdTotal[i] >= price, "path \(i)")
+            if r.usdTotal[i] < price { loss += 1 }
+            if r.pvUSD[i] < price { pvBelow += 1 }
+            if r.pvUSD[i] < price && r.paybackDay[i] > 0 { slowPayback += 1 }
+        }
+        XCTAssertEqual(sum.probLoss, Double(loss) / 400)
+        XCTAssertEqual(sum.probPVBelowPrice, Double(pvBelow) / 400)
+        XCTAssertEqual(sum.probLoss + sum.probPayback, 1, accuracy: 1e-15)
+        XCTAssertGreaterThan(slowPayback, 0, "the fixture has paths that pay back but miss the 30 % hurdle")
+        XCTAssertGreaterThan(sum.probPVBelowPrice, sum.probLoss)
+        let back = try JSONDecoder().decode(RunSummary.self, from: Data(sum.json().utf8))
+        XCTAssertEqual(back.probLoss, sum.probLoss); XCTAssertEqual(back.probPVBelowPrice, sum.probPVBelowPrice)
     }
 }

@@ -51,13 +51,16 @@ final class StatisticsTests: XCTestCase {
     }
 
     func testSummaryProbabilitiesAgainstADirectCount() throws {
-        let pv: [Double] = [5, 25, 15, 30, 19.99, 20]
-        let o = OutcomeColumns(pvUSD: pv, btcTotal: [1, 2, 3, 4, 5, 6], usdTotal: pv, irr: [0.1, .nan, -1, 0.2, 0.3, 0.4],
+        let pv: [Double] = [5, 25, 15, 30, 19.99, 20], usd: [Double] = [6, 30, 18, 35, 24, 21]
+        let o = OutcomeColumns(pvUSD: pv, btcTotal: [1, 2, 3, 4, 5, 6], usdTotal: usd, irr: [0.1, .nan, -1, 0.2, 0.3, 0.4],
                                paybackDay: [0, 100, 0, 90, 0, 400], daysCurtailed: [1, 2, 3, 4, 5, 6], terminated: [0, 0, 1, 0, 0, 1])
         let run = RunSummary.Run(deal: "t", model: "merton", measure: "real", antithetic: false, seed: 1, asOf: "2026-01-01",
                                  startDate: "2026-01-01", horizonDays: 10)
         let s = RunSummary(run: run, outcomes: o, priceUSD: 20, halving: .init(counts: [0, 2, 1], paths: 6) { "day\($0)" })
-        XCTAssertEqual(s.probLoss, Double(pv.filter { $0 < 20 }.count) / 6)
+        XCTAssertEqual(s.probLoss, Double(usd.filter { $0 < 20 }.count) / 6)   // undiscounted: 2 of 6
+        XCTAssertEqual(s.probLoss, 2.0 / 6)
+        XCTAssertEqual(s.probPVBelowPrice, Double(pv.filter { $0 < 20 }.count) / 6)   // at the discount rate: 3 of 6
+        XCTAssertEqual(s.probPVBelowPrice, 3.0 / 6)
         XCTAssertEqual(s.probPayback, 3.0 / 6); XCTAssertEqual(s.probTerminated, 2.0 / 6)
         XCTAssertEqual(s.irrPathsMissing, 1)
         XCTAssertEqual(s.halving.probWithinHorizon, 0.5)

@@ -8,13 +8,14 @@ public struct StressRow: Equatable, Sendable {
     public var scenario: String, kind: String, description: String
     public var pvMean: Double, pvP05: Double, pvP50: Double, pvP95: Double
     /// NaN when no path has a finite IRR (written as an empty cell / JSON null).
-    public var btcTotalMean: Double, irrP50: Double, probLoss: Double, probPayback: Double
+    /// `probLoss`: P(undiscounted payouts < issue price); `probPVBelowPrice`: P(PV < issue price) (as in summary.json).
+    public var btcTotalMean: Double, irrP50: Double, probLoss: Double, probPVBelowPrice: Double, probPayback: Double
     public var daysCurtailedMean: Double, probTerminated: Double
     public var seniorExpectedLoss: Double?, seniorProbShortfall: Double?, seniorProbLoss: Double?, equityIRRP50: Double?
     public var probLiquidation: Double?, probBadDebt: Double?
 
     public static let baseColumns = ["scenario", "kind", "description", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "pv_usd_p95",
-                                     "btc_total_mean", "irr_p50", "prob_loss", "prob_payback", "days_curtailed_mean", "prob_terminated"]
+                                     "btc_total_mean", "irr_p50", "prob_loss", "prob_pv_below_price", "prob_payback", "days_curtailed_mean", "prob_terminated"]
     public static let structureColumns = ["senior_expected_loss", "senior_prob_shortfall", "senior_prob_loss", "equity_irr_p50"]
     public static let leverageColumns = ["prob_liquidation", "prob_bad_debt"]
 
@@ -24,7 +25,7 @@ public struct StressRow: Equatable, Sendable {
         self.scenario = scenario; self.kind = kind; self.description = description
         pvMean = s.pvMean; pvP05 = s.pvQuantiles["p05"] ?? .nan; pvP50 = s.pvQuantiles["p50"] ?? .nan; pvP95 = s.pvQuantiles["p95"] ?? .nan
         btcTotalMean = s.btcMean; irrP50 = s.irrQuantiles["p50"] ?? .nan
-        probLoss = s.probLoss; probPayback = s.probPayback; daysCurtailedMean = s.daysCurtailedMean; probTerminated = s.probTerminated
+        probLoss = s.probLoss; probPVBelowPrice = s.probPVBelowPrice; probPayback = s.probPayback; daysCurtailedMean = s.daysCurtailedMean; probTerminated = s.probTerminated
         if let spec = structure, let t = s.tranches {
             if let sen = t.first(where: { row in spec.tranches.contains { $0.name == row.tranche && !$0.isEquity } }) {
                 seniorExpectedLoss = sen.expectedLoss; seniorProbShortfall = sen.probShortfall; seniorProbLoss = sen.probLoss
@@ -36,7 +37,8 @@ public struct StressRow: Equatable, Sendable {
 
     /// Values in column order (structure columns only when `structure`/`leverage` are true).
     public func values(structure: Bool, leverage: Bool) -> [Double?] {
-        var v: [Double?] = [pvMean, pvP05, pvP50, pvP95, btcTotalMean, irrP50, probLoss, probPayback, daysCurtailedMean, probTerminated]
+        var v: [Double?] = [pvMean, pvP05, pvP50, pvP95, btcTotalMean, irrP50, probLoss, probPVBelowPrice, probPayback, daysCurtailedMean,
+                                 probTerminated]
         if structure { v += [seniorExpectedLoss, seniorProbShortfall, seniorProbLoss, equityIRRP50] }
         if leverage { v += [probLiquidation, probBadDebt] }
         return v
@@ -91,7 +93,7 @@ public struct StressTable: Sendable {
 
     /// The terminal table (probabilities and IRRs in %).
     public var text: String {
-        var head = ["scenario", "PV mean", "PV p05", "PV p50", "IRR p50", "P(loss)", "P(payback)"]
+        var head = ["scenario", "PV mean", "PV p05", "PV p50", "IRR p50", "P(loss)", "P(PV<price)", "P(payback)"]
         if structure { head += ["senior EL", "senior P(sf)", "senior P(loss)", "equity IRR p50"] }
         if leverage { head += ["P(liq)", "P(bad debt)"] }
         func f(_ x: Double?, _ pct: Bool = false) -> String {
@@ -100,7 +102,8 @@ public struct StressTable: Sendable {
         }
         var lines: [[String]] = [head]
         for r in rows {
-            var l = [r.scenario, f(r.pvMean), f(r.pvP05), f(r.pvP50), f(r.irrP50, true), f(r.probLoss, true), f(r.probPayback, true)]
+            var l = [r.scenario, f(r.pvMean), f(r.pvP05), f(r.pvP50), f(r.irrP50, true), f(r.probLoss, true), f(r.probPVBelowPrice, true),
+                     f(r.probPayback, true)]
             if structure { l += [f(r.seniorExpectedLoss, true), f(r.seniorProbShortfall, true), f(r.seniorProbLoss, true), f(r.equityIRRP50, true)] }
             if leverage { l += [f(r.probLiquidation, true), f(r.probBadDebt, true)] }
             lines.append(l)
