@@ -16,7 +16,8 @@ import Foundation
 ///     stress_paths: 2000                   # paths per stress scenario (default min(paths, 5000))
 ///     seed: 42
 ///     threads: 2
-///     horizon_days: 1095
+///     horizon_days: 1095                   # optional cap; default: each deal's own term (a cap below a term is a
+///                                          # truncation, stated in that deal's outputs)
 ///     model: merton
 ///     calibration_window_days: 1460
 ///     reports_dir: ../reports
@@ -56,7 +57,9 @@ public struct NightlyFile: Equatable, Sendable {
     public var stressPaths: Int
     public var seed: UInt64
     public var threads: Int
-    public var horizonDays: Int
+    /// Optional cap on the simulated days (nil: each deal over its whole term). A deal whose term is longer is truncated,
+    /// and its summary.json, manifest, stress table and report say so.
+    public var horizonDays: Int?
     public var model: String
     public var calibrationWindowDays: Int
     public var reportsDir: String
@@ -117,7 +120,7 @@ public struct NightlyFile: Equatable, Sendable {
             stressPaths: try root.int("stress_paths", range: 2...100_000_000, default: min(paths, 5000))!,
             seed: UInt64(try root.int("seed", range: 0...Int.max, default: 42)!),
             threads: try root.int("threads", range: 1...1024, default: 2)!,
-            horizonDays: try root.int("horizon_days", range: 1...36_500, default: 1095)!,
+            horizonDays: try root.int("horizon_days", range: 1...36_500, default: nil),
             model: try root.choice("model", models, default: "merton"),
             calibrationWindowDays: try root.int("calibration_window_days", range: 30...100_000, default: 1460)!,
             reportsDir: resolve(try root.string("reports_dir", default: "reports")!),

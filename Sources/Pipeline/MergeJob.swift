@@ -14,7 +14,7 @@ public enum MergeJob {
         let first = infos[0].0
         for (i, d) in infos {
             guard i.identity == first.identity, i.dealName == first.dealName, i.asOf == first.asOf, i.offset == first.offset,
-                  i.tokenDays == first.tokenDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV, i.dealYAML == first.dealYAML else {
+                  i.tokenDays == first.tokenDays, i.termDays == first.termDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV, i.dealYAML == first.dealYAML else {
                 throw PipelineError.shardMismatch("\(d) belongs to a different run than \(infos[0].1) (deal, calibration, seed, paths, model, measure, horizon or shard count differ)")
             }
         }
@@ -34,7 +34,8 @@ public enum MergeJob {
         }
         var identity = first.identity
         identity.shardCount = 1
-        let schedule = DealSchedule(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays, horizonDays: identity.horizonDays)
+        let schedule = DealSchedule(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays, horizonDays: identity.horizonDays,
+                                    termDays: first.termDays)
         guard SimulateJob.sha256(Data(first.dealYAML.utf8)) == identity.dealSHA256 else {
             throw PipelineError.shardMismatch("\(infos[0].1)/shard.json: the recorded deal text does not match its SHA-256")
         }
@@ -49,6 +50,7 @@ public enum MergeJob {
             "command": "merge", "version": "hashsec 0.1", "created_utc": ISO8601DateFormatter().string(from: Date()),
             "inputs": shardDirs.map { ["path": $0] }, "seed": NSNumber(value: identity.seed), "paths": identity.paths,
             "rng": PathGenerator.rngDescription, "shard": "merged \(n)", "parameters": try JSONSerialization.jsonObject(with: JSONEncoder().encode(identity)),
+            "term_days": schedule.termDays, "truncated": schedule.truncated,
         ] as [String: Any])
         try SimulateJob.writeFiles(rendered.files + [("manifest.json", manifest)], binary: nil, to: out)
         let text = SimulateJob.summaryLine(rendered, dealName: first.dealName, priceUSD: first.priceUSD, seconds: nil)

@@ -101,7 +101,8 @@ public enum SimulateJob {
         var files: [(String, String)]
         var text: String
         let shardInfo = ShardInfo(identity: identity, index: o.shard?.0 ?? 0, dealName: deal.name, asOf: schedule.asOf,
-                                  offset: schedule.offset, tokenDays: schedule.tokenDays, priceUSD: deal.token.priceUSD, pathsCSV: o.pathsCSV,
+                                  offset: schedule.offset, tokenDays: schedule.tokenDays, termDays: schedule.termDays, priceUSD: deal.token.priceUSD,
+                                  pathsCSV: o.pathsCSV,
                                   dealYAML: String(decoding: dealData, as: UTF8.self))
         var binary: Data? = nil
         var summary: RunSummary? = nil
@@ -121,7 +122,8 @@ public enum SimulateJob {
             if let (i, n) = o.shard { dir = (out as NSString).appendingPathComponent("shard-\(i)-of-\(n)") }
             var all = files
             all.append(("manifest.json", manifest(command: "simulate", inputs: [(o.dealPath, sha256(dealData)), (calSource, sha256(calData))],
-                                                  settings: s, identity: identity, shard: o.shard, timings: ["simulate": simSeconds, "total": seconds])))
+                                                  settings: s, identity: identity, schedule: schedule, shard: o.shard,
+                                                  timings: ["simulate": simSeconds, "total": seconds])))
             try writeFiles(all, binary: binary.map { ("partial.bin", $0) }, to: dir)
         }
         return Result(summaryText: text, files: files, seconds: seconds, summary: summary)
@@ -132,7 +134,7 @@ public enum SimulateJob {
         let s = r.summary
         func f(_ x: Double?) -> String { x.flatMap { $0.isFinite ? String(format: "%.4g", $0) : nil } ?? "n/a" }
         return """
-        \(dealName): \(s.paths) paths, \(s.run.model) / \(s.run.measure), \(s.run.horizonDays) days from \(s.run.startDate)
+        \(dealName): \(s.paths) paths, \(s.run.model) / \(s.run.measure), \(s.run.horizonDays) days from \(s.run.startDate)\(s.run.truncated ? " — TRUNCATED: the deal's term is \(s.run.termDays) days" : "")
           PV/token USD mean \(f(s.pvMean)) ± \(f(s.pvStderr)) (p05 \(f(s.pvQuantiles["p05"])), p50 \(f(s.pvQuantiles["p50"])), p95 \(f(s.pvQuantiles["p95"]))) vs price \(priceUSD)
           BTC/token mean \(f(s.btcMean)), IRR p50 \(f(s.irrQuantiles["p50"])), P(loss) \(f(s.probLoss)), P(PV < price) \(f(s.probPVBelowPrice)), P(payback) \(f(s.probPayback)), P(terminated) \(f(s.probTerminated))
           \(seconds.map { String(format: "simulated in %.2f s", $0) } ?? "merged from shards")
@@ -140,11 +142,12 @@ public enum SimulateJob {
     }
 
     static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, identity: RunIdentity,
-                         shard: (Int, Int)?, timings: [String: Double]) -> String {
+                         schedule: DealSchedule, shard: (Int, Int)?, timings: [String: Double]) -> String {
         let iso = ISO8601DateFormatter().string(from: Date())
         let params: [String: Any] = [
             "paths": s.paths, "seed": NSNumber(value: s.seed), "model": s.model.rawValue, "measure": s.measure.rawValue, "rate": s.rate,
             "antithetic": s.antithetic, "poisson_blocks": s.poissonBlocks, "horizon_days": identity.horizonDays, "block_size": s.blockSize,
+            "term_days": schedule.termDays, "truncated": schedule.truncated,
             "deal_sha256": identity.dealSHA256, "calibration_sha256": identity.calibrationSHA256,
         ]
         let o: [String: Any] = [
@@ -196,13 +199,15 @@ struct ShardInfo: Codable, Equatable {
     var asOf: Day
     var offset: Int
     var tokenDays: Int
+    var termDays: Int
     var priceUSD: Double
     var pathsCSV: Bool
     /// The deal file's text (its SHA-256 is in `identity`): `merge` reads the structure sections from it.
     var dealYAML: String
     enum CodingKeys: String, CodingKey {
         case identity, index
-        case dealName = "deal_name", asOf = "as_of", offset, tokenDays = "token_days", priceUSD = "price_usd", pathsCSV = "paths_csv"
+        case dealName = "deal_name", asOf = "as_of", offset, tokenDays = "token_days", termDays = "term_days", priceUSD = "price_usd"
+        case pathsCSV = "paths_csv"
         case dealYAML = "deal_yaml"
     }
     func jsonObject() throws -> Any {

@@ -78,7 +78,7 @@ public enum StressJob {
         var seed: UInt64, paths: Int, model: String, measure: String, antithetic: Bool, horizonDays: Int
         var shardCount: Int, index: Int
         /// The deal's schedule in the run (`DealSchedule`).
-        var asOf: Day, offset: Int, tokenDays: Int
+        var asOf: Day, offset: Int, tokenDays: Int, termDays: Int
         /// (name, kind, description) of base + every scenario, in order.
         var scenarios: [[String]]
         var priceUSD: Double
@@ -87,7 +87,7 @@ public enum StressJob {
             case seed, paths, model, measure, antithetic, index, scenarios
             case dealSHA256 = "deal_sha256", scenariosSHA256 = "scenarios_sha256", calibrationSHA256 = "calibration_sha256"
             case horizonDays = "horizon_days", shardCount = "shard_count", priceUSD = "price_usd", dealYAML = "deal_yaml"
-            case asOf = "as_of", offset, tokenDays = "token_days"
+            case asOf = "as_of", offset, tokenDays = "token_days", termDays = "term_days"
         }
         /// Equal except for the shard index.
         func sameRun(_ o: ShardInfo) -> Bool { var a = self; a.index = o.index; return a == o }
@@ -113,7 +113,7 @@ public enum StressJob {
         let info = ShardInfo(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
                              calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
                              measure: settings.measure.rawValue, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
-                             shardCount: n, index: i, asOf: schedule.asOf, offset: schedule.offset, tokenDays: schedule.tokenDays,
+                             shardCount: n, index: i, asOf: schedule.asOf, offset: schedule.offset, tokenDays: schedule.tokenDays, termDays: schedule.termDays,
                              scenarios: [["base", "base", "no shock"]] + scenarios.map { [$0.name, $0.kindName, $0.description] },
                              priceUSD: deal.token.priceUSD, dealYAML: dealYAML)
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -175,7 +175,7 @@ public enum StressJob {
                                    horizonDays: first.horizonDays, shardCount: 1)
         let ctx = SimulationOutputs.Context(dealName: "", identity: identity,
                                             schedule: DealSchedule(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays,
-                                                                   horizonDays: first.horizonDays),
+                                                                   horizonDays: first.horizonDays, termDays: first.termDays),
                                             priceUSD: first.priceUSD, pathsCSV: false, structure: structure, leverage: leverage)
         let table = stressTable(first.scenarios.map { ($0[0], $0[1], $0[2]) }, results: merged.map { $0! }, context: ctx)
         try writeAtomically([("stress.csv", table.csv), ("stress.json", table.json)], dir: out)

@@ -62,7 +62,8 @@ public enum SimulationOutputs {
     static func summary(_ r: PartialResult, _ ctx: Context, _ st: StructureSummaries) -> RunSummary {
         let id = ctx.identity
         let run = RunSummary.Run(deal: ctx.dealName, model: id.model, measure: id.measure, antithetic: id.antithetic, seed: id.seed,
-                                 asOf: ctx.schedule.asOf.iso, startDate: ctx.schedule.startDate.iso, horizonDays: id.horizonDays)
+                                 asOf: ctx.schedule.asOf.iso, startDate: ctx.schedule.startDate.iso, horizonDays: id.horizonDays,
+                                 termDays: ctx.schedule.termDays, truncated: ctx.schedule.truncated)
         let halving = RunSummary.Halving(counts: r.halvingDayCounts, paths: r.count) { (ctx.schedule.asOf + $0).iso }
         return RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
                           leverage: st.leverage.map { RunSummary.Leverage($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })

@@ -21,11 +21,13 @@ public struct RunSummary: Codable, Equatable, Sendable {
         public var deal: String, model: String, measure: String, antithetic: Bool, seed: UInt64
         /// ISO dates: the calibration's as-of (simulated day 0) and the token's first day − 1.
         public var asOf: String, startDate: String
-        public var horizonDays: Int
+        /// Simulated days; the deal's remaining term in days; whether the horizon cuts the term (SPEC §9: a truncation is
+        /// stated, never silent).
+        public var horizonDays: Int, termDays: Int, truncated: Bool
         public init(deal: String, model: String, measure: String, antithetic: Bool, seed: UInt64, asOf: String, startDate: String,
-                    horizonDays: Int) {
+                    horizonDays: Int, termDays: Int, truncated: Bool) {
             self.deal = deal; self.model = model; self.measure = measure; self.antithetic = antithetic; self.seed = seed
-            self.asOf = asOf; self.startDate = startDate; self.horizonDays = horizonDays
+            self.asOf = asOf; self.startDate = startDate; self.horizonDays = horizonDays; self.termDays = termDays; self.truncated = truncated
         }
     }
 
@@ -169,7 +171,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encode(run.deal, forKey: "deal"); try c.encode(run.model, forKey: "model"); try c.encode(run.measure, forKey: "measure")
         try c.encode(run.antithetic, forKey: "antithetic"); try c.encode(run.seed, forKey: "seed")
         try c.encode(run.asOf, forKey: "as_of"); try c.encode(run.startDate, forKey: "start_date")
-        try c.encode(run.horizonDays, forKey: "horizon_days"); try c.encode(paths, forKey: "paths")
+        try c.encode(run.horizonDays, forKey: "horizon_days"); try c.encode(run.termDays, forKey: "term_days")
+        try c.encode(run.truncated, forKey: "truncated"); try c.encode(paths, forKey: "paths")
         try c.encodeFinite(pvMean, forKey: "pv_usd_mean"); try c.encodeFinite(pvStderr, forKey: "pv_usd_stderr")
         try c.encode(pvQuantiles, forKey: "pv_usd_quantiles")
         try c.encodeFinite(btcMean, forKey: "btc_total_mean"); try c.encode(btcQuantiles, forKey: "btc_total_quantiles")
@@ -188,7 +191,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
         run = Run(deal: try c.decode(String.self, forKey: "deal"), model: try c.decode(String.self, forKey: "model"),
                   measure: try c.decode(String.self, forKey: "measure"), antithetic: try c.decode(Bool.self, forKey: "antithetic"),
                   seed: try c.decode(UInt64.self, forKey: "seed"), asOf: try c.decode(String.self, forKey: "as_of"),
-                  startDate: try c.decode(String.self, forKey: "start_date"), horizonDays: try c.decode(Int.self, forKey: "horizon_days"))
+                  startDate: try c.decode(String.self, forKey: "start_date"), horizonDays: try c.decode(Int.self, forKey: "horizon_days"),
+                  termDays: try c.decode(Int.self, forKey: "term_days"), truncated: try c.decode(Bool.self, forKey: "truncated"))
         paths = try c.decode(Int.self, forKey: "paths")
         pvMean = try c.decodeFinite("pv_usd_mean"); pvStderr = try c.decodeFinite("pv_usd_stderr")
         pvQuantiles = try c.decode(QuantileSet.self, forKey: "pv_usd_quantiles")

@@ -55,7 +55,7 @@ final class StatisticsTests: XCTestCase {
         let o = OutcomeColumns(pvUSD: pv, btcTotal: [1, 2, 3, 4, 5, 6], usdTotal: usd, irr: [0.1, .nan, -1, 0.2, 0.3, 0.4],
                                paybackDay: [0, 100, 0, 90, 0, 400], daysCurtailed: [1, 2, 3, 4, 5, 6], terminated: [0, 0, 1, 0, 0, 1])
         let run = RunSummary.Run(deal: "t", model: "merton", measure: "real", antithetic: false, seed: 1, asOf: "2026-01-01",
-                                 startDate: "2026-01-01", horizonDays: 10)
+                                 startDate: "2026-01-01", horizonDays: 10, termDays: 10, truncated: false)
         let s = RunSummary(run: run, outcomes: o, priceUSD: 20, halving: .init(counts: [0, 2, 1], paths: 6) { "day\($0)" })
         XCTAssertEqual(s.probLoss, Double(usd.filter { $0 < 20 }.count) / 6)   // undiscounted: 2 of 6
         XCTAssertEqual(s.probLoss, 2.0 / 6)

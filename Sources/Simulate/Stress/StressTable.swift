@@ -11,11 +11,15 @@ public struct StressRow: Equatable, Sendable {
     /// `probLoss`: P(undiscounted payouts < issue price); `probPVBelowPrice`: P(PV < issue price) (as in summary.json).
     public var btcTotalMean: Double, irrP50: Double, probLoss: Double, probPVBelowPrice: Double, probPayback: Double
     public var daysCurtailedMean: Double, probTerminated: Double
+    /// Simulated days, and whether they cut the deal's term (the same for every row of a run).
+    public var horizonDays: Int, truncated: Bool
+    /// The deal's remaining term (not a column: the text table's truncation note).
+    public var termDays: Int
     public var seniorExpectedLoss: Double?, seniorProbShortfall: Double?, seniorProbLoss: Double?, equityIRRP50: Double?
     public var probLiquidation: Double?, probBadDebt: Double?
 
     public static let baseColumns = ["scenario", "kind", "description", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "pv_usd_p95",
-                                     "btc_total_mean", "irr_p50", "prob_loss", "prob_pv_below_price", "prob_payback", "days_curtailed_mean", "prob_terminated"]
+                                     "btc_total_mean", "irr_p50", "prob_loss", "prob_pv_below_price", "prob_payback", "days_curtailed_mean", "prob_terminated", "horizon_days", "truncated"]
     public static let structureColumns = ["senior_expected_loss", "senior_prob_shortfall", "senior_prob_loss", "equity_irr_p50"]
     public static let leverageColumns = ["prob_liquidation", "prob_bad_debt"]
 
@@ -26,6 +30,7 @@ public struct StressRow: Equatable, Sendable {
         pvMean = s.pvMean; pvP05 = s.pvQuantiles["p05"] ?? .nan; pvP50 = s.pvQuantiles["p50"] ?? .nan; pvP95 = s.pvQuantiles["p95"] ?? .nan
         btcTotalMean = s.btcMean; irrP50 = s.irrQuantiles["p50"] ?? .nan
         probLoss = s.probLoss; probPVBelowPrice = s.probPVBelowPrice; probPayback = s.probPayback; daysCurtailedMean = s.daysCurtailedMean; probTerminated = s.probTerminated
+        horizonDays = s.run.horizonDays; truncated = s.run.truncated; termDays = s.run.termDays
         if let spec = structure, let t = s.tranches {
             if let sen = t.first(where: { row in spec.tranches.contains { $0.name == row.tranche && !$0.isEquity } }) {
                 seniorExpectedLoss = sen.expectedLoss; seniorProbShortfall = sen.probShortfall; seniorProbLoss = sen.probLoss
@@ -35,12 +40,26 @@ public struct StressRow: Equatable, Sendable {
         if let l = s.leverage { probLiquidation = l.probLiquidation; probBadDebt = l.probBadDebt }
     }
 
-    /// Values in column order (structure columns only when `structure`/`leverage` are true).
-    public func values(structure: Bool, leverage: Bool) -> [Double?] {
-        var v: [Double?] = [pvMean, pvP05, pvP50, pvP95, btcTotalMean, irrP50, probLoss, probPVBelowPrice, probPayback, daysCurtailedMean,
-                                 probTerminated]
-        if structure { v += [seniorExpectedLoss, seniorProbShortfall, seniorProbLoss, equityIRRP50] }
-        if leverage { v += [probLiquidation, probBadDebt] }
+    /// A cell of the table after the three text columns.
+    public enum Cell: Equatable, Sendable {
+        case number(Double?), integer(Int), flag(Bool)
+        /// CSV text: numbers via `Double.description`, empty for a missing or non-finite one.
+        var csv: String {
+            switch self {
+            case .number(let v): return v.map { $0.isFinite ? $0.description : "" } ?? ""
+            case .integer(let i): return String(i)
+            case .flag(let b): return b ? "true" : "false"
+            }
+        }
+    }
+
+    /// Cells in column order after `scenario,kind,description` (structure columns only when `structure`/`leverage`).
+    public func cells(structure: Bool, leverage: Bool) -> [Cell] {
+        var v: [Cell] = [pvMean, pvP05, pvP50, pvP95, btcTotalMean, irrP50, probLoss, probPVBelowPrice, probPayback, daysCurtailedMean,
+                         probTerminated].map { .number($0) }
+        v += [.integer(horizonDays), .flag(truncated)]
+        if structure { v += [seniorExpectedLoss, seniorProbShortfall, seniorProbLoss, equityIRRP50].map { .number($0) } }
+        if leverage { v += [probLiquidation, probBadDebt].map { .number($0) } }
         return v
     }
 }
@@ -65,8 +84,8 @@ public struct StressTable: Sendable {
     public var csv: String {
         var out = columns.joined(separator: ",") + "\n"
         for r in rows {
-            let nums = r.values(structure: structure, leverage: leverage).map { v in v.map { $0.isFinite ? $0.description : "" } ?? "" }
-            out += ([Self.field(r.scenario), Self.field(r.kind), Self.field(r.description)] + nums).joined(separator: ",") + "\n"
+            let cells = r.cells(structure: structure, leverage: leverage).map(\.csv)
+            out += ([Self.field(r.scenario), Self.field(r.kind), Self.field(r.description)] + cells).joined(separator: ",") + "\n"
         }
         return out
     }
@@ -78,7 +97,13 @@ public struct StressTable: Sendable {
             var c = encoder.container(keyedBy: NameKey.self)
             try c.encode(row.scenario, forKey: "scenario"); try c.encode(row.kind, forKey: "kind")
             try c.encode(row.description, forKey: "description")
-            for (k, v) in zip(columns.dropFirst(3), row.values(structure: structure, leverage: leverage)) { try c.encodeFinite(v, forKey: NameKey(k)) }
+            for (k, v) in zip(columns.dropFirst(3), row.cells(structure: structure, leverage: leverage)) {
+                switch v {
+                case .number(let x): try c.encodeFinite(x, forKey: NameKey(k))
+                case .integer(let i): try c.encode(i, forKey: NameKey(k))
+                case .flag(let b): try c.encode(b, forKey: NameKey(k))
+                }
+            }
         }
     }
 
@@ -109,9 +134,12 @@ public struct StressTable: Sendable {
             lines.append(l)
         }
         let widths = (0..<head.count).map { c in lines.map { $0[c].count }.max() ?? 0 }
+        let note = rows.first.flatMap { r in
+            r.truncated ? "\nTRUNCATED: \(r.horizonDays) simulated days do not cover the deal's \(r.termDays)-day term (values cover the simulated days only)" : nil
+        } ?? ""
         return lines.map { l in
             l.enumerated().map { c, s in c == 0 ? s.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                 : String(repeating: " ", count: widths[c] - s.count) + s }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") + note
     }
 }
