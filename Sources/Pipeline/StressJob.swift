@@ -79,7 +79,8 @@ public enum StressJob {
         var shardCount: Int, index: Int
         /// The deal's schedule in the run (`DealSchedule`).
         var asOf: Day, offset: Int, tokenDays: Int, termDays: Int
-        /// (name, kind, description) of base + every scenario, in order.
+        /// (name, kind, description, why it does not apply or "") of base + every scenario, in order; `stress-partial.bin`
+        /// holds the results of base and of the applicable scenarios, in that order.
         var scenarios: [[String]]
         var priceUSD: Double
         var dealYAML: String
@@ -100,12 +101,12 @@ public enum StressJob {
                          out: String) throws {
         guard n >= 1, i >= 0, i < n else { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
-        let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
+        let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history)
         let range = MonteCarlo.shardRange(index: i, of: n, total: settings.paths)
         var blob = Data(shardMagic)
         func u64(_ v: Int) { var x = UInt64(v).littleEndian; withUnsafeBytes(of: &x) { blob.append(contentsOf: $0) } }
-        u64(overlays.count + 1)
-        for r in try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: [nil] + overlays,
+        u64(plan.runs.count)
+        for r in try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: plan.runs,
                                     accumulate: .structures) {
             let d = r.encoded()
             u64(d.count); blob.append(d)
@@ -114,7 +115,7 @@ public enum StressJob {
                              calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
                              measure: settings.measure.rawValue, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
                              shardCount: n, index: i, asOf: schedule.asOf, offset: schedule.offset, tokenDays: schedule.tokenDays, termDays: schedule.termDays,
-                             scenarios: [["base", "base", "no shock"]] + scenarios.map { [$0.name, $0.kindName, $0.description] },
+                             scenarios: plan.entries.map { [$0.name, $0.kind, $0.description, $0.reason ?? ""] },
                              priceUSD: deal.token.priceUSD, dealYAML: dealYAML)
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         try SimulateJob.writeFiles([("stress-shard.json", String(decoding: try enc.encode(info), as: UTF8.self) + "\n")],
@@ -132,7 +133,11 @@ public enum StressJob {
         }
         let n = first.shardCount
         let ordered = try ShardSet.ordered(infos.map { ($0.0.index, $0.1) }, count: n, kind: "stress shard")
-        let k = first.scenarios.count
+        let entries = try first.scenarios.map { e -> Plan.Entry in
+            guard e.count == 4 else { throw PipelineError.shardMismatch("\(infos[0].1)/stress-shard.json: bad scenario entry \(e)") }
+            return Plan.Entry(name: e[0], kind: e[1], description: e[2], reason: e[3].isEmpty ? nil : e[3])
+        }
+        let k = entries.filter { $0.reason == nil }.count
         var merged = [PartialResult?](repeating: nil, count: k)
         for idx in 0..<n {
             let bp = (ordered[idx] as NSString).appendingPathComponent("stress-partial.bin")
@@ -177,16 +182,47 @@ public enum StressJob {
                                             schedule: DealSchedule(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays,
                                                                    horizonDays: first.horizonDays, termDays: first.termDays),
                                             priceUSD: first.priceUSD, pathsCSV: false, structure: structure, leverage: leverage)
-        let table = stressTable(first.scenarios.map { ($0[0], $0[1], $0[2]) }, results: merged.map { $0! }, context: ctx)
+        let table = stressTable(entries, results: merged.map { $0! }, context: ctx)
         try writeAtomically([("stress.csv", table.csv), ("stress.json", table.json)], dir: out)
         return Result(table: table, seconds: [:])
     }
 
-    /// The stress table of base + scenarios (in order): each row a projection of its scenario's `RunSummary`.
-    static func stressTable(_ names: [(name: String, kind: String, description: String)], results: [PartialResult],
-                            context ctx: SimulationOutputs.Context) -> StressTable {
-        let rows = zip(names, results).map { sc, r in
-            StressRow(scenario: sc.name, kind: sc.kind, description: sc.description, summary: SimulationOutputs.summary(r, ctx), structure: ctx.structure)
+    /// Base + scenarios, and which of them the engine runs (`StressApplicability`).
+    struct Plan {
+        struct Entry { var name: String, kind: String, description: String, reason: String? }
+        /// Base first, then every scenario in file order.
+        var entries: [Entry]
+        /// The overlays the engine runs: nil (base), then those of the applicable scenarios, in order.
+        var runs: [StressOverlay?]
+
+        /// Builds every overlay first, so a bad scenario fails before any simulation or write, applicable or not.
+        init(deal: Deal, scenarios: [Scenario], schedule: DealSchedule, history: [DailyObservation]) throws {
+            let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
+            entries = [Entry(name: "base", kind: "base", description: "no shock", reason: nil)]
+            runs = [nil]
+            for (s, ov) in zip(scenarios, overlays) {
+                let why = StressApplicability.reason(s, deal: deal, schedule: schedule)
+                entries.append(Entry(name: s.name, kind: s.kindName, description: s.description, reason: why))
+                if why == nil { runs.append(ov) }
+            }
+        }
+    }
+
+    /// The stress table: each row a projection of its scenario's `RunSummary`; `results` holds base and the applicable
+    /// scenarios in order. A scenario that does not apply, or changes no path, repeats the base row, flagged.
+    static func stressTable(_ entries: [Plan.Entry], results: [PartialResult], context ctx: SimulationOutputs.Context) -> StressTable {
+        let base = SimulationOutputs.summary(results[0], ctx)
+        var next = 0
+        let rows = entries.map { e -> StressRow in
+            var summary = base, note = e.reason
+            if e.reason == nil {
+                let r = results[next]
+                next += 1
+                if next > 1 && StressApplicability.noEffect(r, base: results[0]) { note = StressApplicability.noEffectNote }
+                else if next > 1 { summary = SimulationOutputs.summary(r, ctx) }
+            }
+            return StressRow(scenario: e.name, kind: e.kind, description: e.description, summary: summary, structure: ctx.structure,
+                             notApplicable: note)
         }
         return StressTable(rows: rows, structure: ctx.structure != nil, leverage: ctx.leverage != nil)
     }
@@ -216,18 +252,16 @@ public enum StressJob {
     public static func run(deal: Deal, scenarios: [Scenario], calibration: Calibration, history: [DailyObservation],
                            settings: SimulationSettings, out: String?) throws -> Result {
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
-        // Build every overlay first: a bad scenario fails before any simulation or write.
-        let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
+        let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history)
         let t0 = Date()
-        let results = try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, scenarios: [nil] + overlays,
-                                         accumulate: .structures)
+        let results = try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, scenarios: plan.runs, accumulate: .structures)
         let seconds = Date().timeIntervalSince(t0)
         let identity = RunIdentity(dealSHA256: "", calibrationSHA256: "", seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
                                    measure: settings.measure.rawValue, rate: settings.rate, antithetic: settings.antithetic,
                                    poissonBlocks: settings.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: 1)
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
                                             pathsCSV: false, structure: deal.structure, leverage: deal.leverage)
-        let table = stressTable([("base", "base", "no shock")] + scenarios.map { ($0.name, $0.kindName, $0.description) }, results: results, context: ctx)
+        let table = stressTable(plan.entries, results: results, context: ctx)
         if let out { try writeAtomically([("stress.csv", table.csv), ("stress.json", table.json)], dir: out) }
         return Result(table: table, seconds: ["stress": seconds])
     }

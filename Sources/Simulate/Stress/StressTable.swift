@@ -6,6 +6,9 @@ import Statistics
 /// statistics as `summary.json`). Structure columns are nil when the deal lacks them.
 public struct StressRow: Equatable, Sendable {
     public var scenario: String, kind: String, description: String
+    /// False when the scenario cannot change this deal's value (`StressApplicability`): the row then repeats the base
+    /// values and `note` says why.
+    public var applies: Bool, note: String
     public var pvMean: Double, pvP05: Double, pvP50: Double, pvP95: Double
     /// NaN when no path has a finite IRR (written as an empty cell / JSON null).
     /// `probLoss`: P(undiscounted payouts < issue price); `probPVBelowPrice`: P(PV < issue price) (as in summary.json).
@@ -18,15 +21,17 @@ public struct StressRow: Equatable, Sendable {
     public var seniorExpectedLoss: Double?, seniorProbShortfall: Double?, seniorProbLoss: Double?, equityIRRP50: Double?
     public var probLiquidation: Double?, probBadDebt: Double?
 
-    public static let baseColumns = ["scenario", "kind", "description", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "pv_usd_p95",
+    public static let baseColumns = ["scenario", "kind", "description", "applies", "note", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "pv_usd_p95",
                                      "btc_total_mean", "irr_p50", "prob_loss", "prob_pv_below_price", "prob_payback", "days_curtailed_mean", "prob_terminated", "horizon_days", "truncated"]
     public static let structureColumns = ["senior_expected_loss", "senior_prob_shortfall", "senior_prob_loss", "equity_irr_p50"]
     public static let leverageColumns = ["prob_liquidation", "prob_bad_debt"]
 
     /// The row of a scenario from its summary. `structure`: the deal's waterfall (which tranches are equity); the
     /// senior columns are those of its first non-equity tranche.
-    public init(scenario: String, kind: String, description: String, summary s: RunSummary, structure: StructureSpec?) {
+    public init(scenario: String, kind: String, description: String, summary s: RunSummary, structure: StructureSpec?,
+                notApplicable note: String? = nil) {
         self.scenario = scenario; self.kind = kind; self.description = description
+        applies = note == nil; self.note = note ?? ""
         pvMean = s.pvMean; pvP05 = s.pvQuantiles["p05"] ?? .nan; pvP50 = s.pvQuantiles["p50"] ?? .nan; pvP95 = s.pvQuantiles["p95"] ?? .nan
         btcTotalMean = s.btcMean; irrP50 = s.irrQuantiles["p50"] ?? .nan
         probLoss = s.probLoss; probPVBelowPrice = s.probPVBelowPrice; probPayback = s.probPayback; daysCurtailedMean = s.daysCurtailedMean; probTerminated = s.probTerminated
@@ -42,20 +47,22 @@ public struct StressRow: Equatable, Sendable {
 
     /// A cell of the table after the three text columns.
     public enum Cell: Equatable, Sendable {
-        case number(Double?), integer(Int), flag(Bool)
+        case number(Double?), integer(Int), flag(Bool), text(String)
         /// CSV text: numbers via `Double.description`, empty for a missing or non-finite one.
         var csv: String {
             switch self {
             case .number(let v): return v.map { $0.isFinite ? $0.description : "" } ?? ""
             case .integer(let i): return String(i)
             case .flag(let b): return b ? "true" : "false"
+            case .text(let s): return StressTable.field(s)
             }
         }
     }
 
     /// Cells in column order after `scenario,kind,description` (structure columns only when `structure`/`leverage`).
     public func cells(structure: Bool, leverage: Bool) -> [Cell] {
-        var v: [Cell] = [pvMean, pvP05, pvP50, pvP95, btcTotalMean, irrP50, probLoss, probPVBelowPrice, probPayback, daysCurtailedMean,
+        var v: [Cell] = [.flag(applies), .text(note)]
+        v += [pvMean, pvP05, pvP50, pvP95, btcTotalMean, irrP50, probLoss, probPVBelowPrice, probPayback, daysCurtailedMean,
                          probTerminated].map { .number($0) }
         v += [.integer(horizonDays), .flag(truncated)]
         if structure { v += [seniorExpectedLoss, seniorProbShortfall, seniorProbLoss, equityIRRP50].map { .number($0) } }
@@ -102,6 +109,7 @@ public struct StressTable: Sendable {
                 case .number(let x): try c.encodeFinite(x, forKey: NameKey(k))
                 case .integer(let i): try c.encode(i, forKey: NameKey(k))
                 case .flag(let b): try c.encode(b, forKey: NameKey(k))
+                case .text(let s): try c.encode(s, forKey: NameKey(k))
                 }
             }
         }
@@ -127,16 +135,18 @@ public struct StressTable: Sendable {
         }
         var lines: [[String]] = [head]
         for r in rows {
-            var l = [r.scenario, f(r.pvMean), f(r.pvP05), f(r.pvP50), f(r.irrP50, true), f(r.probLoss, true), f(r.probPVBelowPrice, true),
+            var l = [r.applies ? r.scenario : r.scenario + " (n/a)", f(r.pvMean), f(r.pvP05), f(r.pvP50), f(r.irrP50, true), f(r.probLoss, true), f(r.probPVBelowPrice, true),
                      f(r.probPayback, true)]
             if structure { l += [f(r.seniorExpectedLoss, true), f(r.seniorProbShortfall, true), f(r.seniorProbLoss, true), f(r.equityIRRP50, true)] }
             if leverage { l += [f(r.probLiquidation, true), f(r.probBadDebt, true)] }
             lines.append(l)
         }
         let widths = (0..<head.count).map { c in lines.map { $0[c].count }.max() ?? 0 }
-        let note = rows.first.flatMap { r in
+        let skipped = rows.filter { !$0.applies }.map { "\n  \($0.scenario): \($0.note)" }.joined()
+        let notes = (skipped.isEmpty ? "" : "\nnot applicable to this deal (base values repeated):" + skipped)
+        let note = notes + (rows.first.flatMap { r in
             r.truncated ? "\nTRUNCATED: \(r.horizonDays) simulated days do not cover the deal's \(r.termDays)-day term (values cover the simulated days only)" : nil
-        } ?? ""
+        } ?? "")
         return lines.map { l in
             l.enumerated().map { c, s in c == 0 ? s.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                 : String(repeating: " ", count: widths[c] - s.count) + s }.joined(separator: "  ")
