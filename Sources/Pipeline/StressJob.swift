@@ -49,14 +49,28 @@ public enum StressJob {
             throw PipelineError.inputMissing(path: scenPath, reason: "scenario file not found")
         }
         let scenarios = try ScenarioFile.load(path: scenPath)
-        let store = try Store(path: o.dbPath)
-        let calibration = try resolveCalibration(path: o.calibrationPath, store: store, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
-        var history: [DailyObservation] = []
         let replays = scenarios.compactMap { s -> (Day, Day)? in
             if case let .historicalReplay(f, t) = s.kind { return (f, t) }; return nil
         }
+        // The store only when the run reads it (a calibration to fit or look up, history to replay); a missing one is not
+        // created (nothing is written before the run).
+        var opened: Store? = nil
+        func store() throws -> Store {
+            if let s = opened { return s }
+            guard FileManager.default.fileExists(atPath: o.dbPath) else {
+                throw PipelineError.inputMissing(path: o.dbPath, reason: o.calibrationPath == nil
+                    ? "no store; pass --calibration FILE.json or run `hashsec ingest`"
+                    : "no store for the scenarios' historical replays; run `hashsec ingest`")
+            }
+            opened = try Store(path: o.dbPath)
+            return opened!
+        }
+        let calibration = try o.calibrationPath == nil
+            ? resolveCalibration(path: nil, store: store(), dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
+            : resolveCalibration(path: o.calibrationPath, store: nil, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
+        var history: [DailyObservation] = []
         if let lo = replays.map(\.0).min(), let hi = replays.map(\.1).max() {
-            history = try store.observations(from: lo - 7, through: hi)
+            history = try store().observations(from: lo - 7, through: hi)
         }
         if let (i, n) = o.shard {
             guard let out = o.out else { throw PipelineError.invalidConfiguration("--shard needs --out") }
@@ -101,8 +115,9 @@ public enum StressJob {
                          out: String) throws {
         guard n >= 1, i >= 0, i < n else { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
-        let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history)
         let range = MonteCarlo.shardRange(index: i, of: n, total: settings.paths)
+        let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history, calibration: calibration,
+                            settings: settings, range: range)
         var blob = Data(shardMagic)
         func u64(_ v: Int) { var x = UInt64(v).littleEndian; withUnsafeBytes(of: &x) { blob.append(contentsOf: $0) } }
         u64(plan.runs.count)
@@ -196,7 +211,11 @@ public enum StressJob {
         var runs: [StressOverlay?]
 
         /// Builds every overlay first, so a bad scenario fails before any simulation or write, applicable or not.
-        init(deal: Deal, scenarios: [Scenario], schedule: DealSchedule, history: [DailyObservation]) throws {
+        init(deal: Deal, scenarios: [Scenario], schedule: DealSchedule, history: [DailyObservation], calibration: Calibration,
+             settings: SimulationSettings, range: Range<Int>? = nil) throws {
+            // The overlays are arrays over the horizon: refuse an impossible horizon before building them.
+            try MonteCarlo.checkMemory(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: 1 + scenarios.count,
+                                       accumulate: .structures)
             let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
             entries = [Entry(name: "base", kind: "base", description: "no shock", reason: nil)]
             runs = [nil]
@@ -228,14 +247,14 @@ public enum StressJob {
     }
 
     /// A calibration JSON file when given; else the store's calibration of `asOf` (default: the last stored day), else a fit.
-    static func resolveCalibration(path: String?, store: Store, dbPath: String, asOf: Day?, windowDays: Int) throws -> Calibration {
+    static func resolveCalibration(path: String?, store: Store?, dbPath: String, asOf: Day?, windowDays: Int) throws -> Calibration {
         if let cp = path {
             guard let d = FileManager.default.contents(atPath: cp) else { throw PipelineError.inputMissing(path: cp, reason: "cannot read") }
             do { return try JSONDecoder().decode(Calibration.self, from: d) } catch {
                 throw PipelineError.invalidConfiguration("\(cp): not a calibration JSON (\(error))")
             }
         }
-        guard let range = try store.dateRange() else { throw PipelineError.insufficientData("the store \(dbPath) is empty: run `hashsec ingest` first") }
+        guard let store, let range = try store.dateRange() else { throw PipelineError.insufficientData("the store \(dbPath) is empty: run `hashsec ingest` first") }
         return try loadCalibration(store: store, asOf: asOf ?? range.upperBound, windowDays: windowDays)
     }
 
@@ -252,7 +271,7 @@ public enum StressJob {
     public static func run(deal: Deal, scenarios: [Scenario], calibration: Calibration, history: [DailyObservation],
                            settings: SimulationSettings, out: String?) throws -> Result {
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
-        let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history)
+        let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history, calibration: calibration, settings: settings)
         let t0 = Date()
         let results = try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, scenarios: plan.runs, accumulate: .structures)
         let seconds = Date().timeIntervalSince(t0)

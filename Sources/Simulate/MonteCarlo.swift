@@ -49,16 +49,16 @@ public enum MonteCarlo {
     /// the simulate run. `settings.paths` is the total path count of the whole run; `range` selects a shard of it.
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            overlay: StressOverlay? = nil, structures: Bool = true, sweepMaxLoops: Int? = nil,
-                           capture: Capture? = nil) throws -> PartialResult {
+                           capture: Capture? = nil, memory: MemoryBudget? = nil) throws -> PartialResult {
         try run(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: [overlay],
-                accumulate: structures ? [.daily, .structures] : [.daily], sweepMaxLoops: sweepMaxLoops, capture: capture)[0]
+                accumulate: structures ? [.daily, .structures] : [.daily], sweepMaxLoops: sweepMaxLoops, capture: capture, memory: memory)[0]
     }
 
     /// Runs paths `range` (default: all `settings.paths`) of every scenario in `scenarios` (nil = no overlay) on common
     /// random numbers; returns one result per scenario, in order.
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            scenarios: [StressOverlay?], accumulate: Accumulation, sweepMaxLoops: Int? = nil,
-                           capture: Capture? = nil) throws -> [PartialResult] {
+                           capture: Capture? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
         guard !scenarios.isEmpty else { throw SimulateError.invalidSettings("no scenario to run") }
@@ -72,6 +72,8 @@ public enum MonteCarlo {
         if let c = capture, let bad = c.days.first(where: { !(1...days).contains($0) }) {
             throw SimulateError.invalidSettings("captured day \(bad) outside the simulated days 1…\(days)")
         }
+        try checkMemory(deal: deal, calibration: calibration, settings: settings, range: r, scenarios: scenarios.count, accumulate: accumulate,
+                        sweepMaxLoops: sweepMaxLoops, captureDays: capture?.days.count ?? 0, budget: memory)
         let process = try ModelProcess(calibration: calibration, settings: settings)
         let generators = scenarios.map { PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: $0) }
         let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: schedule.tokenDays)

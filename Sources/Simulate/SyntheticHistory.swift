@@ -35,6 +35,10 @@ public enum SyntheticHistory {
     /// Generates `days` days after `calibration.initialState.date`.
     public static func generate(calibration c: Calibration, days: Int, seed: UInt64) throws -> [DailyObservation] {
         guard days >= 1 else { throw SimulateError.invalidSettings("days must be ≥ 1") }
+        // Per day: 3 normals and their correlated copy, a jump, the ln hashprice history, the observation, its CSV row.
+        try MemoryBudget.fromEnvironment().check(MemoryEstimate(parts: [("daily shocks and state", Double(days) * 8 * 8),
+                                                                        ("observations and their CSV", Double(days) * 450)]),
+                                                 advice: "use fewer --days")
         let settings = SimulationSettings(paths: 1, seed: seed, threads: 1, model: .merton, measure: .real, antithetic: false,
                                           poissonBlocks: true, horizonDays: days, blockSize: 2)
         let process = try ModelProcess(calibration: c, settings: settings)
