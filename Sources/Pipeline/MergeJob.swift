@@ -10,7 +10,7 @@ public enum MergeJob {
 
     public static func run(shardDirs: [String], out: String) throws -> Result {
         guard !shardDirs.isEmpty else { throw PipelineError.shardMismatch("no shard directories given") }
-        let infos = try ShardSet.read(shardDirs, file: "shard.json", kind: "shard", as: ShardInfo.self)
+        let infos = try ShardSet.read(shardDirs, file: "shard.json", kind: "shard", as: SimulateShardFile.self)
         let first = infos[0].0
         for (i, d) in infos {
             guard i.identity == first.identity, i.dealName == first.dealName, i.asOf == first.asOf, i.offset == first.offset,

@@ -16,15 +16,15 @@ public enum SimulateJob {
         public var dbPath: String
         public var out: String?
         public var pathsCSV: Bool
-        /// (index, count) for `--shard i/n`.
-        public var shard: (Int, Int)?
+        /// `--shard i/n`.
+        public var shard: Shard?
         /// `--sweep-leverage N`: also run the deal's staking leverage with 0…N loops on every path.
         public var sweepMaxLoops: Int?
         /// With `sweepMaxLoops`: true (the command line) rejects a deal without `leverage:`; false (the nightly, for
         /// every deal) simply skips the sweep there.
         public var sweepRequiresLeverage: Bool
         public init(dealPath: String, settings: SimulationSettings, asOf: Day? = nil, calibrationPath: String? = nil,
-                    dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: (Int, Int)? = nil,
+                    dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: Shard? = nil,
                     sweepMaxLoops: Int? = nil, sweepRequiresLeverage: Bool = true) {
             self.dealPath = dealPath; self.settings = settings; self.asOf = asOf; self.calibrationPath = calibrationPath
             self.dbPath = dbPath; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard; self.sweepMaxLoops = sweepMaxLoops
@@ -86,13 +86,12 @@ public enum SimulateJob {
         var s = o.settings
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
         s.horizonDays = schedule.horizonDays
-        let n = o.shard?.1 ?? 1
+        let n = o.shard?.count ?? 1
         let identity = RunIdentity(dealSHA256: sha256(dealData), calibrationSHA256: sha256(calData), seed: s.seed, paths: s.paths,
                                    model: s.model.rawValue, measure: s.measure.rawValue, rate: s.rate, antithetic: s.antithetic,
                                    poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: n,
                                    sweepMaxLoops: sweepMaxLoops)
-        if let (i, n) = o.shard, !(n >= 1 && i >= 0 && i < n) { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
-        let range = o.shard.map { MonteCarlo.shardRange(index: $0.0, of: $0.1, total: s.paths) }
+        let range = o.shard.map { $0.paths(of: s.paths) }
         let tSim = Date()
         let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops)
         let simSeconds = Date().timeIntervalSince(tSim)
@@ -100,16 +99,16 @@ public enum SimulateJob {
                                             pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage)
         var files: [(String, String)]
         var text: String
-        let shardInfo = ShardInfo(identity: identity, index: o.shard?.0 ?? 0, dealName: deal.name, asOf: schedule.asOf,
+        let shardFile = SimulateShardFile(identity: identity, index: o.shard?.index ?? 0, dealName: deal.name, asOf: schedule.asOf,
                                   offset: schedule.offset, tokenDays: schedule.tokenDays, termDays: schedule.termDays, priceUSD: deal.token.priceUSD,
                                   pathsCSV: o.pathsCSV,
                                   dealYAML: String(decoding: dealData, as: UTF8.self))
         var binary: Data? = nil
         var summary: RunSummary? = nil
-        if let (i, n) = o.shard {
-            files = [("shard.json", SimulationOutputs.json(try shardInfo.jsonObject()))]
+        if let sh = o.shard {
+            files = [("shard.json", SimulationOutputs.json(try shardFile.jsonObject()))]
             binary = result.encoded()
-            text = "shard \(i)/\(n): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
+            text = "shard \(sh): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
         } else {
             let rendered = SimulationOutputs.render(result, ctx)
             files = rendered.files
@@ -119,7 +118,7 @@ public enum SimulateJob {
         let seconds = Date().timeIntervalSince(t0)
         if let out = o.out {
             var dir = out
-            if let (i, n) = o.shard { dir = (out as NSString).appendingPathComponent("shard-\(i)-of-\(n)") }
+            if let sh = o.shard { dir = (out as NSString).appendingPathComponent("shard-\(sh.index)-of-\(sh.count)") }
             var all = files
             all.append(("manifest.json", manifest(command: "simulate", inputs: [(o.dealPath, sha256(dealData)), (calSource, sha256(calData))],
                                                   settings: s, identity: identity, schedule: schedule, shard: o.shard,
@@ -142,7 +141,7 @@ public enum SimulateJob {
     }
 
     static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, identity: RunIdentity,
-                         schedule: DealSchedule, shard: (Int, Int)?, timings: [String: Double]) -> String {
+                         schedule: DealSchedule, shard: Shard?, timings: [String: Double]) -> String {
         let iso = ISO8601DateFormatter().string(from: Date())
         let params: [String: Any] = [
             "paths": s.paths, "seed": NSNumber(value: s.seed), "model": s.model.rawValue, "measure": s.measure.rawValue, "rate": s.rate,
@@ -154,7 +153,7 @@ public enum SimulateJob {
             "command": command, "version": "hashsec 0.1", "run_id": "\(identity.dealSHA256.prefix(8))-\(identity.seed)-\(identity.paths)",
             "created_utc": iso, "inputs": inputs.map { ["path": $0.0, "sha256": $0.1] }, "parameters": params,
             "seed": NSNumber(value: s.seed), "rng": PathGenerator.rngDescription,
-            "paths": s.paths, "threads": s.threads, "shard": shard.map { "\($0.0)/\($0.1)" } ?? NSNull(), "timings_s": timings,
+            "paths": s.paths, "threads": s.threads, "shard": shard.map { $0.description } ?? NSNull(), "timings_s": timings,
         ]
         return SimulationOutputs.json(o)
     }
@@ -191,8 +190,8 @@ public enum SimulateJob {
     }
 }
 
-/// `shard.json`: the run identity plus what the merge needs to render the outputs.
-struct ShardInfo: Codable, Equatable {
+/// `shard.json` of a simulate shard: the run identity plus what the merge needs to render the outputs.
+struct SimulateShardFile: Codable, Equatable {
     var identity: RunIdentity
     var index: Int
     var dealName: String

@@ -19,11 +19,11 @@ public enum StressJob {
         public var windowDays: Int
         /// Calibration JSON file (default: the store's calibration of `asOf`, or a fresh fit).
         public var calibrationPath: String?
-        /// (index, count) for `--shard i/n`: write `out/stress-shard-i-of-n/` for `hashsec merge`.
-        public var shard: (Int, Int)?
+        /// `--shard i/n`: write `out/stress-shard-i-of-n/` for `hashsec merge`.
+        public var shard: Shard?
         public init(dealPath: String, scenariosPath: String? = nil, dbPath: String, asOf: Day? = nil,
                     settings: SimulationSettings = SimulationSettings(paths: 2000), out: String? = nil, windowDays: Int = 1460,
-                    calibrationPath: String? = nil, shard: (Int, Int)? = nil) {
+                    calibrationPath: String? = nil, shard: Shard? = nil) {
             self.dealPath = dealPath; self.scenariosPath = scenariosPath; self.dbPath = dbPath; self.asOf = asOf
             self.settings = settings; self.out = out; self.windowDays = windowDays; self.calibrationPath = calibrationPath
             self.shard = shard
@@ -72,22 +72,22 @@ public enum StressJob {
         if let lo = replays.map(\.0).min(), let hi = replays.map(\.1).max() {
             history = try store().observations(from: lo - 7, through: hi)
         }
-        if let (i, n) = o.shard {
+        if let sh = o.shard {
             guard let out = o.out else { throw PipelineError.invalidConfiguration("--shard needs --out") }
             let dealData = try SimulateJob.read(o.dealPath), scenData = try SimulateJob.read(scenPath)
             let calEncoder = JSONEncoder(); calEncoder.outputFormatting = [.sortedKeys]
             let calData = try calEncoder.encode(calibration)
             try runShard(deal: deal, dealYAML: String(decoding: dealData, as: UTF8.self), scenarios: scenarios,
                          scenariosSHA256: SimulateJob.sha256(scenData), calibration: calibration,
-                         calibrationSHA256: SimulateJob.sha256(calData), history: history, settings: o.settings, index: i, of: n, out: out)
+                         calibrationSHA256: SimulateJob.sha256(calData), history: history, settings: o.settings, shard: sh, out: out)
             return Result(table: StressTable(rows: [], structure: false, leverage: false), seconds: [:],
-                          text: "stress shard \(i)/\(n) written to \(out)/stress-shard-\(i)-of-\(n)")
+                          text: "stress shard \(sh) written to \(out)/stress-shard-\(sh.index)-of-\(sh.count)")
         }
         return try run(deal: deal, scenarios: scenarios, calibration: calibration, history: history, settings: o.settings, out: o.out)
     }
 
     /// `stress-shard.json`: what a stress shard belongs to, and what `merge` needs to reduce the scenarios.
-    struct ShardInfo: Codable, Equatable {
+    struct StressShardFile: Codable, Equatable {
         var dealSHA256: String, scenariosSHA256: String, calibrationSHA256: String
         var seed: UInt64, paths: Int, model: String, measure: String, antithetic: Bool, horizonDays: Int
         var shardCount: Int, index: Int
@@ -105,17 +105,17 @@ public enum StressJob {
             case asOf = "as_of", offset, tokenDays = "token_days", termDays = "term_days"
         }
         /// Equal except for the shard index.
-        func sameRun(_ o: ShardInfo) -> Bool { var a = self; a.index = o.index; return a == o }
+        func sameRun(_ o: StressShardFile) -> Bool { var a = self; a.index = o.index; return a == o }
     }
     static let shardMagic = Array("HSST0001".utf8)
 
-    /// One shard of a stress run: the paths `shardRange(i, n)` of the base case and of every scenario.
+    /// One shard of a stress run: the shard's paths of the base case and of every applicable scenario.
     static func runShard(deal: Deal, dealYAML: String, scenarios: [Scenario], scenariosSHA256: String, calibration: Calibration,
-                         calibrationSHA256: String, history: [DailyObservation], settings: SimulationSettings, index i: Int, of n: Int,
+                         calibrationSHA256: String, history: [DailyObservation], settings: SimulationSettings, shard: Shard,
                          out: String) throws {
-        guard n >= 1, i >= 0, i < n else { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
+        let i = shard.index, n = shard.count
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
-        let range = MonteCarlo.shardRange(index: i, of: n, total: settings.paths)
+        let range = shard.paths(of: settings.paths)
         let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history, calibration: calibration,
                             settings: settings, range: range)
         var blob = Data(shardMagic)
@@ -126,7 +126,7 @@ public enum StressJob {
             let d = r.encoded()
             u64(d.count); blob.append(d)
         }
-        let info = ShardInfo(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
+        let info = StressShardFile(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
                              calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
                              measure: settings.measure.rawValue, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
                              shardCount: n, index: i, asOf: schedule.asOf, offset: schedule.offset, tokenDays: schedule.tokenDays, termDays: schedule.termDays,
@@ -141,7 +141,7 @@ public enum StressJob {
     /// `hashsec merge` of stress shards: checks they form one complete run, concatenates every scenario's paths in
     /// order and writes `stress.csv` / `stress.json` exactly as the single run does.
     public static func merge(shardDirs: [String], out: String) throws -> Result {
-        let infos = try ShardSet.read(shardDirs, file: "stress-shard.json", kind: "stress shard", as: ShardInfo.self)
+        let infos = try ShardSet.read(shardDirs, file: "stress-shard.json", kind: "stress shard", as: StressShardFile.self)
         guard let first = infos.first?.0 else { throw PipelineError.shardMismatch("no shard directories given") }
         for (i, d) in infos where !i.sameRun(first) {
             throw PipelineError.shardMismatch("\(d) belongs to a different stress run than \(infos[0].1) (deal, scenarios, calibration, seed, paths, model, horizon or shard count differ)")

@@ -54,7 +54,7 @@ struct SimulateCommand: ParsableCommand {
             let r = try SimulateJob.run(.init(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
                                               dbPath: store.db, out: out, pathsCSV: pathsCsv, shard: sh, sweepMaxLoops: sweepLeverage))
             print(r.summaryText)
-            if let o = out { print("wrote \(sh.map { "\(o)/shard-\($0.0)-of-\($0.1)" } ?? o)") }
+            if let o = out { print("wrote \(sh.map { "\(o)/shard-\($0.index)-of-\($0.count)" } ?? o)") }
         }
     }
 }

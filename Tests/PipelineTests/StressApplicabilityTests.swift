@@ -59,7 +59,7 @@ final class StressApplicabilityTests: XCTestCase {
         let single = try StressJob.run(deal: d, scenarios: scen, calibration: cal, history: [], settings: s, out: nil)
         for i in 0..<3 {
             try StressJob.runShard(deal: d, dealYAML: try String(contentsOfFile: path, encoding: .utf8), scenarios: scen, scenariosSHA256: "s",
-                                   calibration: cal, calibrationSHA256: "c", history: [], settings: s, index: i, of: 3, out: dir.path)
+                                   calibration: cal, calibrationSHA256: "c", history: [], settings: s, shard: Shard(index: i, count: 3)!, out: dir.path)
         }
         let merged = try StressJob.merge(shardDirs: (0..<3).map { dir.appendingPathComponent("stress-shard-\($0)-of-3").path },
                                          out: dir.appendingPathComponent("m").path)
