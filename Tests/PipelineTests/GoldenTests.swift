@@ -7,7 +7,6 @@ import XCTest
 /// (manifest.json aside: it holds timings, dates and absolute paths). With `HASHSEC_GOLDEN_UPDATE=1`
 /// (`scripts/golden.sh --update`) it replaces the expected files instead: commit such a change on its own, saying why.
 final class GoldenTests: XCTestCase {
-    private var binary: URL { TestSupport.repositoryRoot.appendingPathComponent(".build/debug/hashsec") }
     private var golden: URL { TestSupport.repositoryRoot.appendingPathComponent("Tests/Golden") }
 
     /// The corpus commands: one invocation per non-comment line, `$REPO` replaced by the repository root.
@@ -44,28 +43,16 @@ final class GoldenTests: XCTestCase {
     }
 
     func testCorpusOutputsAreByteIdentical() throws {
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("\(binary.path) absent: run `swift build` first")
+        guard FileManager.default.isExecutableFile(atPath: TestSupport.hashsecBinary.path) else {
+            throw XCTSkip("\(TestSupport.hashsecBinary.path) absent: run `swift build` first")
         }
         let dir = try TestSupport.temporaryDirectory("golden")
         defer { try? FileManager.default.removeItem(at: dir) }
         for sub in ["out", "work"] { try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true) }
         for args in try commands() {
-            let p = Process()
-            p.executableURL = binary
-            p.arguments = args
-            p.currentDirectoryURL = dir
-            var env = ProcessInfo.processInfo.environment
-            env["OPENBLAS_NUM_THREADS"] = "1"
-            p.environment = env
-            let err = Pipe()
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = err
-            try p.run()
-            let e = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, "hashsec \(args.joined(separator: " ")): \(String(decoding: e, as: UTF8.self))")
-            if p.terminationStatus != 0 { return }
+            let r = try TestSupport.hashsec(args, in: dir, env: ["OPENBLAS_NUM_THREADS": "1"])
+            XCTAssertEqual(r.status, 0, "hashsec \(args.joined(separator: " ")): \(r.stderr)")
+            if r.status != 0 { return }
         }
         let actual = Self.tree(dir.appendingPathComponent("out"))
         let expectedDir = golden.appendingPathComponent("expected")

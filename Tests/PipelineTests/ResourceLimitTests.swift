@@ -6,30 +6,21 @@ import XCTest
 /// Issue 12 item 8 at the CLI level: runs too large for memory are refused before allocating, with exit 64, the estimate
 /// and the limit, and nothing written (they aborted with "failed to allocate", exit 134).
 final class ResourceLimitTests: XCTestCase {
-    private var binary: URL { TestSupport.repositoryRoot.appendingPathComponent(".build/debug/hashsec") }
     private var dir: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("\(binary.path) absent: run `swift build` first") }
+        guard FileManager.default.isExecutableFile(atPath: TestSupport.hashsecBinary.path) else {
+            throw XCTSkip("\(TestSupport.hashsecBinary.path) absent: run `swift build` first")
+        }
         dir = try TestSupport.temporaryDirectory("limits")
     }
     override func tearDown() { if let dir { try? FileManager.default.removeItem(at: dir) } }
 
-    private func hashsec(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        var e = ProcessInfo.processInfo.environment
-        e.removeValue(forKey: MemoryBudget.environmentKey)
+    /// The binary with the memory limit unset unless given.
+    private func hashsec(_ args: [String], env: [String: String] = [:]) throws -> TestSupport.Run {
+        var e: [String: String?] = [MemoryBudget.environmentKey: nil]
         for (k, v) in env { e[k] = v }
-        p.environment = e
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice; p.standardError = err
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationReason == .uncaughtSignal ? -p.terminationStatus : p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try TestSupport.hashsec(args, in: dir, env: e)
     }
 
     private func repo(_ p: String) -> String { TestSupport.repositoryRoot.appendingPathComponent(p).path }
