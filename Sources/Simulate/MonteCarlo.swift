@@ -81,10 +81,13 @@ public enum MonteCarlo {
         let structures = try StructurePricer(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
                                              enabled: accumulate.contains(.structures))
         let daily = accumulate.contains(.daily)
-        let sinks = scenarios.map { ov in
+        // The only owner of the scenarios' buffers: each is released once copied into its result (below), so the copies
+        // never all coexist.
+        var sinks: [ScenarioSink?] = scenarios.map { ov in
             ScenarioSink(count: r.count, structures: structures, captureDays: capture?.days ?? [],
                          powerOverride: ov?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) })
         }
+        let k = sinks.count
         Ziggurat.prepare()
         let bs = settings.blockSize
         let nBlocks = (r.count + bs - 1) / bs
@@ -93,24 +96,28 @@ public enum MonteCarlo {
         var workerDaily = [[DailyQuantileSet]](repeating: [], count: threads)
         var workerHalvings = [[[UInt32]]](repeating: [], count: threads)
         let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: threads) { w in
-            let worker = Worker(generators: generators, pricer: pricer, structures: structures, schedule: schedule, blockSize: bs,
-                                daily: daily, scenarios: sinks.count, captureDays: capture?.days ?? [])
-            var b = w
-            while b < nBlocks {
-                let first = r.lowerBound + b * bs
-                let count = min(bs, r.upperBound - first)
-                for s in sinks.indices { worker.run(scenario: s, first: first, count: count, index: first - r.lowerBound, into: sinks[s]) }
-                b += threads
+        func loop(_ sinks: [ScenarioSink]) {
+            DispatchQueue.concurrentPerform(iterations: threads) { w in
+                let worker = Worker(generators: generators, pricer: pricer, structures: structures, schedule: schedule, blockSize: bs,
+                                    daily: daily, scenarios: k, captureDays: capture?.days ?? [])
+                var b = w
+                while b < nBlocks {
+                    let first = r.lowerBound + b * bs
+                    let count = min(bs, r.upperBound - first)
+                    for s in 0..<k { worker.run(scenario: s, first: first, count: count, index: first - r.lowerBound, into: sinks[s]) }
+                    b += threads
+                }
+                let (d, h) = worker.finish()
+                lock.lock(); workerDaily[w] = d; workerHalvings[w] = h; lock.unlock()
             }
-            let (d, h) = worker.finish()
-            lock.lock(); workerDaily[w] = d; workerHalvings[w] = h; lock.unlock()
         }
-        return sinks.enumerated().map { s, sink in
-            var result = sink.result(firstPath: r.lowerBound, days: daily ? days : 0)
+        loop(sinks.map { $0! })
+        return (0..<k).map { s in
+            var result = sinks[s]!.result(firstPath: r.lowerBound, days: daily ? days : 0)
+            sinks[s] = nil
             if daily {
-                for d in workerDaily where d.count == sinks.count { result.daily.add(d[s]) }
-                for hv in workerHalvings where hv.count == sinks.count { for t in 0..<days { result.halvingDayCounts[t] &+= hv[s][t] } }
+                for d in workerDaily where d.count == k { result.daily.add(d[s]) }
+                for hv in workerHalvings where hv.count == k { for t in 0..<days { result.halvingDayCounts[t] &+= hv[s][t] } }
             }
             return result
         }
