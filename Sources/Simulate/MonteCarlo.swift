@@ -209,7 +209,10 @@ final class Worker {
     /// Generates, prices and accumulates paths `first ..< first + count` (one block) of scenario `s`; `index` is the
     /// block's first path within the run's range (the sink's row).
     func run(scenario s: Int, first: Int, count: Int, index: Int, into sink: ScenarioSink) {
-        let days = self.days, td = max(tokenDays, 1), buf = buffers
+        let days = self.days, buf = buffers
+        // The histograms read the whole block's token series after pricing it; otherwise one path's slot is reused
+        // (it stays in cache for the structure pricer that reads it next).
+        let td = histograms.isEmpty ? 0 : max(tokenDays, 1)
         generators[s].generate(first: first, count: count, into: scratch)
         if !halvings.isEmpty {
             for p in 0..<count where scratch.halvingDay[p] >= 0 { halvings[s][Int(scratch.halvingDay[p])] &+= 1 }
@@ -227,14 +230,14 @@ final class Worker {
                            waterfallOut: sink.waterfallWidth > 0 ? sink.waterfall + idx * sink.waterfallWidth : nil,
                            leverageOut: sink.leverageWidth > 0 ? sink.leverage + idx * sink.leverageWidth : nil,
                            sweepOut: sink.sweepWidth > 0 ? sink.sweep + idx * sink.sweepWidth : nil)
-            if !captureDays.isEmpty { capture(path: p, row: idx, into: sink) }
+            if !captureDays.isEmpty { capture(path: p, slot: p * td, row: idx, into: sink) }
         }
         if !histograms.isEmpty { record(count: count, into: histograms[s]) }
     }
 
-    /// The captured values of path `p` of the block (see `MonteCarlo.Capture`).
-    func capture(path p: Int, row: Int, into sink: ScenarioSink) {
-        let td = max(tokenDays, 1), netU = buffers.netUSD + p * td, cum = cumulative + p * td
+    /// The captured values of path `p` of the block, whose token series start at `slot` (see `MonteCarlo.Capture`).
+    func capture(path p: Int, slot: Int, row: Int, into sink: ScenarioSink) {
+        let netU = buffers.netUSD + slot, cum = cumulative + slot
         var total = 0.0
         for t in 0..<tokenDays { total += netU[t]; capturedUSD[t] = total }
         let k = captureDays.count

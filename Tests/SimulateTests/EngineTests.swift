@@ -42,6 +42,10 @@ final class EngineTests: XCTestCase {
             if merged == nil { merged = part } else { try merged!.append(part) }
         }
         XCTAssertEqual(merged!.captureHashpriceUSD, r.captureHashpriceUSD); XCTAssertEqual(merged!.capturePayoutUSD, r.capturePayoutUSD)
+        // Without the per-day statistics (the engine then reuses one path's buffers) the captures are the same.
+        let lean = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, scenarios: [nil], accumulate: [], capture: .init(days: days))[0]
+        XCTAssertEqual(lean.captureHashpriceUSD, r.captureHashpriceUSD); XCTAssertEqual(lean.capturePayoutUSD, r.capturePayoutUSD)
+        XCTAssertEqual(lean.capturePayoutBTC, r.capturePayoutBTC); XCTAssertEqual(lean.pvUSD, r.pvUSD)
         XCTAssertThrowsError(try MonteCarlo.run(deal: deal, calibration: cal, settings: s, capture: .init(days: [91])))
     }
 
