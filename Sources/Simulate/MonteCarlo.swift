@@ -221,7 +221,8 @@ final class Worker {
             let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
             let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
                                  netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td,
-                                 cumulativeBTC: cumulative + p * td, powerOverride: sink.powerOverride)
+                                 cumulativeBTC: histograms.isEmpty && captureDays.isEmpty ? nil : cumulative + p * td,
+                                 powerOverride: sink.powerOverride)
             let idx = index + p
             sink.pv[idx] = o.pvUSD; sink.btc[idx] = o.btcTotal; sink.usd[idx] = o.usdTotal; sink.irr[idx] = o.irr
             sink.payback[idx] = Int32(o.paybackDay); sink.curtailed[idx] = Int32(o.daysCurtailed); sink.terminated[idx] = o.terminated ? 1 : 0
