@@ -11,6 +11,7 @@
 //   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
 //   Structures                    waterfall and staking-leverage engines (pure, used by Simulate)
 //   Charts                        hand-written SVG charts (used by Report)
+//   Backtest                      forecast scoring: quantiles, PIT, coverage, pinball loss, naive baseline (pure)
 //   Pipeline                      wires the stages and the store together
 //   hashsec                       thin command-line executable
 import Foundation
@@ -61,16 +62,17 @@ let package = Package(
         .target(name: "Structures", dependencies: ["Domain", "Statistics"], exclude: docs("Structures"), swiftSettings: v5),
         .target(name: "Simulate", dependencies: ["Domain", "Statistics", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
         .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
+        .target(name: "Backtest", dependencies: ["Domain", "Statistics"], exclude: docs("Backtest"), swiftSettings: v5),
         .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
 
         // Orchestration
         .target(name: "Pipeline", dependencies: [
-            "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Statistics", "Structures", "Report",
+            "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Statistics", "Structures", "Report", "Backtest",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
-            "Pipeline", "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report",
+            "Pipeline", "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: docs("hashsec"), swiftSettings: v5),
 
@@ -89,5 +91,6 @@ let package = Package(
         .testTarget(name: "StructuresTests", dependencies: ["Structures", "Statistics", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Statistics", "Store", "Structures", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Pipeline", "Calibrate", "Benchmark", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
     ]
 )

@@ -41,19 +41,8 @@ public enum Calibrator {
         let merton = try PriceFit.merton(returns)
 
         // Noise-robust 7-day hash rate over all data ≤ asOf.
-        var bd: [Day: Double] = [:]
-        for o in obs { if let b = o.blockCount, let d = o.difficulty, b >= 0, d > 0 { bd[o.date] = b * d } }
-        var blocksByDay: [Day: Double] = [:]
-        for o in obs { if let b = o.blockCount { blocksByDay[o.date] = b } }
-        var h7: [Day: Double] = [:], b7: [Day: Double] = [:]
-        for day in bd.keys {
-            var s = 0.0, nb = 0.0
-            var ok = true
-            for j in 0..<7 { guard let v = bd[day - j] else { ok = false; break }; s += v; nb += blocksByDay[day - j] ?? 0 }
-            if ok && s > 0 { h7[day] = s * 4_294_967_296.0 / (7 * 86400); b7[day] = nb }
-        }
-        var lnHP: [Day: Double] = [:]
-        for h in hp { if let u = h.hashpriceUSDPerPHDay, u > 0 { lnHP[h.date] = Double.log(u) } }
+        let (h7, b7) = sevenDayHashRate(obs)
+        let lnHP = lnHashprice(hp)
         let hashFit = try HashRateFit.fit(hashRate7d: h7.filter { $0.key >= windowStart }, lnHashprice: lnHP,
                                           windowStart: windowStart, windowEnd: asOf, blocks7d: b7)
 
@@ -86,6 +75,38 @@ public enum Calibrator {
         return Calibration(asOf: asOf, windowStart: windowStart, windowEnd: asOf, merton: merton, gbm: gbm,
                            hashRate: hashFit.parameters, fees: feeFit.parameters, correlation: corr,
                            historicalLogReturns: returns, initialState: initial)
+    }
+
+    /// The initial state at `asOf` alone, without fitting anything (the backtest's fixed-parameter mode re-bases a given
+    /// calibration on it at each origin). The same state as `calibrate(…).initialState`; only data ≤ `asOf` is read.
+    public static func initialState(observations allObs: [DailyObservation], hashprice allHP: [HashpriceDay], asOf: Day) throws -> InitialState {
+        let obs = allObs.filter { $0.date <= asOf }.sorted { $0.date < $1.date }
+        let hp = allHP.filter { $0.date <= asOf }
+        return try initialState(obs: obs, hp: hp, h7: sevenDayHashRate(obs).h7, lnHP: lnHashprice(hp), asOf: asOf)
+    }
+
+    /// 7-day noise-robust hash rate `H₇(d) = Σ_{j<7} blocks·D · 2³² / (7·86400)` (H/s) and the 7-day block count, for
+    /// every day whose 7 days all have blocks and difficulty.
+    static func sevenDayHashRate(_ obs: [DailyObservation]) -> (h7: [Day: Double], b7: [Day: Double]) {
+        var bd: [Day: Double] = [:]
+        for o in obs { if let b = o.blockCount, let d = o.difficulty, b >= 0, d > 0 { bd[o.date] = b * d } }
+        var blocksByDay: [Day: Double] = [:]
+        for o in obs { if let b = o.blockCount { blocksByDay[o.date] = b } }
+        var h7: [Day: Double] = [:], b7: [Day: Double] = [:]
+        for day in bd.keys {
+            var s = 0.0, nb = 0.0
+            var ok = true
+            for j in 0..<7 { guard let v = bd[day - j] else { ok = false; break }; s += v; nb += blocksByDay[day - j] ?? 0 }
+            if ok && s > 0 { h7[day] = s * 4_294_967_296.0 / (7 * 86400); b7[day] = nb }
+        }
+        return (h7, b7)
+    }
+
+    /// ln USD hashprice by day (days with a positive USD hashprice).
+    static func lnHashprice(_ hp: [HashpriceDay]) -> [Day: Double] {
+        var lnHP: [Day: Double] = [:]
+        for h in hp { if let u = h.hashpriceUSDPerPHDay, u > 0 { lnHP[h.date] = Double.log(u) } }
+        return lnHP
     }
 
     /// State at the end of the last usable day `d ≤ asOf` (price, blocks and difficulty known):

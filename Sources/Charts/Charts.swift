@@ -56,13 +56,15 @@ public enum Charts {
     }
 
     /// Fan chart: shaded 5–95% and 25–75% bands and the median line over a date x axis.
-    /// `bands` are (p05, p25, p50, p75, p95) per x.
+    /// `bands` are (p05, p25, p50, p75, p95) per x. `lines` are drawn over the fan in black and the palette's later
+    /// colours (e.g. the realized values of a backtest).
     public static func fan(title: String, xTitle: String = "date", yTitle: String, x: [Double],
                            p05: [Double], p25: [Double], p50: [Double], p75: [Double], p95: [Double],
-                           xKind: XAxisKind = .date, logY: Bool = false, markers: [Marker] = [], colour: String = "#0072B2") -> String {
+                           xKind: XAxisKind = .date, logY: Bool = false, markers: [Marker] = [], colour: String = "#0072B2",
+                           lines: [Series] = []) -> String {
         var svg = SVG(title: title)
         let x0 = x.first ?? 0, x1 = Swift.max(x.last ?? 1, x0 + 1)
-        let (y0, y1, yt) = yRange(p05 + p95 + p50, logY: logY)
+        let (y0, y1, yt) = yRange(p05 + p95 + p50 + lines.flatMap { $0.y.compactMap { $0 } }, logY: logY)
         let f = Frame(x0: x0, x1: x1, y0: y0, y1: y1, logY: logY)
         svg.axes(f, xKind: xKind, xTitle: xTitle, yTitle: yTitle, yTicks: yt, markers: markers)
         func band(_ lo: [Double], _ hi: [Double]) -> String {
@@ -75,8 +77,12 @@ public enum Charts {
         svg.path(band(p05, p95), stroke: "none", fill: colour, width: 0, opacity: 0.18)
         svg.path(band(p25, p75), stroke: "none", fill: colour, width: 0, opacity: 0.35)
         svg.path(polyline(f, x, p50.map { $0 }), stroke: colour, width: 2)
-        svg.legend([("5–95%", colour + "2e"), ("25–75%", colour + "59"), ("median", colour)])
-        return svg.render(description: "fan chart with 5, 25, 50, 75 and 95 percent quantiles over \(x.count) days")
+        let lineColours = ["#000000"] + chartPalette.dropFirst(3)
+        for (i, l) in lines.enumerated() { svg.path(polyline(f, l.x, l.y), stroke: lineColours[i % lineColours.count], width: 1.5) }
+        svg.legend([("5–95%", colour + "2e"), ("25–75%", colour + "59"), ("median", colour)]
+                   + lines.enumerated().map { ($0.element.name, lineColours[$0.offset % lineColours.count]) })
+        return svg.render(description: "fan chart with 5, 25, 50, 75 and 95 percent quantiles over \(x.count) days"
+                          + (lines.isEmpty ? "" : " and \(lines.map(\.name).joined(separator: ", "))"))
     }
 
     /// Histogram of pre-binned counts (`bins[i] = (low, high, count)`).

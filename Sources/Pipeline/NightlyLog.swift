@@ -86,12 +86,15 @@ public final class NightlyProgress {
     /// Clears the current progress line (before a log line is written to the same terminal).
     public func clear() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
 
+    /// Replaces the progress line with `text` (e.g. the backtest's origins done and ETA); nothing when not a terminal.
+    public func line(_ text: String) { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) } }
+
     func draw(done: Bool) {
         guard enabled else { return }
         let width = 24
         let filled = (done ? current : current - 1) * width / max(1, total)
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let label = "\(stage)\(done ? " ✓" : "…")".padding(toLength: 16, withPad: " ", startingAt: 0)
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(current)/\(total)] \(label) \(bar)".utf8))
+        line("[\(current)/\(total)] \(label) \(bar)")
     }
 }

@@ -47,17 +47,20 @@ public enum SimulateJob {
         return d
     }
 
+    /// A calibration JSON file and its bytes.
+    static func readCalibration(_ p: String) throws -> (Calibration, Data) {
+        let d = try read(p)
+        do { return (try JSONDecoder().decode(Calibration.self, from: d), d) } catch {
+            throw PipelineError.invalidConfiguration("\(p) is not a calibration JSON: \(error)")
+        }
+    }
+
     /// Loads the calibration: `--calibration` JSON, else the store's calibration of the last stored day ≤ `asOf`, else calibrate now.
     static func loadCalibration(_ o: Options) throws -> (Calibration, Data, String) {
         if let p = o.calibrationPath {
-            let d = try read(p)
-            do {
-                let c = try JSONDecoder().decode(Calibration.self, from: d)
-                if let a = o.asOf, c.asOf > a { throw PipelineError.invalidConfiguration("\(p) is as of \(c.asOf), after --as-of \(a)") }
-                return (c, d, p)
-            } catch let e as PipelineError { throw e } catch {
-                throw PipelineError.invalidConfiguration("\(p) is not a calibration JSON: \(error)")
-            }
+            let (c, d) = try readCalibration(p)
+            if let a = o.asOf, c.asOf > a { throw PipelineError.invalidConfiguration("\(p) is as of \(c.asOf), after --as-of \(a)") }
+            return (c, d, p)
         }
         guard FileManager.default.fileExists(atPath: o.dbPath) else {
             throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; pass --calibration FILE.json or run `hashsec ingest`")

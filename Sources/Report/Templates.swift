@@ -3,7 +3,7 @@ import Mustache
 
 /// Loads the Mustache templates shipped in the module bundle (`Templates/*.mustache`) once.
 enum Templates {
-    static let names = ["report", "index", "style", "table"]
+    static let names = ["report", "index", "style", "table", "backtest"]
 
     static let library: Result<MustacheLibrary, ReportError> = {
         var templates: [String: MustacheTemplate] = [:]

@@ -9,7 +9,7 @@ import Structures
 /// QuantLib-like pieces: the process (`ModelProcess`), one path generator per scenario (`PathGenerator`, the scenario's
 /// overlay inside it), the path pricers (`TokenPricer` for the token's cash flows, `StructurePricer` for its waterfall and
 /// staking leverage), the statistics accumulators (`ScenarioSink`: per-path outcomes by path index, `HistogramBatch`
-/// per-day histograms, halving-day counts, captured values) and the instrument (`Deal` + `DealSchedule`).
+/// per-day histograms, halving-day counts, `PathCapture` values) and the instrument (`Deal` + `DealSchedule`).
 ///
 /// Blocks of `settings.blockSize` paths are dealt to `settings.threads` workers over `DispatchQueue.concurrentPerform`;
 /// each worker generates a block once per scenario (every path's shocks are a function of (seed, path) only, so each
@@ -28,14 +28,6 @@ public enum MonteCarlo {
         public static let structures = Accumulation(rawValue: 1 << 1)
     }
 
-    /// Per-path values at chosen simulated days (1-based, each within the horizon): the simulated hashprice (USD/PH/day)
-    /// and the cumulative net payout per token (USD and BTC) at the end of that day — what a backtest compares with the
-    /// realized history. Stored in `PartialResult.capture*`, path-major.
-    public struct Capture: Equatable, Sendable {
-        public var days: [Int]
-        public init(days: [Int]) { self.days = days }
-    }
-
     /// Path range of shard `i` of `n` for `total` paths, with boundaries on even paths (antithetic pairs stay together).
     public static func shardRange(index i: Int, of n: Int, total: Int) -> Range<Int> {
         func edge(_ k: Int) -> Int { k >= n ? total : min(total, ((k * (total / 2)) / n) * 2) }
@@ -47,9 +39,11 @@ public enum MonteCarlo {
 
     /// One scenario (`overlay`, nil = base) with the per-day statistics and, when `structures`, the deal's structures:
     /// the simulate run. `settings.paths` is the total path count of the whole run; `range` selects a shard of it.
+    /// With `capture` (simulated days, 1-based, ascending, ≤ the horizon) the result's `capture` holds every path's
+    /// hashprice and cumulative payout on those days (`PathCapture`: what a backtest compares with the realized history).
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            overlay: StressOverlay? = nil, structures: Bool = true, sweepMaxLoops: Int? = nil,
-                           capture: Capture? = nil, memory: MemoryBudget? = nil) throws -> PartialResult {
+                           capture: [Int]? = nil, memory: MemoryBudget? = nil) throws -> PartialResult {
         try run(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: [overlay],
                 accumulate: structures ? [.daily, .structures] : [.daily], sweepMaxLoops: sweepMaxLoops, capture: capture, memory: memory)[0]
     }
@@ -58,7 +52,7 @@ public enum MonteCarlo {
     /// random numbers; returns one result per scenario, in order.
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            scenarios: [StressOverlay?], accumulate: Accumulation, sweepMaxLoops: Int? = nil,
-                           capture: Capture? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
+                           capture: [Int]? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
         guard !scenarios.isEmpty else { throw SimulateError.invalidSettings("no scenario to run") }
@@ -69,11 +63,11 @@ public enum MonteCarlo {
         if settings.antithetic, r.lowerBound % 2 != 0 { throw SimulateError.invalidSettings("a shard must start on an even path") }
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
         let days = schedule.horizonDays
-        if let c = capture, let bad = c.days.first(where: { !(1...days).contains($0) }) {
-            throw SimulateError.invalidSettings("captured day \(bad) outside the simulated days 1…\(days)")
+        if let c = capture, !(c.allSatisfy { (1...days).contains($0) } && zip(c, c.dropFirst()).allSatisfy { $0 < $1 }) {
+            throw SimulateError.invalidSettings("capture days must be ascending within 1…\(days), got \(c)")
         }
         try checkMemory(deal: deal, calibration: calibration, settings: settings, range: r, scenarios: scenarios.count, accumulate: accumulate,
-                        sweepMaxLoops: sweepMaxLoops, captureDays: capture?.days.count ?? 0, budget: memory)
+                        sweepMaxLoops: sweepMaxLoops, captureDays: capture?.count ?? 0, budget: memory)
         let process = try ModelProcess(calibration: calibration, settings: settings)
         let generators = scenarios.map { PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: $0) }
         let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: schedule.tokenDays)
@@ -84,7 +78,7 @@ public enum MonteCarlo {
         // The only owner of the scenarios' buffers: each is released once copied into its result (below), so the copies
         // never all coexist.
         var sinks: [ScenarioSink?] = scenarios.map { ov in
-            ScenarioSink(count: r.count, structures: structures, captureDays: capture?.days ?? [],
+            ScenarioSink(count: r.count, structures: structures, captureDays: capture,
                          powerOverride: ov?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) })
         }
         let k = sinks.count
@@ -99,7 +93,7 @@ public enum MonteCarlo {
         func loop(_ sinks: [ScenarioSink]) {
             DispatchQueue.concurrentPerform(iterations: threads) { w in
                 let worker = Worker(generators: generators, pricer: pricer, structures: structures, schedule: schedule, blockSize: bs,
-                                    daily: daily, scenarios: k, captureDays: capture?.days ?? [])
+                                    daily: daily, scenarios: k, captureDays: capture ?? [])
                 var b = w
                 while b < nBlocks {
                     let first = r.lowerBound + b * bs
@@ -130,13 +124,14 @@ final class ScenarioSink: @unchecked Sendable {
     let count: Int
     let powerOverride: (day: Int, usdPerKWh: Double)?
     let waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
-    let captureDays: [Int]
+    /// nil without a capture.
+    let captureDays: [Int]?
     let pv: UnsafeMutablePointer<Double>, btc: UnsafeMutablePointer<Double>, usd: UnsafeMutablePointer<Double>, irr: UnsafeMutablePointer<Double>
     let payback: UnsafeMutablePointer<Int32>, curtailed: UnsafeMutablePointer<Int32>, terminated: UnsafeMutablePointer<UInt8>
     let waterfall: UnsafeMutablePointer<Double>, leverage: UnsafeMutablePointer<Double>, sweep: UnsafeMutablePointer<Double>
-    let captureHashprice: UnsafeMutablePointer<Double>, capturePayoutUSD: UnsafeMutablePointer<Double>, capturePayoutBTC: UnsafeMutablePointer<Double>
+    let captureHashprice: UnsafeMutablePointer<Double>, capturePayout: UnsafeMutablePointer<Double>
 
-    init(count n: Int, structures s: StructurePricer, captureDays: [Int], powerOverride: (day: Int, usdPerKWh: Double)?) {
+    init(count n: Int, structures s: StructurePricer, captureDays: [Int]?, powerOverride: (day: Int, usdPerKWh: Double)?) {
         count = n; self.powerOverride = powerOverride; self.captureDays = captureDays
         waterfallWidth = s.waterfallWidth; leverageWidth = s.leverageWidth; sweepWidth = s.sweepWidth
         func doubles(_ k: Int) -> UnsafeMutablePointer<Double> {
@@ -147,24 +142,28 @@ final class ScenarioSink: @unchecked Sendable {
         curtailed = .allocate(capacity: max(n, 1)); curtailed.initialize(repeating: 0, count: max(n, 1))
         terminated = .allocate(capacity: max(n, 1)); terminated.initialize(repeating: 0, count: max(n, 1))
         waterfall = doubles(n * waterfallWidth); leverage = doubles(n * leverageWidth); sweep = doubles(n * sweepWidth)
-        let k = n * captureDays.count
-        captureHashprice = doubles(k); capturePayoutUSD = doubles(k); capturePayoutBTC = doubles(k)
+        let k = n * (captureDays?.count ?? 0)
+        captureHashprice = doubles(k); capturePayout = doubles(k)
     }
 
     deinit {
-        for p in [pv, btc, usd, irr, waterfall, leverage, sweep, captureHashprice, capturePayoutUSD, capturePayoutBTC] { p.deallocate() }
+        for p in [pv, btc, usd, irr, waterfall, leverage, sweep, captureHashprice, capturePayout] { p.deallocate() }
         payback.deallocate(); curtailed.deallocate(); terminated.deallocate()
     }
 
     func result(firstPath: Int, days: Int) -> PartialResult {
         var r = PartialResult(firstPath: firstPath, count: 0, days: days, waterfallWidth: waterfallWidth, leverageWidth: leverageWidth,
-                              sweepWidth: sweepWidth, captureDays: captureDays)
+                              sweepWidth: sweepWidth)
         func a<T>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> [T] { Array(UnsafeBufferPointer(start: p, count: n)) }
-        let n = count, k = n * captureDays.count
+        let n = count
         r.pvUSD = a(pv, n); r.btcTotal = a(btc, n); r.usdTotal = a(usd, n); r.irr = a(irr, n)
         r.paybackDay = a(payback, n); r.daysCurtailed = a(curtailed, n); r.terminated = a(terminated, n)
         r.waterfall = a(waterfall, n * waterfallWidth); r.leverage = a(leverage, n * leverageWidth); r.sweep = a(sweep, n * sweepWidth)
-        r.captureHashpriceUSD = a(captureHashprice, k); r.capturePayoutUSD = a(capturePayoutUSD, k); r.capturePayoutBTC = a(capturePayoutBTC, k)
+        if let days = captureDays {
+            var c = PathCapture(days: days, paths: 0)
+            c.hashpriceUSD = a(captureHashprice, n * days.count); c.payoutUSD = a(capturePayout, n * days.count)
+            r.capture = c
+        }
         return r
     }
 }
@@ -185,7 +184,6 @@ final class Worker {
     let histograms: [HistogramBatch]
     var halvings: [[UInt32]]
     let captureDays: [Int]
-    let capturedUSD: UnsafeMutablePointer<Double>
 
     init(generators: [PathGenerator], pricer: TokenPricer, structures: StructurePricer, schedule: DealSchedule, blockSize bs: Int,
          daily: Bool, scenarios: Int, captureDays: [Int]) {
@@ -201,10 +199,9 @@ final class Worker {
         histograms = daily ? (0..<scenarios).map { _ in HistogramBatch(days: schedule.horizonDays, batch: MonteCarlo.histogramBatch(blockSize: bs)) } : []
         halvings = daily ? [[UInt32]](repeating: [UInt32](repeating: 0, count: schedule.horizonDays), count: scenarios) : []
         self.captureDays = captureDays
-        capturedUSD = .allocate(capacity: captureDays.isEmpty ? 1 : td)
     }
 
-    deinit { buffers.deallocate(); cumulative.deallocate(); daySeries.deallocate(); capturedUSD.deallocate() }
+    deinit { buffers.deallocate(); cumulative.deallocate(); daySeries.deallocate() }
 
     /// Generates, prices and accumulates paths `first ..< first + count` (one block) of scenario `s`; `index` is the
     /// block's first path within the run's range (the sink's row).
@@ -221,7 +218,7 @@ final class Worker {
             let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
             let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
                                  netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td,
-                                 cumulativeBTC: histograms.isEmpty && captureDays.isEmpty ? nil : cumulative + p * td,
+                                 cumulativeBTC: histograms.isEmpty ? nil : cumulative + p * td,
                                  powerOverride: sink.powerOverride)
             let idx = index + p
             sink.pv[idx] = o.pvUSD; sink.btc[idx] = o.btcTotal; sink.usd[idx] = o.usdTotal; sink.irr[idx] = o.irr
@@ -231,23 +228,12 @@ final class Worker {
                            waterfallOut: sink.waterfallWidth > 0 ? sink.waterfall + idx * sink.waterfallWidth : nil,
                            leverageOut: sink.leverageWidth > 0 ? sink.leverage + idx * sink.leverageWidth : nil,
                            sweepOut: sink.sweepWidth > 0 ? sink.sweep + idx * sink.sweepWidth : nil)
-            if !captureDays.isEmpty { capture(path: p, slot: p * td, row: idx, into: sink) }
+            if !captureDays.isEmpty {
+                PathCapture.record(days: captureDays, into: sink.captureHashprice, sink.capturePayout, index: idx,
+                                   hashpriceUSD: scratch.hashpriceUSD + p * days, netUSD: buf.netUSD + p * td, offset: offset, tokenDays: tokenDays)
+            }
         }
         if !histograms.isEmpty { record(count: count, into: histograms[s]) }
-    }
-
-    /// The captured values of path `p` of the block, whose token series start at `slot` (see `MonteCarlo.Capture`).
-    func capture(path p: Int, slot: Int, row: Int, into sink: ScenarioSink) {
-        let netU = buffers.netUSD + slot, cum = cumulative + slot
-        var total = 0.0
-        for t in 0..<tokenDays { total += netU[t]; capturedUSD[t] = total }
-        let k = captureDays.count
-        for (j, d) in captureDays.enumerated() {
-            let paid = min(max(d - offset, 0), tokenDays)   // token days completed by the end of simulated day d
-            sink.captureHashprice[row * k + j] = scratch.hashpriceUSD[p * days + d - 1]
-            sink.capturePayoutUSD[row * k + j] = paid > 0 ? capturedUSD[paid - 1] : 0
-            sink.capturePayoutBTC[row * k + j] = paid > 0 ? cum[paid - 1] : 0
-        }
     }
 
     /// Bin indices of the block into the batch (see `HistogramBatch`): hashprice, price, payout, cumulative BTC by simulated day.

@@ -16,14 +16,11 @@ public struct PartialResult: Equatable {
     /// Per-path structure records, `count × width` each (width 0 when the deal has no such structure).
     public var waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
     public var waterfall: [Double], leverage: [Double], sweep: [Double]
-    /// `MonteCarlo.Capture`: per path (path-major, `count × capture.days.count`) the simulated hashprice (USD/PH/day) and
-    /// the cumulative net payout per token (USD and BTC) at the end of each chosen simulated day. Not part of `partial.bin`.
-    public var captureDays: [Int]
-    public var captureHashpriceUSD: [Double], capturePayoutUSD: [Double], capturePayoutBTC: [Double]
+    /// Per-path values at the days asked for by `MonteCarlo.run(…, capture:)` (nil otherwise; never in shard files).
+    public var capture: PathCapture?
     public var count: Int { pvUSD.count }
 
-    public init(firstPath: Int, count: Int, days: Int, waterfallWidth: Int = 0, leverageWidth: Int = 0, sweepWidth: Int = 0,
-                captureDays: [Int] = []) {
+    public init(firstPath: Int, count: Int, days: Int, waterfallWidth: Int = 0, leverageWidth: Int = 0, sweepWidth: Int = 0) {
         self.firstPath = firstPath
         pvUSD = .init(repeating: 0, count: count); btcTotal = pvUSD; usdTotal = pvUSD; irr = pvUSD
         paybackDay = .init(repeating: 0, count: count); daysCurtailed = paybackDay; terminated = .init(repeating: 0, count: count)
@@ -33,9 +30,6 @@ public struct PartialResult: Equatable {
         waterfall = .init(repeating: 0, count: count * waterfallWidth)
         leverage = .init(repeating: 0, count: count * leverageWidth)
         sweep = .init(repeating: 0, count: count * sweepWidth)
-        self.captureDays = captureDays
-        captureHashpriceUSD = .init(repeating: 0, count: count * captureDays.count)
-        capturePayoutUSD = captureHashpriceUSD; capturePayoutBTC = captureHashpriceUSD
     }
 
     /// The per-path outcome columns, for the statistics (`RunSummary`).
@@ -59,11 +53,12 @@ public struct PartialResult: Equatable {
         guard o.halvingDayCounts.count == halvingDayCounts.count, o.daily.hashpriceUSD.days == daily.hashpriceUSD.days else {
             throw SimulateError.badShard("horizons differ at path \(o.firstPath)")
         }
-        guard o.captureDays == captureDays else { throw SimulateError.badShard("captured days differ at path \(o.firstPath)") }
         waterfall += o.waterfall; leverage += o.leverage; sweep += o.sweep
         pvUSD += o.pvUSD; btcTotal += o.btcTotal; usdTotal += o.usdTotal; irr += o.irr
         paybackDay += o.paybackDay; daysCurtailed += o.daysCurtailed; terminated += o.terminated
-        captureHashpriceUSD += o.captureHashpriceUSD; capturePayoutUSD += o.capturePayoutUSD; capturePayoutBTC += o.capturePayoutBTC
+        if var c = capture, let oc = o.capture, c.days == oc.days {
+            c.hashpriceUSD += oc.hashpriceUSD; c.payoutUSD += oc.payoutUSD; capture = c
+        } else { capture = nil }
         daily.add(o.daily)
         for t in halvingDayCounts.indices { halvingDayCounts[t] &+= o.halvingDayCounts[t] }
     }

@@ -8,13 +8,33 @@ public enum Quantiles {
     /// The 90 % interval with its median (p05, p50, p95).
     public static let interval90: [(name: String, p: Double)] = levels.filter { [0.05, 0.5, 0.95].contains($0.p) }
 
-    /// Quantile `q` of a sorted sample by linear interpolation between order statistics (Hyndman–Fan type 7):
-    /// `h = (n−1)·q`, `Q = x₍⌊h⌋₎ + (h−⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎)` (0-based order statistics). nil for an empty sample.
-    public static func of(sorted x: [Double], _ q: Double) -> Double? {
+    /// Where between order statistics a quantile lies (Hyndman & Fan 1996).
+    public enum Definition: Sendable {
+        /// Type 7, the tables' default: `h = (n−1)·q` on 0-based order statistics,
+        /// `Q = x₍⌊h⌋₎ + (h−⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎)`.
+        case linear
+        /// Type 6, the Weibull plotting position (the backtest's forecast bands): `h = (n+1)·q` on 1-based order statistics,
+        /// clamped to the smallest / largest value. `E[F(x₍k₎)] = k/(n+1)`, so a new draw from the same law falls between
+        /// Q(p) and Q(q) with probability q − p whatever n (type 7 biases a 90 % band of 200 paths to 0.891).
+        case weibull
+    }
+
+    /// Quantile `q` of a sorted sample by linear interpolation between order statistics (`definition`, default type 7).
+    /// nil for an empty sample.
+    public static func of(sorted x: [Double], _ q: Double, definition: Definition = .linear) -> Double? {
         guard !x.isEmpty else { return nil }
-        let h = Double(x.count - 1) * q
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, x.count - 1)
-        return x[lo] + (h - Double(lo)) * (x[hi] - x[lo])
+        switch definition {
+        case .linear:
+            let h = Double(x.count - 1) * q
+            let lo = Int(h.rounded(.down)), hi = min(lo + 1, x.count - 1)
+            return x[lo] + (h - Double(lo)) * (x[hi] - x[lo])
+        case .weibull:
+            let n = x.count, h = Double(n + 1) * q
+            if h <= 1 { return x[0] }
+            if h >= Double(n) { return x[n - 1] }
+            let k = Int(h.rounded(.down))   // 1 ≤ k < n
+            return x[k - 1] + (h - Double(k)) * (x[k] - x[k - 1])
+        }
     }
 
     /// Quantile `q` of integer values given by their counts (`counts[k]` = number of observations equal to k): the

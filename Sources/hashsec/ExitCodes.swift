@@ -11,6 +11,7 @@ import Config
 import Simulate
 import Structures
 import Report
+import Backtest
 
 /// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
 enum ExitStatus: Int32, CaseIterable {
@@ -40,6 +41,8 @@ enum ExitStatus: Int32, CaseIterable {
     case configInvalid = 78
     /// A self-verification failed (e.g. the hash kernel does not reproduce real block hashes).
     case verificationFailed = 79
+    /// `backtest --require`: a check on the scores failed (the outputs were written).
+    case requirementsFailed = 80
 }
 
 /// Maps a thrown error to its exit status. Every module's error enum is listed here, nowhere else.
@@ -90,6 +93,11 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .invalidSettings: return .configInvalid
         case .badShard: return .shardMismatch
         case .insufficientMemory, .invalidMemoryLimit: return .usage
+        }
+    case let e as BacktestError:
+        switch e {
+        case .invalidSpecification: return .usage
+        case .requirementsFailed: return .requirementsFailed
         }
     case is ValidationError: return .usage
     default:

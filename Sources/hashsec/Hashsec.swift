@@ -12,7 +12,7 @@ struct Hashsec: ParsableCommand {
         version: HashsecVersion.string,
         subcommands: [
             IngestCommand.self, BenchmarkCommand.self, CalibrateCommand.self, SimulateCommand.self,
-            StressCommand.self, ReportCommand.self, NightlyCommand.self, MergeCommand.self,
+            StressCommand.self, BacktestCommand.self, ReportCommand.self, NightlyCommand.self, MergeCommand.self,
             BenchHashCommand.self, SynthCommand.self, PerfCommand.self,
         ]
     )

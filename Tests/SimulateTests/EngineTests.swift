@@ -8,45 +8,44 @@ import XCTest
 final class EngineTests: XCTestCase {
     let cal = Fixture.calibration(sigma: 0.03, lambda: 0.02, muJ: -0.02, sigmaJ: 0.08, mu: 0.0003, hashSigma: 0.02, feeKappa: 0.05, feeSigma: 0.1)
 
-    /// `Capture`: the hashprice at a captured day is the generator's value for that path and day; the payout captured at
-    /// the token's last day equals the path's totals (USD and BTC); before a forward start nothing is paid; captures
-    /// split over shards concatenate to the whole run's.
+    /// The capture (`PathCapture`): the hashprice at a captured day is the generator's value for that path and day; the
+    /// payout captured at the token's last day equals the path's undiscounted total; before a forward start nothing is
+    /// paid; captures split over shards concatenate to the whole run's; without the per-day statistics they are the same.
     func testCaptureAgainstTheGeneratorAndThePathTotals() throws {
         var deal = Fixture.deal(term: 80, curtailment: .economic, power: 0.06)
         deal.token.start = .date(cal.initialState.date + 10)   // token days 1…80 are simulated days 11…90
         let s = SimulationSettings(paths: 24, seed: 3, threads: 2, blockSize: 8)
         let days = [1, 10, 11, 45, 90]
-        let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, capture: .init(days: days))
-        XCTAssertEqual(r.captureHashpriceUSD.count, 24 * days.count)
+        let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, capture: days)
+        let cap = try XCTUnwrap(r.capture)
+        XCTAssertEqual(cap.hashpriceUSD.count, 24 * days.count)
         let gen = PathGenerator(process: try ModelProcess(calibration: cal, settings: s), initial: cal.initialState, settings: s, days: 90)
         let sc = gen.makeScratch()
         for first in stride(from: 0, to: 24, by: 8) {
             gen.generate(first: first, count: 8, into: sc)
             for p in 0..<8 {
                 for (j, d) in days.enumerated() {
-                    XCTAssertEqual(r.captureHashpriceUSD[(first + p) * days.count + j], sc.hashpriceUSD[p * 90 + d - 1], "path \(first + p) day \(d)")
+                    XCTAssertEqual(cap.hashprice(day: j)[first + p], sc.hashpriceUSD[p * 90 + d - 1], "path \(first + p) day \(d)")
                 }
             }
         }
         for p in 0..<24 {
-            let row = p * days.count
-            XCTAssertEqual(r.capturePayoutUSD[row], 0); XCTAssertEqual(r.capturePayoutUSD[row + 1], 0, "day 10: before the start")
-            XCTAssertEqual(r.capturePayoutUSD[row + 4], r.usdTotal[p], accuracy: 1e-12 * max(1, r.usdTotal[p]))
-            XCTAssertEqual(r.capturePayoutBTC[row + 4], r.btcTotal[p])
-            XCTAssertLessThanOrEqual(r.capturePayoutUSD[row + 3], r.capturePayoutUSD[row + 4])
+            XCTAssertEqual(cap.payout(day: 0)[p], 0); XCTAssertEqual(cap.payout(day: 1)[p], 0, "day 10: before the start")
+            XCTAssertEqual(cap.payout(day: 4)[p], r.usdTotal[p], accuracy: 1e-12 * max(1, r.usdTotal[p]))
+            XCTAssertLessThanOrEqual(cap.payout(day: 3)[p], cap.payout(day: 4)[p])
         }
         var merged: PartialResult? = nil
         for i in 0..<3 {
             let part = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: MonteCarlo.shardRange(index: i, of: 3, total: 24),
-                                          capture: .init(days: days))
+                                          capture: days)
             if merged == nil { merged = part } else { try merged!.append(part) }
         }
-        XCTAssertEqual(merged!.captureHashpriceUSD, r.captureHashpriceUSD); XCTAssertEqual(merged!.capturePayoutUSD, r.capturePayoutUSD)
+        XCTAssertEqual(merged!.capture, cap)
         // Without the per-day statistics (the engine then reuses one path's buffers) the captures are the same.
-        let lean = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, scenarios: [nil], accumulate: [], capture: .init(days: days))[0]
-        XCTAssertEqual(lean.captureHashpriceUSD, r.captureHashpriceUSD); XCTAssertEqual(lean.capturePayoutUSD, r.capturePayoutUSD)
-        XCTAssertEqual(lean.capturePayoutBTC, r.capturePayoutBTC); XCTAssertEqual(lean.pvUSD, r.pvUSD)
-        XCTAssertThrowsError(try MonteCarlo.run(deal: deal, calibration: cal, settings: s, capture: .init(days: [91])))
+        let lean = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, scenarios: [nil], accumulate: [], capture: days)[0]
+        XCTAssertEqual(lean.capture, cap); XCTAssertEqual(lean.pvUSD, r.pvUSD)
+        XCTAssertThrowsError(try MonteCarlo.run(deal: deal, calibration: cal, settings: s, capture: [91]))
+        XCTAssertThrowsError(try MonteCarlo.run(deal: deal, calibration: cal, settings: s, capture: [5, 3]))
     }
 
     /// Scenarios run together give each scenario the paths it gets alone (common random numbers), for any thread count.

@@ -72,3 +72,16 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(back, s)
     }
 }
+
+extension StatisticsTests {
+    func testWeibullQuantileAgainstHandComputedValues() {
+        // x = 1…5: h = 6q on 1-based order statistics; q = 0.5 → 3; q = 0.25 → h = 1.5 → 1.5; q = 0.05 → h = 0.3 → clamp 1;
+        // q = 0.95 → h = 5.7 → clamp 5.
+        let x: [Double] = [1, 2, 3, 4, 5]
+        XCTAssertEqual(Quantiles.of(sorted: x, 0.5, definition: .weibull), 3)
+        XCTAssertEqual(Quantiles.of(sorted: x, 0.25, definition: .weibull), 1.5)
+        XCTAssertEqual(Quantiles.of(sorted: x, 0.05, definition: .weibull), 1)
+        XCTAssertEqual(Quantiles.of(sorted: x, 0.95, definition: .weibull), 5)
+        XCTAssertNil(Quantiles.of(sorted: [], 0.5, definition: .weibull))
+    }
+}

@@ -1,0 +1,93 @@
+import Backtest
+import Calibrate
+import Config
+import Domain
+import Foundation
+import Report
+import Simulate
+import Store
+
+extension BacktestJob {
+    public struct Options: Sendable {
+        public var dealPath: String
+        public var dbPath: String
+        public var from: Day?
+        public var to: Day?
+        public var every: OriginGrid.Every
+        public var offsetDays: Int
+        public var settings: Settings
+        /// Fixed parameters (the oracle mode): the initial state is re-based at each origin, nothing is fitted.
+        public var calibrationPath: String?
+        public var out: String?
+        public var requirements: [Requirement]
+        /// Also render `index.html` in the output folder.
+        public var html: Bool
+        public init(dealPath: String, dbPath: String = "hashsec.sqlite", from: Day? = nil, to: Day? = nil, every: OriginGrid.Every = .quarter,
+                    offsetDays: Int = 0, settings: Settings = Settings(), calibrationPath: String? = nil, out: String? = nil,
+                    requirements: [Requirement] = [], html: Bool = true) {
+            self.dealPath = dealPath; self.dbPath = dbPath; self.from = from; self.to = to; self.every = every; self.offsetDays = offsetDays
+            self.settings = settings; self.calibrationPath = calibrationPath; self.out = out; self.requirements = requirements; self.html = html
+        }
+    }
+
+    public struct RunResult {
+        public var origins: [OriginResult]
+        public var scores: [HorizonScore]
+        /// The printed table (and the requirement lines when there are checks).
+        public var text: String
+        /// Outputs: `backtest.csv`, `scores.csv`, `manifest.json` (and `index.html` when written).
+        public var files: [(String, String)]
+        public var requirementOutcomes: [Requirement.Outcome]
+        public var failures: [String]
+        public var seconds: Double
+    }
+
+    /// The default first origin: the first stored day plus the calibration window (a full window behind the first fit).
+    static func defaultFrom(_ h: History, windowDays: Int) -> Day? { h.firstDay.map { $0 + windowDays } }
+
+    /// Loads the store once, scores every origin, writes the outputs (all or nothing), then evaluates `requirements`
+    /// (a failed check is reported in the result; the caller turns it into exit code 80).
+    public static func run(_ o: Options, progress: ((Int, Int) -> Void)? = nil) throws -> RunResult {
+        let t0 = Date()
+        let dealData = try SimulateJob.read(o.dealPath)
+        let deal = try DealFile.load(path: o.dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv"))
+        guard FileManager.default.fileExists(atPath: o.dbPath) else {
+            throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; run `hashsec ingest` first")
+        }
+        let store = try Store(path: o.dbPath)
+        let history = History(observations: try store.observations())
+        guard let first = history.firstDay, let last = history.lastDay else {
+            throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first")
+        }
+        var fixed: (Calibration, Data)? = nil
+        if let p = o.calibrationPath { fixed = try SimulateJob.readCalibration(p) }
+        let from = o.from ?? (fixed != nil ? first + NaiveBaseline.weeks * 7 + 7 : defaultFrom(history, windowDays: o.settings.windowDays)!)
+        let to = o.to ?? last - (o.settings.horizons.first ?? 0)
+        let origins = try OriginGrid.origins(from: from, to: to, every: o.every, offsetDays: o.offsetDays).filter { $0 <= last }
+        guard !origins.isEmpty else {
+            throw PipelineError.insufficientData("no origin in \(from)…\(to) (every \(o.every), offset \(o.offsetDays) d) on or before the last stored day \(last)")
+        }
+        let results = try evaluate(history: history, deal: deal, origins: origins, settings: o.settings, fixed: fixed?.0, progress: progress)
+        let records = results.flatMap(\.records)
+        let spacing = HorizonScore.spacing(of: results.map(\.origin))
+        let scores = HorizonScore.table(records: records, models: o.settings.models.map(\.rawValue), horizons: o.settings.horizons, spacingDays: spacing)
+        let (outcomes, failures) = Requirement.evaluate(o.requirements, scores)
+        let seconds = Date().timeIntervalSince(t0)
+        let describe = RunDescription(deal: deal.name, dealPath: o.dealPath, dealSHA256: SimulateJob.sha256(dealData), dbPath: o.dbPath,
+                                      dataFirst: first, dataLast: last, from: from, to: to, every: o.every, offsetDays: o.offsetDays,
+                                      settings: o.settings, calibrationPath: o.calibrationPath,
+                                      calibrationSHA256: fixed.map { SimulateJob.sha256($0.1) }, requested: origins.count)
+        var files: [(String, String)] = [("backtest.csv", backtestCSV(records, models: o.settings.models.map(\.rawValue))),
+                                         ("scores.csv", scoresCSV(scores))]
+        files.append(("manifest.json", manifest(describe, results: results, requirements: o.requirements, failures: failures, seconds: seconds)))
+        var text = table(describe, scores: scores, scored: results.count)
+        if !outcomes.isEmpty {
+            text += "\nrequirements: " + (failures.isEmpty ? "all \(outcomes.count) checks passed" : "\(failures.count) of \(outcomes.count) checks FAILED")
+            for f in failures { text += "\n  FAILED " + f }
+        }
+        if o.html { files.append(("index.html", try BacktestReport.html(backtestCSV: files[0].1, scoresCSV: files[1].1, manifestJSON: files[2].1))) }
+        if let out = o.out { try SimulateJob.writeFiles(files, binary: nil, to: out) }
+        return RunResult(origins: results, scores: scores, text: text, files: files, requirementOutcomes: outcomes, failures: failures,
+                         seconds: Date().timeIntervalSince(t0))
+    }
+}

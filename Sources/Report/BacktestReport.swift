@@ -1,0 +1,127 @@
+import Charts
+import Foundation
+
+/// The backtest page (`hashsec backtest --out DIR` → `DIR/index.html`) in the report's style, and the pieces the run
+/// report's *model validation* section shares with it. Reads only the backtest's files (`backtest.csv`, `scores.csv`,
+/// `manifest.json`, columns in docs/outputs.md), so any backtest folder can be re-rendered.
+public enum BacktestReport {
+    /// Renders `DIR/index.html` from the folder's files; returns the HTML.
+    @discardableResult
+    public static func render(directory: URL) throws -> String {
+        func text(_ name: String) throws -> String {
+            let u = directory.appendingPathComponent(name)
+            guard let d = FileManager.default.contents(atPath: u.path) else { throw ReportError.notARunFolder(path: directory.path, reason: "no \(name)") }
+            return String(decoding: d, as: UTF8.self)
+        }
+        let manifest = FileManager.default.contents(atPath: directory.appendingPathComponent("manifest.json").path).map { String(decoding: $0, as: UTF8.self) }
+        let html = try self.html(backtestCSV: try text("backtest.csv"), scoresCSV: try text("scores.csv"), manifestJSON: manifest)
+        try writeAtomically(Data(html.utf8), to: directory.appendingPathComponent("index.html"))
+        return html
+    }
+
+    /// The page from the files' contents (the backtest job writes it together with them, all or nothing).
+    public static func html(backtestCSV: String, scoresCSV: String, manifestJSON: String?) throws -> String {
+        let bt = try CSVTable.parse(backtestCSV, file: "backtest.csv")
+        let sc = try CSVTable.parse(scoresCSV, file: "scores.csv")
+        let m = manifestJSON.flatMap { JSONValue.object(Data($0.utf8)) }
+        let p = m?["parameters"] as? [String: Any] ?? [:]
+        var ctx: [String: Any] = [:]
+        let deal = RunReport.stringify(p["deal"])
+        ctx["deal"] = deal
+        ctx["created_utc"] = m?["created_utc"] as? String ?? ""
+        ctx["summary"] = "\(RunReport.stringify(p["origins_scored"])) origins \(RunReport.stringify(p["from"]))…\(RunReport.stringify(p["to"])) "
+            + "(every \(RunReport.stringify(p["every"]))\((p["offset_days"] as? Double).map { $0 > 0 ? ", offset \(Int($0)) d" : "" } ?? "")), "
+            + "\(RunReport.stringify(p["paths"])) paths per origin and model, seed \(RunReport.stringify(p["seed"])); \(RunReport.stringify(p["calibration"]))"
+        let reqs = (p["requirements"] as? [Any])?.map { RunReport.stringify($0) } ?? []
+        let failed = (p["requirements_failed"] as? [Any])?.map { RunReport.stringify($0) } ?? []
+        if !reqs.isEmpty { ctx["requirements"] = ["checks": reqs.joined(separator: ", "), "failed": failed.map { ["line": $0] }, "passed": failed.isEmpty] }
+        ctx["scores"] = RunReport.table(compactScores(sc), csv: "scores.csv", caption: "Scores by model and horizon (all columns in the CSV)")
+        ctx["coverage"] = [coverageChart(sc, band: 90), coverageChart(sc, band: 50), skillChart(sc)].compactMap { $0 }
+        ctx["pit"] = pitHistograms(sc)
+        ctx["fans"] = fans(bt)
+        return try Templates.render("backtest", ctx)
+    }
+
+    /// The headline columns of `scores.csv` (those present).
+    static func compactScores(_ sc: CSVTable) -> CSVTable {
+        let keep = ["model", "horizon", "n", "n_eff", "cov50", "cov90", "below_p05", "above_p95", "chi2_p_adj", "pinball", "naive_pinball", "skill", "payout_cov90"]
+            .filter { sc.column($0) != nil }
+        let idx = keep.map { sc.column($0)! }
+        return CSVTable(header: keep, rows: sc.rows.map { r in idx.map { r[$0] } })
+    }
+
+    static func models(_ sc: CSVTable) -> [String] {
+        guard let c = sc.column("model") else { return [] }
+        var seen: [String] = []
+        for r in sc.rows where !seen.contains(r[c]) { seen.append(r[c]) }
+        return seen
+    }
+
+    /// Coverage of the `band` % central band against horizon, one line per model, with the nominal level.
+    public static func coverageChart(_ sc: CSVTable, band: Int) -> String? {
+        guard let mc = sc.column("model"), let hc = sc.column("horizon"), let cc = sc.column("cov\(band)") else { return nil }
+        var series: [Series] = []
+        var allH: [Double] = []
+        for m in models(sc) {
+            let rows = sc.rows.filter { $0[mc] == m }
+            let h = rows.map { Double($0[hc]) ?? 0 }
+            allH += h
+            series.append(Series(name: m, x: h, y: rows.map { Double($0[cc]) }))
+        }
+        guard !allH.isEmpty else { return nil }
+        let hs = Array(Set(allH)).sorted()
+        series.append(Series(name: "nominal \(band)%", x: hs, y: hs.map { _ in Double(band) / 100 }))
+        return Charts.line(title: "Coverage of the \(band)% band by horizon", xTitle: "horizon (days)", yTitle: "share of origins covered",
+                           series: series, xKind: .numeric, yMin: 0, yMax: 1)
+    }
+
+    /// Pinball-loss skill against the naive random walk by horizon (0 = as good as the naive baseline).
+    static func skillChart(_ sc: CSVTable) -> String? {
+        guard let mc = sc.column("model"), let hc = sc.column("horizon"), let kc = sc.column("skill") else { return nil }
+        var series: [Series] = []
+        var allH: [Double] = []
+        for m in models(sc) {
+            let rows = sc.rows.filter { $0[mc] == m }
+            allH += rows.map { Double($0[hc]) ?? 0 }
+            series.append(Series(name: m, x: rows.map { Double($0[hc]) ?? 0 }, y: rows.map { Double($0[kc]) }))
+        }
+        let hs = Array(Set(allH)).sorted()
+        guard !hs.isEmpty else { return nil }
+        series.append(Series(name: "naive", x: hs, y: hs.map { _ in 0 }))
+        return Charts.line(title: "Pinball-loss skill vs the naive random walk", xTitle: "horizon (days)", yTitle: "skill = 1 − loss/loss_naive",
+                           series: series, xKind: .numeric)
+    }
+
+    /// One PIT histogram (10 bins) per model × horizon.
+    static func pitHistograms(_ sc: CSVTable) -> [[String: Any]] {
+        guard let mc = sc.column("model"), let hc = sc.column("horizon") else { return [] }
+        let bins = (0..<10).compactMap { sc.column("pit_\($0)") }
+        guard bins.count == 10 else { return [] }
+        let pc = sc.column("chi2_p_adj")
+        return sc.rows.map { r in
+            let p = pc.map { r[$0] }.flatMap(Double.init).map { ", χ² p (adj.) \(ChartFormat.fixed($0, decimals: 2))" } ?? ""
+            let svg = Charts.histogram(title: "PIT \(r[mc]) \(r[hc]) d\(p)", xTitle: "PIT", yTitle: "origins",
+                                       bins: bins.enumerated().map { (low: Double($0.offset) / 10, high: Double($0.offset + 1) / 10, count: Double(r[$0.element]) ?? 0) })
+            return ["svg": svg]
+        }
+    }
+
+    /// Fans of the first model at each horizon: the simulated bands at each origin's target date, with the realized line.
+    static func fans(_ bt: CSVTable) -> [[String: Any]] {
+        guard let mc = bt.column("model"), let hc = bt.column("horizon"), let tc = bt.column("target_date"), let rc = bt.column("realized"),
+              let first = bt.rows.first?[mc] else { return [] }
+        let horizons = Array(Set(bt.rows.compactMap { Int($0[hc]) })).sorted()
+        var out: [[String: Any]] = []
+        for h in horizons {
+            let rows = bt.rows.filter { $0[mc] == first && Int($0[hc]) == h }.sorted { $0[tc] < $1[tc] }
+            guard rows.count >= 2 else { continue }
+            func col(_ k: String) -> [Double] { bt.column(k).map { c in rows.map { Double($0[c]) ?? 0 } } ?? [] }
+            let x = rows.map { Double(ChartDate.parse($0[tc]) ?? 0) }
+            let svg = Charts.fan(title: "\(first), \(h)-day forecasts against the realized hashprice", xTitle: "target date (origin + \(h) d)",
+                                 yTitle: "hashprice, USD/PH/day (log)", x: x, p05: col("p05"), p25: col("p25"), p50: col("p50"), p75: col("p75"),
+                                 p95: col("p95"), logY: true, lines: [Series(name: "realized", x: x, y: rows.map { Double($0[rc]) })])
+            out.append(["svg": svg])
+        }
+        return out
+    }
+}
