@@ -2,6 +2,7 @@ import Bitcoin
 import Config
 import Domain
 import Foundation
+import Models
 import Simulate
 import Statistics
 import Store
@@ -91,7 +92,7 @@ public enum SimulateJob {
         s.horizonDays = schedule.horizonDays
         let n = o.shard?.count ?? 1
         let identity = RunIdentity(dealSHA256: sha256(dealData), calibrationSHA256: sha256(calData), seed: s.seed, paths: s.paths,
-                                   model: s.model.rawValue, measure: s.measure.rawValue, rate: s.rate, antithetic: s.antithetic,
+                                   model: s.model.rawValue, measure: s.measureStatement, rate: s.rate, antithetic: s.antithetic,
                                    poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: n,
                                    sweepMaxLoops: sweepMaxLoops)
         let range = o.shard.map { $0.paths(of: s.paths) }
@@ -124,7 +125,7 @@ public enum SimulateJob {
             if let sh = o.shard { dir = (out as NSString).appendingPathComponent("shard-\(sh.index)-of-\(sh.count)") }
             var all = files
             all.append(("manifest.json", manifest(command: "simulate", inputs: [(o.dealPath, sha256(dealData)), (calSource, sha256(calData))],
-                                                  settings: s, identity: identity, schedule: schedule, shard: o.shard,
+                                                  settings: s, calibration: cal, identity: identity, schedule: schedule, shard: o.shard,
                                                   timings: ["simulate": simSeconds, "total": seconds])))
             try writeFiles(all, binary: binary.map { ("partial.bin", $0) }, to: dir)
         }
@@ -143,11 +144,15 @@ public enum SimulateJob {
         """ + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
     }
 
-    static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, identity: RunIdentity,
-                         schedule: DealSchedule, shard: Shard?, timings: [String: Double]) -> String {
+    static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, calibration: Calibration?,
+                         identity: RunIdentity, schedule: DealSchedule, shard: Shard?, timings: [String: Double]) -> String {
         let iso = ISO8601DateFormatter().string(from: Date())
+        let law = calibration.flatMap { try? ModelProcess(calibration: $0, settings: s) }
         let params: [String: Any] = [
             "paths": s.paths, "seed": NSNumber(value: s.seed), "model": s.model.rawValue, "measure": s.measure.rawValue, "rate": s.rate,
+            "drift": s.drift.description, "drift_statement": law?.price.driftStatement ?? NSNull(),
+            "drift_prior": ["mean_per_year": s.driftPrior.meanPerYear, "sd_per_year": s.driftPrior.sdPerYear],
+            "parameter_uncertainty": s.parameterUncertainty,
             "antithetic": s.antithetic, "poisson_blocks": s.poissonBlocks, "horizon_days": identity.horizonDays, "block_size": s.blockSize,
             "term_days": schedule.termDays, "truncated": schedule.truncated,
             "deal_sha256": identity.dealSHA256, "calibration_sha256": identity.calibrationSHA256,

@@ -128,7 +128,7 @@ public enum StressJob {
         }
         let info = StressShardFile(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
                              calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
-                             measure: settings.measure.rawValue, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
+                             measure: settings.measureStatement, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
                              shardCount: n, index: i, asOf: schedule.asOf, offset: schedule.offset, tokenDays: schedule.tokenDays, termDays: schedule.termDays,
                              scenarios: plan.entries.map { [$0.name, $0.kind, $0.description, $0.reason ?? ""] },
                              priceUSD: deal.token.priceUSD, dealYAML: dealYAML)
@@ -276,7 +276,7 @@ public enum StressJob {
         let results = try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, scenarios: plan.runs, accumulate: .structures)
         let seconds = Date().timeIntervalSince(t0)
         let identity = RunIdentity(dealSHA256: "", calibrationSHA256: "", seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
-                                   measure: settings.measure.rawValue, rate: settings.rate, antithetic: settings.antithetic,
+                                   measure: settings.measureStatement, rate: settings.rate, antithetic: settings.antithetic,
                                    poissonBlocks: settings.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: 1)
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
                                             pathsCSV: false, structure: deal.structure, leverage: deal.leverage)
