@@ -68,6 +68,7 @@ public enum StressJob {
         let calibration = try o.calibrationPath == nil
             ? resolveCalibration(path: nil, store: store(), dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
             : resolveCalibration(path: o.calibrationPath, store: nil, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
+        try DealFile.checkFleet(deal, path: o.dealPath, networkHashRateHs: calibration.initialState.hashRateHs, on: calibration.initialState.date)
         var history: [DailyObservation] = []
         if let lo = replays.map(\.0).min(), let hi = replays.map(\.1).max() {
             history = try store().observations(from: lo - 7, through: hi)
@@ -156,7 +157,9 @@ public enum StressJob {
         var merged = [PartialResult?](repeating: nil, count: k)
         for idx in 0..<n {
             let bp = (ordered[idx] as NSString).appendingPathComponent("stress-partial.bin")
-            guard let data = FileManager.default.contents(atPath: bp) else { throw PipelineError.inputMissing(path: bp, reason: "missing stress-partial.bin") }
+            guard let data = FileManager.default.contents(atPath: bp) else {
+                throw PipelineError.shardMismatch("incomplete stress shard: \(bp) does not exist (shard failed or removed)")
+            }
             let b = [UInt8](data)
             var pos = 0
             func u64() throws -> Int {

@@ -43,14 +43,12 @@ final class GoldenTests: XCTestCase {
     }
 
     func testCorpusOutputsAreByteIdentical() throws {
-        guard FileManager.default.isExecutableFile(atPath: TestSupport.hashsecBinary.path) else {
-            throw XCTSkip("\(TestSupport.hashsecBinary.path) absent: run `swift build` first")
-        }
+        guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build` first") }
         let dir = try TestSupport.temporaryDirectory("golden")
         defer { try? FileManager.default.removeItem(at: dir) }
         for sub in ["out", "work"] { try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true) }
         for args in try commands() {
-            let r = try TestSupport.hashsec(args, in: dir, env: ["OPENBLAS_NUM_THREADS": "1"])
+            let r = try HashsecBinary.run(args, in: dir, env: ["OPENBLAS_NUM_THREADS": "1"])
             XCTAssertEqual(r.status, 0, "hashsec \(args.joined(separator: " ")): \(r.stderr)")
             if r.status != 0 { return }
         }

@@ -9,18 +9,14 @@ final class ResourceLimitTests: XCTestCase {
     private var dir: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: TestSupport.hashsecBinary.path) else {
-            throw XCTSkip("\(TestSupport.hashsecBinary.path) absent: run `swift build` first")
-        }
+        guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build` first") }
         dir = try TestSupport.temporaryDirectory("limits")
     }
     override func tearDown() { if let dir { try? FileManager.default.removeItem(at: dir) } }
 
     /// The binary with the memory limit unset unless given.
-    private func hashsec(_ args: [String], env: [String: String] = [:]) throws -> TestSupport.Run {
-        var e: [String: String?] = [MemoryBudget.environmentKey: nil]
-        for (k, v) in env { e[k] = v }
-        return try TestSupport.hashsec(args, in: dir, env: e)
+    private func hashsec(_ args: [String], env: [String: String] = [:]) throws -> HashsecBinary.Outcome {
+        try HashsecBinary.run(args, in: dir, env: env, unset: [MemoryBudget.environmentKey])
     }
 
     private func repo(_ p: String) -> String { TestSupport.repositoryRoot.appendingPathComponent(p).path }
@@ -45,7 +41,7 @@ final class ResourceLimitTests: XCTestCase {
         ]
         for (name, args) in cases {
             let r = try hashsec(args)
-            XCTAssertEqual(r.status, 64, "\(name): \(r.stderr)")
+            XCTAssertEqual(r.status, 64, "\(name): \(r.stderr)"); XCTAssertFalse(r.signalled, name)
             XCTAssertTrue(r.stderr.contains("not enough memory: this run needs about"), "\(name): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("above the limit of") && r.stderr.contains("physical memory"), "\(name): \(r.stderr)")
             XCTAssertNotNil(r.stderr.range(of: "[0-9.]+ [GTPE]iB", options: .regularExpression), "\(name): an estimate in GiB or more")
