@@ -23,7 +23,10 @@ public enum MergeJob {
         var merged: PartialResult? = nil
         for k in 0..<n {
             let bp = (ordered[k] as NSString).appendingPathComponent("partial.bin")
-            guard let data = FileManager.default.contents(atPath: bp) else { throw PipelineError.inputMissing(path: bp, reason: "missing partial.bin") }
+            // A shard without its results is an incomplete set (77, as documented), not a missing input.
+            guard let data = FileManager.default.contents(atPath: bp) else {
+                throw PipelineError.shardMismatch("incomplete shard: \(bp) does not exist (shard failed or removed)")
+            }
             let part: PartialResult
             do { part = try PartialResult(encoded: data) } catch { throw PipelineError.shardMismatch("\(bp): \(error)") }
             let expect = MonteCarlo.shardRange(index: k, of: n, total: first.identity.paths)
