@@ -17,7 +17,8 @@ import Models
 ///     stress_paths: 2000                   # paths per stress scenario (default min(paths, 5000))
 ///     seed: 42
 ///     threads: 2
-///     horizon_days: 1095
+///     horizon_days: 1095                   # optional cap; default: each deal's own term (a cap below a term is a
+///                                          # truncation, stated in that deal's outputs)
 ///     model: merton
 ///     calibration_window_days: 1460       # price models' window
 ///     hashrate_window_days: 2922           # optional: the hash-rate fit's window (default: calibrate's)
@@ -62,7 +63,9 @@ public struct NightlyFile: Equatable, Sendable {
     public var stressPaths: Int
     public var seed: UInt64
     public var threads: Int
-    public var horizonDays: Int
+    /// Optional cap on the simulated days (nil: each deal over its whole term). A deal whose term is longer is truncated,
+    /// and its summary.json, manifest, stress table and report say so.
+    public var horizonDays: Int?
     public var model: String
     /// `drift: historical | shrunk | zero | <log return per year>` (SPEC §5), validated by `Models.Drift`.
     public var drift: String
@@ -142,7 +145,7 @@ public struct NightlyFile: Equatable, Sendable {
             stressPaths: try root.int("stress_paths", range: 2...100_000_000, default: min(paths, 5000))!,
             seed: UInt64(try root.int("seed", range: 0...Int.max, default: 42)!),
             threads: try root.int("threads", range: 1...1024, default: 2)!,
-            horizonDays: try root.int("horizon_days", range: 1...36_500, default: 1095)!,
+            horizonDays: try root.int("horizon_days", range: 1...36_500, default: nil),
             model: try root.choice("model", models, default: SimulationDefaults.model),
             drift: try drift(root),
             parameterUncertainty: try root.choice("parameter_uncertainty", ["on", "off"],

@@ -27,11 +27,12 @@ public enum SynthJob {
         } else {
             cal = SyntheticHistory.referenceCalibration
         }
+        // Generate first: a run refused (e.g. for its memory) writes nothing.
+        let obs = try SyntheticHistory.generate(calibration: cal, days: days, seed: seed)
         if let sc = saveCalibration {
             let (t, d) = try BenchmarkJob.writeAside(try CalibrateJob.encode(cal), to: sc)
             try BenchmarkJob.commit(t, d)
         }
-        let obs = try SyntheticHistory.generate(calibration: cal, days: days, seed: seed)
         let (tmp, dest) = try BenchmarkJob.writeAside(csv(obs), to: out)
         try BenchmarkJob.commit(tmp, dest)
         return obs
