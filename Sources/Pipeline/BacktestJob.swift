@@ -25,10 +25,14 @@ public enum BacktestJob {
         public var threads: Int
         public var windowDays: Int
         public var poissonBlocks: Bool
+        /// Antithetic pairs (as `simulate`); off gives independent paths, so a realized value drawn from the model is
+        /// exchangeable with the simulated ones (the self-backtest's exact setting for few paths).
+        public var antithetic: Bool
         public init(horizons: [Int] = [30, 90, 180, 365, 730], models: [PriceModel] = [.merton, .gbm, .bootstrap], paths: Int = 2000,
-                    seed: UInt64 = 1, threads: Int = 1, windowDays: Int = Calibrator.defaultWindowDays, poissonBlocks: Bool = false) {
+                    seed: UInt64 = 1, threads: Int = 1, windowDays: Int = Calibrator.defaultWindowDays, poissonBlocks: Bool = false,
+                    antithetic: Bool = true) {
             self.horizons = horizons.sorted(); self.models = models; self.paths = paths; self.seed = seed; self.threads = threads
-            self.windowDays = windowDays; self.poissonBlocks = poissonBlocks
+            self.windowDays = windowDays; self.poissonBlocks = poissonBlocks; self.antithetic = antithetic
         }
     }
 
@@ -109,9 +113,9 @@ public enum BacktestJob {
         var records: [ForecastRecord] = []
         let t1 = Date()
         for (mi, model) in s.models.enumerated() {
-            let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, antithetic: true,
+            let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, antithetic: s.antithetic,
                                               poissonBlocks: s.poissonBlocks, horizonDays: maxH)
-            let run = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings, structures: false, capture: horizons)
+            let run = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings, structures: false, capture: horizons, dailyQuantiles: false)
             let cap = run.capture!
             for (k, h) in horizons.enumerated() {
                 let payout = realizedPayout[k].map { (simulated: cap.payout(day: k), realized: $0, u: pitUniform(seed, mi, h, series: 1)) }

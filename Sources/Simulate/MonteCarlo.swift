@@ -46,11 +46,12 @@ public struct PartialResult: Equatable {
     public var capture: PathCapture?
     public var count: Int { pvUSD.count }
 
-    public init(firstPath: Int, count: Int, days: Int, waterfallWidth: Int = 0, leverageWidth: Int = 0, sweepWidth: Int = 0) {
+    /// `quantileDays`: days of the daily histograms (default `days`; 0 when the run does not accumulate them).
+    public init(firstPath: Int, count: Int, days: Int, waterfallWidth: Int = 0, leverageWidth: Int = 0, sweepWidth: Int = 0, quantileDays: Int? = nil) {
         self.firstPath = firstPath
         pvUSD = .init(repeating: 0, count: count); btcTotal = pvUSD; usdTotal = pvUSD; irr = pvUSD
         paybackDay = .init(repeating: 0, count: count); daysCurtailed = paybackDay; terminated = .init(repeating: 0, count: count)
-        daily = DailyQuantileSet(days: days)
+        daily = DailyQuantileSet(days: quantileDays ?? days)
         halvingDayCounts = .init(repeating: 0, count: days)
         self.waterfallWidth = waterfallWidth; self.leverageWidth = leverageWidth; self.sweepWidth = sweepWidth
         waterfall = .init(repeating: 0, count: count * waterfallWidth)
@@ -115,10 +116,11 @@ public enum MonteCarlo {
     /// With `structures`, the deal's waterfall / staking leverage (and the leverage sweep over 0…`sweepMaxLoops` loops)
     /// run on every path too, into the result's per-path records.
     /// With `capture` (simulated days, 1-based, ascending, ≤ the horizon) the result's `capture` holds every path's
-    /// hashprice and cumulative payout on those days (`PathCapture`).
+    /// hashprice and cumulative payout on those days (`PathCapture`). `dailyQuantiles: false` skips the per-day histograms
+    /// (`result.daily` then has 0 days): the backtest reads only the captured values.
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            overlay: StressOverlay? = nil, structures: Bool = true, sweepMaxLoops: Int? = nil,
-                           capture: [Int]? = nil) throws -> PartialResult {
+                           capture: [Int]? = nil, dailyQuantiles: Bool = true) throws -> PartialResult {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
         let r = range ?? 0..<settings.paths
@@ -135,7 +137,9 @@ public enum MonteCarlo {
         let pass = try StructurePass(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops, enabled: structures)
         let (ww, lw, sw) = (pass.waterfallWidth, pass.leverageWidth, pass.sweepWidth)
         Ziggurat.prepare()
-        var result = PartialResult(firstPath: r.lowerBound, count: r.count, days: days, waterfallWidth: ww, leverageWidth: lw, sweepWidth: sw)
+        let quantileDays = dailyQuantiles ? days : 0
+        var result = PartialResult(firstPath: r.lowerBound, count: r.count, days: days, waterfallWidth: ww, leverageWidth: lw, sweepWidth: sw,
+                                   quantileDays: quantileDays)
         var cap = capture.map { PathCapture(days: $0, paths: r.count) } ?? PathCapture(days: [], paths: 0)
         let capturing = !(capture?.isEmpty ?? true) && r.count > 0
         let captureDays = capture ?? []
@@ -168,7 +172,7 @@ public enum MonteCarlo {
                 let buf = TokenPricer.DailyBuffers(capacity: td * bs)   // block of paths, path-major
                 defer { buf.deallocate() }
                 var halvings = [UInt32](repeating: 0, count: days)
-                let hist = HistogramBatch(days: days, batch: histogramBatch(blockSize: bs))
+                let hist = HistogramBatch(days: quantileDays, batch: histogramBatch(blockSize: bs))
                 // Per simulated day, for paths whose token window is not the whole horizon: payout and cumulative BTC.
                 let daySeries = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(days, 1))
                 let cumulative = UnsafeMutablePointer<Double>.allocate(capacity: td * bs)

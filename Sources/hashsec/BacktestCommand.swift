@@ -46,6 +46,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Calibration window in days.") var window: Int = 1460
     @Option(help: "Fixed calibration JSON: keep its parameters, re-base only the initial state at each origin.") var calibration: String?
     @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
+    @Flag(help: "Disable antithetic variates (independent paths).") var noAntithetic = false
     @Option(help: "Checks on the scores; exit 80 when one fails ('default' or e.g. 'cov90@30-365=0.85..0.95,skill>=0').") var require: String?
     @Option(help: "Output directory.") var out: String?
 
@@ -62,7 +63,7 @@ struct BacktestCommand: ParsableCommand {
             guard paths >= 2, threads >= 1 else { throw ValidationError("--paths must be ≥ 2 and --threads ≥ 1") }
             guard window >= 30 else { throw ValidationError("--window must be ≥ 30 days") }
             let settings = BacktestJob.Settings(horizons: try parseHorizons(horizons), models: ms, paths: paths, seed: seed, threads: threads,
-                                                windowDays: window, poissonBlocks: poissonBlocks)
+                                                windowDays: window, poissonBlocks: poissonBlocks, antithetic: !noAntithetic)
             let opts = BacktestJob.Options(dealPath: deal, dbPath: store.db, from: from, to: to, every: try OriginGrid.Every(parsing: every),
                                            offsetDays: offsetDays, settings: settings, calibrationPath: calibration, out: out,
                                            requirements: try require.map(Requirement.parse) ?? [])
