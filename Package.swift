@@ -5,6 +5,7 @@
 //   CKernels                      the Monte Carlo inner loops, vectorised: exp/log, shocks, clock, pricer, histograms)
 //   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
 //   Domain                        value types shared by every stage (no I/O)
+//   Models                        the price models: one file each (fit, table rows, daily law), and their registry
 //   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
 //   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
@@ -51,15 +52,16 @@ let package = Package(
         .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
         .target(name: "Domain", exclude: docs("Domain"), swiftSettings: v5),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
-        .target(name: "Config", dependencies: ["Domain", "Yams"], exclude: docs("Config"), swiftSettings: v5),
+        .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels"], exclude: docs("Models"), swiftSettings: v5),
+        .target(name: "Config", dependencies: ["Domain", "Models", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
         // Stages
         .target(name: "Ingest", dependencies: ["Domain", "Bitcoin"], exclude: docs("Ingest"), swiftSettings: v5),
         .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
         .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], exclude: docs("Benchmark"), swiftSettings: v5),
-        .target(name: "Calibrate", dependencies: ["Domain", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
+        .target(name: "Calibrate", dependencies: ["Domain", "Models", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
         .target(name: "Structures", dependencies: ["Domain"], exclude: docs("Structures"), swiftSettings: v5),
-        .target(name: "Simulate", dependencies: ["Domain", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
+        .target(name: "Simulate", dependencies: ["Domain", "Models", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
         .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
         .target(name: "Backtest", dependencies: ["Domain"], exclude: docs("Backtest"), swiftSettings: v5),
         .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
@@ -67,11 +69,11 @@ let package = Package(
 
         // Orchestration
         .target(name: "Pipeline", dependencies: [
-            "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
+            "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
-            "Pipeline", "Domain", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
+            "Pipeline", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: docs("hashsec"), swiftSettings: v5),
 
@@ -80,15 +82,16 @@ let package = Package(
 
         // Tests
         .testTarget(name: "BitcoinTests", dependencies: ["Bitcoin", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "DomainTests", dependencies: ["Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "DomainTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Domain", "Simulate", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: v5),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "CalibrateTests", dependencies: ["Calibrate", "Benchmark", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "CalibrateTests", dependencies: ["Models", "Calibrate", "Benchmark", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "SimulateTests", dependencies: ["Models", "Simulate", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "StructuresTests", dependencies: ["Structures", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Store", "Structures", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Pipeline", "Calibrate", "Benchmark", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Config", "Domain", "Simulate", "Store", "Structures", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "BacktestTests", dependencies: ["Models", "Backtest", "Pipeline", "Calibrate", "Benchmark", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
     ]
 )

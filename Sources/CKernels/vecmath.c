@@ -207,20 +207,22 @@ int hashsec_vlog_variant(int variant, const double *x, double *y, long n) {
 }
 
 /* One day of the path generator (see ckernels.h). Evaluation order as the Swift code it replaces:
-   ((drift + σ·z1) + jump), (((a + b·lagged) + trend) + σ_H·z2), (κ·(m − x) + σ_F·z3), no contraction. */
+   ((drift + σ·z1) + jump), (((a + b·lagged) + c·trendDay) + σ_H·z2), (κ·(m − x) + σ_F·z3), no contraction. */
 #define DAY_STEP(P, Z1, Z2, Z3, LAG) do { \
-        double dS = drift + sigma * (Z1) + jump[P]; \
-        double dH = hashA + (useLagged ? hashB * (LAG) : 0.0) + trend + hashSigma * (Z2); \
-        double dX = kappa * (feeM - lnF[P]) + feeSigma * (Z3); \
+        double dS = drift[P] + sigma[P] * (Z1) + jump[P]; \
+        double dH = hashA[P] + (useLagged ? hashB[P] * (LAG) : 0.0) + hashC[P] * trendDay + hashSigma[P] * (Z2); \
+        double dX = kappa[P] * (feeM[P] - lnF[P]) + feeSigma[P] * (Z3); \
         double a = lnS[P] + dS, b = lnH[P] + dH, c = lnF[P] + dX; \
         lnS[P] = a; lnH[P] = b; lnF[P] = c; \
         S[P] = a; H[P] = b; F[P] = c; \
     } while (0)
 #define DEFINE_DAY(SUFFIX, ATTR) \
 ATTR static void day_##SUFFIX(long n, int pairs, const double *restrict z, const double *restrict jump, const double *restrict lagged, \
-        double laggedAll, int useLagged, double drift, double sigma, double hashA, double hashB, double trend, double hashSigma, \
-        double kappa, double feeM, double feeSigma, double *restrict lnS, double *restrict lnH, double *restrict lnF, \
-        double *restrict S, double *restrict H, double *restrict F) { \
+        double laggedAll, int useLagged, double trendDay, const hashsec_day_lanes *L, \
+        double *restrict lnS, double *restrict lnH, double *restrict lnF, double *restrict S, double *restrict H, double *restrict F) { \
+    const double *restrict drift = L->drift, *restrict sigma = L->sigma, *restrict hashA = L->hashA, *restrict hashB = L->hashB; \
+    const double *restrict hashC = L->hashC, *restrict hashSigma = L->hashSigma, *restrict kappa = L->kappa; \
+    const double *restrict feeM = L->feeM, *restrict feeSigma = L->feeSigma; \
     if (pairs) { \
         /* Antithetic pairs: row u of z drives path 2u with +z and path 2u+1 with −z; an odd last path has no partner. */ \
         _Pragma("clang loop vectorize(enable)") \
@@ -247,11 +249,17 @@ ATTR static void day_##SUFFIX(long n, int pairs, const double *restrict z, const
 HASHSEC_DEFINE_VARIANTS(DEFINE_DAY)
 
 void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll, int useLagged,
-                        double drift, double sigma, double hashA, double hashB, double trend, double hashSigma,
-                        double kappa, double feeM, double feeSigma,
+                        double trendDay, const hashsec_day_lanes *lanes,
                         double *lnS, double *lnH, double *lnF, double *S, double *H, double *F) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), day, n, pairs, z, jump, lagged, laggedAll, useLagged, drift, sigma, hashA, hashB, trend,
-                 hashSigma, kappa, feeM, feeSigma, lnS, lnH, lnF, S, H, F);
+    HASHSEC_CALL(hashsec_vecmath_variant(), day, n, pairs, z, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
+}
+
+int hashsec_evolve_day_variant(int variant, long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll,
+                               int useLagged, double trendDay, const hashsec_day_lanes *lanes,
+                               double *lnS, double *lnH, double *lnF, double *S, double *H, double *F) {
+    if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
+    HASHSEC_CALL(variant, day, n, pairs, z, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
+    return 0;
 }
 
 void hashsec_vexp(const double *x, double *y, long n) { (void)hashsec_vexp_variant(hashsec_vecmath_variant(), x, y, n); }

@@ -1,4 +1,5 @@
 import Domain
+import Models
 
 /// The `model,parameter,value,stderr` table of a calibration (docs/outputs.md). Diagnostics have an empty stderr.
 public enum CalibrationTable {
@@ -6,13 +7,7 @@ public enum CalibrationTable {
 
     public static func rows(_ c: Calibration) -> [(model: String, parameter: String, value: Double, stderr: Double?)] {
         var r: [(String, String, Double, Double?)] = []
-        let m = c.merton
-        for (n, e) in [("mu", m.mu), ("sigma", m.sigma), ("lambda", m.lambda), ("mu_j", m.muJ), ("sigma_j", m.sigmaJ)] { r.append(("merton", n, e.value, e.stderr)) }
-        r.append(("merton", "log_likelihood", m.logLikelihood, nil))
-        r.append(("merton", "observations", Double(m.observations), nil))
-        r.append(("gbm", "mu", c.gbm.mu.value, c.gbm.mu.stderr))
-        r.append(("gbm", "sigma", c.gbm.sigma.value, c.gbm.sigma.stderr))
-        r.append(("gbm", "log_likelihood", c.gbm.logLikelihood, nil))
+        for m in PriceModels.all { for row in m.tableRows(c) { r.append((row.model, row.parameter, row.value, row.stderr)) } }
         let h = c.hashRate
         for (n, e) in [("a", h.a), ("b", h.b), ("c", h.c), ("sigma", h.sigma)] { r.append(("hashrate", n, e.value, e.stderr)) }
         r.append(("hashrate", "lag_days", Double(h.lag), nil))

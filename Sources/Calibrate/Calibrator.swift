@@ -1,4 +1,5 @@
 import Domain
+import Models
 import LinearAlgebra
 import RealModule
 
@@ -37,8 +38,6 @@ public enum Calibrator {
         guard returns.count >= 250 else {
             throw CalibrateError.insufficientData("need ≥ 250 daily price returns in the window \(windowStart)…\(asOf), got \(returns.count)")
         }
-        let gbm = try PriceFit.gbm(returns)
-        let merton = try PriceFit.merton(returns)
 
         // Noise-robust 7-day hash rate over all data ≤ asOf.
         let (h7, b7) = sevenDayHashRate(obs)
@@ -72,9 +71,14 @@ public enum Calibrator {
         let corr = ShockCorrelation.estimate(rows)
 
         let initial = try initialState(obs: obs, hp: hp, h7: h7, lnHP: lnHP, asOf: asOf)
-        return Calibration(asOf: asOf, windowStart: windowStart, windowEnd: asOf, merton: merton, gbm: gbm,
-                           hashRate: hashFit.parameters, fees: feeFit.parameters, correlation: corr,
-                           historicalLogReturns: returns, initialState: initial)
+        // Every registered price model fits the same returns and stores its parameters (the placeholders are overwritten).
+        var cal = Calibration(asOf: asOf, windowStart: windowStart, windowEnd: asOf, merton: PriceModels.unfittedMerton,
+                              gbm: PriceModels.unfittedGBM, hashRate: hashFit.parameters, fees: feeFit.parameters, correlation: corr,
+                              historicalLogReturns: [], initialState: initial)
+        do {
+            for m in PriceModels.all { try m.fit(returns: returns, into: &cal) }
+        } catch ModelsError.insufficientData(let why) { throw CalibrateError.insufficientData(why) }
+        return cal
     }
 
     /// The initial state at `asOf` alone, without fitting anything (the backtest's fixed-parameter mode re-bases a given

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Models
 
 /// The nightly batch configuration (`hashsec nightly CONFIG.yaml`). Relative paths are resolved against the
 /// directory of the configuration file, so cron/systemd can run from any working directory.
@@ -87,6 +88,10 @@ public struct NightlyFile: Equatable, Sendable {
     public var threads: Int
     public var horizonDays: Int
     public var model: String
+    /// `drift: historical | shrunk | zero | <log return per year>` (SPEC §5), validated by `Models.Drift`.
+    public var drift: String
+    /// `parameter_uncertainty: on | off`.
+    public var parameterUncertainty: Bool
     public var calibrationWindowDays: Int
     public var reportsDir: String
     public var notebooksDir: String?
@@ -95,9 +100,17 @@ public struct NightlyFile: Equatable, Sendable {
     public var backtest: Backtest?
 
     public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "stress_paths", "seed", "threads",
-                              "horizon_days", "model", "calibration_window_days", "reports_dir", "notebooks_dir", "thresholds", "backtest"]
+                              "horizon_days", "model", "drift", "parameter_uncertainty", "calibration_window_days", "reports_dir", "notebooks_dir",
+                              "thresholds", "backtest"]
     public static let formats = ["coinmetrics", "tidy", "series", "headers"]
-    public static let models = ["merton", "gbm", "bootstrap"]
+    public static var models: [String] { PriceModels.names }
+
+    static func drift(_ root: YAMLNode) throws -> String {
+        guard let n = try root.optional("drift") else { return Drift.default.description }
+        let v = try n.asString()
+        guard Drift(v) != nil else { throw n.error("expected historical, shrunk, zero or a log return per year (e.g. 0.2), got \"\(v)\"") }
+        return v
+    }
 
     /// Loads and validates a nightly file; errors are `file:line: key: reason`.
     public static func load(path: String) throws -> NightlyFile {
@@ -168,6 +181,9 @@ public struct NightlyFile: Equatable, Sendable {
             threads: try root.int("threads", range: 1...1024, default: 2)!,
             horizonDays: try root.int("horizon_days", range: 1...36_500, default: 1095)!,
             model: model,
+            drift: try drift(root),
+            parameterUncertainty: try root.choice("parameter_uncertainty", ["on", "off"],
+                                                  default: SimulationDefaults.parameterUncertainty ? "on" : "off") == "on",
             calibrationWindowDays: window,
             reportsDir: resolve(try root.string("reports_dir", default: "reports")!),
             notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),

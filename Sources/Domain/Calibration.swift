@@ -18,9 +18,13 @@ public struct MertonParameters: Equatable, Sendable, Codable {
     public var sigmaJ: Estimate
     public var logLikelihood: Double
     public var observations: Int
-    public init(mu: Estimate, sigma: Estimate, lambda: Estimate, muJ: Estimate, sigmaJ: Estimate, logLikelihood: Double, observations: Int) {
+    /// Sampling covariance of `(μ, σ, λ, μ_J, σ_J)` (inverse numerical Hessian), 5×5; nil in calibrations written
+    /// before it was stored or when the Hessian was not positive definite (then draws use the standard errors).
+    public var covariance: [[Double]]?
+    public init(mu: Estimate, sigma: Estimate, lambda: Estimate, muJ: Estimate, sigmaJ: Estimate, logLikelihood: Double, observations: Int,
+                covariance: [[Double]]? = nil) {
         self.mu = mu; self.sigma = sigma; self.lambda = lambda; self.muJ = muJ; self.sigmaJ = sigmaJ
-        self.logLikelihood = logLikelihood; self.observations = observations
+        self.logLikelihood = logLikelihood; self.observations = observations; self.covariance = covariance
     }
 }
 
@@ -110,12 +114,15 @@ public struct Calibration: Equatable, Sendable, Codable {
     /// Daily log returns of the price over the window, for the stationary block bootstrap.
     public var historicalLogReturns: [Double]
     public var initialState: InitialState
+    /// Two-state Markov-switching price model; nil in calibrations written before it existed (`--model regime` then
+    /// fails naming the field).
+    public var regime: RegimeParameters?
 
     public init(asOf: Day, windowStart: Day, windowEnd: Day, merton: MertonParameters, gbm: GBMParameters,
                 hashRate: HashRateParameters, fees: FeeParameters, correlation: [[Double]],
-                historicalLogReturns: [Double], initialState: InitialState) {
+                historicalLogReturns: [Double], initialState: InitialState, regime: RegimeParameters? = nil) {
         self.asOf = asOf; self.windowStart = windowStart; self.windowEnd = windowEnd; self.merton = merton; self.gbm = gbm
         self.hashRate = hashRate; self.fees = fees; self.correlation = correlation
-        self.historicalLogReturns = historicalLogReturns; self.initialState = initialState
+        self.historicalLogReturns = historicalLogReturns; self.initialState = initialState; self.regime = regime
     }
 }

@@ -4,6 +4,7 @@ import Calibrate
 import Config
 import Domain
 import Foundation
+import Models
 import Simulate
 import Store
 
@@ -25,14 +26,24 @@ public enum BacktestJob {
         public var threads: Int
         public var windowDays: Int
         public var poissonBlocks: Bool
+        /// The stated price drift and parameter uncertainty, for every model (SPEC §5; defaults as `simulate`'s).
+        public var drift: Drift
+        public var driftPrior: DriftPrior
+        public var parameterUncertainty: Bool
         /// Antithetic pairs (as `simulate`); off gives independent paths, so a realized value drawn from the model is
         /// exchangeable with the simulated ones (the self-backtest's exact setting for few paths).
         public var antithetic: Bool
-        public init(horizons: [Int] = [30, 90, 180, 365, 730], models: [PriceModel] = [.merton, .gbm, .bootstrap], paths: Int = 2000,
+        public init(horizons: [Int] = [30, 90, 180, 365, 730], models: [PriceModel] = PriceModel.allCases, paths: Int = 2000,
                     seed: UInt64 = 1, threads: Int = 1, windowDays: Int = Calibrator.defaultWindowDays, poissonBlocks: Bool = false,
-                    antithetic: Bool = true) {
+                    drift: Drift = .default, driftPrior: DriftPrior = .default,
+                    parameterUncertainty: Bool = SimulationDefaults.parameterUncertainty, antithetic: Bool = true) {
             self.horizons = horizons.sorted(); self.models = models; self.paths = paths; self.seed = seed; self.threads = threads
-            self.windowDays = windowDays; self.poissonBlocks = poissonBlocks; self.antithetic = antithetic
+            self.windowDays = windowDays; self.poissonBlocks = poissonBlocks
+            self.drift = drift; self.driftPrior = driftPrior; self.parameterUncertainty = parameterUncertainty; self.antithetic = antithetic
+        }
+        /// As in `simulate`'s manifest: the measure with its stated assumptions.
+        var measureStatement: String {
+            SimulationSettings(drift: drift, driftPrior: driftPrior, parameterUncertainty: parameterUncertainty).measureStatement
         }
     }
 
@@ -113,7 +124,8 @@ public enum BacktestJob {
         var records: [ForecastRecord] = []
         let t1 = Date()
         for (mi, model) in s.models.enumerated() {
-            let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, antithetic: s.antithetic,
+            let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, drift: s.drift,
+                                              driftPrior: s.driftPrior, parameterUncertainty: s.parameterUncertainty, antithetic: s.antithetic,
                                               poissonBlocks: s.poissonBlocks, horizonDays: maxH)
             let run = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings, structures: false, capture: horizons, dailyQuantiles: false)
             let cap = run.capture!

@@ -2,6 +2,7 @@ import Backtest
 import Config
 import Domain
 import Foundation
+import Models
 import Simulate
 
 /// The nightly's scheduled backtest (`backtest:` in the nightly configuration) and the run report's *model validation*.
@@ -55,8 +56,10 @@ public enum NightlyBacktest {
         }
         let every: OriginGrid.Every
         do { every = try OriginGrid.Every(parsing: b.every) } catch { throw bad("\(error)") }
+        // The nightly's stated assumptions (drift, parameter uncertainty) are what its backtest validates.
         let settings = BacktestJob.Settings(horizons: b.horizons, models: models, paths: b.paths, seed: config.seed, threads: config.threads,
-                                            windowDays: b.windowDays)
+                                            windowDays: b.windowDays, drift: Drift(config.drift) ?? .default,
+                                            parameterUncertainty: config.parameterUncertainty)
         return BacktestJob.Options(dealPath: b.deal ?? config.deals[0], dbPath: config.db, from: b.from, to: asOf - (b.horizons.first ?? 0),
                                    every: every, offsetDays: b.offsetDays, settings: settings, out: out.path,
                                    requirements: try requirements(b, file: config.file), dataThrough: asOf)

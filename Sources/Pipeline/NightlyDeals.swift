@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Report
 import Simulate
 
@@ -20,7 +21,9 @@ enum NightlyDeals {
         } catch { throw PipelineError.cannotWrite(path: dir.path, reason: "\(error)") }
         let c = ctx.config
         let settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
-                                          model: PriceModel(rawValue: c.model) ?? .merton, horizonDays: c.horizonDays)
+                                          model: PriceModel(rawValue: c.model) ?? SimulationSettings.defaultModel,
+                                          drift: Drift(c.drift) ?? .default, parameterUncertainty: c.parameterUncertainty,
+                                          horizonDays: c.horizonDays)
         // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
         _ = try SimulateJob.run(.init(dealPath: dealPath, settings: settings, asOf: ctx.asOf, calibrationPath: ctx.calibrationPath,
                                       dbPath: c.db, out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false))

@@ -26,14 +26,31 @@ public enum PerfSimulate {
         return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
     }
 
+    /// The reference calibration with the standard errors and covariances of a 4-year fit (so the default parameter
+    /// uncertainty draws as in a real run) and a regime fit: `perf simulate` measures the default configuration.
+    public static func benchmarkCalibration() -> Calibration {
+        var c = SyntheticHistory.referenceCalibration
+        c.merton.mu.stderr = 0.0009; c.merton.sigma.stderr = 0.0008; c.merton.lambda.stderr = 0.008
+        c.merton.muJ.stderr = 0.015; c.merton.sigmaJ.stderr = 0.01
+        c.gbm.mu.stderr = 0.0009; c.gbm.sigma.stderr = 0.0006
+        c.hashRate.a.stderr = 0.0005; c.hashRate.b.stderr = 0.0001; c.hashRate.sigma.stderr = 0.0004
+        c.fees.kappa.stderr = 0.01; c.fees.m.stderr = 0.1; c.fees.sigma.stderr = 0.003
+        c.regime = RegimeParameters(m1: Estimate(0.0012, stderr: 0.0005), sigma1: Estimate(0.022, stderr: 0.0007),
+                                    m2: Estimate(-0.0008, stderr: 0.002), sigma2: Estimate(0.055, stderr: 0.002),
+                                    p11: Estimate(0.985, stderr: 0.004), p22: Estimate(0.96, stderr: 0.01), covariance: nil,
+                                    filteredCalm: 0.8, logLikelihood: 0, observations: 1459)
+        return c
+    }
+
     public static func run(paths: Int, days: Int, threads: [Int], seed: UInt64, blockSize: Int = 16) throws -> [Row] {
-        let cal = SyntheticHistory.referenceCalibration
+        let cal = benchmarkCalibration()
         let deal = benchmarkDeal(days: days)
         var rows: [Row] = []
         // Warm-up (tables, page faults).
         _ = try MonteCarlo.run(deal: deal, calibration: cal, settings: SimulationSettings(paths: 64, seed: seed, threads: 1, horizonDays: days))
         for t in threads {
-            let s = SimulationSettings(paths: paths, seed: seed, threads: t, model: .merton, horizonDays: days, blockSize: blockSize)
+            // The default model, drift and parameter uncertainty (SimulationSettings' defaults).
+            let s = SimulationSettings(paths: paths, seed: seed, threads: t, horizonDays: days, blockSize: blockSize)
             let t0 = Date(), c0 = cpuSeconds()
             _ = try MonteCarlo.run(deal: deal, calibration: cal, settings: s)
             let dt = Date().timeIntervalSince(t0)

@@ -2,6 +2,7 @@ import Bitcoin
 import Config
 import Domain
 import Foundation
+import Models
 import Simulate
 import Store
 
@@ -88,7 +89,7 @@ public enum SimulateJob {
         s.horizonDays = schedule.horizonDays
         let n = o.shard?.1 ?? 1
         let identity = RunIdentity(dealSHA256: sha256(dealData), calibrationSHA256: sha256(calData), seed: s.seed, paths: s.paths,
-                                   model: s.model.rawValue, measure: s.measure.rawValue, rate: s.rate, antithetic: s.antithetic,
+                                   model: s.model.rawValue, measure: s.measureStatement, rate: s.rate, antithetic: s.antithetic,
                                    poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: n,
                                    sweepMaxLoops: sweepMaxLoops)
         if let (i, n) = o.shard, !(n >= 1 && i >= 0 && i < n) { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
@@ -119,7 +120,7 @@ public enum SimulateJob {
             if let (i, n) = o.shard { dir = (out as NSString).appendingPathComponent("shard-\(i)-of-\(n)") }
             var all = files
             all.append(("manifest.json", manifest(command: "simulate", inputs: [(o.dealPath, sha256(dealData)), (calSource, sha256(calData))],
-                                                  settings: s, identity: identity, shard: o.shard, timings: ["simulate": simSeconds, "total": seconds])))
+                                                  settings: s, calibration: cal, identity: identity, shard: o.shard, timings: ["simulate": simSeconds, "total": seconds])))
             try writeFiles(all, binary: binary.map { ("partial.bin", $0) }, to: dir)
         }
         return Result(summaryText: text, files: files, seconds: seconds)
@@ -138,11 +139,15 @@ public enum SimulateJob {
         """ + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
     }
 
-    static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, identity: RunIdentity,
-                         shard: (Int, Int)?, timings: [String: Double]) -> String {
+    static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, calibration: Calibration?,
+                         identity: RunIdentity, shard: (Int, Int)?, timings: [String: Double]) -> String {
         let iso = ISO8601DateFormatter().string(from: Date())
+        let law = calibration.flatMap { try? ModelProcess(calibration: $0, settings: s) }
         let params: [String: Any] = [
             "paths": s.paths, "seed": NSNumber(value: s.seed), "model": s.model.rawValue, "measure": s.measure.rawValue, "rate": s.rate,
+            "drift": s.drift.description, "drift_statement": law?.price.driftStatement ?? NSNull(),
+            "drift_prior": ["mean_per_year": s.driftPrior.meanPerYear, "sd_per_year": s.driftPrior.sdPerYear],
+            "parameter_uncertainty": s.parameterUncertainty,
             "antithetic": s.antithetic, "poisson_blocks": s.poissonBlocks, "horizon_days": identity.horizonDays, "block_size": s.blockSize,
             "deal_sha256": identity.dealSHA256, "calibration_sha256": identity.calibrationSHA256,
         ]

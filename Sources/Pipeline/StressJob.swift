@@ -105,7 +105,7 @@ public enum StressJob {
         }
         let info = ShardInfo(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
                              calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
-                             measure: settings.measure.rawValue, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
+                             measure: settings.measureStatement, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
                              shardCount: n, index: i,
                              scenarios: [["base", "base", "no shock"]] + scenarios.map { [$0.name, $0.kindName, $0.description] },
                              priceUSD: deal.token.priceUSD, dealYAML: dealYAML)

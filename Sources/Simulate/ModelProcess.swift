@@ -1,11 +1,7 @@
 import Domain
 import Foundation
 import LinearAlgebra
-
-/// Price model choices (SPEC §5).
-public enum PriceModel: String, Sendable, CaseIterable, Codable { case merton, gbm, bootstrap }
-/// Drift choice: fitted (`real`) or `risk-neutral` (E[S_t] = S₀e^{rt}).
-public enum Measure: String, Sendable, CaseIterable, Codable { case real, riskNeutral = "risk-neutral" }
+import Models
 
 /// Run settings that do not come from the deal or the calibration.
 public struct SimulationSettings: Sendable, Equatable {
@@ -16,6 +12,11 @@ public struct SimulationSettings: Sendable, Equatable {
     public var measure: Measure
     /// Annual continuously-compounded rate for the risk-neutral drift.
     public var rate: Double
+    /// The stated real-world price drift (SPEC §5; ignored under `risk-neutral`).
+    public var drift: Drift
+    public var driftPrior: DriftPrior
+    /// Each path draws its model parameters once from their sampling distribution (a function of (seed, path)).
+    public var parameterUncertainty: Bool
     public var antithetic: Bool
     /// Sample the day's block count from a Poisson law instead of its expectation.
     public var poissonBlocks: Bool
@@ -24,71 +25,81 @@ public struct SimulationSettings: Sendable, Equatable {
     /// Paths per generator block (one dgemm per block). Even.
     public var blockSize: Int
 
-    public init(paths: Int = 10_000, seed: UInt64 = 1, threads: Int = 1, model: PriceModel = .merton, measure: Measure = .real,
-                rate: Double = 0.04, antithetic: Bool = true, poissonBlocks: Bool = false, horizonDays: Int? = nil, blockSize: Int = 16) {
+    /// Defaults chosen by the backtest (Sources/Models/README.md).
+    public static let defaultModel = PriceModel(rawValue: SimulationDefaults.model)!
+    public static let defaultParameterUncertainty = SimulationDefaults.parameterUncertainty
+
+    public init(paths: Int = 10_000, seed: UInt64 = 1, threads: Int = 1, model: PriceModel = SimulationSettings.defaultModel,
+                measure: Measure = .real, rate: Double = 0.04, drift: Drift = .default, driftPrior: DriftPrior = .default,
+                parameterUncertainty: Bool = SimulationSettings.defaultParameterUncertainty,
+                antithetic: Bool = true, poissonBlocks: Bool = false, horizonDays: Int? = nil, blockSize: Int = 16) {
         self.paths = paths; self.seed = seed; self.threads = threads; self.model = model; self.measure = measure
-        self.rate = rate; self.antithetic = antithetic; self.poissonBlocks = poissonBlocks; self.horizonDays = horizonDays
+        self.rate = rate; self.drift = drift; self.driftPrior = driftPrior; self.parameterUncertainty = parameterUncertainty
+        self.antithetic = antithetic; self.poissonBlocks = poissonBlocks; self.horizonDays = horizonDays
         self.blockSize = blockSize
     }
+
+    public var assumptions: PriceAssumptions {
+        PriceAssumptions(measure: measure, rate: rate, drift: drift, prior: driftPrior, parameterUncertainty: parameterUncertainty)
+    }
+
+    /// The measure with its stated assumptions, as recorded in the run identity, manifest and summary, e.g.
+    /// `real; drift shrunk; parameter uncertainty on` (shards must agree on it to be merged).
+    public var measureStatement: String {
+        (measure == .real ? "real; drift \(drift)" : measure.rawValue) + "; parameter uncertainty \(parameterUncertainty ? "on" : "off")"
+    }
+}
+
+/// The network parameters of one path (hash-rate step and fee reversion).
+public struct NetworkLane: Equatable, Sendable {
+    public var hashA: Double, hashB: Double, hashC: Double, hashSigma: Double
+    public var feeKappa: Double, feeM: Double, feeSigma: Double
 }
 
 /// The calibrated daily dynamics, resolved for one run (QuantLib's "process").
 ///
-///     ln S_{t+1} = ln S_t + μ − σ²/2 + σ·Z₁ + N·μ_J + √N·σ_J·Z₄         (merton; gbm: λ = 0; bootstrap: a resampled return)
+///     ln S_{t+1} = ln S_t + (the price model's step: `PriceLaw`, one file per model in Sources/Models)
 ///     ln H_{t+1} = ln H_t + a + b·ln(hp_usd_{t−L}) + c·t + σ_H·Z₂
 ///     x_{t+1}    = x_t + κ(m − x_t) + σ_F·Z₃                             (x = ln fee per block, BTC)
 ///
-/// with (Z₁,Z₂,Z₃) = L·(iid normals), L the Cholesky factor of the calibrated correlation. Risk-neutral drift:
-/// μ = r/365 − λ(e^{μ_J+σ_J²/2} − 1) so that E[S_t] = S₀·e^{r·t/365}.
+/// with (Z₁,Z₂,Z₃) = L·(iid normals), L the Cholesky factor of the calibrated correlation.
+///
+/// Parameter uncertainty: path p's lane (its price parameters and `NetworkLane`) comes from `drawDimension` normals of its
+/// own stream (`PathGenerator`): the price model's `ParameterDraw` (its covariance), then `(ln σ_H, ln κ, m, ln σ_F)`
+/// independent with their standard errors (`Estimate.stderr`; σ, κ drawn log-normally so they stay > 0), each normal
+/// clamped to ±3. The hash-rate drift terms `(a, b, c)` are **not** drawn: without their covariance (the calibration has
+/// none) independent draws are badly wrong, because `a` and `b·ln hp` are nearly collinear (as of 2021-07-01:
+/// `SE(a) = 0.0074/day`, i.e. ±2.7 a year of log hash-rate growth, while the fitted daily drift `a + b·ln hp + c·t` is known
+/// far better). When `HashRateParameters` gets a covariance, draw them from it here.
 public struct ModelProcess: Sendable {
     public var model: PriceModel
-    /// Daily log drift of the price, already including −σ²/2: increment = `priceDrift + σ·Z₁ + jumps`.
-    public var priceDrift: Double
-    public var sigma: Double
-    public var lambda: Double
-    public var muJ: Double
-    public var sigmaJ: Double
-    public var hashA: Double, hashB: Double, hashC: Double, hashSigma: Double
+    public var price: PriceLaw
+    public var network: NetworkLane
     public var lag: Int
     /// Days from `trendOrigin` to the as-of day (t of the first step).
     public var trendDay0: Int
-    public var feeKappa: Double, feeM: Double, feeSigma: Double
+    /// Sampling law of `(σ_H, κ, m, σ_F)`; nil without parameter uncertainty or standard errors.
+    public var networkDraw: ParameterDraw?
     /// Lᵀ, 3×3 row-major (the dgemm right-hand side).
     public var choleskyT: [Double]
-    /// Bootstrap: historical returns (shifted for the risk-neutral measure).
-    public var bootstrapReturns: [Double]
-    public static let bootstrapMeanBlock = 20.0
 
     public init(calibration c: Calibration, settings s: SimulationSettings) throws {
         model = s.model
-        let rDaily = s.rate / 365
-        switch s.model {
-        case .merton:
-            sigma = c.merton.sigma.value; lambda = c.merton.lambda.value; muJ = c.merton.muJ.value; sigmaJ = c.merton.sigmaJ.value
-            let k = lambda * (Foundation.exp(muJ + sigmaJ * sigmaJ / 2) - 1)
-            let mu = s.measure == .real ? c.merton.mu.value : rDaily - k
-            priceDrift = mu - sigma * sigma / 2
-        case .gbm, .bootstrap:
-            sigma = s.model == .gbm ? c.gbm.sigma.value : 0; lambda = 0; muJ = 0; sigmaJ = 0
-            let mu = s.measure == .real ? c.gbm.mu.value : rDaily
-            priceDrift = mu - sigma * sigma / 2
+        do { price = try s.model.definition.law(c, s.assumptions) } catch let e as ModelsError {
+            switch e { case .invalidSettings(let m), .insufficientData(let m): throw SimulateError.invalidSettings(m) }
         }
-        bootstrapReturns = []
-        if s.model == .bootstrap {
-            let r = c.historicalLogReturns.filter { $0.isFinite }
-            guard r.count >= 20 else { throw SimulateError.invalidSettings("bootstrap needs ≥ 20 historical log returns, calibration has \(r.count)") }
-            if s.measure == .riskNeutral {
-                let m = r.reduce(0) { $0 + Foundation.exp($1) } / Double(r.count)
-                let shift = rDaily - Foundation.log(m)
-                bootstrapReturns = r.map { $0 + shift }
-            } else { bootstrapReturns = r }
-        }
-        hashA = c.hashRate.a.value; hashB = c.hashRate.b.value; hashC = c.hashRate.c.value; hashSigma = c.hashRate.sigma.value
-        lag = max(0, c.hashRate.lag)
-        trendDay0 = c.initialState.date - c.hashRate.trendOrigin
-        feeKappa = c.fees.kappa.value; feeM = c.fees.m.value; feeSigma = c.fees.sigma.value
-        let vals = [sigma, lambda, muJ, sigmaJ, hashA, hashB, hashC, hashSigma, feeKappa, feeM, feeSigma, priceDrift]
-        guard vals.allSatisfy({ $0.isFinite }), sigma >= 0, lambda >= 0, sigmaJ >= 0, hashSigma >= 0, feeSigma >= 0 else {
+        let h = c.hashRate, f = c.fees
+        network = NetworkLane(hashA: h.a.value, hashB: h.b.value, hashC: h.c.value, hashSigma: h.sigma.value,
+                              feeKappa: f.kappa.value, feeM: f.m.value, feeSigma: f.sigma.value)
+        lag = max(0, h.lag)
+        trendDay0 = c.initialState.date - h.trendOrigin
+        let est = [h.sigma, f.kappa, f.m, f.sigma]
+        networkDraw = s.parameterUncertainty
+            ? ParameterDraw(estimate: est.map(\.value), stderr: est.map(\.stderr), covariance: nil,
+                            transforms: [.log, .log, .identity, .log]) : nil
+        let n = network
+        let vals = [n.hashA, n.hashB, n.hashC, n.hashSigma, n.feeKappa, n.feeM, n.feeSigma]
+        guard vals.allSatisfy({ $0.isFinite }), n.hashSigma >= 0, n.feeSigma >= 0 else {
             throw SimulateError.invalidSettings("calibration has a non-finite or negative parameter")
         }
         guard c.correlation.count == 3, c.correlation.allSatisfy({ $0.count == 3 }) else {
@@ -107,5 +118,19 @@ public struct ModelProcess: Sendable {
               st.priceUSD.isFinite, st.hashRateHs.isFinite, st.difficulty.isFinite, st.feePerBlockBTC.isFinite else {
             throw SimulateError.invalidSettings("initial state must have positive finite price, hash rate, difficulty ≥ 1 and fee")
         }
+    }
+
+    /// Normals one path's parameter draw takes (0: every path uses the point estimates).
+    public var drawDimension: Int { price.drawDimension + (networkDraw?.dimension ?? 0) }
+
+    /// The lanes for the draw `z` (`drawDimension` normals; nil: point estimates).
+    public func lanes(_ z: UnsafePointer<Double>?) -> (PriceLane, NetworkLane) {
+        guard let z else { return (price.base, network) }
+        let p = price.lane(price.drawDimension > 0 ? z : nil)
+        guard let d = networkDraw else { return (p, network) }
+        let t = d.sample(z + price.drawDimension)
+        var n = network
+        n.hashSigma = t[0]; n.feeKappa = t[1]; n.feeM = t[2]; n.feeSigma = t[3]
+        return (p, t.allSatisfy { $0.isFinite } ? n : network)
     }
 }

@@ -2,15 +2,20 @@ import CKernels
 import Domain
 import Foundation
 import LinearAlgebra
+import Models
 
 /// Generates blocks of paths: iid normals from each path's own stream → one `cblas_dgemm` with Lᵀ → daily state
 /// evolution (price, hash rate, fees, blocks, retargets, halvings, stress overlay).
 ///
 /// Random streams (`ShockStreams`): path `p` draws its shocks from counter-based streams `CounterStream(seed, p, ·)`
-/// (Z₁,Z₂,Z₃ of day t are normals 3t…3t+2; the day's jump or bootstrap uniforms; jump sizes), generated a whole path
-/// at a time by the CKernels vector kernels, and its Poisson block counts from `PathRandom(seed, p, stream: 1)`.
-/// With antithetic variates path `2k+1` reuses the draws of path `2k` negated (normals) or reflected (`1−u`), so every
-/// path's numbers depend only on (seed, path index).
+/// (Z₁,Z₂,Z₃ of day t are normals 3t…3t+2; the day's jump or bootstrap uniforms; jump sizes; the regime chain's
+/// uniforms, stream 21: its start then one per day), generated a whole path at a time by the CKernels vector kernels, its
+/// Poisson block counts from `PathRandom(seed, p, stream: 1)` and its parameter draw (parameter uncertainty) from
+/// `PathRandom(seed, p, stream: 2)`. With antithetic variates path `2k+1` reuses the draws of path `2k` negated (normals)
+/// or reflected (`1−u`) and shares its parameter draw, so every path's numbers depend only on (seed, path index).
+///
+/// Lanes: each path of a block has its own parameters (`PriceLane`, `NetworkLane`: the point estimates, or its draw),
+/// stored as arrays the day kernel reads per path; a regime lane's day drift and volatility follow its chain's state.
 public struct PathGenerator {
     public let process: ModelProcess
     public let initial: InitialState
@@ -54,6 +59,20 @@ public struct PathGenerator {
         let height: UnsafeMutablePointer<Double>, boundary: UnsafeMutablePointer<Double>   // clock fast-path state (SoA)
         let hpB: UnsafeMutablePointer<Double>, hpU: UnsafeMutablePointer<Double>, slow: UnsafeMutablePointer<UInt8>
         let bootIndex: UnsafeMutablePointer<Int>
+        // Per-path parameters (lanes), `block` each: price state 1/2, jumps, regime chain, network; the day's drift and σ.
+        let laneBuf: UnsafeMutablePointer<Double>
+        let drift1: UnsafeMutablePointer<Double>, sigma1: UnsafeMutablePointer<Double>
+        let drift2: UnsafeMutablePointer<Double>, sigma2: UnsafeMutablePointer<Double>
+        let p11: UnsafeMutablePointer<Double>, p22: UnsafeMutablePointer<Double>
+        let lambda: UnsafeMutablePointer<Double>, p0: UnsafeMutablePointer<Double>
+        let muJ: UnsafeMutablePointer<Double>, sigmaJ: UnsafeMutablePointer<Double>
+        let hashA: UnsafeMutablePointer<Double>, hashB: UnsafeMutablePointer<Double>, hashC: UnsafeMutablePointer<Double>
+        let hashSigma: UnsafeMutablePointer<Double>, kappa: UnsafeMutablePointer<Double>, feeM: UnsafeMutablePointer<Double>
+        let feeSigma: UnsafeMutablePointer<Double>
+        let dayDrift: UnsafeMutablePointer<Double>, daySigma: UnsafeMutablePointer<Double>
+        let regimeState: UnsafeMutablePointer<UInt8>
+        let drawZ: UnsafeMutablePointer<Double>
+        static let laneArrays = 19
         let poissonRNG: UnsafeMutablePointer<PathRandom>
         /// Outputs of the last generated block, path-major (`[path·days + day]`).
         public let price: UnsafeMutablePointer<Double>
@@ -62,8 +81,15 @@ public struct PathGenerator {
         /// Per path of the last block: the simulated day (0-based) of its first halving, −1 when none within the horizon.
         public let halvingDay: UnsafeMutablePointer<Int32>
 
-        init(block: Int, days: Int, history h: [Double], antithetic: Bool) {
+        /// With `record` (SyntheticHistory), path-major per day: hash rate H, fee per block F, difficulty in force at the
+        /// day's start, and the chain height after the day; nil otherwise.
+        public let recorded: (hashRate: UnsafeMutablePointer<Double>, fee: UnsafeMutablePointer<Double>,
+                              difficulty: UnsafeMutablePointer<Double>, height: UnsafeMutablePointer<Double>)?
+
+        init(block: Int, days: Int, history h: [Double], antithetic: Bool, record: Bool = false) {
             self.block = block; self.days = days
+            recorded = record ? (.allocate(capacity: block * days), .allocate(capacity: block * days),
+                                 .allocate(capacity: block * days), .allocate(capacity: block * days)) : nil
             rows = antithetic ? (block + 1) / 2 : block
             let n = block * days
             z = .allocate(capacity: 3 * rows * days); zc = .allocate(capacity: 3 * rows * days)
@@ -82,6 +108,17 @@ public struct PathGenerator {
             height = .allocate(capacity: block); boundary = .allocate(capacity: block)
             hpB = .allocate(capacity: block); hpU = .allocate(capacity: block); slow = .allocate(capacity: block)
             bootIndex = .allocate(capacity: block)
+            laneBuf = .allocate(capacity: Scratch.laneArrays * block)
+            laneBuf.initialize(repeating: 0, count: Scratch.laneArrays * block)
+            let lb = laneBuf
+            drift1 = lb; sigma1 = lb + block; drift2 = lb + 2 * block; sigma2 = lb + 3 * block
+            p11 = lb + 4 * block; p22 = lb + 5 * block; lambda = lb + 6 * block; p0 = lb + 7 * block
+            muJ = lb + 8 * block; sigmaJ = lb + 9 * block; hashA = lb + 10 * block; hashB = lb + 11 * block; hashC = lb + 12 * block
+            hashSigma = lb + 13 * block; kappa = lb + 14 * block; feeM = lb + 15 * block; feeSigma = lb + 16 * block
+            dayDrift = lb + 17 * block; daySigma = lb + 18 * block
+            regimeState = .allocate(capacity: block)
+            regimeState.initialize(repeating: 0, count: block)
+            drawZ = .allocate(capacity: 64)
             poissonRNG = .allocate(capacity: block)
             poissonRNG.initialize(repeating: PathRandom(seed: 0, path: 0), count: block)
             price = .allocate(capacity: n); hashpriceBTC = .allocate(capacity: n); hashpriceUSD = .allocate(capacity: n)
@@ -91,14 +128,16 @@ public struct PathGenerator {
             z.deallocate(); zc.deallocate(); jump.deallocate(); aux.deallocate()
             history.deallocate(); simLnHP.deallocate(); lnS.deallocate(); lnH.deallocate(); lnF.deallocate()
             expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
+            laneBuf.deallocate(); regimeState.deallocate(); drawZ.deallocate()
+            if let r = recorded { r.hashRate.deallocate(); r.fee.deallocate(); r.difficulty.deallocate(); r.height.deallocate() }
             perHash.deallocate(); subsidy.deallocate(); height.deallocate(); boundary.deallocate()
             hpB.deallocate(); hpU.deallocate(); slow.deallocate()
             price.deallocate(); hashpriceBTC.deallocate(); hashpriceUSD.deallocate(); halvingDay.deallocate()
         }
     }
 
-    public func makeScratch() -> Scratch {
-        Scratch(block: settings.blockSize, days: days, history: lnHistory, antithetic: settings.antithetic)
+    public func makeScratch(record: Bool = false) -> Scratch {
+        Scratch(block: settings.blockSize, days: days, history: lnHistory, antithetic: settings.antithetic, record: record)
     }
 
     /// Generates paths `first ..< first+count` (count ≤ block size) into `s.price/hashpriceBTC/hashpriceUSD`.
@@ -112,23 +151,39 @@ public struct PathGenerator {
         evolve(first: first, count: count, s)
     }
 
+    /// Path p's lane: its parameter draw from `PathRandom(seed, path, stream: 2)` (an antithetic pair draws once, from its
+    /// even path), or the point estimates.
+    func setLane(_ p: Int, path: Int, _ s: Scratch) {
+        let dim = process.drawDimension
+        let (pl, nl): (PriceLane, NetworkLane)
+        if dim > 0 {
+            precondition(dim <= 64)
+            var rng = PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 2)
+            for i in 0..<dim { s.drawZ[i] = Ziggurat.normal(&rng) }
+            (pl, nl) = process.lanes(UnsafePointer(s.drawZ))
+        } else {
+            (pl, nl) = process.lanes(nil)
+        }
+        s.drift1[p] = pl.drift; s.sigma1[p] = pl.sigma; s.drift2[p] = pl.drift2; s.sigma2[p] = pl.sigma2
+        s.p11[p] = pl.p11; s.p22[p] = pl.p22
+        s.lambda[p] = pl.lambda; s.p0[p] = pl.lambda > 0 ? Foundation.exp(-pl.lambda) : 1; s.muJ[p] = pl.muJ; s.sigmaJ[p] = pl.sigmaJ
+        s.hashA[p] = nl.hashA; s.hashB[p] = nl.hashB; s.hashC[p] = nl.hashC; s.hashSigma[p] = nl.hashSigma
+        s.kappa[p] = nl.feeKappa; s.feeM[p] = nl.feeM; s.feeSigma[p] = nl.feeSigma
+        s.dayDrift[p] = pl.drift; s.daySigma[p] = pl.sigma
+    }
+
     func fillShocks(first: Int, count: Int, _ s: Scratch) {
         let d = days, xs = Ziggurat.xs, rs = Ziggurat.rs
-        let lam = process.lambda, muJ = process.muJ, sJ = process.sigmaJ
-        let p0 = lam > 0 ? Foundation.exp(-lam) : 1.0
-        let boot = process.model == .bootstrap
-        @inline(__always) func poissonCount(_ u: Double) -> Double {
-            // Inversion: smallest n with F(n) ≥ u.
-            if u <= p0 { return 0 }
-            var n = 0.0, p = p0, cdf = p0
-            while cdf < u && n < 50 { n += 1; p *= lam / n; cdf += p }
-            return n
-        }
+        let law = process.price
+        let boot = law.step == .bootstrap, regime = law.step == .regime
+        let jumps = !boot && law.base.lambda > 0
         let bs = s.block, tmp = s.draws, zs = 3 * s.rows   // day strides of jump/aux and of z
         var p = 0
         while p < count {
             let path = first + p
             let pair = settings.antithetic && path % 2 == 0 && p + 1 < count
+            setLane(p, path: path, s)
+            if pair { setLane(p + 1, path: path + 1, s) }
             let st = ShockStreams(seed: settings.seed, path: UInt64(path))
             // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2.
             // An antithetic partner reads the same row negated (L·(−z) = −(L·z)).
@@ -140,15 +195,15 @@ public struct PathGenerator {
                 hashsec_counter_uniforms(st.uniforms.key, st.uniforms.gamma, 0, 2 * d, tmp)
                 for t in 0..<d { j[t * bs] = tmp[2 * t]; x[t * bs] = tmp[2 * t + 1] }
                 if pair { for t in 0..<d { j[t * bs + 1] = 1 - j[t * bs]; x[t * bs + 1] = 1 - x[t * bs] } }
-            } else if lam > 0 {
-                // The day's jump count by inversion of uniform t; a jump's size uses normal t of the jump stream. aux is
-                // read only by the bootstrap: the partner's jump (count from 1 − u, the same normal negated) goes
-                // straight to its own slot.
+            } else if jumps {
+                // The day's jump count by inversion of uniform t (MertonModel.jumpCount); a jump's size uses normal t of the
+                // jump stream. The partner's jump (count from 1 − u, the same normal negated) goes straight to its own slot.
+                let lam = s.lambda[p], p0 = s.p0[p], muJ = s.muJ[p], sJ = s.sigmaJ[p]
                 hashsec_counter_uniforms(st.uniforms.key, st.uniforms.gamma, 0, d, tmp)
                 for t in 0..<d {
                     let u = tmp[t]
-                    let n1 = poissonCount(u)
-                    let n2 = pair ? poissonCount(1 - u) : 0
+                    let n1 = MertonModel.jumpCount(u, lambda: lam, p0: p0)
+                    let n2 = pair ? MertonModel.jumpCount(1 - u, lambda: lam, p0: p0) : 0
                     if n1 > 0 || n2 > 0 {
                         var z4 = 0.0
                         hashsec_counter_normals(st.jumpNormals.key, st.jumpNormals.gamma, st.jumpFallback.key, st.jumpFallback.gamma,
@@ -163,6 +218,16 @@ public struct PathGenerator {
             } else {
                 for t in 0..<d { j[t * bs] = 0 }
                 if pair { for t in 0..<d { j[t * bs + 1] = 0 } }
+            }
+            if regime {
+                // The chain's uniforms: the start state, then day t's transition in aux[t] (the partner reflects them).
+                hashsec_counter_uniforms(st.regime.key, st.regime.gamma, 0, d + 1, tmp)
+                s.regimeState[p] = RegimeModel.startState(u: tmp[0], calmStart: law.base.calmStart)
+                for t in 0..<d { x[t * bs] = tmp[t + 1] }
+                if pair {
+                    s.regimeState[p + 1] = RegimeModel.startState(u: 1 - tmp[0], calmStart: law.base.calmStart)
+                    for t in 0..<d { x[t * bs + 1] = 1 - tmp[t + 1] }
+                }
             }
             p += pair ? 2 : 1
         }
@@ -187,15 +252,18 @@ public struct PathGenerator {
         let outS = s.price, outB = s.hashpriceBTC, outU = s.hashpriceUSD
         // Per-path fast-path state of the chain clock (kept in step with `clocks` on boundary days).
         let perHash = s.perHash, subsidy = s.subsidy
-        let boot = pr.model == .bootstrap
-        let ret = pr.bootstrapReturns
+        let boot = pr.price.step == .bootstrap, regime = pr.price.step == .regime
+        let ret = pr.price.bootstrapReturns
         let nRet = ret.count
-        let restart = 1 / ModelProcess.bootstrapMeanBlock
         let poisson = settings.poissonBlocks
-        let needLnHP = pr.hashB != 0
+        let needLnHP = pr.network.hashB != 0
         let lastLnHPDay = d - 1 - pr.lag
-        let drift = pr.priceDrift, sigma = pr.sigma, hashA = pr.hashA, hashB = pr.hashB, hashSigma = pr.hashSigma
-        let kappa = pr.feeKappa, feeM = pr.feeM, feeSigma = pr.feeSigma
+        let d1 = s.drift1, s1 = s.sigma1, d2 = s.drift2, s2 = s.sigma2, q11 = s.p11, q22 = s.p22, state = s.regimeState
+        let dayDrift = s.dayDrift, daySigma = s.daySigma
+        let hashA = s.hashA, hashB = s.hashB, hashC = s.hashC, hashSigma = s.hashSigma
+        let kappa = s.kappa, feeM = s.feeM, feeSigma = s.feeSigma
+        var lanes = hashsec_day_lanes(drift: dayDrift, sigma: daySigma, hashA: hashA, hashB: hashB, hashC: hashC, hashSigma: hashSigma,
+                                      kappa: kappa, feeM: feeM, feeSigma: feeSigma)
         let s0 = Foundation.log(initial.priceUSD), h0 = Foundation.log(initial.hashRateHs), f0 = Foundation.log(initial.feePerBlockBTC)
         let clock0 = ChainClock(height: initial.height, difficulty: initial.difficulty, epochElapsedDays: initial.epochElapsedDays,
                                 halvingShift: overlay?.halvingShiftBlocks ?? 0)
@@ -210,7 +278,7 @@ public struct PathGenerator {
             clocks[p] = clock0
             sync(p)
             s.halvingDay[p] = -1
-            if boot { bIdx[p] = min(nRet - 1, Int(aux[p] * Double(nRet))) }
+            if boot { bIdx[p] = BootstrapModel.startIndex(aux[p], count: nRet) }
             if poisson { prng[p] = PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 1) }
         }
         // Overlay series hoisted out of the day loop (empty when there is no overlay).
@@ -229,28 +297,34 @@ public struct PathGenerator {
             let fromHistory = li < hc
             let histTerm = needLnHP && fromHistory ? hist[li] : 0
             let simRow = sim + (fromHistory ? 0 : (li &- hc) &* bs)
-            let trend = pr.hashC * Double(pr.trendDay0 + t)
+            let trendDay = Double(pr.trendDay0 + t)
             let zRow = zc + t &* zs, jRow = jump + t &* bs, aRow = aux + t &* bs
+            if regime {
+                // The regime chain's step (RegimeModel.nextState), then the state's drift and volatility for today.
+                for p in 0..<n {
+                    let st = RegimeModel.nextState(state[p], u: aRow[p], p11: q11[p], p22: q22[p])
+                    state[p] = st
+                    dayDrift[p] = st == 0 ? d1[p] : d2[p]; daySigma[p] = st == 0 ? s1[p] : s2[p]
+                }
+            }
             if fastDay {
-                // Merton/GBM without overlay: the day's update and its three exponentials in one vectorised C loop.
+                // Diffusion/regime without overlay: the day's update and its three exponentials in one vectorised C loop.
                 hashsec_evolve_day(n, pairs ? 1 : 0, zRow, jRow, needLnHP && !fromHistory ? UnsafePointer(simRow) : nil, histTerm, needLnHP ? 1 : 0,
-                                   drift, sigma, hashA, hashB, trend, hashSigma, kappa, feeM, feeSigma, lnS, lnH, lnF, eS, eH, eF)
+                                   trendDay, &lanes, lnS, lnH, lnF, eS, eH, eF)
             } else {
                 for p in 0..<n {
                     let row = zRow + 3 &* (pairs ? p >> 1 : p), sg = pairs && p & 1 == 1 ? -1.0 : 1.0
                     let z1 = sg * row[0], z2 = sg * row[1], z3 = sg * row[2]
                     var dS: Double
                     if boot {
-                        if t > 0 {
-                            if jRow[p] < restart { bIdx[p] = min(nRet - 1, Int(aRow[p] * Double(nRet))) } else { bIdx[p] = (bIdx[p] + 1) % nRet }
-                        }
-                        dS = ret[bIdx[p]]
+                        if t > 0 { bIdx[p] = BootstrapModel.nextIndex(bIdx[p], restartU: jRow[p], indexU: aRow[p], count: nRet) }
+                        dS = ret[bIdx[p]] + d1[p]
                     } else {
-                        dS = drift + sigma * z1 + jRow[p]
+                        dS = dayDrift[p] + daySigma[p] * z1 + jRow[p]
                     }
                     let lagged = needLnHP ? (fromHistory ? histTerm : simRow[p]) : 0
-                    var dH = hashA + (needLnHP ? hashB * lagged : 0) + trend + hashSigma * z2
-                    var dX = kappa * (feeM - lnF[p]) + feeSigma * z3
+                    var dH = hashA[p] + (needLnHP ? hashB[p] * lagged : 0) + hashC[p] * trendDay + hashSigma[p] * z2
+                    var dX = kappa[p] * (feeM[p] - lnF[p]) + feeSigma[p] * z3
                     if hasOverlay {
                         if let r = repS { dS = r }
                         if let r = repH { dH = r }
@@ -263,6 +337,7 @@ public struct PathGenerator {
                 }
                 VectorMath.exp(eS, eS, count: n); VectorMath.exp(eH, eH, count: n); VectorMath.exp(eF, eF, count: n)
             }
+            if let r = s.recorded { for p in 0..<n { r.difficulty[p &* d &+ t] = clocks[p].difficulty } }
             // Chain clocks: the vectorised fast path for days without a boundary, then each flagged path on its own.
             let slowCount = poisson ? n : hashsec_clock_day(n, eS, eH, eF, perHash, subsidy, height, boundary, hpB, hpU, slow)
             if slowCount > 0 {
@@ -288,6 +363,9 @@ public struct PathGenerator {
                 let o = p &* d &+ t
                 outS[o] = eS[p]; outB[o] = hpB[p]; outU[o] = hpU[p]
             }
+            if let r = s.recorded {
+                for p in 0..<n { let o = p &* d &+ t; r.hashRate[o] = eH[p]; r.fee[o] = eF[p]; r.height[o] = height[p] }
+            }
             // ln hashprice of day t is read at step t + 1 + L only: skip the logs when no later step reads them.
             if needLnHP && t < lastLnHPDay {
                 VectorMath.log(hpU, lg, count: n)
@@ -298,22 +376,25 @@ public struct PathGenerator {
     }
 
     /// How the random numbers are made (recorded in every manifest).
-    public static let rngDescription = "shocks: \(CounterStream.algorithm), streams 16-20 per path; normals by 128-layer "
+    public static let rngDescription = "shocks: \(CounterStream.algorithm), streams 16-21 per path; normals by 128-layer "
         + "ziggurat (accept test vectorised; a rejected draw n continues from mix64(fallback key + (n+1)·γ)); "
-        + "Poisson block counts: \(PathRandom.algorithm), stream 1; antithetic pairs (2k, 2k+1)"
+        + "Poisson block counts: \(PathRandom.algorithm), stream 1; parameter draws: stream 2 of the pair's even path; "
+        + "antithetic pairs (2k, 2k+1)"
 
     /// The counter streams of one path's shocks.
     struct ShockStreams {
         static let normalsStream: UInt64 = 16, fallbackStream: UInt64 = 17, uniformsStream: UInt64 = 18
         static let jumpNormalsStream: UInt64 = 19, jumpFallbackStream: UInt64 = 20
+        static let regimeStream: UInt64 = 21
         let normals: CounterStream, fallback: CounterStream, uniforms: CounterStream
-        let jumpNormals: CounterStream, jumpFallback: CounterStream
+        let jumpNormals: CounterStream, jumpFallback: CounterStream, regime: CounterStream
         init(seed: UInt64, path: UInt64) {
             normals = CounterStream(seed: seed, path: path, stream: ShockStreams.normalsStream)
             fallback = CounterStream(seed: seed, path: path, stream: ShockStreams.fallbackStream)
             uniforms = CounterStream(seed: seed, path: path, stream: ShockStreams.uniformsStream)
             jumpNormals = CounterStream(seed: seed, path: path, stream: ShockStreams.jumpNormalsStream)
             jumpFallback = CounterStream(seed: seed, path: path, stream: ShockStreams.jumpFallbackStream)
+            regime = CounterStream(seed: seed, path: path, stream: ShockStreams.regimeStream)
         }
     }
 

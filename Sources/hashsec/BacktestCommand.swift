@@ -1,4 +1,5 @@
 import ArgumentParser
+import Models
 import Backtest
 import Domain
 import Foundation
@@ -39,7 +40,10 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Origin grid: month, quarter or <N>d.") var every: String = "quarter"
     @Option(help: "Shift every origin by K days (e.g. 45 for mid-quarter origins).") var offsetDays: Int = 0
     @Option(help: "Horizons in days, comma-separated.") var horizons: String = "30,90,180,365,730"
-    @Option(help: "Price models, comma-separated (\(PriceModel.allCases.map(\.rawValue).joined(separator: ", "))).") var models: String = "merton,gbm,bootstrap"
+    @Option(help: "Price models, comma-separated (\(PriceModel.allCases.map(\.rawValue).joined(separator: ", "))).") var models: String = PriceModels.names.joined(separator: ",")
+    @Option(help: "Real-world price drift for every model: historical, shrunk, zero, or a log return per year (default \(Drift.default)).")
+    var drift: String = Drift.default.description
+    @Option(help: "Per-path parameter draws: on or off.") var parameterUncertainty: String = SimulationDefaults.parameterUncertainty ? "on" : "off"
     @Option(help: "Paths per origin and model.") var paths: Int = 2000
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Worker threads (origins run in parallel; default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -62,8 +66,10 @@ struct BacktestCommand: ParsableCommand {
             guard !ms.isEmpty, Set(ms).count == ms.count else { throw ValidationError("--models must list distinct models") }
             guard paths >= 2, threads >= 1 else { throw ValidationError("--paths must be ≥ 2 and --threads ≥ 1") }
             guard window >= 30 else { throw ValidationError("--window must be ≥ 30 days") }
+            let (d, pu) = try PriceOptions.assumptions(drift: drift, parameterUncertainty: parameterUncertainty)
             let settings = BacktestJob.Settings(horizons: try parseHorizons(horizons), models: ms, paths: paths, seed: seed, threads: threads,
-                                                windowDays: window, poissonBlocks: poissonBlocks, antithetic: !noAntithetic)
+                                                windowDays: window, poissonBlocks: poissonBlocks, drift: d, parameterUncertainty: pu,
+                                                antithetic: !noAntithetic)
             let opts = BacktestJob.Options(dealPath: deal, dbPath: store.db, from: from, to: to, every: try OriginGrid.Every(parsing: every),
                                            offsetDays: offsetDays, settings: settings, calibrationPath: calibration, out: out,
                                            requirements: try require.map(Requirement.parse) ?? [])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Models
 import Foundation
 import Pipeline
 import Bitcoin
@@ -76,6 +77,11 @@ func exitStatus(for error: Error) -> ExitStatus {
         switch e {
         case .insufficientData: return .insufficientData
         case .invalidWindow: return .usage
+        }
+    case let e as ModelsError:
+        switch e {
+        case .insufficientData: return .insufficientData
+        case .invalidSettings: return .configInvalid
         }
     case is ConfigError: return .configInvalid
     case let e as ReportError:

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Models
 import Domain
 import Foundation
 import Pipeline
@@ -28,7 +29,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Simulated days (default: token start offset + term).") var horizon: Int?
     @Option(help: "Use only data up to this day (YYYY-MM-DD).", transform: parseDayOption) var asOf: Day?
-    @Option(help: "Price model: merton, gbm or bootstrap.") var model: String = "merton"
+    @OptionGroup var price: PriceOptions
     @Option(help: "Drift: real or risk-neutral.") var measure: String = "real"
     @Option(help: "Annual rate for the risk-neutral drift.") var rate: Double = 0.04
     @Option(help: "Calibration JSON (default: the store's, or calibrate now).") var calibration: String?
@@ -43,14 +44,14 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
-            guard let m = PriceModel(rawValue: model) else { throw ValidationError("--model must be merton, gbm or bootstrap") }
             guard let me = Measure(rawValue: measure) else { throw ValidationError("--measure must be real or risk-neutral") }
             guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
             if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
             let sh = try parseShardOption(shard, out: out)
             if let n = sweepLeverage, !(0...50).contains(n) { throw ValidationError("--sweep-leverage takes 0…50") }
-            let settings = SimulationSettings(paths: paths, seed: seed, threads: threads, model: m, measure: me, rate: rate,
+            var settings = SimulationSettings(paths: paths, seed: seed, threads: threads, measure: me, rate: rate,
                                               antithetic: !noAntithetic, poissonBlocks: poissonBlocks, horizonDays: horizon)
+            try price.apply(&settings)
             let r = try SimulateJob.run(.init(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
                                               dbPath: store.db, out: out, pathsCSV: pathsCsv, shard: sh, sweepMaxLoops: sweepLeverage))
             print(r.summaryText)

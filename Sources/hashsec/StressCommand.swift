@@ -1,4 +1,5 @@
 import ArgumentParser
+import Models
 import Domain
 import Foundation
 import Pipeline
@@ -29,7 +30,7 @@ struct StressCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Simulated days (default: token start offset + term).") var horizon: Int?
     @Option(help: "Use only data up to this day (YYYY-MM-DD).", transform: parseDayOption) var asOf: Day?
-    @Option(help: "Price model: merton, gbm or bootstrap.") var model: String = "merton"
+    @OptionGroup var price: PriceOptions
     @Option(help: "Calibration JSON (default: the store's, or calibrate now).") var calibration: String?
     @Option(help: "Output directory for stress.csv and stress.json.") var out: String?
     @Option(help: "Write shard i of n (0-based) to OUT/stress-shard-i-of-n/ (combine with `hashsec merge OUT`).") var shard: String?
@@ -37,11 +38,11 @@ struct StressCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
-            guard let m = PriceModel(rawValue: model) else { throw ValidationError("--model must be merton, gbm or bootstrap") }
             guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
             if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
             let sh = try parseShardOption(shard, out: out)
-            let settings = SimulationSettings(paths: paths, seed: seed, threads: threads, model: m, horizonDays: horizon)
+            var settings = SimulationSettings(paths: paths, seed: seed, threads: threads, horizonDays: horizon)
+            try price.apply(&settings)
             let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: asOf,
                                             settings: settings, out: out, calibrationPath: calibration, shard: sh))
             print(r.table)

@@ -1,4 +1,5 @@
 import Domain
+import Models
 import Foundation
 import Ingest
 import LinearAlgebra
@@ -175,7 +176,7 @@ final class CalibrateTests: XCTestCase {
     /// GBM closed form against a hand calculation on r = (0.01, −0.02, 0.03, 0.00):
     /// m = 0.005, σ² = mean of (0.005², 0.025², 0.025², 0.005²) = 0.000325, μ = 0.005 + 0.0001625.
     func testGBMClosedForm() throws {
-        let g = try PriceFit.gbm([0.01, -0.02, 0.03, 0.0])
+        let g = try GBMModel.fit([0.01, -0.02, 0.03, 0.0])
         XCTAssertEqual(g.sigma.value, 0.000325.squareRoot(), accuracy: 1e-15)
         XCTAssertEqual(g.mu.value, 0.0051625, accuracy: 1e-15)
         XCTAssertEqual(g.sigma.stderr, 0.000325.squareRoot() / 8.0.squareRoot(), accuracy: 1e-15)
@@ -185,7 +186,7 @@ final class CalibrateTests: XCTestCase {
     /// Merton density with λ = 0 is the normal density; with jumps it matches a direct two-term sum when λ is tiny.
     func testMertonDensityReducesToNormal() {
         let r = [0.01, -0.02, 0.035]
-        let ll = PriceFit.mertonLogLikelihood(r, mu: 0.001, sigma: 0.02, lambda: 0, muJ: 0.1, sigmaJ: 0.1)
+        let ll = MertonModel.logLikelihood(r, mu: 0.001, sigma: 0.02, lambda: 0, muJ: 0.1, sigmaJ: 0.1)
         var direct = 0.0
         for x in r { let m = 0.001 - 0.0002; direct += -0.5 * Foundation.log(2 * Double.pi * 0.0004) - (x - m) * (x - m) / 0.0008 }
         XCTAssertEqual(ll, direct, accuracy: 1e-12)

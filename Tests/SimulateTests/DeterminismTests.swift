@@ -1,6 +1,7 @@
 import Config
 import Domain
 import Foundation
+import Models
 @testable import Simulate
 import TestSupport
 import XCTest
@@ -91,10 +92,32 @@ final class DeterminismTests: XCTestCase {
         XCTAssertThrowsError(try PartialResult(encoded: Data("garbage".utf8)))
     }
 
+    /// The same with parameter uncertainty (per-path draws) for every registered model, regime included.
+    func testParameterDrawsAndRegimeAreThreadAndShardIndependent() throws {
+        let u = Fixture.uncertain(cal)
+        for model in PriceModel.allCases {
+            let paths = 37
+            let s1 = SimulationSettings(paths: paths, seed: 6, threads: 1, model: model, parameterUncertainty: true, blockSize: 8)
+            var s2 = s1; s2.threads = 2; s2.blockSize = 6
+            let one = try MonteCarlo.run(deal: deal, calibration: u, settings: s1)
+            XCTAssertEqual(one.encoded(), try MonteCarlo.run(deal: deal, calibration: u, settings: s2).encoded(), "\(model)")
+            var merged: PartialResult? = nil
+            for i in 0..<3 {
+                let part = try MonteCarlo.run(deal: deal, calibration: u, settings: s2, range: MonteCarlo.shardRange(index: i, of: 3, total: paths))
+                if merged == nil { merged = part } else { try merged!.append(part) }
+            }
+            XCTAssertEqual(one.encoded(), merged!.encoded(), "\(model) shards")
+            // The draws matter: the same run without them differs.
+            var off = s1; off.parameterUncertainty = false
+            XCTAssertNotEqual(one.encoded(), try MonteCarlo.run(deal: deal, calibration: u, settings: off).encoded(), "\(model)")
+        }
+    }
+
     func testAntitheticPairsUseNegatedShocks() throws {
         // GBM with zero drift: ln S_T of paths 2k and 2k+1 are mirror images around ln S_0 − σ²T/2.
         let c = Fixture.calibration(sigma: 0.02, mu: 0)
-        let s = SimulationSettings(paths: 4, seed: 2, threads: 1, model: .gbm, horizonDays: 30, blockSize: 4)
+        let s = SimulationSettings(paths: 4, seed: 2, threads: 1, model: .gbm, drift: .historical, parameterUncertainty: false,
+                                   horizonDays: 30, blockSize: 4)
         let gen = PathGenerator(process: try ModelProcess(calibration: c, settings: s), initial: c.initialState, settings: s, days: 30)
         let sc = gen.makeScratch()
         gen.generate(first: 0, count: 4, into: sc)

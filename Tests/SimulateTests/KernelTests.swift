@@ -1,6 +1,7 @@
 import CKernels
 import Domain
 import Foundation
+import Models
 @testable import Simulate
 import XCTest
 
@@ -151,6 +152,74 @@ final class KernelTests: XCTestCase {
                 XCTAssertEqual(a.hashpriceUSD[i].bitPattern, b.hashpriceUSD[i].bitPattern, "hashprice \(i) antithetic \(antithetic)")
             }
         }
+    }
+
+    /// Per-path lanes (parameter draws, regime states): the vectorised day kernel still equals the generic loop bit for bit.
+    func testVectorisedDayStepEqualsGenericLoopWithLanes() throws {
+        let cal = Fixture.uncertain(Fixture.calibration(sigma: 0.03, lambda: 0.05, muJ: -0.02, sigmaJ: 0.05, mu: 0.0003, hashA: 0.001,
+                                                        hashB: 0.0004, hashSigma: 0.02, feeKappa: 0.05, feeSigma: 0.1,
+                                                        correlation: [[1, 0.2, 0.1], [0.2, 1, 0], [0.1, 0, 1]]))
+        let days = 120
+        for model in [PriceModel.merton, .regime] {
+            for antithetic in [true, false] {
+                let s = SimulationSettings(paths: 16, seed: 13, threads: 1, model: model, parameterUncertainty: true, antithetic: antithetic,
+                                           horizonDays: days, blockSize: 16)
+                let process = try ModelProcess(calibration: cal, settings: s)
+                let fast = PathGenerator(process: process, initial: cal.initialState, settings: s, days: days)
+                let generic = PathGenerator(process: process, initial: cal.initialState, settings: s, days: days,
+                                            overlay: StressOverlay(name: "zero", lnPriceShock: [0]))
+                let a = fast.makeScratch(), b = generic.makeScratch()
+                fast.generate(first: 0, count: 15, into: a)
+                generic.generate(first: 0, count: 15, into: b)
+                XCTAssertNotEqual(a.sigma1[0], a.sigma1[2], "lanes differ")
+                for i in 0..<(15 * days) {
+                    XCTAssertEqual(a.price[i].bitPattern, b.price[i].bitPattern, "\(model) price \(i) antithetic \(antithetic)")
+                    XCTAssertEqual(a.hashpriceUSD[i].bitPattern, b.hashpriceUSD[i].bitPattern, "\(model) hashprice \(i)")
+                }
+            }
+        }
+    }
+
+    /// The day kernel's portable, AVX2 and AVX-512 builds give the same bits on lanes that differ per path (odd count,
+    /// pairs and not, with and without per-path lagged terms).
+    func testDayKernelVariantsAreBitIdentical() {
+        let n = 13
+        var rng = PathRandom(seed: 4, path: 0)
+        func vec(_ k: Int, _ f: () -> Double) -> [Double] { (0..<k).map { _ in f() } }
+        let z = vec(3 * n) { Ziggurat.normal(&rng) }, jump = vec(n) { 0.01 * Ziggurat.normal(&rng) }, lag = vec(n) { 4 + rng.uniform() }
+        let arrays = (0..<9).map { i in vec(n) { i == 1 || i == 5 || i == 8 ? 0.01 + 0.03 * rng.uniform() : 0.002 * (rng.uniform() - 0.5) } }
+        var ref: [[UInt64]]? = nil
+        for v in 0...2 {
+            for pairs in [0, 1] {
+                for useLag in [false, true] {
+                    rng = PathRandom(seed: 9, path: UInt64(pairs * 2 + (useLag ? 1 : 0)))   // same start state in every variant
+                    var lnS = vec(n) { 11 + rng.uniform() }, lnH = vec(n) { 47 + rng.uniform() }, lnF = vec(n) { -3 + rng.uniform() }
+                    var S = [Double](repeating: 0, count: n), H = S, F = S
+                    let rc: Int32 = arrays[0].withUnsafeBufferPointer { a0 in arrays[1].withUnsafeBufferPointer { a1 in
+                        arrays[2].withUnsafeBufferPointer { a2 in arrays[3].withUnsafeBufferPointer { a3 in
+                        arrays[4].withUnsafeBufferPointer { a4 in arrays[5].withUnsafeBufferPointer { a5 in
+                        arrays[6].withUnsafeBufferPointer { a6 in arrays[7].withUnsafeBufferPointer { a7 in
+                        arrays[8].withUnsafeBufferPointer { a8 in
+                            var lanes = hashsec_day_lanes(drift: a0.baseAddress, sigma: a1.baseAddress, hashA: a2.baseAddress, hashB: a3.baseAddress,
+                                                          hashC: a4.baseAddress, hashSigma: a5.baseAddress, kappa: a6.baseAddress,
+                                                          feeM: a7.baseAddress, feeSigma: a8.baseAddress)
+                            return hashsec_evolve_day_variant(Int32(v), n, Int32(pairs), z, jump, useLag ? lag : nil, 4.5, 1, 1234,
+                                                              &lanes, &lnS, &lnH, &lnF, &S, &H, &F)
+                        } } } } } } } } }
+                    if rc != 0 { continue }   // variant not on this CPU
+                    let bits = [lnS, lnH, lnF, S, H, F].map { $0.map(\.bitPattern) }
+                    let key = pairs * 2 + (useLag ? 1 : 0)
+                    if v == 0 {
+                        if ref == nil { ref = [] }
+                        ref!.append(bits.flatMap { $0 })
+                    } else {
+                        XCTAssertEqual(bits.flatMap { $0 }, ref![key], "variant \(v) pairs \(pairs) lagged \(useLag)")
+                    }
+                    XCTAssertTrue(S.allSatisfy { $0.isFinite && $0 > 0 })
+                }
+            }
+        }
+        XCTAssertEqual(ref?.count, 4)
     }
 
     /// With the hash-rate feedback (b ≠ 0, the vector log on), results do not depend on threads or on the block size.

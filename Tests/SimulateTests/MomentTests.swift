@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Models
 @testable import Simulate
 import XCTest
 
@@ -33,7 +34,8 @@ final class MomentTests: XCTestCase {
         let mu = 0.001, sigma = 0.03, lam = 0.05, muJ = -0.04, sJ = 0.1
         let cal = Fixture.calibration(sigma: sigma, lambda: lam, muJ: muJ, sigmaJ: sJ, mu: mu, hashSigma: 0.02, feeSigma: 0.1,
                                       correlation: [[1, 0.3, 0.2], [0.3, 1, 0.1], [0.2, 0.1, 1]])
-        let s = SimulationSettings(paths: 4000, seed: 11, threads: 1, model: .merton, horizonDays: T, blockSize: 32)
+        let s = SimulationSettings(paths: 4000, seed: 11, threads: 1, model: .merton, drift: .historical, parameterUncertainty: false,
+                                   horizonDays: T, blockSize: 32)
         let v = try terminalPrices(cal, s, days: T)
         check(v, expected: 80_000 * exp(Double(T) * (mu + lam * (exp(muJ + sJ * sJ / 2) - 1))), "merton real")
         var g = s; g.model = .gbm

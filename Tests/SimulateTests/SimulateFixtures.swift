@@ -25,6 +25,22 @@ enum Fixture {
                                        feePerBlockBTC: 0.08, epochElapsedDays: epochElapsedDays, lnHashpriceHistory: []))
     }
 
+    /// `c` with standard errors on every parameter (so parameter uncertainty draws) and a regime fit.
+    static func uncertain(_ c: Calibration) -> Calibration {
+        var c = c
+        func se(_ e: inout Estimate, _ x: Double) { e.stderr = max(abs(e.value) * x, 1e-5) }
+        se(&c.merton.mu, 0.5); se(&c.merton.sigma, 0.05); se(&c.merton.lambda, 0.3); se(&c.merton.muJ, 0.3); se(&c.merton.sigmaJ, 0.2)
+        se(&c.gbm.mu, 0.5); se(&c.gbm.sigma, 0.05)
+        se(&c.hashRate.a, 0.1); se(&c.hashRate.sigma, 0.05); se(&c.fees.m, 0.05); se(&c.fees.sigma, 0.05)
+        if c.fees.kappa.value > 0 { se(&c.fees.kappa, 0.1) }
+        let s = max(c.merton.sigma.value, 0.01)
+        c.regime = RegimeParameters(m1: Estimate(0.001, stderr: 0.0004), sigma1: Estimate(0.6 * s, stderr: 0.03 * s),
+                                    m2: Estimate(-0.002, stderr: 0.002), sigma2: Estimate(1.8 * s, stderr: 0.1 * s),
+                                    p11: Estimate(0.98, stderr: 0.005), p22: Estimate(0.94, stderr: 0.02), covariance: nil,
+                                    filteredCalm: 0.7, logLikelihood: 0, observations: 1000)
+        return c
+    }
+
     static func deal(term: Int = 400, curtailment: Operations.Curtailment = .never, deficit: Operations.DeficitRule = .floorZero,
                      power: Double = 0.05, efficiency: Double = 20, hosting: Double = 0, terminate: Int? = nil) -> Deal {
         Deal(name: "t", token: TokenTerms(count: 10, hashrateTH: 1, termDays: term, start: .asOf, priceUSD: 20),

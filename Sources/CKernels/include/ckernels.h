@@ -34,14 +34,23 @@ void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
                                     long count, double *out, long tripleStride, const double *xs, const double *rs, const double *fs);
 
-/* One day of PathGenerator.evolve for n paths (merton/gbm, no stress overlay), vectorised across paths:
-       lnS += drift + σ·z1 + jump,  lnH += a + b·lagged + trend + σ_H·z2,  x += κ(m − x) + σ_F·z3
+/* Per-path parameters of one day (arrays of n, indexed by path; a parameter draw makes them differ between paths). */
+typedef struct hashsec_day_lanes {
+    const double *drift, *sigma, *hashA, *hashB, *hashC, *hashSigma, *kappa, *feeM, *feeSigma;
+} hashsec_day_lanes;
+
+/* One day of PathGenerator.evolve for n paths (diffusion and regime price steps, no stress overlay), vectorised across
+   paths, with path p's parameters from lane p:
+       lnS += drift + σ·z1 + jump,  lnH += a + b·lagged + c·trendDay + σ_H·z2,  x += κ(m − x) + σ_F·z3
    (z: the day's correlated shocks, [path][3], or with `pairs` [pair][3] where pair u drives paths 2u (+z) and 2u+1 (−z); lagged: per path, or NULL for the common value `laggedAll`; useLagged = 0 drops the term),
    then S, H, F = exp(lnS, lnH, x) with hashsec_vexp's function (same bits). */
 void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll, int useLagged,
-                        double drift, double sigma, double hashA, double hashB, double trend, double hashSigma,
-                        double kappa, double feeM, double feeSigma,
+                        double trendDay, const hashsec_day_lanes *lanes,
                         double *lnS, double *lnH, double *lnF, double *S, double *H, double *F);
+/* The same in a given variant (0 portable, 1 AVX2, 2 AVX-512); −1 when this CPU lacks it (tests). */
+int hashsec_evolve_day_variant(int variant, long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll,
+                               int useLagged, double trendDay, const hashsec_day_lanes *lanes,
+                               double *lnS, double *lnH, double *lnF, double *S, double *H, double *F);
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out);
 
 /* Token cash flows, the element-wise part (Simulate.TokenPricer), for token days i < n (S, hp, deg: that day's price,

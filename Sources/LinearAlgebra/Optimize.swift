@@ -2,11 +2,12 @@
 ///
 /// Hand-written because swift-numerics has no optimiser; deterministic (no randomness), stops when the simplex's
 /// function-value spread falls below `ftol` or after `maxEvaluations`.
-struct NelderMead {
-    var ftol = 1e-10
-    var maxEvaluations = 4000
+public struct NelderMead {
+    public var ftol = 1e-10
+    public var maxEvaluations = 4000
+    public init(ftol: Double = 1e-10, maxEvaluations: Int = 4000) { self.ftol = ftol; self.maxEvaluations = maxEvaluations }
 
-    func minimize(_ f: ([Double]) -> Double, start: [Double], step: [Double]) -> (x: [Double], fx: Double) {
+    public func minimize(_ f: ([Double]) -> Double, start: [Double], step: [Double]) -> (x: [Double], fx: Double) {
         let n = start.count
         var simplex = [start]
         for i in 0..<n { var p = start; p[i] += step[i]; simplex.append(p) }
@@ -45,7 +46,7 @@ struct NelderMead {
 }
 
 /// Central-difference Hessian of `f` at `x` with steps `h`.
-func numericalHessian(_ f: ([Double]) -> Double, at x: [Double], steps h: [Double]) -> [[Double]] {
+public func numericalHessian(_ f: ([Double]) -> Double, at x: [Double], steps h: [Double]) -> [[Double]] {
     let n = x.count
     var H = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
     let f0 = f(x)
@@ -67,10 +68,26 @@ func numericalHessian(_ f: ([Double]) -> Double, at x: [Double], steps h: [Doubl
 }
 
 /// Central-difference gradient.
-func numericalGradient(_ f: ([Double]) -> Double, at x: [Double], steps h: [Double]) -> [Double] {
+public func numericalGradient(_ f: ([Double]) -> Double, at x: [Double], steps h: [Double]) -> [Double] {
     (0..<x.count).map { i in
         var xp = x, xm = x
         xp[i] += h[i]; xm[i] -= h[i]
         return (f(xp) - f(xm)) / (2 * h[i])
     }
+}
+
+/// Standard errors and covariance of a maximum-likelihood estimate from the Hessian `H` of the negative log-likelihood
+/// at the optimum: `Cov = H⁻¹` (LAPACK `dpotrf/dpotri`), `SE_i = √Cov_ii`. When `H` is not positive definite (a parameter
+/// at a boundary) there is no covariance and `SE_i = 1/√H_ii` (0 where `H_ii ≤ 0`); non-finite SEs become 0.
+public func hessianCovariance(_ H: [[Double]]) -> (stderr: [Double], covariance: [[Double]]?) {
+    let n = H.count
+    var se: [Double]
+    var cov: [[Double]]? = nil
+    if let inv = try? inverseSPD(Matrix(H)), inv.storage.allSatisfy({ $0.isFinite }) {
+        se = (0..<n).map { max(inv[$0, $0], 0).squareRoot() }
+        cov = (0..<n).map { i in (0..<n).map { inv[i, $0] } }
+    } else {
+        se = (0..<n).map { H[$0][$0] > 0 ? 1 / H[$0][$0].squareRoot() : 0 }
+    }
+    return (se.map { $0.isFinite ? $0 : 0 }, cov)
 }
