@@ -3,6 +3,7 @@ import Calibrate
 import Config
 import Domain
 import Foundation
+import Models
 import Pipeline
 import Simulate
 import TestSupport

@@ -2,6 +2,7 @@ import Backtest
 import Config
 import Domain
 import Foundation
+import Models
 import Pipeline
 import Simulate
 import TestSupport
