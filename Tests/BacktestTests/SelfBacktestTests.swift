@@ -1,4 +1,5 @@
 import Backtest
+import Calibrate
 import Config
 import Domain
 import Foundation
@@ -98,5 +99,48 @@ final class SelfBacktestTests: XCTestCase {
         print(report(scores, "negative control, price volatility × 0.6 (400 histories):"))
         XCTAssert(scores.contains { abs($0.coverage90! - 0.9) > 0.05 || abs($0.coverage50! - 0.5) > 0.05 },
                   "a model with 40 % too little volatility must fail the ±0.05 coverage check")
+    }
+
+    /// (b) Re-calibrated at each origin (the real workflow: `Calibrator.calibrate`, window 1,460 days, on the synthetic
+    /// observations up to the origin), asserted at 30 and 90 days, where it is within ±0.05 (measured on 300 histories ×
+    /// 6 origins with the release CLI: 30 d 0.518 / 0.899, 90 d 0.506 / 0.887; longer horizons are too narrow, see
+    /// Sources/Backtest/README.md). A reliable assertion needs about 4,000 re-calibrated origins (the 50 % band at 30 d
+    /// is 0.032 inside the tolerance): hours in a debug build, so this runs only when asked:
+    ///
+    ///     HASHSEC_SLOW_TESTS=1 swift test -c release -Xswiftc -enable-testing --filter SelfBacktestTests/testRecalibrated
+    ///
+    /// (`HASHSEC_SELF_BACKTEST_HISTORIES`, default 700 histories × 6 origins = 4,200 per horizon; ≈ 25 min on 2 cores).
+    func testRecalibratedSelfBacktestAt30And90Days() throws {
+        guard ProcessInfo.processInfo.environment["HASHSEC_SLOW_TESTS"] == "1" else {
+            throw XCTSkip("slow (thousands of re-calibrations): set HASHSEC_SLOW_TESTS=1 and use a release build")
+        }
+        let histories = Int(ProcessInfo.processInfo.environment["HASHSEC_SELF_BACKTEST_HISTORIES"] ?? "700") ?? 700
+        let truth = SyntheticHistory.referenceCalibration
+        let d = try deal()
+        let first = truth.initialState.date + Calibrator.defaultWindowDays + 1
+        let origins = (0..<6).map { first + 125 * $0 }
+        var records = [[ForecastRecord]](repeating: [], count: histories)
+        let lock = NSLock()
+        var failure: Error? = nil
+        DispatchQueue.concurrentPerform(iterations: 2) { w in
+            var k = w
+            while k < histories {
+                do {
+                    let obs = try SyntheticHistory.generate(calibration: truth, days: Calibrator.defaultWindowDays + 1 + 625 + 90, seed: UInt64(1 + k))
+                    let s = BacktestJob.Settings(horizons: [30, 90], models: [.merton], paths: 200, seed: UInt64(1 + k), threads: 1)
+                    let r = try BacktestJob.evaluate(history: .init(observations: obs), deal: d, origins: origins, settings: s).flatMap(\.records)
+                    lock.lock(); records[k] = r; lock.unlock()
+                } catch { lock.lock(); failure = error; lock.unlock() }
+                k += 2
+            }
+        }
+        if let failure { throw failure }
+        let scores = HorizonScore.table(records: records.flatMap { $0 }, models: ["merton"], horizons: [30, 90], spacingDays: 125)
+        print(report(scores, "self-backtest, re-calibrated at each origin (\(histories) histories × 6 origins):"))
+        XCTAssertEqual(scores.map(\.n), [6 * histories, 6 * histories])
+        for s in scores {
+            XCTAssertEqual(s.coverage50!, 0.5, accuracy: 0.05, "50 % band at \(s.horizon) d")
+            XCTAssertEqual(s.coverage90!, 0.9, accuracy: 0.05, "90 % band at \(s.horizon) d")
+        }
     }
 }
