@@ -4,7 +4,7 @@
 //   CBLAS, CLAPACKE, CSHA256,     C shims (system BLAS/LAPACKE; SHA-NI kernel;
 //   CKernels                      the Monte Carlo inner loops, vectorised: exp/log, shocks, clock, pricer, histograms)
 //   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
-//   Domain                        value types shared by every stage (no I/O)
+//   Domain                        value types shared by every stage (no I/O; uses Bitcoin's protocol facts)
 //   Models                        the price models: one file each (fit, table rows, daily law), and their registry
 //   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
@@ -50,7 +50,7 @@ let package = Package(
 
         // Core
         .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
-        .target(name: "Domain", exclude: docs("Domain"), swiftSettings: v5),
+        .target(name: "Domain", dependencies: ["Bitcoin"], exclude: docs("Domain"), swiftSettings: v5),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
         .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels"], exclude: docs("Models"), swiftSettings: v5),
         .target(name: "Config", dependencies: ["Domain", "Models", "Yams"], exclude: docs("Config"), swiftSettings: v5),
@@ -85,12 +85,15 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Domain", "Simulate", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: v5),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "Bitcoin", "TestSupport",
+                                                       .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CalibrateTests", dependencies: ["Models", "Calibrate", "Benchmark", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "SimulateTests", dependencies: ["Models", "Simulate", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "StructuresTests", dependencies: ["Structures", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "TestSupport"], swiftSettings: v5),
+        // Runs the built `hashsec` binary on hostile inputs (issue 12's acceptance suite; table in HostileCases.swift).
+        .testTarget(name: "HostileInputTests", dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Config", "Domain", "Simulate", "Store", "Structures", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "BacktestTests", dependencies: ["Models", "Backtest", "Pipeline", "Calibrate", "Benchmark", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
     ]

@@ -37,6 +37,23 @@ public enum Consensus {
         return initialSubsidy >> Int64(halvings)
     }
 
+    /// Total subsidy in satoshi of the blocks at heights `from...through` (both ≥ 0; empty when `through < from`):
+    /// `Σ subsidy(h)`, summed per halving era (constant inside one), so it costs O(eras) whatever the range.
+    public static func subsidySum(from: Int, through: Int) -> Int64 {
+        precondition(from >= 0)
+        guard through >= from else { return 0 }
+        var total: Int64 = 0
+        var h = from
+        while h <= through {
+            let era = h / halvingInterval
+            if era >= 64 { break }
+            let eraEnd = min(through, (era + 1) * halvingInterval - 1)
+            total += Int64(eraEnd - h + 1) * (initialSubsidy >> Int64(era))
+            h = eraEnd + 1
+        }
+        return total
+    }
+
     /// Height of the `n`-th halving (`n ≥ 1`): `210000·n`.
     public static func halvingHeight(_ n: Int) -> Int { n * halvingInterval }
 

@@ -32,6 +32,8 @@ public struct HeaderChainSummary: Equatable, Sendable {
     public var lastHeight: Int?
     /// Epoch boundaries whose nBits was recomputed exactly from the previous epoch's first and last timestamps.
     public var retargetsVerified = 0
+    /// Headers at checkpoint heights whose hash matched the embedded checkpoint (`Checkpoints`).
+    public var checkpointsMatched = 0
     /// Epoch boundaries seen without the data needed to recompute them (reported, never silently accepted).
     public var retargetsUnverifiable = 0
     public var unverifiableRetargetHeights: [Int] = []
@@ -45,7 +47,9 @@ public struct HeaderChainSummary: Equatable, Sendable {
 /// 256-bit number; nBits must be a valid positive target ≤ powLimit); the claimed hash if given; the link
 /// `prevHash == hash(previous)` and height `previous + 1`; nBits unchanged inside an epoch; and at every height
 /// `h ≡ 0 (mod 2016)` the exact retarget `Consensus.nextBits(lastBits, firstTime, lastTime)` when both the previous
-/// epoch's first header and header `h − 1` were seen (otherwise counted in `retargetsUnverifiable`).
+/// epoch's first header and header `h − 1` were seen (otherwise counted in `retargetsUnverifiable`); and, with
+/// `checkpoints` (the default), the embedded mainnet `Checkpoints`: the epoch's nBits at every height of the table and
+/// the block hash at every checkpoint height.
 /// A rejected header leaves the verifier unchanged.
 public struct HeaderChainVerifier {
     /// When true, heights may jump forward (e.g. a file of epoch boundaries): links, the inside-epoch nBits rule and
@@ -53,6 +57,8 @@ public struct HeaderChainVerifier {
     public let allowGaps: Bool
     /// Kernel used for the header hashes.
     public let kernel: HashKernel
+    /// Check headers against the embedded mainnet checkpoints (default true).
+    public let checkpoints: Bool
 
     private var last: (height: Int, hash: [UInt8], time: UInt32, bits: UInt32)?
     private var recentTimes: [UInt32] = []
@@ -60,7 +66,9 @@ public struct HeaderChainVerifier {
     private var result = HeaderChainSummary()
 
     public init() { self.init(allowGaps: false) }
-    public init(allowGaps: Bool, kernel: HashKernel = .best) { self.allowGaps = allowGaps; self.kernel = kernel }
+    public init(allowGaps: Bool, kernel: HashKernel = .best, checkpoints: Bool = true) {
+        self.allowGaps = allowGaps; self.kernel = kernel; self.checkpoints = checkpoints
+    }
 
     public var summary: HeaderChainSummary { result }
 
@@ -99,7 +107,15 @@ public struct HeaderChainVerifier {
             throw HeaderError.bitsChangedInsideEpoch(height: height, expected: p.bits, got: hdr.bits)
         }
 
-        // Context rules first (they name the more specific fault), then the claimed hash, then proof of work.
+        // Context rules first (they name the more specific fault), then the checkpoints, the claimed hash, proof of work.
+        var matchedCheckpoint = false
+        if checkpoints {
+            if let b = Checkpoints.bits(at: height), b != hdr.bits { throw HeaderError.checkpointBits(height: height, expected: b, got: hdr.bits) }
+            if let cp = Checkpoints.hash(at: height) {
+                guard cp == shown else { throw HeaderError.checkpointMismatch(height: height, expected: cp, got: shown) }
+                matchedCheckpoint = true
+            }
+        }
         if let c = claimedHash, c != Array(hash.reversed()) {
             throw HeaderError.hashMismatch(height: height, expected: SHA256.hex(c), computed: shown)
         }
@@ -132,6 +148,7 @@ public struct HeaderChainVerifier {
         result.blocks.append(HeaderBlockInfo(height: height, time: hdr.time, medianTimePast: mtp, bits: hdr.bits,
                                              difficulty: difficulty, hashHex: shown))
         result.count += 1
+        if matchedCheckpoint { result.checkpointsMatched += 1 }
         if result.firstHeight == nil { result.firstHeight = height }
         result.lastHeight = height
         last = (height, hash, hdr.time, hdr.bits)

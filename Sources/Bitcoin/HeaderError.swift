@@ -9,6 +9,10 @@ public enum HeaderError: Error, CustomStringConvertible, Equatable {
     case heightSequence(expected: Int, got: Int)
     case bitsChangedInsideEpoch(height: Int, expected: UInt32, got: UInt32)
     case retargetMismatch(height: Int, expected: UInt32, got: UInt32)
+    /// The header at a checkpoint height is not the real chain's block there (`Checkpoints`).
+    case checkpointMismatch(height: Int, expected: String, got: String)
+    /// The header's nBits is not the real chain's for its height's epoch (`Checkpoints`).
+    case checkpointBits(height: Int, expected: UInt32, got: UInt32)
     /// A malformed row of a header file: `file:line: column: reason`.
     case malformedRow(file: String, line: Int, column: Int, reason: String)
 
@@ -30,6 +34,12 @@ public enum HeaderError: Error, CustomStringConvertible, Equatable {
             return "height \(height): nBits changed inside an epoch: expected \(Self.bitsHex(expected)), got \(Self.bitsHex(got))"
         case let .retargetMismatch(height, expected, got):
             return "retarget mismatch at height \(height): expected nBits \(Self.bitsHex(expected)), got \(Self.bitsHex(got))"
+        case let .checkpointMismatch(height, expected, got):
+            return "height \(height): contradicts the embedded checkpoint: the real block at this height is \(expected), this header hashes to "
+                + "\(got) (heights shifted or relabelled?)"
+        case let .checkpointBits(height, expected, got):
+            return "height \(height): nBits \(Self.bitsHex(got)) contradicts the embedded checkpoint nBits \(Self.bitsHex(expected)) of epoch "
+                + "\(height / Consensus.epochLength) (heights shifted or relabelled?)"
         case let .malformedRow(file, line, column, reason): return "\(file):\(line): column \(column): \(reason)"
         }
     }

@@ -7,8 +7,11 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Dotted key path, e.g. `operations.uptime`.
     public var key: String
     public var reason: String
-    public init(file: String, line: Int, key: String, reason: String) {
-        self.file = file; self.line = line; self.key = key; self.reason = reason
+    /// `.missing`: the file itself is missing or unreadable (exit 66); `.invalid`: its content is wrong (exit 78).
+    public var kind: Kind
+    public enum Kind: Sendable { case invalid, missing }
+    public init(file: String, line: Int, key: String, reason: String, kind: Kind = .invalid) {
+        self.file = file; self.line = line; self.key = key; self.reason = reason; self.kind = kind
     }
     public var description: String { "\(file):\(line): \(key.isEmpty ? "(document)" : key): \(reason)" }
 }

@@ -18,9 +18,7 @@ public enum DealFile {
     /// found next to, or above, the deal file).
     public static func load(path: String, catalogPath: String? = nil) throws -> Deal {
         let file = (path as NSString).lastPathComponent
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: file, line: 0, key: "", reason: "cannot read \(path)")
-        }
+        let text = try YAMLNode.readText(path: path, file: file)
         let dir = (path as NSString).deletingLastPathComponent
         let resolver = MinerResolver(baseDirectory: dir.isEmpty ? "." : dir, catalogPath: catalogPath)
         return try parse(text: text, file: file, resolver: resolver)
@@ -87,7 +85,9 @@ public enum DealFile {
         }
         let structure = try root.optional("structure").map { try parseStructure($0) }
         let leverage = try root.optional("leverage").map { try parseLeverage($0) }
-        return Deal(name: name, token: token, miner: miner, operations: ops, valuation: valuation,
-                    structure: structure, leverage: leverage)
+        let deal = Deal(name: name, token: token, miner: miner, operations: ops, valuation: valuation,
+                        structure: structure, leverage: leverage)
+        try checkBounds(deal, root: root)
+        return deal
     }
 }

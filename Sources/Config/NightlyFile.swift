@@ -9,7 +9,7 @@ import Models
 ///     inputs:
 ///       - path: synthetic-history.csv      # file path or http(s) URL
 ///         format: tidy                     # optional: coinmetrics | tidy | series | headers (default: auto-detect)
-///     max_data_age_days: 3                 # staleness limit for the last stored date
+///     max_data_age_days: 3                 # staleness limit for the newest complete day
 ///     today: data                          # "system" (default), "data" (= the last stored date) or YYYY-MM-DD
 ///     deals: [deals/basic.yaml]
 ///     scenarios: scenarios/standard.yaml
@@ -23,6 +23,7 @@ import Models
 ///     reports_dir: ../reports
 ///     notebooks_dir: ../notebooks-export
 ///     thresholds: {default: 0.10, pv_usd_mean: 0.10}
+///     download_timeout_seconds: 120        # total deadline of each http(s) input
 ///     backtest:                            # optional: `hashsec backtest` on a schedule (SPEC §12), see `Backtest`
 ///       every_days: 30                     # run when the latest backtest's data is ≥ 30 days older (0: every run)
 ///       deal: deals/s21-token.yaml         # default: the first deal
@@ -99,9 +100,12 @@ public struct NightlyFile: Equatable, Sendable {
     public var thresholds: [String: Double]
     public var backtest: Backtest?
 
+    /// Total deadline of each http(s) input's download, seconds (`download_timeout_seconds`, default 120).
+    public var downloadTimeoutSeconds: Double = 120
+
     public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "stress_paths", "seed", "threads",
-                              "horizon_days", "model", "drift", "parameter_uncertainty", "calibration_window_days", "reports_dir", "notebooks_dir",
-                              "thresholds", "backtest"]
+                              "horizon_days", "model", "drift", "parameter_uncertainty", "calibration_window_days", "reports_dir", "notebooks_dir", "thresholds",
+                              "download_timeout_seconds", "backtest"]
     public static let formats = ["coinmetrics", "tidy", "series", "headers"]
     public static var models: [String] { PriceModels.names }
 
@@ -114,10 +118,7 @@ public struct NightlyFile: Equatable, Sendable {
 
     /// Loads and validates a nightly file; errors are `file:line: key: reason`.
     public static func load(path: String) throws -> NightlyFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, line: 0, key: "", reason: "cannot read the nightly configuration file")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        try parse(YAMLNode.readText(path: path), file: path)
     }
 
     /// Parses `text`; relative paths are resolved against the directory of `file`.
@@ -148,7 +149,7 @@ public struct NightlyFile: Equatable, Sendable {
         if let t = try root.optionalMapping("thresholds") {
             for k in t.keys { thresholds[k] = try t.double(k, range: 0...1e6) }
         }
-        let model = try root.choice("model", models, default: "merton")
+        let model = try root.choice("model", models, default: SimulationDefaults.model)
         let window = try root.int("calibration_window_days", range: 30...100_000, default: 1460)!
         var backtest: Backtest? = nil
         if let b = try root.optionalMapping("backtest", allowed: Backtest.keys) {
@@ -167,7 +168,7 @@ public struct NightlyFile: Equatable, Sendable {
                                 line: try root.required("backtest").line)
             if backtest!.deal == nil && deals.isEmpty { throw try root.required("backtest").error("needs a `deal:` (the configuration lists no deals)") }
         }
-        return NightlyFile(
+        var result = NightlyFile(
             file: file,
             db: resolve(try root.string("db", default: "hashsec.sqlite")!),
             inputs: inputs,
@@ -189,5 +190,7 @@ public struct NightlyFile: Equatable, Sendable {
             notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),
             thresholds: thresholds,
             backtest: backtest)
+        result.downloadTimeoutSeconds = try root.double("download_timeout_seconds", range: 0.001...86_400, default: 120)!
+        return result
     }
 }

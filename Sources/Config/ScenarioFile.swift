@@ -19,10 +19,7 @@ public enum ScenarioFile {
                                "halving_shift", "historical_replay"]
 
     public static func load(path: String) throws -> [Scenario] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, line: 0, key: "", reason: "cannot read the scenario file")
-        }
-        return try parse(text: text, file: path)
+        try parse(text: YAMLNode.readText(path: path), file: path)
     }
 
     public static func parse(text: String, file: String) throws -> [Scenario] {

@@ -24,7 +24,16 @@ public struct YAMLNode {
     public static func load(text: String, file: String) throws -> YAMLNode {
         let composed: Node?
         do { composed = try Yams.compose(yaml: text) } catch let e as YamlError {
-            throw ConfigError(file: file, line: YAMLNode.line(of: e), key: "", reason: "YAML syntax error: \(YAMLNode.brief(e))")
+            if case let .duplicatedKeysInMapping(duplicates, context) = e, let key = duplicates.first {
+                let first = context.mark.line
+                let second = YAMLNode.duplicateLine(in: text, key: key, firstLine: first, column: context.mark.column) ?? first
+                throw ConfigError(file: file, line: second, key: key, reason: "duplicate key (first at line \(first))")
+            }
+            var line = YAMLNode.line(of: e)
+            if case let .reader(_, offset?, _, _) = e, offset >= 0 {
+                line = 1 + text.utf8.prefix(offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            }
+            throw ConfigError(file: file, line: line, key: "", reason: "YAML syntax error: \(YAMLNode.brief(e))")
         }
         guard let n = composed else { throw ConfigError(file: file, line: 0, key: "", reason: "empty document") }
         let root = YAMLNode(node: n, file: file)

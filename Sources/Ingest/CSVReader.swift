@@ -38,7 +38,8 @@ public struct CSVError: Error, Equatable, Sendable {
 /// Streaming RFC 4180 reader over a file descriptor, in fixed-size chunks (constant memory in the file size).
 ///
 /// Handles quoted fields (commas, doubled quotes, embedded newlines), a UTF-8 BOM, CRLF and LF line ends and a
-/// last line without newline. Guards: a record longer than `maxRecordBytes` is refused as soon as that many
+/// last line without newline (reported by `lastRecordEndedAtEOF`, so a caller can refuse a file cut inside a record).
+/// Guards: a record longer than `maxRecordBytes` is refused as soon as that many
 /// bytes are seen (a 10 MB single line is never buffered), NUL/control bytes and invalid UTF-8 are refused,
 /// an unterminated quote at end of file is refused. Completely empty lines are skipped.
 /// Every byte read is also fed to a streaming SHA-256, so the file's content hash costs no second pass.
@@ -54,6 +55,10 @@ public final class CSVReader {
     private var line = 1
     private var hasher = Bitcoin.SHA256()
     private var raw = RawRecord()
+    /// True when the record last returned was ended by the end of the file rather than by a line break.
+    public private(set) var lastRecordEndedAtEOF = false
+    /// True when that record's last field was quoted and its closing quote was read (so it is complete).
+    public private(set) var lastFieldClosedByQuote = false
 
     /// - Throws: `IngestError.fileMissing` when the file cannot be opened.
     public init(path: String, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) throws {
@@ -99,6 +104,8 @@ public final class CSVReader {
         rec.starts.removeAll(keepingCapacity: true)
         rec.starts.append(0)
         rec.line = line
+        lastRecordEndedAtEOF = false
+        lastFieldClosedByQuote = false
         var state = State.fieldStart
         var recordBytes = 0
         var highBit = false
@@ -122,6 +129,8 @@ public final class CSVReader {
                     case .fieldStart where rec.count == 1:
                         return false
                     default:
+                        lastRecordEndedAtEOF = state != .afterCR  // "…\r" at the end: the line break was cut, not the record
+                        lastFieldClosedByQuote = state == .quoteSeen
                         return try finish()
                     }
                 }

@@ -11,11 +11,12 @@ extension Ingest {
     /// `height_end` = the highest height. The first day (unless it holds the genesis block) and the last day are
     /// dropped because the file may cover them only in part.
     static func parseHeaders(_ reader: CSVReader, _ header: [String], _ cells: CellParser,
-                             _ reject: (Int, String, String) -> IngestError) throws -> ([DailyObservation], Int, Int) {
+                             _ reject: (Int, String, String) -> IngestError) throws -> FormatResult {
         let ix = try indices(header, required: ["height", "header_hex"], reject)
         let hashIx = header.firstIndex(of: "hash_hex")
         var verifier = HeaderChainVerifier()
         var failed = false
+        var blockLines: [Int] = []
         let loop = RecordLoop(header: header)
         let rows = loop.run(reader, cells) { rec in
             guard !failed else { return }
@@ -34,11 +35,14 @@ extension Ingest {
                 }
                 claimed = c
             }
-            do { try verifier.append(height: height, header: bytes, claimedHash: claimed) } catch {
+            do {
+                try verifier.append(height: height, header: bytes, claimedHash: claimed)
+                blockLines.append(rec.line)
+            } catch {
                 let column: String
                 switch error as? HeaderError {
                 case .hashMismatch?: column = "hash_hex"
-                case .heightSequence?: column = "height"
+                case .heightSequence?, .checkpointMismatch?, .checkpointBits?: column = "height"
                 default: column = "header_hex"
                 }
                 cells.problems.add(rec.line, column, "\(error)")
@@ -46,15 +50,15 @@ extension Ingest {
             }
         }
         let summary = verifier.summary
-        var byDay: [(day: Day, blocks: Int, diffSum: Double, height: Int, hasGenesis: Bool)] = []
-        for b in summary.blocks {
+        var byDay: [(day: Day, blocks: Int, diffSum: Double, height: Int, hasGenesis: Bool, line: Int)] = []
+        for (k, b) in summary.blocks.enumerated() {
             let d = Day(unixSeconds: Int64(b.medianTimePast))
             if let i = byDay.indices.last, byDay[i].day == d {
                 byDay[i].blocks += 1; byDay[i].diffSum += b.difficulty; byDay[i].height = max(byDay[i].height, b.height)
             } else if let i = byDay.firstIndex(where: { $0.day == d }) {  // MTP is monotone in practice; be safe anyway
                 byDay[i].blocks += 1; byDay[i].diffSum += b.difficulty; byDay[i].height = max(byDay[i].height, b.height)
             } else {
-                byDay.append((d, 1, b.difficulty, b.height, b.height == 0))
+                byDay.append((d, 1, b.difficulty, b.height, b.height == 0, blockLines[k]))
             }
         }
         byDay.sort { $0.day < $1.day }
@@ -63,6 +67,8 @@ extension Ingest {
         let obs = byDay.map {
             DailyObservation(date: $0.day, blockCount: Double($0.blocks), difficulty: $0.diffSum / Double($0.blocks), heightEnd: $0.height)
         }
-        return (obs, rows, summary.retargetsVerified)
+        let all: [DailyObservation.Field: String] = [.blockCount: "header_hex", .difficulty: "header_hex", .heightEnd: "height"]
+        return FormatResult(obs: obs, rows: rows, retargets: summary.retargetsVerified, lines: byDay.map(\.line),
+                            columns: ParsedFile.Columns(date: "header_hex", names: all), checkpoints: summary.checkpointsMatched)
     }
 }

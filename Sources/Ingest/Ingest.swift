@@ -26,7 +26,7 @@ public enum Ingest {
                 + "difficulty_mean,fees_btc,issuance_btc,...), a series (date,value) or headers (height,header_hex[,hash_hex])")
         }
         let cells = CellParser()
-        let result: (obs: [DailyObservation], rows: Int, retargets: Int)
+        let result: FormatResult
         switch format {
         case .coinmetrics: result = try parseCoinMetrics(reader, header, cells, reject)
         case .tidy: result = try parseTidy(reader, header, cells, reject)
@@ -34,9 +34,29 @@ public enum Ingest {
         case .headers: result = try parseHeaders(reader, header, cells, reject)
         }
         if cells.problems.isEmpty, result.rows == 0 { throw reject(2, "-", "no data rows (header only)") }
+        checkPlausibility(result, limits: options.limits, cells)
         guard cells.problems.isEmpty else { throw IngestError.rejected(file: name, problems: cells.problems.all) }
         return ParsedFile(name: name, format: format, observations: result.obs, sha256: reader.sha256Hex(), rows: result.rows,
-                          retargets: result.retargets)
+                          retargets: result.retargets, lines: result.lines, columns: result.columns, checkpoints: result.checkpoints)
+    }
+
+    /// What a format parser returns: observations sorted by date, the line of each, and the file's column for each field.
+    struct FormatResult {
+        var obs: [DailyObservation]
+        var rows: Int
+        var retargets = 0
+        var lines: [Int]
+        var columns: ParsedFile.Columns
+        var checkpoints = 0
+    }
+
+    /// SPEC §2 plausibility (`DailyObservation.plausibilityProblems`, the rules the store's writer and reader apply too)
+    /// on every parsed day and between consecutive days of the file, as `line: column: reason`.
+    static func checkPlausibility(_ r: FormatResult, limits: DailyObservation.PlausibilityLimits, _ cells: CellParser) {
+        for (k, o) in r.obs.enumerated() {
+            if !o.isPlausible(limits) { for p in o.plausibilityProblems(limits) { cells.problems.add(r.lines[k], r.columns.name(p.field), p.reason) } }
+            if k > 0 { for p in o.plausibilityProblems(after: r.obs[k - 1]) { cells.problems.add(r.lines[k], r.columns.name(p.field), p.reason) } }
+        }
     }
 
     /// Format named by a header row, nil when none matches.
@@ -63,29 +83,16 @@ public enum Ingest {
         return idx
     }
 
-    /// Wrong-unit guard: the blocks a day's hash rate implies at its difficulty, `86400·h / (D·2^32)` (SPEC §3),
-    /// must be within a factor 1000 of the blocks actually found (a TH/s column read as EH/s is off by 10^6).
-    static func checkUnits(_ o: DailyObservation, line: Int, column: String, _ cells: CellParser) -> Bool {
-        guard let h = o.hashRateHs, let d = o.difficulty, let b = o.blockCount, b >= 1, d > 0, h > 0 else { return true }
-        let implied = 86400 * h / (d * 4294967296.0)
-        let ratio = implied / b
-        guard ratio < 1000, ratio > 0.001 else {
-            cells.problems.add(line, column, "hash rate implies \(implied) blocks at the day's difficulty but \(b) were found: wrong unit?")
-            return false
-        }
-        return true
-    }
-
     // MARK: Tidy
 
     static func parseTidy(_ reader: CSVReader, _ header: [String], _ cells: CellParser,
-                          _ reject: (Int, String, String) -> IngestError) throws -> ([DailyObservation], Int, Int) {
+                          _ reject: (Int, String, String) -> IngestError) throws -> FormatResult {
         if !header.contains("hash_rate_ths"), let other = header.first(where: { $0.hasPrefix("hash_rate_") }) {
             throw reject(1, other, "unsupported hash-rate column (tidy files give hash_rate_ths, TH/s)")
         }
         let ix = try indices(header, required: tidyColumns, reject)
         let hIx = header.firstIndex(of: "height_end")
-        let loop = RecordLoop(header: header)
+        let loop = RecordLoop(header: header, cutSensitive: Set(ix.dropFirst()))
         var book = DateBook(capacity: 1024)
         let rows = loop.run(reader, cells) { rec in
             let l = rec.line
@@ -99,10 +106,12 @@ public enum Ingest {
             o.feesBTC = cells.number(rec, ix[5], line: l, column: "fees_btc", bad: &bad)
             o.issuanceBTC = cells.number(rec, ix[6], line: l, column: "issuance_btc", bad: &bad)
             if let hIx { o.heightEnd = cells.integer(rec, hIx, line: l, column: "height_end", bad: &bad) }
-            guard !bad, date != nil, checkUnits(o, line: l, column: "hash_rate_ths", cells) else { return }
+            guard !bad, date != nil else { return }
             book.add(o, line: l, column: "date", problems: &cells.problems)
         }
-        return (book.sorted(), rows, 0)
+        return book.result(rows: rows, columns: ParsedFile.Columns(date: "date", names: [
+            .priceUSD: "price_usd", .blockCount: "block_count", .hashRateHs: "hash_rate_ths", .difficulty: "difficulty_mean",
+            .feesBTC: "fees_btc", .issuanceBTC: "issuance_btc", .heightEnd: "height_end"]))
     }
 
     // MARK: Coin Metrics
@@ -112,10 +121,10 @@ public enum Ingest {
     /// Height at day end is the running sum of BlkCnt when the file starts at the genesis day 2009-01-03
     /// (Coin Metrics does not count the genesis block, height 0), missing after the first gap.
     static func parseCoinMetrics(_ reader: CSVReader, _ header: [String], _ cells: CellParser,
-                                 _ reject: (Int, String, String) -> IngestError) throws -> ([DailyObservation], Int, Int) {
+                                 _ reject: (Int, String, String) -> IngestError) throws -> FormatResult {
         let ix = try indices(header, required: ["time", "BlkCnt", "FeeTotNtv", "HashRate", "IssTotNtv", "PriceUSD"], reject)
         let dIx = header.firstIndex(of: "DiffMean")
-        let loop = RecordLoop(header: header)
+        let loop = RecordLoop(header: header, cutSensitive: Set(ix.dropFirst() + (dIx.map { [$0] } ?? [])))
         var book = DateBook(capacity: 8192)
         let rows = loop.run(reader, cells) { rec in
             let l = rec.line
@@ -134,10 +143,13 @@ public enum Ingest {
             if o.difficulty == nil, let ths, let b = o.blockCount, b > 0 {
                 o.difficulty = ths * 1e12 * 86400 / (b * 4294967296.0)
             }
-            guard !bad, date != nil, checkUnits(o, line: l, column: "HashRate", cells) else { return }
+            guard !bad, date != nil else { return }
             book.add(o, line: l, column: "time", problems: &cells.problems)
         }
-        var obs = book.sorted()
+        var result = book.result(rows: rows, columns: ParsedFile.Columns(date: "time", names: [
+            .priceUSD: "PriceUSD", .blockCount: "BlkCnt", .hashRateHs: "HashRate", .difficulty: dIx == nil ? "HashRate" : "DiffMean",
+            .feesBTC: "FeeTotNtv", .issuanceBTC: "IssTotNtv", .heightEnd: "BlkCnt"]))
+        var obs = result.obs
         if let first = obs.first, first.date == Day(year: 2009, month: 1, day: 3)! {
             var height = 0
             for i in obs.indices {
@@ -146,14 +158,15 @@ public enum Ingest {
                 obs[i].heightEnd = height
             }
         }
-        return (obs, rows, 0)
+        result.obs = obs
+        return result
     }
 
     // MARK: Single series
 
     /// `date,value` / `Timestamp,value` files: one field per date, merged into the store by date.
     static func parseSeries(_ reader: CSVReader, _ header: [String], _ options: IngestOptions, _ cells: CellParser,
-                            _ reject: (Int, String, String) -> IngestError) throws -> ([DailyObservation], Int, Int) {
+                            _ reject: (Int, String, String) -> IngestError) throws -> FormatResult {
         guard header.count == 2, dateColumnNames.contains(header[0].lowercased()) else {
             throw reject(1, header.first ?? "-", "a series file has exactly two columns: date (or Timestamp) and a value")
         }
@@ -178,7 +191,7 @@ public enum Ingest {
             multiplier = unit.toHs
         }
         let field = kind.field
-        let loop = RecordLoop(header: header)
+        let loop = RecordLoop(header: header, cutSensitive: [1])
         var book = DateBook(capacity: 1024)
         let rows = loop.run(reader, cells) { rec in
             var bad = false
@@ -198,7 +211,7 @@ public enum Ingest {
             }
             book.add(o, line: rec.line, column: header[0], problems: &cells.problems)
         }
-        return (book.sorted(), rows, 0)
+        return book.result(rows: rows, columns: ParsedFile.Columns(date: header[0], names: [field: valueName]))
     }
 
     static func inferSeries(_ name: String) -> SeriesKind? {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Domain
 
 /// The input formats of SPEC §2, auto-detected from the header or forced with `--format`.
@@ -52,9 +57,23 @@ public struct IngestOptions: Sendable {
     public var unit: HashRateUnit?
     /// Longest accepted record (bytes).
     public var maxRecordBytes: Int
-    public init(format: InputFormat? = nil, series: SeriesKind? = nil, unit: HashRateUnit? = nil, maxRecordBytes: Int = 1 << 20) {
+    /// The date bounds of the plausibility rules (default: genesis day … tomorrow by the system clock, UTC).
+    /// Tests inject another "today" with `.ingest(today:)`.
+    public var limits: DailyObservation.PlausibilityLimits
+    /// Total deadline of each `http(s)://` download, seconds (`--download-timeout`).
+    public var downloadTimeout: Double
+    public static let defaultDownloadTimeout = 120.0
+    public init(format: InputFormat? = nil, series: SeriesKind? = nil, unit: HashRateUnit? = nil, maxRecordBytes: Int = 1 << 20,
+                limits: DailyObservation.PlausibilityLimits? = nil, downloadTimeout: Double = IngestOptions.defaultDownloadTimeout) {
         self.format = format; self.series = series; self.unit = unit; self.maxRecordBytes = maxRecordBytes
+        self.limits = limits ?? .ingest(today: Ingest.todayUTC())
+        self.downloadTimeout = downloadTimeout
     }
+}
+
+extension Ingest {
+    /// Today's UTC date by the system clock.
+    public static func todayUTC() -> Day { Day(unixSeconds: Int64(time(nil))) }
 }
 
 /// A validated file, ready for `Store.apply`.
@@ -70,4 +89,26 @@ public struct ParsedFile: Sendable {
     public var rows: Int
     /// Difficulty epochs seen (headers format only): retargets verified.
     public var retargets: Int = 0
+    /// Line of each observation (for problems found later, e.g. by the store against stored neighbours).
+    public var lines: [Int] = []
+    /// The file's column for each stored field, for messages.
+    public var columns = Columns(date: "date", names: [:])
+    /// Headers format: embedded checkpoints (block hashes at known heights) the file's headers matched.
+    public var checkpoints: Int = 0
+
+    /// The file's column name of each stored field.
+    public struct Columns: Sendable, Equatable {
+        public var date: String
+        public var names: [DailyObservation.Field: String]
+        public init(date: String, names: [DailyObservation.Field: String]) { self.date = date; self.names = names }
+        /// The column of `field` (nil: the date column).
+        public func name(_ field: DailyObservation.Field?) -> String { field.map { names[$0] ?? $0.rawValue } ?? date }
+    }
+
+    /// The line of the observation dated `d` (0 when absent).
+    public func line(of d: Day) -> Int {
+        var lo = 0, hi = observations.count
+        while lo < hi { let m = (lo + hi) / 2; if observations[m].date < d { lo = m + 1 } else { hi = m } }
+        return lo < observations.count && observations[lo].date == d && lo < lines.count ? lines[lo] : 0
+    }
 }

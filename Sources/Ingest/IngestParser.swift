@@ -9,10 +9,11 @@ struct ProblemList {
         if items.count < 10_000 { items.append(IngestProblem(line: line, column: column, reason: reason)) }
     }
     var isEmpty: Bool { total == 0 }
-    /// The problems, with a final summary entry when some were dropped.
+    /// The problems in line order (stable), with a final summary entry when some were dropped.
     var all: [IngestProblem] {
-        total > items.count ? items + [IngestProblem(line: items.last?.line ?? 0, column: "-",
-                                                     reason: "\(total - items.count) further problems not kept")] : items
+        let sorted = items.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+        return total > items.count ? sorted + [IngestProblem(line: sorted.last?.line ?? 0, column: "-",
+                                                             reason: "\(total - items.count) further problems not kept")] : sorted
     }
 }
 
@@ -121,8 +122,16 @@ final class CellParser {
 }
 
 /// Reads records after the header, checking field counts and turning structural CSV errors into problems.
+///
+/// **A file cut inside its last record** (SPEC §2): when the last record is ended by the end of the file instead of a
+/// line break, it is refused if it is short (fewer fields than the header), or if its last field is one whose value
+/// hashsec stores and cannot verify (`cutSensitive`): such a value may have lost digits ("68018.15" cut to "680").
+/// A last field that is quoted (closing quote read), fixed-width or self-checking (a date, header or hash hex,
+/// `height_end`, which the plausibility rules tie to the block count), or ignored, is complete when it parses.
 struct RecordLoop {
     let header: [String]
+    /// Columns whose value, as the last field of an unterminated last record, may have been cut.
+    var cutSensitive: Set<Int> = []
 
     /// Column name for a 0-based field index.
     func column(_ i: Int) -> String { i < header.count ? header[i] : "field \(i + 1)" }
@@ -136,9 +145,18 @@ struct RecordLoop {
                 cells.problems.add(e.line, column(e.field), e.reason); break
             } catch { cells.problems.add(0, "-", "\(error)"); break }
             rows += 1
+            let cut = reader.lastRecordEndedAtEOF
             if rec.count < header.count {
                 cells.problems.add(rec.line, column(rec.count),
-                                   "missing field: row has \(rec.count) of \(header.count) fields (truncated?)")
+                                   cut ? "missing field: the file ends inside this record (\(rec.count) of \(header.count) fields, no final newline): cut?"
+                                       : "missing field: row has \(rec.count) of \(header.count) fields (truncated?)")
+                continue
+            }
+            if cut, rec.count == header.count, cutSensitive.contains(header.count - 1), !reader.lastFieldClosedByQuote {
+                let last = header.count - 1
+                cells.problems.add(rec.line, column(last),
+                                   "the file ends inside this record: no newline after '\(CellParser.clip(rec.string(last)))', which may be cut; "
+                                   + "refused rather than guessed at (if the file is complete, end it with a newline)")
                 continue
             }
             if rec.count > header.count {
@@ -155,8 +173,10 @@ struct RecordLoop {
 struct DateBook {
     private var firstLine: [Int: Int] = [:]
     private(set) var observations: [DailyObservation] = []
+    /// Line of each observation (parallel to `observations`).
+    private var lines: [Int] = []
 
-    init(capacity: Int = 0) { firstLine.reserveCapacity(capacity); observations.reserveCapacity(capacity) }
+    init(capacity: Int = 0) { firstLine.reserveCapacity(capacity); observations.reserveCapacity(capacity); lines.reserveCapacity(capacity) }
 
     mutating func add(_ o: DailyObservation, line: Int, column: String, problems: inout ProblemList) {
         if let first = firstLine[o.date.ordinal] {
@@ -164,6 +184,7 @@ struct DateBook {
         }
         firstLine[o.date.ordinal] = line
         observations.append(o)
+        lines.append(line)
     }
 
     func line(of d: Day) -> Int { firstLine[d.ordinal] ?? 0 }
@@ -173,5 +194,14 @@ struct DateBook {
         var isSorted = true
         for i in observations.indices.dropFirst() where observations[i - 1].date > observations[i].date { isSorted = false; break }
         return isSorted ? observations : observations.sorted { $0.date < $1.date }
+    }
+
+    /// The sorted observations with the line of each, as a format parser returns them.
+    func result(rows: Int, columns: ParsedFile.Columns) -> Ingest.FormatResult {
+        var isSorted = true
+        for i in observations.indices.dropFirst() where observations[i - 1].date > observations[i].date { isSorted = false; break }
+        if isSorted { return Ingest.FormatResult(obs: observations, rows: rows, lines: lines, columns: columns) }
+        let order = observations.indices.sorted { observations[$0].date < observations[$1].date }
+        return Ingest.FormatResult(obs: order.map { observations[$0] }, rows: rows, lines: order.map { lines[$0] }, columns: columns)
     }
 }

@@ -24,11 +24,12 @@ public enum CalibrateJob {
         public var text: String
     }
 
-    /// Runs the calibration. `asOf` defaults to the last stored day. Uses only data ≤ asOf.
+    /// Runs the calibration. `asOf` defaults to the newest complete day (every value the model needs; a trailing
+    /// partial row still being filled is not an as-of), else the last stored day. Uses only data ≤ asOf.
     public static func run(_ o: Options) throws -> Result {
-        let store = try Store(path: o.dbPath)
+        let store = try Store(path: o.dbPath, verify: true)
         guard let range = try store.dateRange() else { throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first") }
-        let asOf = o.asOf ?? range.upperBound
+        let asOf = try o.asOf ?? store.lastCompleteDay() ?? range.upperBound
         guard asOf >= range.lowerBound else { throw PipelineError.insufficientData("no history on or before --as-of \(asOf) (store starts \(range.lowerBound))") }
         let obs = try store.observations(from: nil, through: asOf)
         let cal = try calibrate(observations: obs, asOf: asOf, windowDays: o.windowDays)

@@ -101,11 +101,11 @@ public enum NightlyJob {
         }
 
         // 1. ingest (idempotent: the store upserts by date and remembers file hashes).
-        let store = try Store(path: config.db)
+        let store = try Store(path: config.db, verify: true)
         let ingested: [IngestJob.FileResult] = try stage("ingest") {
             var all: [IngestJob.FileResult] = []
             for input in config.inputs {
-                let opts = IngestOptions(format: input.format.flatMap(InputFormat.init(rawValue:)))
+                let opts = IngestOptions(format: input.format.flatMap(InputFormat.init(rawValue:)), downloadTimeout: config.downloadTimeoutSeconds)
                 let r = try IngestJob.run(inputs: [input.path], store: store, options: opts)
                 for f in r { log.info("ingested", metadata: ["stage": "ingest", "file": .string(f.name), "rows": .stringConvertible(f.rows)]) }
                 all += r
@@ -116,9 +116,14 @@ public enum NightlyJob {
         // 2. data-quality gate.
         let (window, asOf) = try stage("gate") { () throws -> (ClosedRange<Day>, Day) in
             let today = try resolveToday(o.today, config: config, store: store)
-            let r = try NightlyGate.check(store: store, today: today, maxAgeDays: config.maxDataAgeDays,
-                                          windowDays: config.calibrationWindowDays)
-            return (r, r.upperBound)
+            let r = try NightlyGate.evaluate(store: store, today: today, maxAgeDays: config.maxDataAgeDays,
+                                             windowDays: config.calibrationWindowDays)
+            if let first = r.partialDays.first {
+                log.notice("partial trailing rows skipped (still being filled): the as-of date is the newest complete day",
+                           metadata: ["stage": "gate", "as_of": .string(r.range.upperBound.iso), "first_partial": .string(first.iso),
+                                      "partial_days": .stringConvertible(r.partialDays.count)])
+            }
+            return (r.range, r.range.upperBound)
         }
 
         // 3. benchmark, 4. calibrate.

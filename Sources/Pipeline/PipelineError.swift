@@ -2,6 +2,9 @@
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
     /// Another run holds the lock file.
     case locked(path: String, holder: String)
+    /// The lock path is not a plain regular file of its own (a symlink, FIFO, directory, device or hard link): refused
+    /// without opening or changing what it points to.
+    case unsafeLock(path: String, reason: String)
     /// The nightly data-quality gate failed.
     case qualityGate(String)
     /// The store lacks data the command needs.
@@ -18,6 +21,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .locked(path, holder): return "another run holds the lock \(path) (\(holder)); exiting without doing anything"
+        case let .unsafeLock(path, reason): return "refusing the lock file \(path): \(reason); nothing was done"
         case let .qualityGate(m): return "data-quality gate failed: \(m)"
         case let .insufficientData(m): return "insufficient data: \(m)"
         case let .inputMissing(path, reason): return "\(path): \(reason)"

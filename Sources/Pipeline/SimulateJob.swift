@@ -84,6 +84,7 @@ public enum SimulateJob {
         }
         let sweepMaxLoops = deal.leverage == nil ? nil : o.sweepMaxLoops
         let (cal, calData, calSource) = try loadCalibration(o)
+        try DealFile.checkFleet(deal, path: o.dealPath, networkHashRateHs: cal.initialState.hashRateHs, on: cal.initialState.date)
         var s = o.settings
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
         s.horizonDays = schedule.horizonDays
@@ -97,6 +98,9 @@ public enum SimulateJob {
         let tSim = Date()
         let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops)
         let simSeconds = Date().timeIntervalSince(tSim)
+        if result.count > 0 {
+            try DealFile.checkIssuance(deal, path: o.dealPath, btcPerTokenMean: result.btcTotal.reduce(0, +) / Double(result.count))
+        }
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
                                             pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage)
         var files: [(String, String)]

@@ -48,6 +48,7 @@ public enum StressJob {
         let scenarios = try ScenarioFile.load(path: scenPath)
         let store = try Store(path: o.dbPath)
         let calibration = try resolveCalibration(path: o.calibrationPath, store: store, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
+        try DealFile.checkFleet(deal, path: o.dealPath, networkHashRateHs: calibration.initialState.hashRateHs, on: calibration.initialState.date)
         var history: [DailyObservation] = []
         let replays = scenarios.compactMap { s -> (Day, Day)? in
             if case let .historicalReplay(f, t) = s.kind { return (f, t) }; return nil

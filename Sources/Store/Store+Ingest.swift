@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -87,11 +88,19 @@ extension Store {
     /// existing dates overlay the stored ones (a changed non-null value is logged in `revisions`), and the file
     /// is recorded in `ingested_files`. Any failure rolls everything back.
     ///
+    /// Before writing, every day as it would be stored (the file's values over the stored ones) is checked with the
+    /// plausibility rules (`DailyObservation.plausibilityProblems`, the reader's rules), also against the stored days
+    /// before and after it (`height_end` must advance by the block count): a file whose values are fine alone but
+    /// not with what is stored throws `StoreError.implausible` and writes nothing.
+    ///
+    /// - Parameter limits: the date bounds (default: the genesis day to tomorrow, UTC, by the system clock).
     /// - Returns: nil (and writes nothing) when a file with this `sha256` was already ingested.
     /// - Precondition: `observations` has distinct dates (the parser rejects duplicates).
-    public func apply(_ observations: [DailyObservation], path filePath: String, sha256: String, format: String) throws -> ApplySummary? {
+    public func apply(_ observations: [DailyObservation], path filePath: String, sha256: String, format: String,
+                      limits: DailyObservation.PlausibilityLimits? = nil) throws -> ApplySummary? {
         let inOrder = zip(observations, observations.dropFirst()).allSatisfy { $0.date < $1.date }
         let sorted = inOrder ? observations : observations.sorted { $0.date < $1.date }
+        let limits = limits ?? .ingest(today: Day(unixSeconds: Int64(Date().timeIntervalSince1970)))
         return try wrap("ingest write") {
             try db.write { db -> ApplySummary? in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM ingested_files WHERE sha256 = ?", arguments: [sha256]) != nil {
@@ -100,8 +109,9 @@ extension Store {
                 var summary = ApplySummary()
                 var existing: [Int: DailyObservation] = [:]
                 if let lo = sorted.first?.date, let hi = sorted.last?.date {
-                    for o in try Store.fetchDaily(db, from: lo, through: hi, path: self.path) { existing[o.date.ordinal] = o }
+                    for o in try Store.fetchDaily(db, from: lo - 1, through: hi + 1, path: self.path) { existing[o.date.ordinal] = o }
                 }
+                try Store.checkMerged(sorted, existing: existing, limits: limits, path: self.path)
                 let now = Store.nowUTC()
                 let insert = try db.makeStatement(sql: """
                     INSERT INTO daily (date, price_usd, block_count, difficulty, hash_rate_hs, fees_btc, issuance_btc, height_end)
@@ -139,6 +149,30 @@ extension Store {
                 return summary
             }
         }
+    }
+
+    /// The plausibility rules on every day of `sorted` as it will be stored (merged over `existing`), and between it
+    /// and the stored or incoming days on either side.
+    static func checkMerged(_ sorted: [DailyObservation], existing: [Int: DailyObservation],
+                            limits: DailyObservation.PlausibilityLimits, path: String) throws {
+        var problems: [DailyObservation.PlausibilityProblem] = []
+        var previous: DailyObservation? = nil  // the final state of the file's previous day
+        let none = existing.isEmpty  // a fresh range: no dictionary lookups (the 10^6-row bulk ingest)
+        func add(_ p: [DailyObservation.PlausibilityProblem]) { if !p.isEmpty { problems += p } }
+        for (k, o) in sorted.enumerated() {
+            let d = o.date.ordinal
+            let m = none ? o : existing[d].map { $0.merging(droppingNoise(o, against: $0)) } ?? o
+            if !m.isPlausible(limits) { add(m.plausibilityProblems(limits)) }
+            // The day before: the file's own (merged) previous day when it is d − 1, else the stored one.
+            if let prev = previous?.date.ordinal == d - 1 ? previous : (none ? nil : existing[d - 1]) { add(m.plausibilityProblems(after: prev)) }
+            // The day after, when the file does not bring it: the stored one must still continue this day.
+            if !none, !(k + 1 < sorted.count && sorted[k + 1].date.ordinal == d + 1), let next = existing[d + 1] {
+                add(next.plausibilityProblems(after: m))
+            }
+            previous = m
+            if problems.count >= 100 { break }
+        }
+        if !problems.isEmpty { throw StoreError.implausible(path: path, problems: problems) }
     }
 
     /// `o` with every value that equals the stored one to 1e-12 relative removed (set to missing).

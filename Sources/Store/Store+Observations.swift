@@ -21,6 +21,22 @@ extension Store {
         return a...b
     }
 
+    /// The newest day holding every value the model needs (`DailyObservation.isComplete`: price, block count,
+    /// difficulty, hash rate, fees, issuance), nil when there is none. Later days are partial rows still being filled.
+    public func lastCompleteDay() throws -> Day? {
+        let s: String? = try wrap("read last complete day") {
+            try db.read {
+                try String.fetchOne($0, sql: """
+                    SELECT MAX(date) FROM daily WHERE price_usd IS NOT NULL AND block_count IS NOT NULL AND difficulty IS NOT NULL
+                      AND hash_rate_hs IS NOT NULL AND fees_btc IS NOT NULL AND issuance_btc IS NOT NULL
+                    """)
+            }
+        }
+        guard let s else { return nil }
+        guard let d = Day(iso: s) else { throw StoreError.corruptRow(path: path, table: "daily", reason: "bad date \(s)") }
+        return d
+    }
+
     /// Number of rows in `daily`.
     public func observationCount() throws -> Int {
         try wrap("count daily") { try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM daily") ?? 0 } }
@@ -38,9 +54,17 @@ extension Store {
         var out: [DailyObservation] = []
         while let r = try cursor.next() {
             let s: String = r[0]
-            guard let d = Day(iso: s) else { throw StoreError.corruptRow(path: path, table: "daily", reason: "bad date \(s)") }
-            out.append(DailyObservation(date: d, priceUSD: r[1], blockCount: r[2], difficulty: r[3], hashRateHs: r[4],
-                                        feesBTC: r[5], issuanceBTC: r[6], heightEnd: r[7]))
+            guard let d = Day(iso: s), s.utf8.count == 10 else { throw StoreError.corruptRow(path: path, table: "daily", reason: "bad date \(s)") }
+            let o = DailyObservation(date: d, priceUSD: r[1], blockCount: r[2], difficulty: r[3], hashRateHs: r[4],
+                                     feesBTC: r[5], issuanceBTC: r[6], heightEnd: r[7])
+            // The writer's rules (SPEC §2), so a row the store accepted is always readable and nothing else is.
+            var problems = o.plausibilityProblems(.stored)
+            if let prev = out.last { problems += o.plausibilityProblems(after: prev) }
+            if let p = problems.first {
+                throw StoreError.corruptRow(path: path, table: "daily", reason: "\(p) (written outside hashsec or by an older version: "
+                                            + "re-ingest your files into a new store)")
+            }
+            out.append(o)
         }
         return out
     }

@@ -13,8 +13,10 @@ public final class Store {
     let db: DatabaseQueue
 
     /// Opens (creating it if absent) the store at `path`, switches it to WAL and applies pending migrations.
-    /// - Throws: `StoreError.cannotOpen` / `.migrationFailed`.
-    public init(path: String) throws {
+    /// With `verify` (every command that writes: ingest, calibrate, nightly), SQLite's `PRAGMA quick_check` runs
+    /// first, so a damaged file is refused before anything is added to it.
+    /// - Throws: `StoreError.cannotOpen` / `.migrationFailed` / `.damaged`.
+    public init(path: String, verify: Bool = false) throws {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
@@ -29,18 +31,45 @@ public final class Store {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do { db = try DatabaseQueue(path: path, configuration: config) } catch {
+            if let d = Store.damage(error) { throw StoreError.damaged(path: path, detail: d) }
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
+        if verify { try quickCheck() }
         do {
             let migrator = Store.migrator
             try db.read { db in
+                // Refuse another program's database (tables, but no migrations table) rather than change it.
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                if !tables.isEmpty, !tables.contains("grdb_migrations") {
+                    throw StoreError.cannotOpen(path: path, reason: "an SQLite database, but not a hashsec store (tables \(tables.prefix(5).joined(separator: ", ")), "
+                                                + "no migrations table); refusing to change it: pass another --db")
+                }
                 // Refuse a store written by a newer hashsec (unknown migrations).
                 if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: path) }
             }
             try migrator.migrate(db)
         } catch let e as StoreError { throw e } catch {
+            if let d = Store.damage(error) { throw StoreError.damaged(path: path, detail: d) }
             throw StoreError.migrationFailed(path: path, reason: "\(error)")
         }
+    }
+
+    /// SQLite's `PRAGMA quick_check` (page and b-tree structure of every table and index, without the cross-checks of
+    /// `integrity_check`); throws `StoreError.damaged` with SQLite's first findings unless it answers `ok`.
+    public func quickCheck() throws {
+        let rows: [String]
+        do { rows = try db.read { try String.fetchAll($0, sql: "PRAGMA quick_check(5)") } } catch {
+            throw StoreError.damaged(path: path, detail: Store.damage(error) ?? "\(error)")
+        }
+        guard rows == ["ok"] else {
+            throw StoreError.damaged(path: path, detail: "quick_check: " + rows.prefix(3).joined(separator: "; "))
+        }
+    }
+
+    /// SQLite's message when `error` reports a damaged or non-database file, nil otherwise.
+    static func damage(_ error: Error) -> String? {
+        guard let e = error as? DatabaseError, e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB else { return nil }
+        return e.message ?? "\(e.resultCode)"
     }
 
     /// The names of the applied migrations, in order (for diagnostics and tests).
@@ -56,6 +85,7 @@ public final class Store {
     /// Runs `body`, turning any non-`StoreError` into `StoreError.sqlite`.
     func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as StoreError { throw e } catch {
+            if let d = Store.damage(error) { throw StoreError.damaged(path: path, detail: d) }
             throw StoreError.sqlite(path: path, operation: what, reason: "\(error)")
         }
     }

@@ -18,7 +18,7 @@ struct CalibrateCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Last day of data used (YYYY-MM-DD); default: the last stored day.", transform: parseDayOption) var asOf: Day?
+    @Option(help: "Last day of data used (YYYY-MM-DD); default: the newest complete day (a trailing partial row is skipped).", transform: parseDayOption) var asOf: Day?
     @Option(help: "Window length in days.") var window: Int = 1460
     @Option(help: "Output JSON file.") var out: String?
     @Option(help: "Output CSV table model,parameter,value,stderr.") var table: String?

@@ -27,7 +27,7 @@ enum ExitStatus: Int32, CaseIterable {
     case inputMissing = 66
     /// The store lacks data the command needs (e.g. no history before `--as-of`, a calibration window with gaps).
     case insufficientData = 67
-    /// An output could not be written.
+    /// An output could not be written (also: the nightly lock path is a symlink, FIFO, directory or hard link).
     case cannotWrite = 73
     /// The SQLite store could not be opened, migrated or written.
     case storeError = 74
@@ -51,6 +51,7 @@ func exitStatus(for error: Error) -> ExitStatus {
     case let e as PipelineError:
         switch e {
         case .locked: return .locked
+        case .unsafeLock: return .cannotWrite
         case .qualityGate: return .qualityGate
         case .insufficientData: return .insufficientData
         case .inputMissing: return .inputMissing
@@ -66,7 +67,9 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .rejected, .rejectedFiles: return .dataRejected
         case .fileMissing, .download: return .inputMissing
         }
-    case is StoreError: return .storeError
+    case let e as StoreError:
+        if case .implausible = e { return .dataRejected }
+        return .storeError
     case is AsicCatalogError: return .dataRejected
     case let e as BenchmarkError:
         switch e {
@@ -83,7 +86,7 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .insufficientData: return .insufficientData
         case .invalidSettings: return .configInvalid
         }
-    case is ConfigError: return .configInvalid
+    case let e as ConfigError: return e.kind == .missing ? .inputMissing : .configInvalid
     case let e as ReportError:
         switch e {
         case .notARunFolder: return .inputMissing

@@ -47,10 +47,13 @@ enum H {
 
     static let tidyHeader = "date,price_usd,block_count,hash_rate_ths,difficulty_mean,fees_btc,issuance_btc,height_end"
 
-    /// A consistent synthetic tidy row (hash rate = blocks·D·2^32/86400, in TH/s).
+    /// A consistent synthetic tidy row (hash rate = blocks·D·2^32/86400, in TH/s; issuance = blocks × 6.25 BTC).
+    /// The default height is 700,000 + 144 per day since 2022-01-01 (+ blocks − 144), so consecutive days with the
+    /// default 144 blocks advance by their block count (SPEC §2) and stay inside the 6.25 BTC era until mid-2024.
     static func tidyRow(_ date: String, price: Double = 30000, blocks: Int = 144, difficulty: Double = 5e13,
-                        fees: Double = 10, height: Int = 800_000) -> String {
+                        fees: Double = 10, height: Int? = nil) -> String {
         let ths = Double(blocks) * difficulty * 4294967296.0 / 86400 / 1e12
-        return "\(date),\(price),\(blocks),\(ths),\(difficulty),\(fees),\(Double(blocks) * 6.25),\(height)"
+        let h = height ?? Day(iso: date).map { 700_000 + 144 * ($0 - Day(iso: "2022-01-01")!) + blocks - 144 } ?? 700_000
+        return "\(date),\(price),\(blocks),\(ths),\(difficulty),\(fees),\(Double(blocks) * 6.25),\(h)"
     }
 }

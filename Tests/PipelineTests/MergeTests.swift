@@ -9,7 +9,7 @@ import XCTest
 /// (manifest.json aside) for n ∈ {1, 2, 4, 7} with uneven path counts; mixed, missing or duplicated shards exit 77
 /// and write nothing. Runs the built debug binary (like NightlyHarness); small path counts and horizons keep it fast.
 final class MergeTests: XCTestCase {
-    private var binary: URL { TestSupport.repositoryRoot.appendingPathComponent(".build/debug/hashsec") }
+    private var binary: URL { HashsecBinary.url }
     private var dir: URL!
     private var calPath: String { dir.appendingPathComponent("cal.json").path }
 
@@ -25,17 +25,8 @@ final class MergeTests: XCTestCase {
 
     @discardableResult
     private func hashsec(_ args: [String]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try HashsecBinary.run(args, in: dir)
+        return (r.status, r.stderr)
     }
 
     private func deal(_ name: String) -> String {

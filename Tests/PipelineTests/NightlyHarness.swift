@@ -5,7 +5,7 @@ import TestSupport
 /// Drives the built `hashsec` binary against a temp folder holding a synthetic history (no real data).
 struct NightlyHarness {
     let root: URL
-    var binary: URL { TestSupport.repositoryRoot.appendingPathComponent(".build/debug/hashsec") }
+    var binary: URL { HashsecBinary.url }
     var reports: URL { root.appendingPathComponent("reports") }
 
     init() throws {
@@ -55,37 +55,27 @@ struct NightlyHarness {
             if i % 14 == 0 { ld += 0.02 + 0.03 * gauss() }
             let blocks = max(100, Int(144 + 12 * gauss()))
             let diff = Foundation.exp(ld), hr = diff * 4294967296 * Double(blocks) / 86400 / 1e12
+            // Issuance: the subsidy of each of the day's blocks h+1…h+blocks (50 BTC halved every 210,000), so a day
+            // crossing a halving is right too (SPEC §2 plausibility).
+            let issued = ((h + 1)...(h + blocks)).reduce(0.0) { $0 + 50 / Foundation.pow(2, Double($1 / 210_000)) }
             h += blocks
-            let sub = h < 630_000 ? 12.5 : 6.25
             let price = i == emptyPriceAt ? "" : Foundation.exp(lp).description
-            s += "\(f.string(from: start.addingTimeInterval(Double(i) * 86400))),\(price),\(blocks),\(hr),\(diff),\(Double(blocks) * 0.2 * (1 + 0.5 * uniform())),\(Double(blocks) * sub),\(h)\n"
+            s += "\(f.string(from: start.addingTimeInterval(Double(i) * 86400))),\(price),\(blocks),\(hr),\(diff),\(Double(blocks) * 0.2 * (1 + 0.5 * uniform())),\(issued),\(h)\n"
         }
         return s
     }
 
-    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
+    typealias Outcome = HashsecBinary.Outcome
 
     /// Starts `hashsec nightly nightly.yaml` in `root` (not waiting).
     func start(_ extra: [String] = [], env: [String: String] = [:], config: String = "nightly.yaml") throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = ["nightly", config] + extra
-        p.currentDirectoryURL = root
-        var e = ProcessInfo.processInfo.environment
-        e.removeValue(forKey: "HASHSEC_TEST_PAUSE_AT")
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        let o = Pipe(), r = Pipe()
-        p.standardOutput = o; p.standardError = r
+        let (p, o, r) = HashsecBinary.process(["nightly", config] + extra, in: root, env: env)
         try p.run()
         return (p, o, r)
     }
 
     func run(_ extra: [String] = [], env: [String: String] = [:], config: String = "nightly.yaml") throws -> Outcome {
-        let (p, o, e) = try start(extra, env: env, config: config)
-        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        try HashsecBinary.run(["nightly", config] + extra, in: root, env: env)
     }
 
     /// Waits until `file` contains `text` (polling), or fails after `timeout` seconds.

@@ -110,7 +110,7 @@ final class NightlyTests: XCTestCase {
         try h.config(today: "2024-02-20").write(to: h.root.appendingPathComponent("stale.yaml"), atomically: true, encoding: .utf8)
         let r = try h.run(config: "stale.yaml")
         XCTAssertEqual(r.status, 76, r.stderr)
-        XCTAssertTrue(r.stderr.contains("hashsec: error: data-quality gate failed: stale data: the last stored date 2024-02-08 is 12 days before 2024-02-20 (max_data_age_days 3)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("hashsec: error: data-quality gate failed: stale data: the newest complete day 2024-02-08 is 12 days before 2024-02-20 (max_data_age_days 3)"), r.stderr)
         XCTAssertTrue(h.runFolders().isEmpty); XCTAssertNil(h.latestTarget); XCTAssertTrue(h.tempFolders().isEmpty)
         // --today overrides the config: within the limit the same config passes.
         XCTAssertEqual(try h.run(["--today", "2024-02-10"], config: "stale.yaml").status, 0)
