@@ -5,6 +5,7 @@
 //   CKernels                      the Monte Carlo inner loops, vectorised: exp/log, shocks, clock, pricer, histograms)
 //   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
 //   Domain                        value types shared by every stage (no I/O; uses Bitcoin's protocol facts)
+//   Statistics                    the one statistics module: quantiles, moments, histograms, typed results (RunSummary)
 //   Models                        the price models: one file each (fit, table rows, daily law), and their registry
 //   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
@@ -39,7 +40,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // C shims
@@ -51,6 +51,7 @@ let package = Package(
         // Core
         .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
         .target(name: "Domain", dependencies: ["Bitcoin"], exclude: docs("Domain"), swiftSettings: v5),
+        .target(name: "Statistics", exclude: docs("Statistics"), swiftSettings: v5),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
         .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels"], exclude: docs("Models"), swiftSettings: v5),
         .target(name: "Config", dependencies: ["Domain", "Models", "Yams"], exclude: docs("Config"), swiftSettings: v5),
@@ -60,16 +61,16 @@ let package = Package(
         .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
         .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], exclude: docs("Benchmark"), swiftSettings: v5),
         .target(name: "Calibrate", dependencies: ["Domain", "Models", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
-        .target(name: "Structures", dependencies: ["Domain"], exclude: docs("Structures"), swiftSettings: v5),
-        .target(name: "Simulate", dependencies: ["Domain", "Models", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
+        .target(name: "Structures", dependencies: ["Domain", "Statistics"], exclude: docs("Structures"), swiftSettings: v5),
+        .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
         .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
-        .target(name: "Backtest", dependencies: ["Domain"], exclude: docs("Backtest"), swiftSettings: v5),
+        .target(name: "Backtest", dependencies: ["Domain", "Statistics"], exclude: docs("Backtest"), swiftSettings: v5),
         .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
 
         // Orchestration
         .target(name: "Pipeline", dependencies: [
-            "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
+            "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Statistics", "Structures", "Report", "Backtest",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
@@ -89,12 +90,13 @@ let package = Package(
                                                        .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CalibrateTests", dependencies: ["Models", "Calibrate", "Benchmark", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "SimulateTests", dependencies: ["Models", "Simulate", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "StructuresTests", dependencies: ["Structures", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: v5),
+        .testTarget(name: "SimulateTests", dependencies: ["Models", "Simulate", "Statistics", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StructuresTests", dependencies: ["Structures", "Statistics", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "TestSupport"], swiftSettings: v5),
         // Runs the built `hashsec` binary on hostile inputs (issue 12's acceptance suite; table in HostileCases.swift).
         .testTarget(name: "HostileInputTests", dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
-        .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Config", "Domain", "Simulate", "Store", "Structures", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Config", "Domain", "Simulate", "Statistics", "Store", "Structures", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "BacktestTests", dependencies: ["Models", "Backtest", "Pipeline", "Calibrate", "Benchmark", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
     ]
 )

@@ -1,7 +1,8 @@
 import Foundation
+import Statistics
 
-/// The five quantile levels every forecast is scored on (SPEC §12).
-public let forecastLevels: [Double] = [0.05, 0.25, 0.5, 0.75, 0.95]
+/// The five quantile levels every forecast is scored on (SPEC §12): `Statistics.Quantiles.band` (p05 … p95).
+public let forecastLevels: [Double] = Quantiles.band.map(\.p)
 
 /// A forecast's quantiles at `forecastLevels` (p05, p25, p50, p75, p95), in the forecast's units.
 public struct ForecastQuantiles: Equatable, Sendable {
@@ -29,22 +30,15 @@ public struct EmpiricalForecast: Sendable {
         sorted = sample.sorted()
     }
 
-    /// Quantile by linear interpolation between order statistics at position `h = (n+1)·p` (Hyndman–Fan type 6,
-    /// the Weibull plotting position), clamped to the smallest/largest value:
+    /// Quantile at the Weibull plotting position `h = (n+1)·p` (Hyndman–Fan type 6, `Quantiles.Definition.weibull`),
+    /// clamped to the smallest/largest value:
     ///
     ///     Q(p) = x₍⌊h⌋₎ + (h − ⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎)
     ///
     /// Chosen because `E[F(x₍k₎)] = k/(n+1)`: a new draw from the same law falls between Q(p) and Q(q) with probability
     /// q − p (to first order in the interpolation), so band coverage is not biased by the number of paths (type 7 would
     /// bias a 90 % band of 200 paths to 0.891).
-    public func quantile(_ p: Double) -> Double {
-        let n = sorted.count
-        let h = Double(n + 1) * p
-        if h <= 1 { return sorted[0] }
-        if h >= Double(n) { return sorted[n - 1] }
-        let k = Int(h.rounded(.down))   // 1 ≤ k < n
-        return sorted[k - 1] + (h - Double(k)) * (sorted[k] - sorted[k - 1])
-    }
+    public func quantile(_ p: Double) -> Double { Quantiles.of(sorted: sorted, p, definition: .weibull)! }
 
     public var quantiles: ForecastQuantiles { ForecastQuantiles(forecastLevels.map(quantile)) }
 

@@ -17,7 +17,8 @@ import Models
 ///     stress_paths: 2000                   # paths per stress scenario (default min(paths, 5000))
 ///     seed: 42
 ///     threads: 2
-///     horizon_days: 1095
+///     horizon_days: 1095                   # optional cap; default: each deal's own term (a cap below a term is a
+///                                          # truncation, stated in that deal's outputs)
 ///     model: merton
 ///     calibration_window_days: 1460
 ///     reports_dir: ../reports
@@ -87,7 +88,9 @@ public struct NightlyFile: Equatable, Sendable {
     public var stressPaths: Int
     public var seed: UInt64
     public var threads: Int
-    public var horizonDays: Int
+    /// Optional cap on the simulated days (nil: each deal over its whole term). A deal whose term is longer is truncated,
+    /// and its summary.json, manifest, stress table and report say so.
+    public var horizonDays: Int?
     public var model: String
     /// `drift: historical | shrunk | zero | <log return per year>` (SPEC §5), validated by `Models.Drift`.
     public var drift: String
@@ -180,7 +183,7 @@ public struct NightlyFile: Equatable, Sendable {
             stressPaths: try root.int("stress_paths", range: 2...100_000_000, default: min(paths, 5000))!,
             seed: UInt64(try root.int("seed", range: 0...Int.max, default: 42)!),
             threads: try root.int("threads", range: 1...1024, default: 2)!,
-            horizonDays: try root.int("horizon_days", range: 1...36_500, default: 1095)!,
+            horizonDays: try root.int("horizon_days", range: 1...36_500, default: nil),
             model: model,
             drift: try drift(root),
             parameterUncertainty: try root.choice("parameter_uncertainty", ["on", "off"],

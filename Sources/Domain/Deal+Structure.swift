@@ -87,12 +87,4 @@ public struct StructureSpec: Equatable, Sendable {
         self.poolTokens = poolTokens; self.periodDays = periodDays; self.tranches = tranches; self.fees = fees
         self.reserve = reserve; self.triggers = triggers; self.steps = steps
     }
-
-    /// The default order: fees → senior interest → senior principal → reserve → mezzanine interest → mezzanine principal → equity.
-    public static func defaultSteps(senior: String, mezzanine: String?, equity: String) -> [Step] {
-        var s: [Step] = [.payFees, .payInterest(senior), .payPrincipal(senior), .fillReserve]
-        if let m = mezzanine { s += [.payInterest(m), .payPrincipal(m)] }
-        s.append(.payResidual(equity))
-        return s
-    }
 }

@@ -7,8 +7,10 @@
 }
 
 /// xoshiro256++ (Blackman & Vigna 2019), seeded from `(seed, path, stream)` only, so a path's random
-/// numbers never depend on thread count or sharding. `stream` separates independent uses on one path
-/// (e.g. 0 = model shocks, 1 = staking premium).
+/// numbers never depend on thread count or sharding. `stream` separates independent uses on one path: 1 = Poisson
+/// block counts (`PathGenerator`, and `SyntheticHistory` with 0 for its shocks), 2 = the staking premium
+/// (`LeverageEngine.premiumStream`); 16–20 seed the `CounterStream`s of the model shocks (`PathGenerator.ShockStreams`:
+/// normals, their ziggurat fallback, uniforms, jump normals, jump fallback).
 public struct PathRandom: Sendable {
     public var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 

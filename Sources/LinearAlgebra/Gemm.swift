@@ -32,9 +32,3 @@ public func gemm(rowsA: Int, colsA: Int, colsB: Int,
                 blasint(rowsA), blasint(colsB), blasint(colsA),
                 alpha, a, blasint(max(colsA, 1)), b, blasint(max(colsB, 1)), beta, c, blasint(max(colsB, 1)))
 }
-
-/// Matrix–vector product `A·x`.
-public func multiply(_ a: Matrix, _ x: [Double]) throws -> [Double] {
-    guard a.cols == x.count else { throw LinearAlgebraError.dimensionMismatch("\(a.rows)x\(a.cols) · vector(\(x.count))") }
-    return try gemm(a, Matrix(rows: x.count, cols: 1, storage: x)).storage
-}

@@ -10,6 +10,3 @@ enum BLASThreads {
 
     @inline(__always) static func ensure() { _ = configured }
 }
-
-/// Forces the one-thread OpenBLAS configuration now (optional; every wrapper does it lazily).
-public func configureSingleThreadedBLAS() { BLASThreads.ensure() }

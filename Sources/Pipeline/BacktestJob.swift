@@ -127,7 +127,8 @@ public enum BacktestJob {
             let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, drift: s.drift,
                                               driftPrior: s.driftPrior, parameterUncertainty: s.parameterUncertainty, antithetic: s.antithetic,
                                               poissonBlocks: s.poissonBlocks, horizonDays: maxH)
-            let run = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings, structures: false, capture: horizons, dailyQuantiles: false)
+            // The engine with only what the scores read: per-path outcomes and the capture (no per-day histograms).
+            let run = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings, scenarios: [nil], accumulate: [], capture: horizons)[0]
             let cap = run.capture!
             for (k, h) in horizons.enumerated() {
                 let payout = realizedPayout[k].map { (simulated: cap.payout(day: k), realized: $0, u: pitUniform(seed, mi, h, series: 1)) }

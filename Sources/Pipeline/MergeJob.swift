@@ -10,11 +10,11 @@ public enum MergeJob {
 
     public static func run(shardDirs: [String], out: String) throws -> Result {
         guard !shardDirs.isEmpty else { throw PipelineError.shardMismatch("no shard directories given") }
-        let infos = try ShardSet.read(shardDirs, file: "shard.json", kind: "shard", as: ShardInfo.self)
+        let infos = try ShardSet.read(shardDirs, file: "shard.json", kind: "shard", as: SimulateShardFile.self)
         let first = infos[0].0
         for (i, d) in infos {
             guard i.identity == first.identity, i.dealName == first.dealName, i.asOf == first.asOf, i.offset == first.offset,
-                  i.tokenDays == first.tokenDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV, i.dealYAML == first.dealYAML else {
+                  i.tokenDays == first.tokenDays, i.termDays == first.termDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV, i.dealYAML == first.dealYAML else {
                 throw PipelineError.shardMismatch("\(d) belongs to a different run than \(infos[0].1) (deal, calibration, seed, paths, model, measure, horizon or shard count differ)")
             }
         }
@@ -23,7 +23,10 @@ public enum MergeJob {
         var merged: PartialResult? = nil
         for k in 0..<n {
             let bp = (ordered[k] as NSString).appendingPathComponent("partial.bin")
-            guard let data = FileManager.default.contents(atPath: bp) else { throw PipelineError.inputMissing(path: bp, reason: "missing partial.bin") }
+            // A shard without its results is an incomplete set (77, as documented), not a missing input.
+            guard let data = FileManager.default.contents(atPath: bp) else {
+                throw PipelineError.shardMismatch("incomplete shard: \(bp) does not exist (shard failed or removed)")
+            }
             let part: PartialResult
             do { part = try PartialResult(encoded: data) } catch { throw PipelineError.shardMismatch("\(bp): \(error)") }
             let expect = MonteCarlo.shardRange(index: k, of: n, total: first.identity.paths)
@@ -34,7 +37,8 @@ public enum MergeJob {
         }
         var identity = first.identity
         identity.shardCount = 1
-        let schedule = DealScheduleSnapshot.make(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays, horizon: identity.horizonDays)
+        let schedule = DealSchedule(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays, horizonDays: identity.horizonDays,
+                                    termDays: first.termDays)
         guard SimulateJob.sha256(Data(first.dealYAML.utf8)) == identity.dealSHA256 else {
             throw PipelineError.shardMismatch("\(infos[0].1)/shard.json: the recorded deal text does not match its SHA-256")
         }
@@ -49,30 +53,10 @@ public enum MergeJob {
             "command": "merge", "version": "hashsec 0.1", "created_utc": ISO8601DateFormatter().string(from: Date()),
             "inputs": shardDirs.map { ["path": $0] }, "seed": NSNumber(value: identity.seed), "paths": identity.paths,
             "rng": PathGenerator.rngDescription, "shard": "merged \(n)", "parameters": try JSONSerialization.jsonObject(with: JSONEncoder().encode(identity)),
+            "term_days": schedule.termDays, "truncated": schedule.truncated,
         ] as [String: Any])
         try SimulateJob.writeFiles(rendered.files + [("manifest.json", manifest)], binary: nil, to: out)
         let text = SimulateJob.summaryLine(rendered, dealName: first.dealName, priceUSD: first.priceUSD, seconds: nil)
         return Result(summaryText: text, shards: n, paths: merged!.count)
-    }
-}
-
-enum DealScheduleSnapshot {
-    /// A deal holding only what the reductions read (issue price; structures are set by the caller).
-    static func minimalDeal(priceUSD: Double) -> Deal {
-        Deal(name: "x", token: TokenTerms(count: 1, hashrateTH: 1, termDays: 1, start: .asOf, priceUSD: priceUSD),
-             miner: MinerSpec(model: nil, efficiencyJTH: 1, degradationPerYear: 0),
-             operations: Operations(powerUSDPerKWh: 0, uptime: 1, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0,
-                                    curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
-             valuation: Valuation(discountRate: 0))
-    }
-
-    static func make(asOf: Day, offset: Int, tokenDays: Int, horizon: Int) -> DealSchedule {
-        // Rebuild the schedule from its recorded parts (a deal with start = as-of + offset and the recorded term).
-        let deal = Deal(name: "x", token: TokenTerms(count: 1, hashrateTH: 1, termDays: tokenDays, start: .date(asOf + offset), priceUSD: 0),
-                        miner: MinerSpec(model: nil, efficiencyJTH: 1, degradationPerYear: 0),
-                        operations: Operations(powerUSDPerKWh: 0, uptime: 1, poolFee: 0, managementFee: 0, hostingUSDPerTHDay: 0,
-                                               curtailment: .never, deficit: .floorZero, terminateAfterDeficitDays: nil),
-                        valuation: Valuation(discountRate: 0))
-        return DealSchedule(deal: deal, asOf: asOf, horizon: horizon)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Models
-import Report
 import Simulate
+import Statistics
 
 /// The per-deal stage of the nightly batch: simulate + stress of one deal into `deals/<name>/`.
 enum NightlyDeals {
@@ -25,23 +25,20 @@ enum NightlyDeals {
                                           drift: Drift(c.drift) ?? .default, parameterUncertainty: c.parameterUncertainty,
                                           horizonDays: c.horizonDays)
         // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
-        _ = try SimulateJob.run(.init(dealPath: dealPath, settings: settings, asOf: ctx.asOf, calibrationPath: ctx.calibrationPath,
+        let sim = try SimulateJob.run(.init(dealPath: dealPath, settings: settings, asOf: ctx.asOf, calibrationPath: ctx.calibrationPath,
                                       dbPath: c.db, out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false))
         var stressSettings = settings
         stressSettings.paths = c.stressPaths
         _ = try StressJob.run(.init(dealPath: dealPath, scenariosPath: c.scenarios, dbPath: c.db, asOf: ctx.asOf, settings: stressSettings,
                                     out: dir.path, windowDays: c.calibrationWindowDays, calibrationPath: ctx.calibrationPath))
-        return Outcome(name: name, metrics: try headline(dir))
+        return Outcome(name: name, metrics: sim.summary.map(headline))
     }
 
-    /// Headline metrics from `dir/summary.json`.
-    static func headline(_ dir: URL) throws -> [String: Double]? {
-        guard let d = FileManager.default.contents(atPath: dir.appendingPathComponent("summary.json").path),
-              let s = JSONValue.object(d) else { return nil }
-        var m: [String: Double] = [:]
-        for k in ["pv_usd_mean", "btc_total_mean", "prob_loss", "prob_payback"] { if let v = s[k] as? Double { m[k] = v } }
-        if let q = s["pv_usd_quantiles"] as? [String: Any], let v = q["p05"] as? Double { m["pv_usd_p05"] = v }
-        if let q = s["irr_quantiles"] as? [String: Any], let v = q["p50"] as? Double { m["irr_p50"] = v }
-        return m
+    /// Headline metrics of a deal's summary (`summary.json` of the run's `deals` object; non-finite ones left out).
+    static func headline(_ s: RunSummary) -> [String: Double] {
+        let m: [String: Double?] = ["pv_usd_mean": s.pvMean, "btc_total_mean": s.btcMean, "prob_loss": s.probLoss,
+                                    "prob_pv_below_price": s.probPVBelowPrice, "prob_payback": s.probPayback,
+                                    "pv_usd_p05": s.pvQuantiles["p05"], "irr_p50": s.irrQuantiles["p50"]]
+        return m.compactMapValues { $0.flatMap { $0.isFinite ? $0 : nil } }
     }
 }

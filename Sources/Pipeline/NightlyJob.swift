@@ -185,7 +185,8 @@ public enum NightlyJob {
         let summaryJSON = try json(summary)
         try stage("report") {
             try write(summaryJSON, tmp.appendingPathComponent("summary.json"))
-            var params: [String: Any] = ["paths": config.paths, "stress_paths": config.stressPaths, "seed": config.seed, "threads": config.threads, "horizon_days": config.horizonDays,
+            var params: [String: Any] = ["paths": config.paths, "stress_paths": config.stressPaths, "seed": config.seed, "threads": config.threads,
+                                         "horizon_days": config.horizonDays.map { $0 as Any } ?? NSNull(),
                                          "model": config.model, "calibration_window_days": config.calibrationWindowDays,
                                          "max_data_age_days": config.maxDataAgeDays, "deals": config.deals, "thresholds": config.thresholds,
                                          "as_of": asOf.iso, "config_sha256": configSHA]

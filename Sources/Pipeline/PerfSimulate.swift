@@ -4,7 +4,11 @@ import Simulate
 
 /// `hashsec perf simulate`: times the engine on an in-memory synthetic deal and calibration.
 public enum PerfSimulate {
-    public struct Row { public var threads: Int; public var seconds: Double; public var cpuSeconds: Double; public var pathDaysPerSecond: Double; public var peakRSSMB: Double }
+    public struct Row {
+        public var threads: Int; public var seconds: Double; public var cpuSeconds: Double; public var pathDaysPerSecond: Double; public var peakRSSMB: Double
+        /// The engine's own estimate of the run's memory (`MonteCarlo.memoryEstimate`), to compare with the peak RSS.
+        public var estimateMB: Double
+    }
 
     public static func benchmarkDeal(days: Int) -> Deal {
         Deal(name: "perf-s21", token: TokenTerms(count: 1, hashrateTH: 1, termDays: days, start: .asOf, priceUSD: 20),
@@ -54,7 +58,10 @@ public enum PerfSimulate {
             let t0 = Date(), c0 = cpuSeconds()
             _ = try MonteCarlo.run(deal: deal, calibration: cal, settings: s)
             let dt = Date().timeIntervalSince(t0)
-            rows.append(Row(threads: t, seconds: dt, cpuSeconds: cpuSeconds() - c0, pathDaysPerSecond: Double(paths) * Double(days) / dt, peakRSSMB: peakRSSMB()))
+            let est = MonteCarlo.memoryEstimate(paths: paths, days: days, tokenDays: days, scenarios: 1, threads: t, blockSize: blockSize,
+                                                accumulate: [.daily, .structures]).bytes
+            rows.append(Row(threads: t, seconds: dt, cpuSeconds: cpuSeconds() - c0, pathDaysPerSecond: Double(paths) * Double(days) / dt,
+                            peakRSSMB: peakRSSMB(), estimateMB: est / 1_048_576))
         }
         return rows
     }

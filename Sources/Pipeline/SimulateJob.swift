@@ -4,6 +4,7 @@ import Domain
 import Foundation
 import Models
 import Simulate
+import Statistics
 import Store
 
 /// `hashsec simulate`: deal file + calibration (file, store, or calibrate now) → Monte Carlo → docs/outputs.md files.
@@ -16,15 +17,15 @@ public enum SimulateJob {
         public var dbPath: String
         public var out: String?
         public var pathsCSV: Bool
-        /// (index, count) for `--shard i/n`.
-        public var shard: (Int, Int)?
+        /// `--shard i/n`.
+        public var shard: Shard?
         /// `--sweep-leverage N`: also run the deal's staking leverage with 0…N loops on every path.
         public var sweepMaxLoops: Int?
         /// With `sweepMaxLoops`: true (the command line) rejects a deal without `leverage:`; false (the nightly, for
         /// every deal) simply skips the sweep there.
         public var sweepRequiresLeverage: Bool
         public init(dealPath: String, settings: SimulationSettings, asOf: Day? = nil, calibrationPath: String? = nil,
-                    dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: (Int, Int)? = nil,
+                    dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: Shard? = nil,
                     sweepMaxLoops: Int? = nil, sweepRequiresLeverage: Bool = true) {
             self.dealPath = dealPath; self.settings = settings; self.asOf = asOf; self.calibrationPath = calibrationPath
             self.dbPath = dbPath; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard; self.sweepMaxLoops = sweepMaxLoops
@@ -36,6 +37,8 @@ public enum SimulateJob {
         public var summaryText: String
         public var files: [(String, String)]
         public var seconds: Double
+        /// The run's statistics (`summary.json`); nil for a shard.
+        public var summary: RunSummary?
     }
 
     static func sha256(_ d: Data) -> String { SHA256.hex(SHA256.hash([UInt8](d), kernel: .portable)) }
@@ -88,13 +91,12 @@ public enum SimulateJob {
         var s = o.settings
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
         s.horizonDays = schedule.horizonDays
-        let n = o.shard?.1 ?? 1
+        let n = o.shard?.count ?? 1
         let identity = RunIdentity(dealSHA256: sha256(dealData), calibrationSHA256: sha256(calData), seed: s.seed, paths: s.paths,
                                    model: s.model.rawValue, measure: s.measureStatement, rate: s.rate, antithetic: s.antithetic,
                                    poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: n,
                                    sweepMaxLoops: sweepMaxLoops)
-        if let (i, n) = o.shard, !(n >= 1 && i >= 0 && i < n) { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
-        let range = o.shard.map { MonteCarlo.shardRange(index: $0.0, of: $0.1, total: s.paths) }
+        let range = o.shard.map { $0.paths(of: s.paths) }
         let tSim = Date()
         let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops)
         let simSeconds = Date().timeIntervalSince(tSim)
@@ -105,46 +107,49 @@ public enum SimulateJob {
                                             pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage)
         var files: [(String, String)]
         var text: String
-        let shardInfo = ShardInfo(identity: identity, index: o.shard?.0 ?? 0, dealName: deal.name, asOf: schedule.asOf,
-                                  offset: schedule.offset, tokenDays: schedule.tokenDays, priceUSD: deal.token.priceUSD, pathsCSV: o.pathsCSV,
+        let shardFile = SimulateShardFile(identity: identity, index: o.shard?.index ?? 0, dealName: deal.name, asOf: schedule.asOf,
+                                  offset: schedule.offset, tokenDays: schedule.tokenDays, termDays: schedule.termDays, priceUSD: deal.token.priceUSD,
+                                  pathsCSV: o.pathsCSV,
                                   dealYAML: String(decoding: dealData, as: UTF8.self))
         var binary: Data? = nil
-        if let (i, n) = o.shard {
-            files = [("shard.json", SimulationOutputs.json(try shardInfo.jsonObject()))]
+        var summary: RunSummary? = nil
+        if let sh = o.shard {
+            files = [("shard.json", SimulationOutputs.json(try shardFile.jsonObject()))]
             binary = result.encoded()
-            text = "shard \(i)/\(n): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
+            text = "shard \(sh): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
         } else {
             let rendered = SimulationOutputs.render(result, ctx)
             files = rendered.files
+            summary = rendered.summary
             text = summaryLine(rendered, dealName: deal.name, priceUSD: deal.token.priceUSD, seconds: simSeconds)
         }
         let seconds = Date().timeIntervalSince(t0)
         if let out = o.out {
             var dir = out
-            if let (i, n) = o.shard { dir = (out as NSString).appendingPathComponent("shard-\(i)-of-\(n)") }
+            if let sh = o.shard { dir = (out as NSString).appendingPathComponent("shard-\(sh.index)-of-\(sh.count)") }
             var all = files
             all.append(("manifest.json", manifest(command: "simulate", inputs: [(o.dealPath, sha256(dealData)), (calSource, sha256(calData))],
-                                                  settings: s, calibration: cal, identity: identity, shard: o.shard, timings: ["simulate": simSeconds, "total": seconds])))
+                                                  settings: s, calibration: cal, identity: identity, schedule: schedule, shard: o.shard,
+                                                  timings: ["simulate": simSeconds, "total": seconds])))
             try writeFiles(all, binary: binary.map { ("partial.bin", $0) }, to: dir)
         }
-        return Result(summaryText: text, files: files, seconds: seconds)
+        return Result(summaryText: text, files: files, seconds: seconds, summary: summary)
     }
 
     /// The terminal summary (plus the leverage sweep table when there is one).
     static func summaryLine(_ r: SimulationOutputs.Rendered, dealName: String, priceUSD: Double, seconds: Double?) -> String {
         let s = r.summary
-        func f(_ x: Any?) -> String { (x as? Double).map { String(format: "%.4g", $0) } ?? "n/a" }
-        let pq = s["pv_usd_quantiles"] as? [String: Any] ?? [:], iq = s["irr_quantiles"] as? [String: Any] ?? [:]
+        func f(_ x: Double?) -> String { x.flatMap { $0.isFinite ? String(format: "%.4g", $0) : nil } ?? "n/a" }
         return """
-        \(dealName): \(s["paths"] ?? 0) paths, \(s["model"] ?? "") / \(s["measure"] ?? ""), \(s["horizon_days"] ?? 0) days from \(s["start_date"] ?? "")
-          PV/token USD mean \(f(s["pv_usd_mean"])) ± \(f(s["pv_usd_stderr"])) (p05 \(f(pq["p05"])), p50 \(f(pq["p50"])), p95 \(f(pq["p95"]))) vs price \(priceUSD)
-          BTC/token mean \(f(s["btc_total_mean"])), IRR p50 \(f(iq["p50"])), P(loss) \(f(s["prob_loss"])), P(payback) \(f(s["prob_payback"])), P(terminated) \(f(s["prob_terminated"]))
+        \(dealName): \(s.paths) paths, \(s.run.model) / \(s.run.measure), \(s.run.horizonDays) days from \(s.run.startDate)\(s.run.truncated ? " — TRUNCATED: the deal's term is \(s.run.termDays) days" : "")
+          PV/token USD mean \(f(s.pvMean)) ± \(f(s.pvStderr)) (p05 \(f(s.pvQuantiles["p05"])), p50 \(f(s.pvQuantiles["p50"])), p95 \(f(s.pvQuantiles["p95"]))) vs price \(priceUSD)
+          BTC/token mean \(f(s.btcMean)), IRR p50 \(f(s.irrQuantiles["p50"])), P(loss) \(f(s.probLoss)), P(PV < price) \(f(s.probPVBelowPrice)), P(payback) \(f(s.probPayback)), P(terminated) \(f(s.probTerminated))
           \(seconds.map { String(format: "simulated in %.2f s", $0) } ?? "merged from shards")
         """ + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
     }
 
     static func manifest(command: String, inputs: [(String, String)], settings s: SimulationSettings, calibration: Calibration?,
-                         identity: RunIdentity, shard: (Int, Int)?, timings: [String: Double]) -> String {
+                         identity: RunIdentity, schedule: DealSchedule, shard: Shard?, timings: [String: Double]) -> String {
         let iso = ISO8601DateFormatter().string(from: Date())
         let law = calibration.flatMap { try? ModelProcess(calibration: $0, settings: s) }
         let params: [String: Any] = [
@@ -153,13 +158,14 @@ public enum SimulateJob {
             "drift_prior": ["mean_per_year": s.driftPrior.meanPerYear, "sd_per_year": s.driftPrior.sdPerYear],
             "parameter_uncertainty": s.parameterUncertainty,
             "antithetic": s.antithetic, "poisson_blocks": s.poissonBlocks, "horizon_days": identity.horizonDays, "block_size": s.blockSize,
+            "term_days": schedule.termDays, "truncated": schedule.truncated,
             "deal_sha256": identity.dealSHA256, "calibration_sha256": identity.calibrationSHA256,
         ]
         let o: [String: Any] = [
             "command": command, "version": "hashsec 0.1", "run_id": "\(identity.dealSHA256.prefix(8))-\(identity.seed)-\(identity.paths)",
             "created_utc": iso, "inputs": inputs.map { ["path": $0.0, "sha256": $0.1] }, "parameters": params,
             "seed": NSNumber(value: s.seed), "rng": PathGenerator.rngDescription,
-            "paths": s.paths, "threads": s.threads, "shard": shard.map { "\($0.0)/\($0.1)" } ?? NSNull(), "timings_s": timings,
+            "paths": s.paths, "threads": s.threads, "shard": shard.map { $0.description } ?? NSNull(), "timings_s": timings,
         ]
         return SimulationOutputs.json(o)
     }
@@ -196,21 +202,23 @@ public enum SimulateJob {
     }
 }
 
-/// `shard.json`: the run identity plus what the merge needs to render the outputs.
-struct ShardInfo: Codable, Equatable {
+/// `shard.json` of a simulate shard: the run identity plus what the merge needs to render the outputs.
+struct SimulateShardFile: Codable, Equatable {
     var identity: RunIdentity
     var index: Int
     var dealName: String
     var asOf: Day
     var offset: Int
     var tokenDays: Int
+    var termDays: Int
     var priceUSD: Double
     var pathsCSV: Bool
     /// The deal file's text (its SHA-256 is in `identity`): `merge` reads the structure sections from it.
     var dealYAML: String
     enum CodingKeys: String, CodingKey {
         case identity, index
-        case dealName = "deal_name", asOf = "as_of", offset, tokenDays = "token_days", priceUSD = "price_usd", pathsCSV = "paths_csv"
+        case dealName = "deal_name", asOf = "as_of", offset, tokenDays = "token_days", termDays = "term_days", priceUSD = "price_usd"
+        case pathsCSV = "paths_csv"
         case dealYAML = "deal_yaml"
     }
     func jsonObject() throws -> Any {

@@ -19,11 +19,11 @@ public enum StressJob {
         public var windowDays: Int
         /// Calibration JSON file (default: the store's calibration of `asOf`, or a fresh fit).
         public var calibrationPath: String?
-        /// (index, count) for `--shard i/n`: write `out/stress-shard-i-of-n/` for `hashsec merge`.
-        public var shard: (Int, Int)?
+        /// `--shard i/n`: write `out/stress-shard-i-of-n/` for `hashsec merge`.
+        public var shard: Shard?
         public init(dealPath: String, scenariosPath: String? = nil, dbPath: String, asOf: Day? = nil,
                     settings: SimulationSettings = SimulationSettings(paths: 2000), out: String? = nil, windowDays: Int = 1460,
-                    calibrationPath: String? = nil, shard: (Int, Int)? = nil) {
+                    calibrationPath: String? = nil, shard: Shard? = nil) {
             self.dealPath = dealPath; self.scenariosPath = scenariosPath; self.dbPath = dbPath; self.asOf = asOf
             self.settings = settings; self.out = out; self.windowDays = windowDays; self.calibrationPath = calibrationPath
             self.shard = shard
@@ -31,11 +31,14 @@ public enum StressJob {
     }
 
     public struct Result {
-        public var rows: [StressRow]
-        public var csv: String
-        public var json: String
-        public var table: String
+        public var table: StressTable
         public var seconds: [String: Double]
+        public var rows: [StressRow] { table.rows }
+        public var csv: String { table.csv }
+        public var json: String { table.json }
+        /// The terminal table (or what a shard wrote).
+        public var text: String
+        init(table: StressTable, seconds: [String: Double], text: String? = nil) { self.table = table; self.seconds = seconds; self.text = text ?? table.text }
     }
 
     /// Loads the deal, scenarios, calibration (stored on `asOf`, else fitted) and history, then runs everything.
@@ -46,35 +49,53 @@ public enum StressJob {
             throw PipelineError.inputMissing(path: scenPath, reason: "scenario file not found")
         }
         let scenarios = try ScenarioFile.load(path: scenPath)
-        let store = try Store(path: o.dbPath)
-        let calibration = try resolveCalibration(path: o.calibrationPath, store: store, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
-        try DealFile.checkFleet(deal, path: o.dealPath, networkHashRateHs: calibration.initialState.hashRateHs, on: calibration.initialState.date)
-        var history: [DailyObservation] = []
         let replays = scenarios.compactMap { s -> (Day, Day)? in
             if case let .historicalReplay(f, t) = s.kind { return (f, t) }; return nil
         }
-        if let lo = replays.map(\.0).min(), let hi = replays.map(\.1).max() {
-            history = try store.observations(from: lo - 7, through: hi)
+        // The store only when the run reads it (a calibration to fit or look up, history to replay); a missing one is not
+        // created (nothing is written before the run).
+        var opened: Store? = nil
+        func store() throws -> Store {
+            if let s = opened { return s }
+            guard FileManager.default.fileExists(atPath: o.dbPath) else {
+                throw PipelineError.inputMissing(path: o.dbPath, reason: o.calibrationPath == nil
+                    ? "no store; pass --calibration FILE.json or run `hashsec ingest`"
+                    : "no store for the scenarios' historical replays; run `hashsec ingest`")
+            }
+            opened = try Store(path: o.dbPath)
+            return opened!
         }
-        if let (i, n) = o.shard {
+        let calibration = try o.calibrationPath == nil
+            ? resolveCalibration(path: nil, store: store(), dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
+            : resolveCalibration(path: o.calibrationPath, store: nil, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
+        try DealFile.checkFleet(deal, path: o.dealPath, networkHashRateHs: calibration.initialState.hashRateHs, on: calibration.initialState.date)
+        var history: [DailyObservation] = []
+        if let lo = replays.map(\.0).min(), let hi = replays.map(\.1).max() {
+            history = try store().observations(from: lo - 7, through: hi)
+        }
+        if let sh = o.shard {
             guard let out = o.out else { throw PipelineError.invalidConfiguration("--shard needs --out") }
             let dealData = try SimulateJob.read(o.dealPath), scenData = try SimulateJob.read(scenPath)
             let calEncoder = JSONEncoder(); calEncoder.outputFormatting = [.sortedKeys]
             let calData = try calEncoder.encode(calibration)
             try runShard(deal: deal, dealYAML: String(decoding: dealData, as: UTF8.self), scenarios: scenarios,
                          scenariosSHA256: SimulateJob.sha256(scenData), calibration: calibration,
-                         calibrationSHA256: SimulateJob.sha256(calData), history: history, settings: o.settings, index: i, of: n, out: out)
-            return Result(rows: [], csv: "", json: "", table: "stress shard \(i)/\(n) written to \(out)/stress-shard-\(i)-of-\(n)", seconds: [:])
+                         calibrationSHA256: SimulateJob.sha256(calData), history: history, settings: o.settings, shard: sh, out: out)
+            return Result(table: StressTable(rows: [], structure: false, leverage: false), seconds: [:],
+                          text: "stress shard \(sh) written to \(out)/stress-shard-\(sh.index)-of-\(sh.count)")
         }
         return try run(deal: deal, scenarios: scenarios, calibration: calibration, history: history, settings: o.settings, out: o.out)
     }
 
     /// `stress-shard.json`: what a stress shard belongs to, and what `merge` needs to reduce the scenarios.
-    struct ShardInfo: Codable, Equatable {
+    struct StressShardFile: Codable, Equatable {
         var dealSHA256: String, scenariosSHA256: String, calibrationSHA256: String
         var seed: UInt64, paths: Int, model: String, measure: String, antithetic: Bool, horizonDays: Int
         var shardCount: Int, index: Int
-        /// (name, kind, description) of base + every scenario, in order.
+        /// The deal's schedule in the run (`DealSchedule`).
+        var asOf: Day, offset: Int, tokenDays: Int, termDays: Int
+        /// (name, kind, description, why it does not apply or "") of base + every scenario, in order; `stress-partial.bin`
+        /// holds the results of base and of the applicable scenarios, in that order.
         var scenarios: [[String]]
         var priceUSD: Double
         var dealYAML: String
@@ -82,33 +103,35 @@ public enum StressJob {
             case seed, paths, model, measure, antithetic, index, scenarios
             case dealSHA256 = "deal_sha256", scenariosSHA256 = "scenarios_sha256", calibrationSHA256 = "calibration_sha256"
             case horizonDays = "horizon_days", shardCount = "shard_count", priceUSD = "price_usd", dealYAML = "deal_yaml"
+            case asOf = "as_of", offset, tokenDays = "token_days", termDays = "term_days"
         }
         /// Equal except for the shard index.
-        func sameRun(_ o: ShardInfo) -> Bool { var a = self; a.index = o.index; return a == o }
+        func sameRun(_ o: StressShardFile) -> Bool { var a = self; a.index = o.index; return a == o }
     }
     static let shardMagic = Array("HSST0001".utf8)
 
-    /// One shard of a stress run: the paths `shardRange(i, n)` of the base case and of every scenario.
+    /// One shard of a stress run: the shard's paths of the base case and of every applicable scenario.
     static func runShard(deal: Deal, dealYAML: String, scenarios: [Scenario], scenariosSHA256: String, calibration: Calibration,
-                         calibrationSHA256: String, history: [DailyObservation], settings: SimulationSettings, index i: Int, of n: Int,
+                         calibrationSHA256: String, history: [DailyObservation], settings: SimulationSettings, shard: Shard,
                          out: String) throws {
-        guard n >= 1, i >= 0, i < n else { throw PipelineError.invalidConfiguration("--shard \(i)/\(n): need 0 ≤ i < n") }
+        let i = shard.index, n = shard.count
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
-        let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
-        let range = MonteCarlo.shardRange(index: i, of: n, total: settings.paths)
+        let range = shard.paths(of: settings.paths)
+        let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history, calibration: calibration,
+                            settings: settings, range: range)
         var blob = Data(shardMagic)
         func u64(_ v: Int) { var x = UInt64(v).littleEndian; withUnsafeBytes(of: &x) { blob.append(contentsOf: $0) } }
-        u64(overlays.count + 1)
-        for ov in [nil] + overlays {
-            let r = try StressRunner.run(deal: deal, calibration: calibration, settings: settings, overlay: ov, range: range)
-            let d = r.partial(firstPath: range.lowerBound).encoded()
+        u64(plan.runs.count)
+        for r in try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: plan.runs,
+                                    accumulate: .structures) {
+            let d = r.encoded()
             u64(d.count); blob.append(d)
         }
-        let info = ShardInfo(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
+        let info = StressShardFile(dealSHA256: SimulateJob.sha256(Data(dealYAML.utf8)), scenariosSHA256: scenariosSHA256,
                              calibrationSHA256: calibrationSHA256, seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
                              measure: settings.measureStatement, antithetic: settings.antithetic, horizonDays: schedule.horizonDays,
-                             shardCount: n, index: i,
-                             scenarios: [["base", "base", "no shock"]] + scenarios.map { [$0.name, $0.kindName, $0.description] },
+                             shardCount: n, index: i, asOf: schedule.asOf, offset: schedule.offset, tokenDays: schedule.tokenDays, termDays: schedule.termDays,
+                             scenarios: plan.entries.map { [$0.name, $0.kind, $0.description, $0.reason ?? ""] },
                              priceUSD: deal.token.priceUSD, dealYAML: dealYAML)
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         try SimulateJob.writeFiles([("stress-shard.json", String(decoding: try enc.encode(info), as: UTF8.self) + "\n")],
@@ -119,18 +142,24 @@ public enum StressJob {
     /// `hashsec merge` of stress shards: checks they form one complete run, concatenates every scenario's paths in
     /// order and writes `stress.csv` / `stress.json` exactly as the single run does.
     public static func merge(shardDirs: [String], out: String) throws -> Result {
-        let infos = try ShardSet.read(shardDirs, file: "stress-shard.json", kind: "stress shard", as: ShardInfo.self)
+        let infos = try ShardSet.read(shardDirs, file: "stress-shard.json", kind: "stress shard", as: StressShardFile.self)
         guard let first = infos.first?.0 else { throw PipelineError.shardMismatch("no shard directories given") }
         for (i, d) in infos where !i.sameRun(first) {
             throw PipelineError.shardMismatch("\(d) belongs to a different stress run than \(infos[0].1) (deal, scenarios, calibration, seed, paths, model, horizon or shard count differ)")
         }
         let n = first.shardCount
         let ordered = try ShardSet.ordered(infos.map { ($0.0.index, $0.1) }, count: n, kind: "stress shard")
-        let k = first.scenarios.count
+        let entries = try first.scenarios.map { e -> Plan.Entry in
+            guard e.count == 4 else { throw PipelineError.shardMismatch("\(infos[0].1)/stress-shard.json: bad scenario entry \(e)") }
+            return Plan.Entry(name: e[0], kind: e[1], description: e[2], reason: e[3].isEmpty ? nil : e[3])
+        }
+        let k = entries.filter { $0.reason == nil }.count
         var merged = [PartialResult?](repeating: nil, count: k)
         for idx in 0..<n {
             let bp = (ordered[idx] as NSString).appendingPathComponent("stress-partial.bin")
-            guard let data = FileManager.default.contents(atPath: bp) else { throw PipelineError.inputMissing(path: bp, reason: "missing stress-partial.bin") }
+            guard let data = FileManager.default.contents(atPath: bp) else {
+                throw PipelineError.shardMismatch("incomplete stress shard: \(bp) does not exist (shard failed or removed)")
+            }
             let b = [UInt8](data)
             var pos = 0
             func u64() throws -> Int {
@@ -164,26 +193,71 @@ public enum StressJob {
         do { (structure, leverage) = try DealFile.parseStructures(text: first.dealYAML, file: "stress-shard.json deal_yaml") } catch {
             throw PipelineError.shardMismatch("\(error)")
         }
-        var deal = DealScheduleSnapshot.minimalDeal(priceUSD: first.priceUSD)
-        deal.structure = structure; deal.leverage = leverage
-        let rows = zip(first.scenarios, merged).map { sc, part in
-            StressRow.reduce(scenario: sc[0], kind: sc[1], description: sc[2], deal: deal, results: StressRunner.PathResults(part!))
+        let identity = RunIdentity(dealSHA256: first.dealSHA256, calibrationSHA256: first.calibrationSHA256, seed: first.seed, paths: first.paths,
+                                   model: first.model, measure: first.measure, rate: 0, antithetic: first.antithetic, poissonBlocks: false,
+                                   horizonDays: first.horizonDays, shardCount: 1)
+        let ctx = SimulationOutputs.Context(dealName: "", identity: identity,
+                                            schedule: DealSchedule(asOf: first.asOf, offset: first.offset, tokenDays: first.tokenDays,
+                                                                   horizonDays: first.horizonDays, termDays: first.termDays),
+                                            priceUSD: first.priceUSD, pathsCSV: false, structure: structure, leverage: leverage)
+        let table = stressTable(entries, results: merged.map { $0! }, context: ctx)
+        try writeAtomically([("stress.csv", table.csv), ("stress.json", table.json)], dir: out)
+        return Result(table: table, seconds: [:])
+    }
+
+    /// Base + scenarios, and which of them the engine runs (`StressApplicability`).
+    struct Plan {
+        struct Entry { var name: String, kind: String, description: String, reason: String? }
+        /// Base first, then every scenario in file order.
+        var entries: [Entry]
+        /// The overlays the engine runs: nil (base), then those of the applicable scenarios, in order.
+        var runs: [StressOverlay?]
+
+        /// Builds every overlay first, so a bad scenario fails before any simulation or write, applicable or not.
+        init(deal: Deal, scenarios: [Scenario], schedule: DealSchedule, history: [DailyObservation], calibration: Calibration,
+             settings: SimulationSettings, range: Range<Int>? = nil) throws {
+            // The overlays are arrays over the horizon: refuse an impossible horizon before building them.
+            try MonteCarlo.checkMemory(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: 1 + scenarios.count,
+                                       accumulate: .structures)
+            let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
+            entries = [Entry(name: "base", kind: "base", description: "no shock", reason: nil)]
+            runs = [nil]
+            for (s, ov) in zip(scenarios, overlays) {
+                let why = StressApplicability.reason(s, deal: deal, schedule: schedule)
+                entries.append(Entry(name: s.name, kind: s.kindName, description: s.description, reason: why))
+                if why == nil { runs.append(ov) }
+            }
         }
-        let hasS = structure != nil, hasL = leverage != nil
-        let csvText = csv(rows, structure: hasS, leverage: hasL), jsonText = try json(rows, structure: hasS, leverage: hasL)
-        try writeAtomically([("stress.csv", csvText), ("stress.json", jsonText)], dir: out)
-        return Result(rows: rows, csv: csvText, json: jsonText, table: table(rows, structure: hasS, leverage: hasL), seconds: [:])
+    }
+
+    /// The stress table: each row a projection of its scenario's `RunSummary`; `results` holds base and the applicable
+    /// scenarios in order. A scenario that does not apply, or changes no path, repeats the base row, flagged.
+    static func stressTable(_ entries: [Plan.Entry], results: [PartialResult], context ctx: SimulationOutputs.Context) -> StressTable {
+        let base = SimulationOutputs.summary(results[0], ctx)
+        var next = 0
+        let rows = entries.map { e -> StressRow in
+            var summary = base, note = e.reason
+            if e.reason == nil {
+                let r = results[next]
+                next += 1
+                if next > 1 && StressApplicability.noEffect(r, base: results[0]) { note = StressApplicability.noEffectNote }
+                else if next > 1 { summary = SimulationOutputs.summary(r, ctx) }
+            }
+            return StressRow(scenario: e.name, kind: e.kind, description: e.description, summary: summary, structure: ctx.structure,
+                             notApplicable: note)
+        }
+        return StressTable(rows: rows, structure: ctx.structure != nil, leverage: ctx.leverage != nil)
     }
 
     /// A calibration JSON file when given; else the store's calibration of `asOf` (default: the last stored day), else a fit.
-    static func resolveCalibration(path: String?, store: Store, dbPath: String, asOf: Day?, windowDays: Int) throws -> Calibration {
+    static func resolveCalibration(path: String?, store: Store?, dbPath: String, asOf: Day?, windowDays: Int) throws -> Calibration {
         if let cp = path {
             guard let d = FileManager.default.contents(atPath: cp) else { throw PipelineError.inputMissing(path: cp, reason: "cannot read") }
             do { return try JSONDecoder().decode(Calibration.self, from: d) } catch {
                 throw PipelineError.invalidConfiguration("\(cp): not a calibration JSON (\(error))")
             }
         }
-        guard let range = try store.dateRange() else { throw PipelineError.insufficientData("the store \(dbPath) is empty: run `hashsec ingest` first") }
+        guard let store, let range = try store.dateRange() else { throw PipelineError.insufficientData("the store \(dbPath) is empty: run `hashsec ingest` first") }
         return try loadCalibration(store: store, asOf: asOf ?? range.upperBound, windowDays: windowDays)
     }
 
@@ -195,83 +269,23 @@ public enum StressJob {
         return try CalibrateJob.calibrate(observations: try store.observations(from: nil, through: asOf), asOf: asOf, windowDays: windowDays)
     }
 
-    /// Pure part (no store): runs base + scenarios, writes `stress.csv` / `stress.json` into `out` when given.
+    /// Pure part (no store): runs base + scenarios in one pass of the engine, writes `stress.csv` / `stress.json` into `out`
+    /// when given.
     public static func run(deal: Deal, scenarios: [Scenario], calibration: Calibration, history: [DailyObservation],
                            settings: SimulationSettings, out: String?) throws -> Result {
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
-        // Build every overlay first: a bad scenario fails before any simulation or write.
-        let overlays = try scenarios.map { try StressOverlayBuilder.overlay(for: $0, horizonDays: schedule.horizonDays, history: history) }
-        var rows: [StressRow] = []
-        var seconds: [String: Double] = [:]
+        let plan = try Plan(deal: deal, scenarios: scenarios, schedule: schedule, history: history, calibration: calibration, settings: settings)
         let t0 = Date()
-        let base = try StressRunner.run(deal: deal, calibration: calibration, settings: settings, overlay: nil)
-        rows.append(StressRow.reduce(scenario: "base", kind: "base", description: "no shock", deal: deal, results: base))
-        seconds["base"] = Date().timeIntervalSince(t0)
-        for (s, ov) in zip(scenarios, overlays) {
-            let t = Date()
-            let r = try StressRunner.run(deal: deal, calibration: calibration, settings: settings, overlay: ov)
-            rows.append(StressRow.reduce(scenario: s.name, kind: s.kindName, description: s.description, deal: deal, results: r))
-            seconds[s.name] = Date().timeIntervalSince(t)
-        }
-        let hasS = deal.structure != nil, hasL = deal.leverage != nil
-        let csvText = csv(rows, structure: hasS, leverage: hasL)
-        let jsonText = try json(rows, structure: hasS, leverage: hasL)
-        if let out {
-            try writeAtomically([("stress.csv", csvText), ("stress.json", jsonText)], dir: out)
-        }
-        return Result(rows: rows, csv: csvText, json: jsonText, table: table(rows, structure: hasS, leverage: hasL), seconds: seconds)
-    }
-
-    static func columns(structure: Bool, leverage: Bool) -> [String] {
-        StressRow.baseColumns + (structure ? StressRow.structureColumns : []) + (leverage ? StressRow.leverageColumns : [])
-    }
-
-    static func field(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
-    public static func csv(_ rows: [StressRow], structure: Bool, leverage: Bool) -> String {
-        var out = columns(structure: structure, leverage: leverage).joined(separator: ",") + "\n"
-        for r in rows {
-            let nums = r.values(structure: structure, leverage: leverage).map { v in v.map { $0.isFinite ? $0.description : "" } ?? "" }
-            out += ([field(r.scenario), field(r.kind), field(r.description)] + nums).joined(separator: ",") + "\n"
-        }
-        return out
-    }
-
-    public static func json(_ rows: [StressRow], structure: Bool, leverage: Bool) throws -> String {
-        let cols = columns(structure: structure, leverage: leverage)
-        let objs: [[String: Any]] = rows.map { r in
-            var o: [String: Any] = ["scenario": r.scenario, "kind": r.kind, "description": r.description]
-            for (c, v) in zip(cols.dropFirst(3), r.values(structure: structure, leverage: leverage)) {
-                o[c] = v.flatMap { $0.isFinite ? $0 as Any : nil } ?? NSNull()
-            }
-            return o
-        }
-        let d = try JSONSerialization.data(withJSONObject: objs, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        return String(decoding: d, as: UTF8.self) + "\n"
-    }
-
-    public static func table(_ rows: [StressRow], structure: Bool, leverage: Bool) -> String {
-        var head = ["scenario", "PV mean", "PV p05", "PV p50", "IRR p50", "P(loss)", "P(payback)"]
-        if structure { head += ["senior EL", "senior P(sf)", "senior P(loss)", "equity IRR p50"] }
-        if leverage { head += ["P(liq)", "P(bad debt)"] }
-        func f(_ x: Double?, _ pct: Bool = false) -> String {
-            guard let x, x.isFinite else { return "—" }
-            return pct ? String(format: "%.1f%%", 100 * x) : String(format: "%.4f", x)
-        }
-        var lines: [[String]] = [head]
-        for r in rows {
-            var l = [r.scenario, f(r.pvMean), f(r.pvP05), f(r.pvP50), f(r.irrP50, true), f(r.probLoss, true), f(r.probPayback, true)]
-            if structure { l += [f(r.seniorExpectedLoss, true), f(r.seniorProbShortfall, true), f(r.seniorProbLoss, true), f(r.equityIRRP50, true)] }
-            if leverage { l += [f(r.probLiquidation, true), f(r.probBadDebt, true)] }
-            lines.append(l)
-        }
-        let widths = (0..<head.count).map { c in lines.map { $0[c].count }.max() ?? 0 }
-        return lines.map { l in
-            l.enumerated().map { c, s in c == 0 ? s.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                : String(repeating: " ", count: widths[c] - s.count) + s }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        let results = try MonteCarlo.run(deal: deal, calibration: calibration, settings: settings, scenarios: plan.runs, accumulate: .structures)
+        let seconds = Date().timeIntervalSince(t0)
+        let identity = RunIdentity(dealSHA256: "", calibrationSHA256: "", seed: settings.seed, paths: settings.paths, model: settings.model.rawValue,
+                                   measure: settings.measureStatement, rate: settings.rate, antithetic: settings.antithetic,
+                                   poissonBlocks: settings.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: 1)
+        let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
+                                            pathsCSV: false, structure: deal.structure, leverage: deal.leverage)
+        let table = stressTable(plan.entries, results: results, context: ctx)
+        if let out { try writeAtomically([("stress.csv", table.csv), ("stress.json", table.json)], dir: out) }
+        return Result(table: table, seconds: ["stress": seconds])
     }
 
     /// Writes every file beside its destination first, then renames (no partial output on failure).
@@ -324,26 +338,29 @@ extension StressJob {
                                                        horizonDays: schedule.horizonDays)
         // Interleaved repetitions (best of each), after one warm-up, so background load hits every variant alike.
         var sim = Double.infinity, simFull = Double.infinity, plain = Double.infinity, plainOv = Double.infinity, full = Double.infinity
-        _ = try StressRunner.run(deal: plainDeal, calibration: cal, settings: settings, overlay: nil)
+        func stress(_ d: Deal, _ ov: StressOverlay?) throws {
+            _ = try MonteCarlo.run(deal: d, calibration: cal, settings: settings, scenarios: [ov], accumulate: .structures)
+        }
+        try stress(plainDeal, nil)
         func time(_ body: () throws -> Void) rethrows -> Double { let t = Date(); try body(); return Date().timeIntervalSince(t) }
         for _ in 0..<max(1, repeats) {
             sim = min(sim, try time { _ = try MonteCarlo.run(deal: plainDeal, calibration: cal, settings: settings) })
             simFull = min(simFull, try time { _ = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings) })
-            plain = min(plain, try time { _ = try StressRunner.run(deal: plainDeal, calibration: cal, settings: settings, overlay: nil) })
-            plainOv = min(plainOv, try time { _ = try StressRunner.run(deal: plainDeal, calibration: cal, settings: settings, overlay: overlay) })
-            full = min(full, try time { _ = try StressRunner.run(deal: deal, calibration: cal, settings: settings, overlay: overlay) })
+            plain = min(plain, try time { try stress(plainDeal, nil) })
+            plainOv = min(plainOv, try time { try stress(plainDeal, overlay) })
+            full = min(full, try time { try stress(deal, overlay) })
         }
         func pct(_ x: Double) -> String { String(format: "%+.1f%%", 100 * x) }
         func sec(_ x: Double) -> String { String(format: "%.3f s", x) }
         let text = """
         perf stress: \(paths) paths × \(schedule.horizonDays) days, \(threads) thread(s), best of \(max(1, repeats)); \(source)
-          simulate (MonteCarlo.run: paths + daily quantile histograms)   \(sec(sim))
+          simulate (paths + daily quantile histograms)                   \(sec(sim))
           simulate + waterfall + leverage (simulate of a structured deal) \(sec(simFull))  (\(pct(simFull / sim - 1)) vs simulate)
-          stress runner, no structures, no overlay                       \(sec(plain))
-          stress runner, no structures, price_crash overlay              \(sec(plainOv))
-          stress runner + waterfall + leverage + price_crash overlay     \(sec(full))
+          stress scenario (outcomes only), no structures, no overlay     \(sec(plain))
+          stress scenario, no structures, price_crash overlay            \(sec(plainOv))
+          stress scenario + waterfall + leverage + price_crash overlay   \(sec(full))
           waterfall + leverage cost \(sec(full - plainOv)) = \(pct((full - plainOv) / sim)) of simulate; overlay \(pct((plainOv - plain) / sim))
-          structures + overlay on the stress runner: \(pct(full / plain - 1)); whole stress run vs simulate: \(pct(full / sim - 1)) (target ≤ +30%)
+          structures + overlay on a stress scenario: \(pct(full / plain - 1)); whole stress scenario vs simulate: \(pct(full / sim - 1)) (target ≤ +30%)
         """
         return PerfResult(simulateSeconds: sim, plainPathsSeconds: plain, fullSeconds: full, paths: paths, text: text)
     }

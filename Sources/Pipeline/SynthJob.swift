@@ -19,11 +19,12 @@ public enum SynthJob {
     /// Generates and writes the history; returns the observations.
     public static func run(out: String, days: Int, seed: UInt64, calibrationPath: String?, saveCalibration: String? = nil) throws -> [DailyObservation] {
         let cal = try calibrationPath.map { try SimulateJob.readCalibration($0).0 } ?? SyntheticHistory.referenceCalibration
+        // Generate first: a run refused (e.g. for its memory) writes nothing.
+        let obs = try SyntheticHistory.generate(calibration: cal, days: days, seed: seed)
         if let sc = saveCalibration {
             let (t, d) = try BenchmarkJob.writeAside(try CalibrateJob.encode(cal), to: sc)
             try BenchmarkJob.commit(t, d)
         }
-        let obs = try SyntheticHistory.generate(calibration: cal, days: days, seed: seed)
         let (tmp, dest) = try BenchmarkJob.writeAside(csv(obs), to: out)
         try BenchmarkJob.commit(tmp, dest)
         return obs

@@ -13,9 +13,9 @@ public enum RunReport {
     }
 
     /// Keys of `summary.json` shown in the headline metrics table, in order.
-    static let headlineKeys = ["pv_usd_mean", "pv_usd_stderr", "btc_total_mean", "usd_total_mean", "prob_loss", "prob_payback",
+    static let headlineKeys = ["pv_usd_mean", "pv_usd_stderr", "btc_total_mean", "usd_total_mean", "prob_loss", "prob_pv_below_price", "prob_payback",
                                "days_curtailed_mean", "prob_terminated", "paths", "seed"]
-    static let termKeys = ["deal", "model", "measure", "antithetic", "horizon_days", "as_of", "start_date"]
+    static let termKeys = ["deal", "model", "measure", "antithetic", "horizon_days", "term_days", "truncated", "as_of", "start_date"]
 
     /// Renders `<run>/index.html`. `header` is the volatile header line (run time); pass nil to use the manifest's `created_utc`.
     @discardableResult
@@ -120,11 +120,12 @@ public enum RunReport {
                 let senior = (s["tranches"] as? [[String: Any]])?.first
                 let lev = s["leverage"] as? [String: Any]
                 rows.append([name, stringify(s["pv_usd_mean"]), stringify(q("pv_usd_quantiles", "p05")), stringify(q("pv_usd_quantiles", "p50")),
-                             stringify(q("irr_quantiles", "p50")), stringify(s["prob_loss"]), stringify(s["prob_payback"]),
+                             stringify(q("irr_quantiles", "p50")), stringify(s["prob_loss"]), stringify(s["prob_pv_below_price"]),
+                             stringify(s["prob_payback"]),
                              stringify(s["btc_total_mean"]), stringify(senior?["expected_loss"]), stringify(lev?["prob_liquidation"])])
             }
-            let t = CSVTable(header: ["deal", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "irr_p50", "prob_loss", "prob_payback",
-                                      "btc_total_mean", "senior_expected_loss", "prob_liquidation"], rows: rows)
+            let t = CSVTable(header: ["deal", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "irr_p50", "prob_loss", "prob_pv_below_price",
+                                      "prob_payback", "btc_total_mean", "senior_expected_loss", "prob_liquidation"], rows: rows)
             try writeAtomically(Data(t.text.utf8), to: run.url.appendingPathComponent("overview.csv"))
             written.append("overview.csv")
             ctx["overview"] = table(t, csv: "overview.csv", caption: "Headline metrics per deal (PV and payouts per token, USD)")
@@ -161,6 +162,11 @@ public enum RunReport {
         var written: [String] = []
         let s = try readJSONObject(url.appendingPathComponent("summary.json"))
         if let s {
+            // SPEC §9: a horizon shorter than the term is stated, never a silent cut.
+            if s["truncated"] as? Bool == true {
+                d["truncation"] = "the simulation covers \(stringify(s["horizon_days"])) days of the deal's \(stringify(s["term_days"]))-day term; "
+                    + "PV, payouts, IRR and probabilities count only the simulated days."
+            }
             let terms = CSVTable(header: ["term", "value"], rows: termKeys.compactMap { k in s[k].map { [k, stringify($0)] } })
             try writeAtomically(Data(terms.text.utf8), to: url.appendingPathComponent("terms.csv")); written.append(relative + "terms.csv")
             d["terms"] = table(terms, csv: relative + "terms.csv", caption: "Terms")

@@ -1,4 +1,5 @@
 import CKernels
+import Statistics
 
 /// Per-worker accumulation of the four daily histograms of a `DailyQuantileSet`, batched for cache locality.
 ///

@@ -1,108 +1,33 @@
 import Domain
 import Foundation
+import Statistics
+import Structures
 
-/// Identity of a run: shards must agree on it to be merged.
-public struct RunIdentity: Codable, Equatable, Sendable {
-    public var dealSHA256: String
-    public var calibrationSHA256: String
-    public var seed: UInt64
-    public var paths: Int
-    public var model: String
-    public var measure: String
-    public var rate: Double
-    public var antithetic: Bool
-    public var poissonBlocks: Bool
-    public var horizonDays: Int
-    public var shardCount: Int
-    /// `--sweep-leverage N` (nil: no sweep).
-    public var sweepMaxLoops: Int?
-    enum CodingKeys: String, CodingKey {
-        case seed, paths, model, measure, rate, antithetic
-        case dealSHA256 = "deal_sha256", calibrationSHA256 = "calibration_sha256", poissonBlocks = "poisson_blocks"
-        case horizonDays = "horizon_days", shardCount = "shard_count", sweepMaxLoops = "sweep_max_loops"
-    }
-    public init(dealSHA256: String, calibrationSHA256: String, seed: UInt64, paths: Int, model: String, measure: String,
-                rate: Double, antithetic: Bool, poissonBlocks: Bool, horizonDays: Int, shardCount: Int, sweepMaxLoops: Int? = nil) {
-        self.dealSHA256 = dealSHA256; self.calibrationSHA256 = calibrationSHA256; self.seed = seed; self.paths = paths
-        self.model = model; self.measure = measure; self.rate = rate; self.antithetic = antithetic
-        self.poissonBlocks = poissonBlocks; self.horizonDays = horizonDays; self.shardCount = shardCount
-        self.sweepMaxLoops = sweepMaxLoops
-    }
-}
-
-/// Results for a contiguous range of paths (a whole run or a shard): per-path outcomes in path order plus
-/// per-day histograms. Merging shards concatenates outcomes and adds histograms, which is exact.
-public struct PartialResult: Equatable {
-    public var firstPath: Int
-    public var pvUSD: [Double], btcTotal: [Double], usdTotal: [Double], irr: [Double]
-    public var paybackDay: [Int32], daysCurtailed: [Int32], terminated: [UInt8]
-    public var daily: DailyQuantileSet
-    /// `halvingDayCounts[t]`: paths whose first halving falls on simulated day t (0-based); merged by addition.
-    public var halvingDayCounts: [UInt32]
-    /// Per-path structure records, `count × width` each (width 0 when the deal has no such structure).
-    public var waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
-    public var waterfall: [Double], leverage: [Double], sweep: [Double]
-    /// Per-path values at the days asked for by `MonteCarlo.run(…, capture:)` (nil otherwise; never in shard files).
-    public var capture: PathCapture?
-    public var count: Int { pvUSD.count }
-
-    /// `quantileDays`: days of the daily histograms (default `days`; 0 when the run does not accumulate them).
-    public init(firstPath: Int, count: Int, days: Int, waterfallWidth: Int = 0, leverageWidth: Int = 0, sweepWidth: Int = 0, quantileDays: Int? = nil) {
-        self.firstPath = firstPath
-        pvUSD = .init(repeating: 0, count: count); btcTotal = pvUSD; usdTotal = pvUSD; irr = pvUSD
-        paybackDay = .init(repeating: 0, count: count); daysCurtailed = paybackDay; terminated = .init(repeating: 0, count: count)
-        daily = DailyQuantileSet(days: quantileDays ?? days)
-        halvingDayCounts = .init(repeating: 0, count: days)
-        self.waterfallWidth = waterfallWidth; self.leverageWidth = leverageWidth; self.sweepWidth = sweepWidth
-        waterfall = .init(repeating: 0, count: count * waterfallWidth)
-        leverage = .init(repeating: 0, count: count * leverageWidth)
-        sweep = .init(repeating: 0, count: count * sweepWidth)
-    }
-
-    public func outcome(_ i: Int) -> PathOutcome {
-        PathOutcome(pvUSD: pvUSD[i], btcTotal: btcTotal[i], usdTotal: usdTotal[i], irr: irr[i], paybackDay: Int(paybackDay[i]),
-                    daysCurtailed: Int(daysCurtailed[i]), terminated: terminated[i] != 0)
-    }
-
-    /// Appends `other` (the next range of paths).
-    public mutating func append(_ o: PartialResult) throws {
-        guard o.firstPath == firstPath + count else { throw SimulateError.badShard("paths not contiguous at \(o.firstPath)") }
-        guard o.waterfallWidth == waterfallWidth, o.leverageWidth == leverageWidth, o.sweepWidth == sweepWidth else {
-            throw SimulateError.badShard("structure records differ at path \(o.firstPath)")
-        }
-        waterfall += o.waterfall; leverage += o.leverage; sweep += o.sweep
-        if var c = capture, let oc = o.capture, c.days == oc.days {
-            c.hashpriceUSD += oc.hashpriceUSD; c.payoutUSD += oc.payoutUSD; capture = c
-        } else { capture = nil }
-        pvUSD += o.pvUSD; btcTotal += o.btcTotal; usdTotal += o.usdTotal; irr += o.irr
-        paybackDay += o.paybackDay; daysCurtailed += o.daysCurtailed; terminated += o.terminated
-        daily.add(o.daily)
-        guard o.halvingDayCounts.count == halvingDayCounts.count else { throw SimulateError.badShard("horizons differ at path \(o.firstPath)") }
-        for t in halvingDayCounts.indices { halvingDayCounts[t] &+= o.halvingDayCounts[t] }
-    }
-}
-
-/// The deal's timing relative to the simulation (token day t = simulated day offset + t).
-public struct DealSchedule: Equatable, Sendable {
-    public var asOf: Day
-    public var offset: Int
-    public var tokenDays: Int
-    public var horizonDays: Int
-    public init(deal: Deal, asOf: Day, horizon: Int?) {
-        self.asOf = asOf
-        var off = 0, term = deal.token.termDays
-        if case .date(let d) = deal.token.start {
-            if d >= asOf { off = d - asOf } else { term = max(0, term - (asOf - d)) }
-        }
-        let hz = horizon ?? (off + term)
-        offset = min(off, hz); horizonDays = max(hz, 1); tokenDays = max(0, min(term, hz - offset))
-    }
-    public var startDate: Day { asOf + offset }
-}
-
-/// The Monte Carlo driver: blocks of paths over `DispatchQueue.concurrentPerform`, per-worker buffers,
-/// outcomes stored by path index (so every reduction is in path order, independent of threads and shards).
+/// The Monte Carlo engine: one loop over blocks of paths that runs a set of path scenarios (the base case, stress
+/// overlays, later bumped inputs) on common random numbers and accumulates what the caller asks for.
+///
+/// QuantLib-like pieces: the process (`ModelProcess`), one path generator per scenario (`PathGenerator`, the scenario's
+/// overlay inside it), the path pricers (`TokenPricer` for the token's cash flows, `StructurePricer` for its waterfall and
+/// staking leverage), the statistics accumulators (`ScenarioSink`: per-path outcomes by path index, `HistogramBatch`
+/// per-day histograms, halving-day counts, `PathCapture` values) and the instrument (`Deal` + `DealSchedule`).
+///
+/// Blocks of `settings.blockSize` paths are dealt to `settings.threads` workers over `DispatchQueue.concurrentPerform`;
+/// each worker generates a block once per scenario (every path's shocks are a function of (seed, path) only, so each
+/// scenario sees the same random numbers) and prices it. Outcomes are stored by path index and the histograms are integer
+/// counts, so every reduction is in path order and the result does not depend on threads or shards.
 public enum MonteCarlo {
+    /// What the engine accumulates besides the per-path outcomes (PV, BTC, USD, IRR, payback, curtailment, termination),
+    /// which it always keeps.
+    public struct Accumulation: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// Per-day histograms of hashprice, price, payout and cumulative BTC (`DailyQuantileSet`) and the per-day counts
+        /// of the first simulated halving (the simulate outputs).
+        public static let daily = Accumulation(rawValue: 1 << 0)
+        /// The deal's waterfall and staking-leverage records per path (and the leverage sweep when `sweepMaxLoops` is set).
+        public static let structures = Accumulation(rawValue: 1 << 1)
+    }
+
     /// Path range of shard `i` of `n` for `total` paths, with boundaries on even paths (antithetic pairs stay together).
     public static func shardRange(index i: Int, of n: Int, total: Int) -> Range<Int> {
         func edge(_ k: Int) -> Int { k >= n ? total : min(total, ((k * (total / 2)) / n) * 2) }
@@ -112,126 +37,232 @@ public enum MonteCarlo {
     /// Paths per histogram batch: a whole number of generator blocks, about 1,024 paths (`HistogramBatch`).
     static func histogramBatch(blockSize bs: Int) -> Int { max(1, 1024 / bs) * bs }
 
-    /// Simulates paths `range` of the run. `settings.paths` is the total path count of the whole run.
-    /// With `structures`, the deal's waterfall / staking leverage (and the leverage sweep over 0…`sweepMaxLoops` loops)
-    /// run on every path too, into the result's per-path records.
+    /// One scenario (`overlay`, nil = base) with the per-day statistics and, when `structures`, the deal's structures:
+    /// the simulate run. `settings.paths` is the total path count of the whole run; `range` selects a shard of it.
     /// With `capture` (simulated days, 1-based, ascending, ≤ the horizon) the result's `capture` holds every path's
-    /// hashprice and cumulative payout on those days (`PathCapture`). `dailyQuantiles: false` skips the per-day histograms
-    /// (`result.daily` then has 0 days): the backtest reads only the captured values.
+    /// hashprice and cumulative payout on those days (`PathCapture`: what a backtest compares with the realized history).
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            overlay: StressOverlay? = nil, structures: Bool = true, sweepMaxLoops: Int? = nil,
-                           capture: [Int]? = nil, dailyQuantiles: Bool = true) throws -> PartialResult {
+                           capture: [Int]? = nil, memory: MemoryBudget? = nil) throws -> PartialResult {
+        try run(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: [overlay],
+                accumulate: structures ? [.daily, .structures] : [.daily], sweepMaxLoops: sweepMaxLoops, capture: capture, memory: memory)[0]
+    }
+
+    /// Runs paths `range` (default: all `settings.paths`) of every scenario in `scenarios` (nil = no overlay) on common
+    /// random numbers; returns one result per scenario, in order.
+    public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
+                           scenarios: [StressOverlay?], accumulate: Accumulation, sweepMaxLoops: Int? = nil,
+                           capture: [Int]? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
+        guard !scenarios.isEmpty else { throw SimulateError.invalidSettings("no scenario to run") }
         let r = range ?? 0..<settings.paths
+        guard r.lowerBound >= 0, r.upperBound <= settings.paths else {
+            throw SimulateError.invalidSettings("paths \(r) outside the run's 0..<\(settings.paths)")
+        }
         if settings.antithetic, r.lowerBound % 2 != 0 { throw SimulateError.invalidSettings("a shard must start on an even path") }
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
         let days = schedule.horizonDays
         if let c = capture, !(c.allSatisfy { (1...days).contains($0) } && zip(c, c.dropFirst()).allSatisfy { $0 < $1 }) {
             throw SimulateError.invalidSettings("capture days must be ascending within 1…\(days), got \(c)")
         }
+        try checkMemory(deal: deal, calibration: calibration, settings: settings, range: r, scenarios: scenarios.count, accumulate: accumulate,
+                        sweepMaxLoops: sweepMaxLoops, captureDays: capture?.count ?? 0, budget: memory)
         let process = try ModelProcess(calibration: calibration, settings: settings)
-        let gen = PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: overlay)
+        let generators = scenarios.map { PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: $0) }
         let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: schedule.tokenDays)
         defer { pricer.deallocate() }
-        let pass = try StructurePass(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops, enabled: structures)
-        let (ww, lw, sw) = (pass.waterfallWidth, pass.leverageWidth, pass.sweepWidth)
+        let structures = try StructurePricer(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
+                                             enabled: accumulate.contains(.structures))
+        let daily = accumulate.contains(.daily)
+        // The only owner of the scenarios' buffers: each is released once copied into its result (below), so the copies
+        // never all coexist.
+        var sinks: [ScenarioSink?] = scenarios.map { ov in
+            ScenarioSink(count: r.count, structures: structures, captureDays: capture,
+                         powerOverride: ov?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) })
+        }
+        let k = sinks.count
         Ziggurat.prepare()
-        let quantileDays = dailyQuantiles ? days : 0
-        var result = PartialResult(firstPath: r.lowerBound, count: r.count, days: days, waterfallWidth: ww, leverageWidth: lw, sweepWidth: sw,
-                                   quantileDays: quantileDays)
-        var cap = capture.map { PathCapture(days: $0, paths: r.count) } ?? PathCapture(days: [], paths: 0)
-        let capturing = !(capture?.isEmpty ?? true) && r.count > 0
-        let captureDays = capture ?? []
         let bs = settings.blockSize
         let nBlocks = (r.count + bs - 1) / bs
         let threads = max(1, min(settings.threads, max(nBlocks, 1)))
-        var workerDaily = [DailyQuantileSet](repeating: DailyQuantileSet(days: 0), count: threads)
-        var workerHalvings = [[UInt32]](repeating: [], count: threads)
-        let powerOverride = overlay?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) }
+        // Per worker and scenario: histograms and halving counts, gathered after the loop (added: exact, order-free).
+        var workerDaily = [[DailyQuantileSet]](repeating: [], count: threads)
+        var workerHalvings = [[[UInt32]]](repeating: [], count: threads)
         let lock = NSLock()
-        result.pvUSD.withUnsafeMutableBufferPointer { pv in
-        result.btcTotal.withUnsafeMutableBufferPointer { bt in
-        result.usdTotal.withUnsafeMutableBufferPointer { ut in
-        result.irr.withUnsafeMutableBufferPointer { ir in
-        result.paybackDay.withUnsafeMutableBufferPointer { pb in
-        result.daysCurtailed.withUnsafeMutableBufferPointer { dc in
-        result.terminated.withUnsafeMutableBufferPointer { te in
-        result.waterfall.withUnsafeMutableBufferPointer { wfo in
-        result.leverage.withUnsafeMutableBufferPointer { lvo in
-        result.sweep.withUnsafeMutableBufferPointer { swo in
-        cap.hashpriceUSD.withUnsafeMutableBufferPointer { capH in
-        cap.payoutUSD.withUnsafeMutableBufferPointer { capP in
-            let out = (pv.baseAddress!, bt.baseAddress!, ut.baseAddress!, ir.baseAddress!, pb.baseAddress!, dc.baseAddress!, te.baseAddress!)
-            let wfB = wfo.baseAddress, lvB = lvo.baseAddress, swB = swo.baseAddress
-            let capture = (capH.baseAddress, capP.baseAddress)
+        func loop(_ sinks: [ScenarioSink]) {
             DispatchQueue.concurrentPerform(iterations: threads) { w in
-                let scratch = gen.makeScratch()
-                var wScratch = pass.makeScratch()
-                let td = max(schedule.tokenDays, 1)
-                let buf = TokenPricer.DailyBuffers(capacity: td * bs)   // block of paths, path-major
-                defer { buf.deallocate() }
-                var halvings = [UInt32](repeating: 0, count: days)
-                let hist = HistogramBatch(days: quantileDays, batch: histogramBatch(blockSize: bs))
-                // Per simulated day, for paths whose token window is not the whole horizon: payout and cumulative BTC.
-                let daySeries = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(days, 1))
-                let cumulative = UnsafeMutablePointer<Double>.allocate(capacity: td * bs)
-                defer { daySeries.deallocate(); cumulative.deallocate() }
-                let wholeHorizon = schedule.offset == 0 && schedule.tokenDays == days
-                let off = schedule.offset, tdays = schedule.tokenDays
+                let worker = Worker(generators: generators, pricer: pricer, structures: structures, schedule: schedule, blockSize: bs,
+                                    daily: daily, scenarios: k, captureDays: capture ?? [])
                 var b = w
                 while b < nBlocks {
                     let first = r.lowerBound + b * bs
                     let count = min(bs, r.upperBound - first)
-                    gen.generate(first: first, count: count, into: scratch)
-                    for p in 0..<count where scratch.halvingDay[p] >= 0 { halvings[Int(scratch.halvingDay[p])] &+= 1 }
-                    for p in 0..<count {
-                        let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
-                        let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
-                                             netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td,
-                                             cumulativeBTC: cumulative + p * td, powerOverride: powerOverride)
-                        let idx = first - r.lowerBound + p
-                        out.0[idx] = o.pvUSD; out.1[idx] = o.btcTotal; out.2[idx] = o.usdTotal; out.3[idx] = o.irr
-                        out.4[idx] = Int32(o.paybackDay); out.5[idx] = Int32(o.daysCurtailed); out.6[idx] = o.terminated ? 1 : 0
-                        pass.run(index: first + p, price: sp, hashprice: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
-                                 netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &wScratch,
-                                 waterfallOut: wfB.map { $0 + idx * ww }, leverageOut: lvB.map { $0 + idx * lw }, sweepOut: swB.map { $0 + idx * sw })
-                        if capturing {
-                            PathCapture.record(days: captureDays, into: capture.0!, capture.1!, index: idx, hashpriceUSD: scratch.hashpriceUSD + p * days,
-                                             netUSD: buf.netUSD + p * td, offset: off, tokenDays: tdays)
-                        }
-                    }
-                    // Bin indices into the batch (see `HistogramBatch`): hashprice, price, payout, cumulative BTC by simulated day.
-                    let slot = hist.reserve(count)
-                    for p in 0..<count {
-                        let row = p * days
-                        hist.record(series: 0, slot: slot + p, values: scratch.hashpriceUSD + row)
-                        hist.record(series: 1, slot: slot + p, values: scratch.price + row)
-                        let netU = buf.netUSD + p * td, cum = cumulative + p * td
-                        if wholeHorizon {
-                            hist.record(series: 2, slot: slot + p, values: netU)
-                            hist.record(series: 3, slot: slot + p, values: cum)
-                        } else {
-                            // Zero before the token starts; after it ends no payout and a constant total.
-                            let pay = daySeries, tot = daySeries + days
-                            let last = tdays > 0 ? cum[tdays - 1] : 0
-                            for t in 0..<days {
-                                let ti = t - off
-                                if ti < 0 { pay[t] = 0; tot[t] = 0 } else if ti < tdays { pay[t] = netU[ti]; tot[t] = cum[ti] } else { pay[t] = 0; tot[t] = last }
-                            }
-                            hist.record(series: 2, slot: slot + p, values: pay)
-                            hist.record(series: 3, slot: slot + p, values: tot)
-                        }
-                    }
+                    for s in 0..<k { worker.run(scenario: s, first: first, count: count, index: first - r.lowerBound, into: sinks[s]) }
                     b += threads
                 }
-                let daily = hist.result()
-                lock.lock(); workerDaily[w] = daily; workerHalvings[w] = halvings; lock.unlock()
+                let (d, h) = worker.finish()
+                lock.lock(); workerDaily[w] = d; workerHalvings[w] = h; lock.unlock()
             }
-        }}}}}}}}}}}}
-        if capture != nil { result.capture = cap }
-        for d in workerDaily { result.daily.add(d) }
-        for hv in workerHalvings where hv.count == days { for t in 0..<days { result.halvingDayCounts[t] &+= hv[t] } }
-        return result
+        }
+        loop(sinks.map { $0! })
+        return (0..<k).map { s in
+            var result = sinks[s]!.result(firstPath: r.lowerBound, days: daily ? days : 0)
+            sinks[s] = nil
+            if daily {
+                for d in workerDaily where d.count == k { result.daily.add(d[s]) }
+                for hv in workerHalvings where hv.count == k { for t in 0..<days { result.halvingDayCounts[t] &+= hv[s][t] } }
+            }
+            return result
+        }
     }
+}
+
+/// One scenario's per-path outputs, written by path index from every worker (disjoint indices, no locking), then copied
+/// into a `PartialResult` once the loop is over.
+final class ScenarioSink: @unchecked Sendable {
+    let count: Int
+    let powerOverride: (day: Int, usdPerKWh: Double)?
+    let waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
+    /// nil without a capture.
+    let captureDays: [Int]?
+    let pv: UnsafeMutablePointer<Double>, btc: UnsafeMutablePointer<Double>, usd: UnsafeMutablePointer<Double>, irr: UnsafeMutablePointer<Double>
+    let payback: UnsafeMutablePointer<Int32>, curtailed: UnsafeMutablePointer<Int32>, terminated: UnsafeMutablePointer<UInt8>
+    let waterfall: UnsafeMutablePointer<Double>, leverage: UnsafeMutablePointer<Double>, sweep: UnsafeMutablePointer<Double>
+    let captureHashprice: UnsafeMutablePointer<Double>, capturePayout: UnsafeMutablePointer<Double>
+
+    init(count n: Int, structures s: StructurePricer, captureDays: [Int]?, powerOverride: (day: Int, usdPerKWh: Double)?) {
+        count = n; self.powerOverride = powerOverride; self.captureDays = captureDays
+        waterfallWidth = s.waterfallWidth; leverageWidth = s.leverageWidth; sweepWidth = s.sweepWidth
+        func doubles(_ k: Int) -> UnsafeMutablePointer<Double> {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1)); p.initialize(repeating: 0, count: max(k, 1)); return p
+        }
+        pv = doubles(n); btc = doubles(n); usd = doubles(n); irr = doubles(n)
+        payback = .allocate(capacity: max(n, 1)); payback.initialize(repeating: 0, count: max(n, 1))
+        curtailed = .allocate(capacity: max(n, 1)); curtailed.initialize(repeating: 0, count: max(n, 1))
+        terminated = .allocate(capacity: max(n, 1)); terminated.initialize(repeating: 0, count: max(n, 1))
+        waterfall = doubles(n * waterfallWidth); leverage = doubles(n * leverageWidth); sweep = doubles(n * sweepWidth)
+        let k = n * (captureDays?.count ?? 0)
+        captureHashprice = doubles(k); capturePayout = doubles(k)
+    }
+
+    deinit {
+        for p in [pv, btc, usd, irr, waterfall, leverage, sweep, captureHashprice, capturePayout] { p.deallocate() }
+        payback.deallocate(); curtailed.deallocate(); terminated.deallocate()
+    }
+
+    func result(firstPath: Int, days: Int) -> PartialResult {
+        var r = PartialResult(firstPath: firstPath, count: 0, days: days, waterfallWidth: waterfallWidth, leverageWidth: leverageWidth,
+                              sweepWidth: sweepWidth)
+        func a<T>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> [T] { Array(UnsafeBufferPointer(start: p, count: n)) }
+        let n = count
+        r.pvUSD = a(pv, n); r.btcTotal = a(btc, n); r.usdTotal = a(usd, n); r.irr = a(irr, n)
+        r.paybackDay = a(payback, n); r.daysCurtailed = a(curtailed, n); r.terminated = a(terminated, n)
+        r.waterfall = a(waterfall, n * waterfallWidth); r.leverage = a(leverage, n * leverageWidth); r.sweep = a(sweep, n * sweepWidth)
+        if let days = captureDays {
+            var c = PathCapture(days: days, paths: 0)
+            c.hashpriceUSD = a(captureHashprice, n * days.count); c.payoutUSD = a(capturePayout, n * days.count)
+            r.capture = c
+        }
+        return r
+    }
+}
+
+/// A worker's buffers (reused across blocks and scenarios) and its per-scenario accumulators.
+final class Worker {
+    let generators: [PathGenerator]
+    let pricer: TokenPricer
+    let structures: StructurePricer
+    let days: Int, offset: Int, tokenDays: Int, blockSize: Int
+    let scratch: PathGenerator.Scratch
+    var structureScratch: WaterfallScratch?
+    /// The token's daily series of a block, path-major (`p·td + t`), and its cumulative paid BTC.
+    let buffers: TokenPricer.DailyBuffers
+    let cumulative: UnsafeMutablePointer<Double>
+    /// One simulated path's payout and cumulative BTC by simulated day (for tokens not spanning the whole horizon).
+    let daySeries: UnsafeMutablePointer<Double>
+    let histograms: [HistogramBatch]
+    var halvings: [[UInt32]]
+    let captureDays: [Int]
+
+    init(generators: [PathGenerator], pricer: TokenPricer, structures: StructurePricer, schedule: DealSchedule, blockSize bs: Int,
+         daily: Bool, scenarios: Int, captureDays: [Int]) {
+        self.generators = generators; self.pricer = pricer; self.structures = structures
+        days = schedule.horizonDays; offset = schedule.offset; tokenDays = schedule.tokenDays; blockSize = bs
+        // Every scenario's generator has the same shape (block, days, history), so one scratch serves them all.
+        scratch = generators[0].makeScratch()
+        structureScratch = structures.makeScratch()
+        let td = max(tokenDays, 1)
+        buffers = TokenPricer.DailyBuffers(capacity: td * bs)
+        cumulative = .allocate(capacity: td * bs)
+        daySeries = .allocate(capacity: 2 * max(days, 1))
+        histograms = daily ? (0..<scenarios).map { _ in HistogramBatch(days: schedule.horizonDays, batch: MonteCarlo.histogramBatch(blockSize: bs)) } : []
+        halvings = daily ? [[UInt32]](repeating: [UInt32](repeating: 0, count: schedule.horizonDays), count: scenarios) : []
+        self.captureDays = captureDays
+    }
+
+    deinit { buffers.deallocate(); cumulative.deallocate(); daySeries.deallocate() }
+
+    /// Generates, prices and accumulates paths `first ..< first + count` (one block) of scenario `s`; `index` is the
+    /// block's first path within the run's range (the sink's row).
+    func run(scenario s: Int, first: Int, count: Int, index: Int, into sink: ScenarioSink) {
+        let days = self.days, buf = buffers
+        // The histograms read the whole block's token series after pricing it; otherwise one path's slot is reused
+        // (it stays in cache for the structure pricer that reads it next).
+        let td = histograms.isEmpty ? 0 : max(tokenDays, 1)
+        generators[s].generate(first: first, count: count, into: scratch)
+        if !halvings.isEmpty {
+            for p in 0..<count where scratch.halvingDay[p] >= 0 { halvings[s][Int(scratch.halvingDay[p])] &+= 1 }
+        }
+        for p in 0..<count {
+            let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
+            let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
+                                 netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td,
+                                 cumulativeBTC: histograms.isEmpty ? nil : cumulative + p * td,
+                                 powerOverride: sink.powerOverride)
+            let idx = index + p
+            sink.pv[idx] = o.pvUSD; sink.btc[idx] = o.btcTotal; sink.usd[idx] = o.usdTotal; sink.irr[idx] = o.irr
+            sink.payback[idx] = Int32(o.paybackDay); sink.curtailed[idx] = Int32(o.daysCurtailed); sink.terminated[idx] = o.terminated ? 1 : 0
+            structures.run(index: first + p, price: sp, hashprice: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
+                           netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &structureScratch,
+                           waterfallOut: sink.waterfallWidth > 0 ? sink.waterfall + idx * sink.waterfallWidth : nil,
+                           leverageOut: sink.leverageWidth > 0 ? sink.leverage + idx * sink.leverageWidth : nil,
+                           sweepOut: sink.sweepWidth > 0 ? sink.sweep + idx * sink.sweepWidth : nil)
+            if !captureDays.isEmpty {
+                PathCapture.record(days: captureDays, into: sink.captureHashprice, sink.capturePayout, index: idx,
+                                   hashpriceUSD: scratch.hashpriceUSD + p * days, netUSD: buf.netUSD + p * td, offset: offset, tokenDays: tokenDays)
+            }
+        }
+        if !histograms.isEmpty { record(count: count, into: histograms[s]) }
+    }
+
+    /// Bin indices of the block into the batch (see `HistogramBatch`): hashprice, price, payout, cumulative BTC by simulated day.
+    func record(count: Int, into hist: HistogramBatch) {
+        let days = self.days, td = max(tokenDays, 1), off = offset, tdays = tokenDays
+        let wholeHorizon = off == 0 && tdays == days
+        let slot = hist.reserve(count)
+        for p in 0..<count {
+            let row = p * days
+            hist.record(series: 0, slot: slot + p, values: scratch.hashpriceUSD + row)
+            hist.record(series: 1, slot: slot + p, values: scratch.price + row)
+            let netU = buffers.netUSD + p * td, cum = cumulative + p * td
+            if wholeHorizon {
+                hist.record(series: 2, slot: slot + p, values: netU)
+                hist.record(series: 3, slot: slot + p, values: cum)
+            } else {
+                // Zero before the token starts; after it ends no payout and a constant total.
+                let pay = daySeries, tot = daySeries + days
+                let last = tdays > 0 ? cum[tdays - 1] : 0
+                for t in 0..<days {
+                    let ti = t - off
+                    if ti < 0 { pay[t] = 0; tot[t] = 0 } else if ti < tdays { pay[t] = netU[ti]; tot[t] = cum[ti] } else { pay[t] = 0; tot[t] = last }
+                }
+                hist.record(series: 2, slot: slot + p, values: pay)
+                hist.record(series: 3, slot: slot + p, values: tot)
+            }
+        }
+    }
+
+    /// The worker's per-scenario histograms and halving counts (empty without `.daily`).
+    func finish() -> ([DailyQuantileSet], [[UInt32]]) { (histograms.map { $0.result() }, halvings) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0003", firstPath, count, days (Int64 each);
 /// pv, btc, usd, irr (count Float64 each); payback, curtailed (count Int32 each); terminated (count UInt8);
@@ -45,7 +46,9 @@ extension PartialResult {
         pos = 8
         let first = Int(Int64(bitPattern: try u64())), n = Int(Int64(bitPattern: try u64())), days = Int(Int64(bitPattern: try u64()))
         guard n >= 0, days >= 0, n < 1 << 32, days < 1 << 20 else { throw SimulateError.badShard("bad header") }
-        self.init(firstPath: first, count: n, days: days)
+        // Nothing is allocated beyond what the file holds: a header announcing more paths or days than its bytes is refused.
+        try need(n * 41)
+        self.init(firstPath: first, count: n, days: 0)
         for i in 0..<n { pvUSD[i] = Double(bitPattern: try u64()) }
         for i in 0..<n { btcTotal[i] = Double(bitPattern: try u64()) }
         for i in 0..<n { usdTotal[i] = Double(bitPattern: try u64()) }
@@ -57,6 +60,7 @@ extension PartialResult {
         for _ in 0..<4 {
             let eMin = Int(Int64(bitPattern: try u64())), eMax = Int(Int64(bitPattern: try u64()))
             guard eMin < eMax, eMax - eMin < 200 else { throw SimulateError.badShard("bad histogram range") }
+            try need(days * ((eMax - eMin) * DayHistograms.binsPerOctave + 2) * 4)
             var h = DayHistograms(days: days, eMin: eMin, eMax: eMax)
             for i in 0..<h.counts.count { h.counts[i] = try u32() }
             hs.append(h)
@@ -70,6 +74,7 @@ extension PartialResult {
         waterfall = try (0..<(n * ww)).map { _ in Double(bitPattern: try u64()) }
         leverage = try (0..<(n * lw)).map { _ in Double(bitPattern: try u64()) }
         sweep = try (0..<(n * sw)).map { _ in Double(bitPattern: try u64()) }
+        try need(4 * days)
         halvingDayCounts = try (0..<days).map { _ in try u32() }
         guard pos == b.count else { throw SimulateError.badShard("trailing bytes in partial.bin") }
         daily.hashpriceUSD = hs[0]; daily.priceUSD = hs[1]; daily.payoutUSD = hs[2]; daily.cumulativeBTC = hs[3]

@@ -4,11 +4,17 @@ public enum SimulateError: Error, CustomStringConvertible, Equatable {
     case invalidSettings(String)
     /// A shard file is unreadable or inconsistent.
     case badShard(String)
+    /// The run would need more memory than the limit (`MemoryBudget`): the estimate, the limit and what to change.
+    case insufficientMemory(String)
+    /// `HASHSEC_MEMORY_LIMIT` is not a size.
+    case invalidMemoryLimit(String)
 
     public var description: String {
         switch self {
         case .invalidSettings(let m): return "invalid simulation settings: \(m)"
         case .badShard(let m): return "bad shard: \(m)"
+        case .insufficientMemory(let m): return "not enough memory: \(m)"
+        case .invalidMemoryLimit(let m): return "invalid memory limit: \(m)"
         }
     }
 }

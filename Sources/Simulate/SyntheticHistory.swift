@@ -38,6 +38,10 @@ public enum SyntheticHistory {
     /// antithetic partner), with Poisson block counts, recorded day by day.
     public static func generate(calibration c: Calibration, days: Int, seed: UInt64, model: PriceModel = .merton) throws -> [DailyObservation] {
         guard days >= 1 else { throw SimulateError.invalidSettings("days must be ≥ 1") }
+        // Per day: the path generator's block scratch and recorded state, the observation, its CSV row.
+        try MemoryBudget.fromEnvironment().check(MemoryEstimate(parts: [("path generator buffers", Double(days) * 8 * 40),
+                                                                        ("observations and their CSV", Double(days) * 450)]),
+                                                 advice: "use fewer --days")
         let settings = SimulationSettings(paths: 1, seed: seed, threads: 1, model: model, measure: .real, drift: .historical,
                                           parameterUncertainty: false, antithetic: false, poissonBlocks: true, horizonDays: days, blockSize: 2)
         let process = try ModelProcess(calibration: c, settings: settings)

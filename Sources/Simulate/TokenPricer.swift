@@ -28,7 +28,11 @@ public struct PathOutcome: Equatable, Sendable {
 ///
 /// `curtailment: economic`: on days with gross·S < power the machines are off (no revenue, no power; hosting due).
 /// `floor_zero`: payout = max(net, 0); `carry_forward`: deficits are owed from later payouts.
-/// A deficit day is a day with net < 0; `terminate_after_deficit_days: N` ends the token after N consecutive ones.
+/// `terminate_after_deficit_days: N` ends the token after N consecutive deficit days, as a cloud-mining contract ends
+/// after N days of output below its maintenance cost (Genesis: 60, HashFlare: 28). A deficit day is a day whose output
+/// does not cover the running cost: net < 0, or — with `curtailment: economic` — a day on which the machines are
+/// switched off because running them would lose money (gross·S < power). Curtailed days therefore count towards
+/// termination; without that a curtailed contract (no revenue, no cost: net = 0) could never end.
 /// PV = Σ payout_USD·(1+r)^{−t/365}. IRR: the annual i with Σ payout_USD·(1+i)^{−t/365} = price (safeguarded Newton on
 /// v = (1+i)^{−1/365}, monotone for non-negative payouts).
 public struct TokenPricer {
@@ -120,7 +124,9 @@ public struct TokenPricer {
                 pay = bal >= 0 ? bal : 0
                 owed = bal >= 0 ? 0 : -bal
             } else { pay = net > 0 ? net : 0 }
-            run = net < 0 ? run &+ 1 : 0
+            // Switched off (economic curtailment writes gross = 0) or running at a loss.
+            let deficit = net < 0 || (economic && b.grossBTC[i] == 0)
+            run = deficit ? run &+ 1 : 0
             let payUSD = pay * S
             b.netBTC[i] = pay; b.netUSD[i] = payUSD
             btc += pay; usd += payUSD; pv += payUSD * discount[t]

@@ -1,13 +1,10 @@
 import Domain
+import Statistics
 
 /// Reduction of per-path leverage results (stored back to back in path order, `LeveragePathLayout.width` each).
 public struct LeverageSummary: Equatable, Sendable {
-    public struct Returns: Equatable, Sendable {
-        public var mean: Double
-        /// p01, p05, p25, p50, p75, p95, p99.
-        public var quantiles: [Double]
-        public var var95: Double, cvar95: Double, var99: Double, cvar99: Double
-    }
+    /// Mean, quantiles at `Quantiles.levels`, VaR and CVaR 95/99 of the return sample.
+    public typealias Returns = ReturnStatistics
     public var paths: Int
     public var levered: Returns
     public var unlevered: Returns
@@ -34,24 +31,14 @@ public struct LeverageSummary: Equatable, Sendable {
         var cum = 0.0
         let dn = Double(max(n, 1))
         let byDay = firstCount.map { c -> Double in cum += c; return cum / dn }
-        return LeverageSummary(paths: n, levered: returns(lev), unlevered: returns(unl), probLiquidation: liq / dn,
+        return LeverageSummary(paths: n, levered: Returns(sample: lev), unlevered: Returns(sample: unl), probLiquidation: liq / dn,
                                probBadDebt: bad / dn, meanBadDebtFraction: badFrac / dn, liquidationByDay: byDay)
-    }
-
-    static func returns(_ x: [Double]) -> Returns {
-        let m = PathStatistics.mean(x)
-        let s = x.sorted()
-        return Returns(mean: m, quantiles: PathStatistics.levels.map { PathStatistics.quantile(sorted: s, $0.1) },
-                       var95: PathStatistics.valueAtRisk(sorted: s, level: 0.95),
-                       cvar95: PathStatistics.conditionalVaR(sorted: s, level: 0.95),
-                       var99: PathStatistics.valueAtRisk(sorted: s, level: 0.99),
-                       cvar99: PathStatistics.conditionalVaR(sorted: s, level: 0.99))
     }
 
     /// Rows of `leverage_returns.csv`: `measure,unlevered,levered`.
     public var returnsCSV: String {
         var rows = ["measure,unlevered,levered", "mean,\(unlevered.mean),\(levered.mean)"]
-        for (k, (name, _)) in PathStatistics.levels.enumerated() {
+        for (k, (name, _)) in Quantiles.levels.enumerated() {
             rows.append("\(name),\(unlevered.quantiles[k]),\(levered.quantiles[k])")
         }
         rows.append("var95,\(unlevered.var95),\(levered.var95)")

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Statistics
 
 /// The output files of the structures (docs/outputs.md), from reduced results; numbers via `Double.description`.
 public enum StructureOutputs {
@@ -19,31 +20,22 @@ public enum StructureOutputs {
     public static func sweepCSV(_ rows: [LeverageSweep.Row]) -> String {
         ([LeverageSweep.Row.csvHeader] + rows.map(\.csvRow)).joined(separator: "\n") + "\n"
     }
+}
 
-    /// The `tranches` array of `summary.json`.
-    public static func tranchesJSON(_ rows: [TrancheSummary]) -> [[String: Any]] {
-        rows.map { r in
-            var o: [String: Any] = ["tranche": r.tranche, "balance_usd": r.balanceUSD, "prob_shortfall": r.probShortfall, "prob_loss": r.probLoss,
-                                    "expected_loss": r.expectedLoss, "loss_given_shortfall": r.lossGivenShortfall,
-                                    "wal_years": r.walYears, "irr_mean": r.irrMean]
-            for (k, q) in zip(["p05", "p25", "p50", "p75", "p95"], r.irrQuantiles) { o["irr_\(k)"] = q }
-            return o
-        }
+extension TrancheSummary {
+    public static let csvHeader = "tranche,balance_usd,prob_shortfall,prob_loss,expected_loss,loss_given_shortfall,wal_years,"
+        + Quantiles.band.map { "irr_" + $0.name }.joined(separator: ",")
+    /// Numbers via `Double.description`.
+    public var csvRow: String {
+        ([tranche] + ([balanceUSD, probShortfall, probLoss, expectedLoss, lossGivenShortfall, walYears] + irrQuantiles).map { $0.description })
+            .joined(separator: ",")
     }
+}
 
-    /// The `leverage` object of `summary.json`.
-    public static func leverageJSON(_ s: LeverageSummary, best: LeverageSweep.Row? = nil) -> [String: Any] {
-        func ret(_ r: LeverageSummary.Returns) -> [String: Any] {
-            var o: [String: Any] = ["mean": r.mean, "var95": r.var95, "cvar95": r.cvar95, "var99": r.var99, "cvar99": r.cvar99]
-            for (k, (name, _)) in PathStatistics.levels.enumerated() { o[name] = r.quantiles[k] }
-            return o
-        }
-        var o: [String: Any] = ["prob_liquidation": s.probLiquidation, "prob_bad_debt": s.probBadDebt,
-                                "bad_debt_mean_fraction": s.meanBadDebtFraction, "levered": ret(s.levered), "unlevered": ret(s.unlevered)]
-        if let b = best {
-            o["max_leverage_under_5pct_liquidation"] = b.leverage
-            o["max_leverage_under_5pct_liquidation_loops"] = b.loops; o["max_leverage_under_5pct_liquidation_ltv"] = b.ltv
-        }
-        return o
+extension RunSummary.Leverage {
+    /// The `leverage` object of `summary.json`: the reduced leverage results and the sweep's best row (when a sweep ran).
+    public init(_ s: LeverageSummary, best b: LeverageSweep.Row?) {
+        self.init(probLiquidation: s.probLiquidation, probBadDebt: s.probBadDebt, badDebtMeanFraction: s.meanBadDebtFraction,
+                  levered: s.levered, unlevered: s.unlevered, best: b.map { Best(leverage: $0.leverage, loops: $0.loops, ltv: $0.ltv) })
     }
 }

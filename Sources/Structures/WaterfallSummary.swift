@@ -1,33 +1,7 @@
 import Domain
-
-/// One row of `tranches.csv` (docs/outputs.md).
-public struct TrancheSummary: Equatable, Sendable {
-    public var tranche: String
-    public var balanceUSD: Double
-    /// P(any interest or scheduled-principal shortfall, or unpaid balance at maturity); equity: P(residual < investment).
-    public var probShortfall: Double
-    /// P(final loss > 0): the tranche ends with less than its initial balance repaid (equity: residual < investment).
-    /// Unlike `probShortfall` it ignores arrears that are later caught up.
-    public var probLoss: Double
-    /// Mean loss fraction of the initial balance.
-    public var expectedLoss: Double
-    /// Mean loss over the paths with a shortfall: `Σ loss / #shortfall` (0 when none).
-    public var lossGivenShortfall: Double
-    public var walYears: Double
-    /// IRR quantiles p05, p25, p50, p75, p95 (annual).
-    public var irrQuantiles: [Double]
-    public var irrMean: Double
-
-    public static let csvHeader = "tranche,balance_usd,prob_shortfall,prob_loss,expected_loss,loss_given_shortfall,wal_years,irr_p05,irr_p25,irr_p50,irr_p75,irr_p95"
-    public var csvRow: String {
-        ([tranche] + ([balanceUSD, probShortfall, probLoss, expectedLoss, lossGivenShortfall, walYears] + irrQuantiles).map { $0.description })
-            .joined(separator: ",")
-    }
-}
+import Statistics
 
 public enum WaterfallSummary {
-    public static let irrLevels: [Double] = [0.05, 0.25, 0.5, 0.75, 0.95]
-
     /// Reduces per-path results stored back to back in path order (`results.count = paths · width`).
     /// Sums run in path order, so the summary does not depend on how paths were split over threads or shards.
     public static func reduce(spec: StructureSpec, results: [Double]) -> [TrancheSummary] {
@@ -48,7 +22,7 @@ public enum WaterfallSummary {
             let dn = Double(max(n, 1))
             return TrancheSummary(tranche: spec.tranches[i].name, balanceUSD: spec.tranches[i].balanceUSD,
                                   probShortfall: sf / dn, probLoss: lost / dn, expectedLoss: loss / dn, lossGivenShortfall: sf > 0 ? loss / sf : 0,
-                                  walYears: wal / dn, irrQuantiles: irrLevels.map { PathStatistics.quantile(sorted: irrs, $0) },
+                                  walYears: wal / dn, irrQuantiles: Quantiles.band.map { Quantiles.of(sorted: irrs, $0.p) ?? 0 },
                                   irrMean: irrSum / dn)
         }
     }

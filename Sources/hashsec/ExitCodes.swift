@@ -19,7 +19,8 @@ enum ExitStatus: Int32, CaseIterable {
     case success = 0
     /// An unexpected failure (a bug): please report it.
     case internalError = 70
-    /// Bad command-line usage (swift-argument-parser's own code).
+    /// Bad command-line usage (swift-argument-parser's own code), or a run too large for the memory limit
+    /// (`HASHSEC_MEMORY_LIMIT`, default half the physical memory): the message gives the estimate.
     case usage = 64
     /// Input data rejected: a parse, validation or proof-of-work error in a file; nothing was stored.
     case dataRejected = 65
@@ -100,6 +101,7 @@ func exitStatus(for error: Error) -> ExitStatus {
         switch e {
         case .invalidSettings: return .configInvalid
         case .badShard: return .shardMismatch
+        case .insufficientMemory, .invalidMemoryLimit: return .usage
         }
     case let e as BacktestError:
         switch e {

@@ -41,7 +41,7 @@ struct MergeCommand: ParsableCommand {
             }
             if !stressDirs.isEmpty {
                 let r = try StressJob.merge(shardDirs: stressDirs, out: d)
-                print(r.table)
+                print(r.text)
                 print("merged \(stressDirs.count) stress shard(s) into \(d)/stress.csv, \(d)/stress.json")
             }
         }

@@ -37,7 +37,8 @@ struct PerfSimulateCommand: ParsableCommand {
             for _ in 0..<`repeat` {
                 let rows = try PerfSimulate.run(paths: paths, days: days, threads: ts, seed: seed, blockSize: block)
                 for r in rows {
-                    print(String(format: "threads %d: %.3f s wall (%.3f s CPU), %.3g path-days/s, peak RSS %.0f MB", r.threads, r.seconds, r.cpuSeconds, r.pathDaysPerSecond, r.peakRSSMB))
+                    print(String(format: "threads %d: %.3f s wall (%.3f s CPU), %.3g path-days/s, peak RSS %.0f MB (engine estimate %.0f MB)",
+                                 r.threads, r.seconds, r.cpuSeconds, r.pathDaysPerSecond, r.peakRSSMB, r.estimateMB))
                 }
                 all += rows
             }

@@ -46,6 +46,7 @@ struct SimulateCommand: ParsableCommand {
         try guarded {
             guard let me = Measure(rawValue: measure) else { throw ValidationError("--measure must be real or risk-neutral") }
             guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
+            guard rate.isFinite, rate > -1, rate < 10 else { throw ValidationError("--rate must be an annual rate in (−1, 10), got \(rate)") }
             if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
             let sh = try parseShardOption(shard, out: out)
             if let n = sweepLeverage, !(0...50).contains(n) { throw ValidationError("--sweep-leverage takes 0…50") }
@@ -55,7 +56,7 @@ struct SimulateCommand: ParsableCommand {
             let r = try SimulateJob.run(.init(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
                                               dbPath: store.db, out: out, pathsCSV: pathsCsv, shard: sh, sweepMaxLoops: sweepLeverage))
             print(r.summaryText)
-            if let o = out { print("wrote \(sh.map { "\(o)/shard-\($0.0)-of-\($0.1)" } ?? o)") }
+            if let o = out { print("wrote \(sh.map { "\(o)/shard-\($0.index)-of-\($0.count)" } ?? o)") }
         }
     }
 }

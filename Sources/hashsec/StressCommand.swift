@@ -45,7 +45,7 @@ struct StressCommand: ParsableCommand {
             try price.apply(&settings)
             let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: asOf,
                                             settings: settings, out: out, calibrationPath: calibration, shard: sh))
-            print(r.table)
+            print(r.text)
             if let o = out, sh == nil { print("wrote \(o)/stress.csv, \(o)/stress.json") }
         }
     }

@@ -51,6 +51,12 @@ struct HostileCase {
     var check: ((URL) throws -> [String])? = nil
     /// Watchdog, seconds.
     var timeout: Double = 60
+    /// Commands run first with the binary (same substitutions; each must exit 0), e.g. the shards a merge case reads.
+    var setup: [[String]] = []
+    /// Changes the case folder after `setup` (tampering with what it wrote).
+    var tamper: ((URL) throws -> Void)? = nil
+    /// Extra environment of the command (not of `setup`).
+    var env: [String: String] = [:]
 }
 
 // MARK: builders (one line per case)

@@ -82,11 +82,16 @@ final class HostileInputTests: XCTestCase {
             try fm.copyItem(at: h.template, to: URL(fileURLWithPath: db))
             try change(db)
         }
+        for cmd in c.setup {
+            let s = try h.run(cmd.map(subst), in: dir, env: [:], timeout: c.timeout)
+            guard s.status == 0, !s.signalled else { return "[\(c.name)] setup `hashsec \(cmd.joined(separator: " "))` exited \(s.status): \(s.stderr.prefix(400))" }
+        }
+        try c.tamper?(dir)
         let tmp = dir.appendingPathComponent("tmpdir")
         try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
         let before = HostileHarness.storeDigest(db)
         let filesBefore = HostileHarness.listing(dir)
-        let r = try h.run(c.args.map(subst), in: dir, env: ["TMPDIR": tmp.path + "/"], timeout: c.timeout)
+        let r = try h.run(c.args.map(subst), in: dir, env: c.env.merging(["TMPDIR": tmp.path + "/"]) { a, _ in a }, timeout: c.timeout)
         let name = c.name
         var problems: [String] = []
         if r.timedOut { problems.append("did not finish within \(c.timeout) s (killed)") }

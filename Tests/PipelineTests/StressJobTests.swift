@@ -66,7 +66,8 @@ final class StressJobTests: XCTestCase {
         let deal = try DealFile.load(path: TestSupport.repositoryRoot.appendingPathComponent("datasets/deals/structured-example.yaml").path)
         var lev = try DealFile.load(path: TestSupport.repositoryRoot.appendingPathComponent("datasets/deals/leveraged-example.yaml").path)
         lev.structure = deal.structure
-        let r = try StressRunner.run(deal: lev, calibration: cal, settings: SimulationSettings(paths: 64, seed: 9, threads: 2), overlay: nil)
+        let r = try MonteCarlo.run(deal: lev, calibration: cal, settings: SimulationSettings(paths: 64, seed: 9, threads: 2), scenarios: [nil],
+                                   accumulate: .structures)[0]
         XCTAssertLessThan(WaterfallSummary.maxLedgerError(spec: deal.structure!, results: r.waterfall), 1e-12)
         XCTAssertFalse(r.waterfall.contains { !$0.isFinite }); XCTAssertFalse(r.leverage.contains { !$0.isFinite })
         // collections seen by the waterfall = pool tokens × Σ per-token net USD of the pricer: check the whole-life identity
@@ -76,7 +77,7 @@ final class StressJobTests: XCTestCase {
             var paid = r.waterfall[p * w + WaterfallPathLayout.globalOffset(tranches: 3) + 3]
             for i in 0..<3 { paid += r.waterfall[p * w + 6 * i] + r.waterfall[p * w + 6 * i + 1] }
             // usdTotal is the per-token sum of net payouts; periods floor negative sums at 0 and payouts are ≥ 0 here.
-            let collections = Double(deal.token.count) * r.outcomes[p].usdTotal
+            let collections = Double(deal.token.count) * r.usdTotal[p]
             XCTAssertEqual(paid, collections + s.reserve.initialUSD, accuracy: 1e-6 * max(1, paid), "path \(p)")
         }
     }

@@ -27,7 +27,7 @@ final class StressShardTests: XCTestCase {
             let out = dir.appendingPathComponent(name).path
             for i in only ?? Array(0..<n) {
                 try StressJob.runShard(deal: deal, dealYAML: dealYAML, scenarios: scenarios, scenariosSHA256: "s", calibration: cal,
-                                       calibrationSHA256: "c", history: [], settings: s, index: i, of: n, out: out)
+                                       calibrationSHA256: "c", history: [], settings: s, shard: Shard(index: i, count: n)!, out: out)
             }
             return (only ?? Array(0..<n)).map { "\(out)/stress-shard-\($0)-of-\(n)" }
         }

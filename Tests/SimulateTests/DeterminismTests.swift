@@ -44,9 +44,10 @@ final class DeterminismTests: XCTestCase {
     }
 
     /// A deal with a waterfall and staking leverage (+ a 0…3 loop sweep): the per-path structure records are the same for
-    /// 1 and 2 threads, survive sharding through `partial.bin` byte for byte, equal the stress runner's base case, and
-    /// every structure file appears in the outputs.
-    func testStructureRecordsAreDeterministicShardableAndMatchTheStressRunner() throws {
+    /// 1 and 2 threads, survive sharding through `partial.bin` byte for byte, equal the stress accumulation's base case
+    /// and its scenarios run alone (common random numbers: a scenario's paths do not depend on the others run beside it),
+    /// and every structure file appears in the outputs.
+    func testStructureRecordsAreDeterministicShardableAndMatchTheStressAccumulation() throws {
         let root = TestSupport.repositoryRoot
         var d = deal
         d.structure = try DealFile.load(path: root.appendingPathComponent("datasets/deals/structured-example.yaml").path).structure
@@ -67,11 +68,18 @@ final class DeterminismTests: XCTestCase {
             if merged == nil { merged = decoded } else { try merged!.append(decoded) }
         }
         XCTAssertEqual(merged!.encoded(), one.encoded())
-        let stress = try StressRunner.run(deal: d, calibration: cal, settings: s1, overlay: nil, sweepMaxLoops: 3)
-        XCTAssertEqual(stress.waterfall, one.waterfall)
-        XCTAssertEqual(stress.leverage, one.leverage)
-        XCTAssertEqual(stress.sweep, one.sweep)
-        XCTAssertEqual(stress.outcomes.map(\.pvUSD), one.pvUSD)
+        let crash = try StressOverlayBuilder.overlay(for: Scenario(name: "c", kind: .priceCrash(pct: 0.5, day: 10)), horizonDays: 90)
+        let stress = try MonteCarlo.run(deal: d, calibration: cal, settings: s2, scenarios: [nil, crash], accumulate: .structures, sweepMaxLoops: 3)
+        XCTAssertEqual(stress[0].waterfall, one.waterfall)
+        XCTAssertEqual(stress[0].leverage, one.leverage)
+        XCTAssertEqual(stress[0].sweep, one.sweep)
+        XCTAssertEqual(stress[0].pvUSD, one.pvUSD)
+        XCTAssertEqual(stress[0].irr.map(\.bitPattern), one.irr.map(\.bitPattern))
+        XCTAssertEqual(stress[0].daily.hashpriceUSD.days, 0, "no per-day statistics without .daily")
+        let alone = try MonteCarlo.run(deal: d, calibration: cal, settings: s1, overlay: crash, sweepMaxLoops: 3)
+        XCTAssertEqual(stress[1].pvUSD, alone.pvUSD)
+        XCTAssertEqual(stress[1].waterfall, alone.waterfall)
+        XCTAssertNotEqual(stress[1].pvUSD, stress[0].pvUSD)
         let id = RunIdentity(dealSHA256: "d", calibrationSHA256: "c", seed: 9, paths: paths, model: "merton", measure: "real", rate: 0.04,
                              antithetic: true, poissonBlocks: false, horizonDays: 90, shardCount: 1, sweepMaxLoops: 3)
         let ctx = SimulationOutputs.Context(dealName: "t", identity: id, schedule: DealSchedule(deal: d, asOf: cal.initialState.date, horizon: nil),
@@ -79,9 +87,9 @@ final class DeterminismTests: XCTestCase {
         let names = SimulationOutputs.files(one, ctx).map(\.0)
         for f in ["tranches.csv", "leverage_liquidation.csv", "leverage_returns.csv", "leverage_sweep.csv"] { XCTAssertTrue(names.contains(f), f) }
         let summary = SimulationOutputs.summary(one, ctx)
-        XCTAssertEqual((summary["tranches"] as? [[String: Any]])?.count, d.structure!.tranches.count)
-        XCTAssertNotNil(summary["leverage"] as? [String: Any])
-        XCTAssertFalse(SimulationOutputs.json(summary).contains("nan"))
+        XCTAssertEqual(summary.tranches?.count, d.structure!.tranches.count)
+        XCTAssertNotNil(summary.leverage)
+        XCTAssertFalse(summary.json().contains("nan"))
     }
 
     func testNonContiguousShardsAreRefused() throws {

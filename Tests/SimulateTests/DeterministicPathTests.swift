@@ -122,7 +122,11 @@ final class DeterministicPathTests: XCTestCase {
                                                      (.never, .carryForward, 0.09, 0.0, nil),
                                                      (.never, .floorZero, 0.12, 0.0, 20),
                                                      // curtailed days carry hosting, so deficits end the token; curtailed days after the end do not count
-                                                     (.economic, .floorZero, 0.12, 0.002, 20)] {
+                                                     (.economic, .floorZero, 0.12, 0.002, 20),
+                                                     // issue 12 item 13: no hosting, so a curtailed day nets 0; it still counts as
+                                                     // a deficit day (output below the running cost), and the token ends
+                                                     (.economic, .floorZero, 0.12, 0.0, 20),
+                                                     (.economic, .carryForward, 0.12, 0.0, 20)] {
             let deal = Fixture.deal(term: 300, curtailment: curt, deficit: deficit, power: power, hosting: hosting, terminate: term)
             let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: SimulationSettings(paths: 2, seed: 3, threads: 1))
             let ref = reference(cal: cal, days: 300, lnHShock: [])
@@ -131,11 +135,12 @@ final class DeterministicPathTests: XCTestCase {
             for t in 1...300 where !terminated {
                 var gross = 1.0 * pow(0.97, Double(t) / 365) * 0.95 * ref.hp[t - 1] / 1000 * 0.98 * 0.95
                 var pw = 1.0 * 20 * 24 / 1000 * power * 0.95
-                if curt == .economic && gross * S < pw { gross = 0; pw = 0; curtailed += 1 }
+                let off = curt == .economic && gross * S < pw
+                if off { gross = 0; pw = 0; curtailed += 1 }
                 let net = gross - (pw + hosting * 1.0) / S
                 var pay = 0.0
                 if deficit == .carryForward { let b = net - owed; if b >= 0 { pay = b; owed = 0 } else { owed = -b } } else { pay = max(0, net) }
-                run = net < 0 ? run + 1 : 0
+                run = net < 0 || off ? run + 1 : 0
                 btc += pay; pv += pay * S / pow(1.1, Double(t) / 365)
                 if let n = term, run >= n { terminated = true }
             }

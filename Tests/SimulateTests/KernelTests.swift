@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Models
 @testable import Simulate
+import Statistics
 import XCTest
 
 /// The CKernels Monte Carlo kernels against independent Swift calculations, across their CPU variants, and the
@@ -326,10 +327,11 @@ final class HalvingDateTests: XCTestCase {
                              antithetic: true, poissonBlocks: false, horizonDays: 60, shardCount: 1)
         let ctx = SimulationOutputs.Context(dealName: "t", identity: id, schedule: DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: nil),
                                             priceUSD: 20, pathsCSV: false)
-        let h = SimulationOutputs.halvingJSON(whole, ctx)
-        XCTAssertEqual(h["prob_within_horizon"] as? Double, 1)
-        XCTAssertEqual(h["day_p50"] as? Int, perPath[31] + 1, "smallest day with ≥ 50 % of the paths (1-based)")
-        XCTAssertEqual(h["date_p50"] as? String, (cal.initialState.date + perPath[31] + 1).iso)
+        let h = SimulationOutputs.summary(whole, ctx).halving
+        XCTAssertEqual(h.probWithinHorizon, 1)
+        let p50 = try XCTUnwrap(h.days.first { $0.level == "p50" })
+        XCTAssertEqual(p50.day, perPath[31] + 1, "smallest day with ≥ 50 % of the paths (1-based)")
+        XCTAssertEqual(p50.date, (cal.initialState.date + perPath[31] + 1).iso)
         XCTAssert((10...20).contains(perPath[31]), "≈ 2,000 blocks at 144/day: day \(perPath[31])")
     }
 }

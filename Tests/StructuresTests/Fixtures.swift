@@ -42,3 +42,14 @@ extension Double {
 }
 
 import Foundation
+
+extension StructureSpec {
+    /// The usual order of the tests' waterfalls: fees → senior interest → senior principal → reserve → mezzanine interest
+    /// → mezzanine principal → equity.
+    static func defaultSteps(senior: String, mezzanine: String?, equity: String) -> [Step] {
+        var s: [Step] = [.payFees, .payInterest(senior), .payPrincipal(senior), .fillReserve]
+        if let m = mezzanine { s += [.payInterest(m), .payPrincipal(m)] }
+        s.append(.payResidual(equity))
+        return s
+    }
+}

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Structures
 import TestSupport
+import Statistics
 import XCTest
 
 final class StructureOutputsTests: XCTestCase {

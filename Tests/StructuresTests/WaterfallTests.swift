@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Structures
+import Statistics
 import XCTest
 
 final class WaterfallTests: XCTestCase {

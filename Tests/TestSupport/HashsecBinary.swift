@@ -13,15 +13,16 @@ public enum HashsecBinary {
     }
     public static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
 
-    /// A configured process, not started: `args` in `dir`, the test's environment without `HASHSEC_TEST_PAUSE_AT`
-    /// plus `env`, stdin from /dev/null, stdout and stderr to the returned pipes.
-    public static func process(_ args: [String], in dir: URL, env: [String: String] = [:]) -> (Process, Pipe, Pipe) {
+    /// A configured process, not started: `args` in `dir`, the test's environment without `HASHSEC_TEST_PAUSE_AT` (and
+    /// the `unset` variables) plus `env`, stdin from /dev/null, stdout and stderr to the returned pipes.
+    public static func process(_ args: [String], in dir: URL, env: [String: String] = [:], unset: [String] = []) -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = url
         p.arguments = args
         p.currentDirectoryURL = dir
         var e = ProcessInfo.processInfo.environment
         e.removeValue(forKey: "HASHSEC_TEST_PAUSE_AT")
+        for k in unset { e.removeValue(forKey: k) }
         for (k, v) in env { e[k] = v }
         p.environment = e
         p.standardInput = FileHandle.nullDevice
@@ -42,8 +43,9 @@ public enum HashsecBinary {
     }
 
     /// Runs to completion (both pipes drained concurrently); SIGKILLed after `timeout` seconds.
-    public static func run(_ args: [String], in dir: URL, env: [String: String] = [:], timeout: Double = 600) throws -> Outcome {
-        let (p, out, err) = process(args, in: dir, env: env)
+    public static func run(_ args: [String], in dir: URL, env: [String: String] = [:], unset: [String] = [],
+                           timeout: Double = 600) throws -> Outcome {
+        let (p, out, err) = process(args, in: dir, env: env, unset: unset)
         var outData = Data(), errData = Data()
         let group = DispatchGroup()
         group.enter(); DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }

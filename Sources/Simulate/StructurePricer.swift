@@ -1,11 +1,11 @@
 import Domain
 import Structures
 
-/// The per-path structure engines of a deal — securitization waterfall, staking leverage, leverage sweep — run on the
-/// token cash flows a `TokenPricer` just wrote. Shared by `MonteCarlo.run` (simulate) and `StressRunner` (stress), so
-/// both produce the same per-path records. Records are fixed-width `[Double]` rows stored by path index
-/// (`WaterfallPathLayout`, `LeveragePathLayout`, `LeverageSweep.width`), hence thread- and shard-independent.
-struct StructurePass {
+/// The path pricer of a deal's structures: its securitization waterfall, staking leverage and leverage sweep
+/// (`Structures` engines) run on the token cash flows `TokenPricer` just wrote for one path. Records are fixed-width
+/// `[Double]` rows stored by path index (`WaterfallPathLayout`, `LeveragePathLayout`, `LeverageSweep.width`), hence
+/// thread- and shard-independent.
+struct StructurePricer {
     let waterfall: WaterfallEngine?
     let leverage: LeverageEngine?
     let sweepLoops: Int?
