@@ -20,7 +20,11 @@ import Models
 ///     horizon_days: 1095                   # optional cap; default: each deal's own term (a cap below a term is a
 ///                                          # truncation, stated in that deal's outputs)
 ///     model: merton
-///     calibration_window_days: 1460
+///     calibration_window_days: 1460       # price models' window
+///     hashrate_window_days: 2922           # optional: the hash-rate fit's window (default: calibrate's)
+///     fee_window_days: 1460                # optional: the fee model's window (default: calibrate's)
+///     efficiency_trend: 0.2                # optional: state δ per year (default: from the ASIC catalog's frontier)
+///     efficiency_window_years: 4           # optional: years of frontier points for δ (default: calibrate's)
 ///     reports_dir: ../reports
 ///     notebooks_dir: ../notebooks-export
 ///     thresholds: {default: 0.10, pv_usd_mean: 0.10}
@@ -97,6 +101,12 @@ public struct NightlyFile: Equatable, Sendable {
     /// `parameter_uncertainty: on | off`.
     public var parameterUncertainty: Bool
     public var calibrationWindowDays: Int
+    /// Calibration options beyond the price window (nil: `hashsec calibrate`'s defaults).
+    public var hashRateWindowDays: Int? = nil
+    public var feeWindowDays: Int? = nil
+    /// δ per year (continuously compounded) stated instead of fitted to the catalog's frontier.
+    public var efficiencyTrendPerYear: Double? = nil
+    public var efficiencyWindowYears: Double? = nil
     public var reportsDir: String
     public var notebooksDir: String?
     /// Relative change beyond which a metric is flagged, per metric name; `default` for the others.
@@ -107,8 +117,9 @@ public struct NightlyFile: Equatable, Sendable {
     public var downloadTimeoutSeconds: Double = 120
 
     public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "stress_paths", "seed", "threads",
-                              "horizon_days", "model", "drift", "parameter_uncertainty", "calibration_window_days", "reports_dir", "notebooks_dir", "thresholds",
-                              "download_timeout_seconds", "backtest"]
+                              "horizon_days", "model", "drift", "parameter_uncertainty", "calibration_window_days",
+                              "hashrate_window_days", "fee_window_days", "efficiency_trend", "efficiency_window_years",
+                              "reports_dir", "notebooks_dir", "thresholds", "download_timeout_seconds", "backtest"]
     public static let formats = ["coinmetrics", "tidy", "series", "headers"]
     public static var models: [String] { PriceModels.names }
 
@@ -189,6 +200,10 @@ public struct NightlyFile: Equatable, Sendable {
             parameterUncertainty: try root.choice("parameter_uncertainty", ["on", "off"],
                                                   default: SimulationDefaults.parameterUncertainty ? "on" : "off") == "on",
             calibrationWindowDays: window,
+            hashRateWindowDays: try root.int("hashrate_window_days", range: 30...100_000, default: nil),
+            feeWindowDays: try root.int("fee_window_days", range: 30...100_000, default: nil),
+            efficiencyTrendPerYear: try root.double("efficiency_trend", range: 0...4.99, default: nil),
+            efficiencyWindowYears: try root.double("efficiency_window_years", range: 0.1...30, default: nil),
             reportsDir: resolve(try root.string("reports_dir", default: "reports")!),
             notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),
             thresholds: thresholds,

@@ -20,6 +20,9 @@ public enum NightlyBacktest {
         public var asOf: Day?
         public var ran: Bool
         public var failures: [String]
+        /// The backtest was due but could not run (e.g. an origin without enough data); the nightly goes on and shows the
+        /// latest stored backtest, if any, with this message.
+        public var error: String? = nil
     }
 
     /// Backtest folders (`YYYY-MM-DD` with a `scores.csv`), oldest first.
@@ -56,10 +59,10 @@ public enum NightlyBacktest {
         }
         let every: OriginGrid.Every
         do { every = try OriginGrid.Every(parsing: b.every) } catch { throw bad("\(error)") }
-        // The nightly's stated assumptions (drift, parameter uncertainty) are what its backtest validates.
+        // The nightly's stated assumptions (drift, parameter uncertainty) and calibration options are what its backtest validates.
         let settings = BacktestJob.Settings(horizons: b.horizons, models: models, paths: b.paths, seed: config.seed, threads: config.threads,
                                             windowDays: b.windowDays, drift: Drift(config.drift) ?? .default,
-                                            parameterUncertainty: config.parameterUncertainty)
+                                            parameterUncertainty: config.parameterUncertainty, fit: NightlyJob.calibrationOptions(config))
         return BacktestJob.Options(dealPath: b.deal ?? config.deals[0], dbPath: config.db, from: b.from, to: asOf - (b.horizons.first ?? 0),
                                    every: every, offsetDays: b.offsetDays, settings: settings, out: out.path,
                                    requirements: try requirements(b, file: config.file), dataThrough: asOf)
@@ -69,13 +72,14 @@ public enum NightlyBacktest {
     public static func run(config: NightlyFile, asOf: Day, reportsDir: URL, runDir: URL) throws -> Outcome {
         guard let b = config.backtest else { return Outcome(asOf: nil, ran: false, failures: []) }
         let latest = stored(reportsDir: reportsDir).last
-        var ran = false
+        var ran = false, runError: String? = nil
         if isDue(latest: latest?.0, asOf: asOf, everyDays: b.everyDays) {
             let out = reportsDir.appendingPathComponent(folder).appendingPathComponent(asOf.iso)
-            _ = try BacktestJob.run(options(b, config: config, asOf: asOf, out: out))
-            ran = true
+            let opts = try options(b, config: config, asOf: asOf, out: out)
+            // A backtest that cannot run (data, an unidentified origin) must not stop the valuations from being published.
+            do { _ = try BacktestJob.run(opts); ran = true } catch { runError = "\(error)" }
         }
-        guard let (day, dir) = stored(reportsDir: reportsDir).last else { return Outcome(asOf: nil, ran: ran, failures: []) }
+        guard let (day, dir) = stored(reportsDir: reportsDir).last else { return Outcome(asOf: nil, ran: ran, failures: [], error: runError) }
         let scores = try SimulateJob.read(dir.appendingPathComponent("scores.csv").path)
         let manifest = (try? SimulateJob.read(dir.appendingPathComponent("manifest.json").path)).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]
         let params = manifest?["parameters"] as? [String: Any] ?? [:]
@@ -85,11 +89,12 @@ public enum NightlyBacktest {
             "deal": params["deal"] ?? "", "models": params["models"] ?? [], "every": params["every"] ?? "", "from": params["from"] ?? "",
             "to": params["to"] ?? "", "paths": params["paths"] ?? 0, "origins": params["origins_scored"] ?? 0,
             "requirements": params["requirements"] ?? [], "requirements_failed": failures,
+            "error_in_this_run": runError ?? NSNull(),
         ]
         do {
             try scores.write(to: runDir.appendingPathComponent("model_validation.csv"))
             try Data(SimulationOutputs.json(info).utf8).write(to: runDir.appendingPathComponent("model_validation.json"))
         } catch { throw PipelineError.cannotWrite(path: runDir.path, reason: "\(error)") }
-        return Outcome(asOf: day, ran: ran, failures: failures)
+        return Outcome(asOf: day, ran: ran, failures: failures, error: runError)
     }
 }

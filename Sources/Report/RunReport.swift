@@ -81,6 +81,7 @@ public enum RunReport {
                                     "grid": "\(stringify(info["origins"])) origins \(stringify(info["from"]))…\(stringify(info["to"])) every \(stringify(info["every"])), \(stringify(info["paths"])) paths"]
             let failed = (info["requirements_failed"] as? [Any])?.map { stringify($0) } ?? []
             if !failed.isEmpty { c["failed"] = failed.map { ["line": $0] }; c["failed_count"] = failed.count }
+            if let e = info["error_in_this_run"] as? String { c["error"] = e }
             ctx["validation"] = c
             sections.append("model-validation")
         }

@@ -99,6 +99,19 @@ final class BacktestJobTests: XCTestCase {
         XCTAssertEqual(late.map(\.horizon), [1, 30])
     }
 
+    /// A calibration whose paths overflow (a daily volatility of 40) is refused at its origin with the reason, not scored
+    /// with infinities and not a crash.
+    func testNonFiniteSimulationIsRefused() throws {
+        var wild = SyntheticHistory.referenceCalibration
+        wild.merton.sigma.value = 40; wild.gbm.sigma.value = 40
+        let s = BacktestJob.Settings(horizons: [30, 90], models: [.gbm], paths: 16, seed: 1, threads: 1, parameterUncertainty: false)
+        XCTAssertThrowsError(try BacktestJob.evaluate(history: .init(observations: Self.history), deal: deal(), origins: [Day(year: 2024, month: 1, day: 10)!],
+                                                      settings: s, fixed: wild)) { e in
+            guard case PipelineError.insufficientData(let m) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.contains("backtest origin 2024-01-10, model gbm") && m.contains("not finite"), m)
+        }
+    }
+
     /// Same seed ⇒ byte-identical backtest.csv and scores.csv for 1 and 2 threads (origins in parallel), through the store.
     func testDeterministicAcrossThreads() throws {
         let dir = try TestSupport.temporaryDirectory("bt-det")

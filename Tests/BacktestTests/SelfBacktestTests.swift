@@ -55,7 +55,7 @@ final class SelfBacktestTests: XCTestCase {
             while k < histories {
                 do {
                     let obs = try SyntheticHistory.generate(calibration: truth, days: Self.days, seed: UInt64(1000 + k))
-                    let history = BacktestJob.History(observations: obs)
+                    let history = try BacktestJob.History(observations: obs)
                     var mine: [ForecastRecord] = []
                     for (day, hs) in origins {
                         // The job's simulation seed is per origin date, and every history has the same dates: each history
