@@ -24,11 +24,14 @@ extension BacktestJob {
         public var requirements: [Requirement]
         /// Also render `index.html` in the output folder.
         public var html: Bool
+        /// Use only stored days ≤ this one (the nightly's as-of); nil: everything stored.
+        public var dataThrough: Day?
         public init(dealPath: String, dbPath: String = "hashsec.sqlite", catalogPath: String = CalibrateJob.defaultCatalog, from: Day? = nil, to: Day? = nil, every: OriginGrid.Every = .quarter,
                     offsetDays: Int = 0, settings: Settings = Settings(), calibrationPath: String? = nil, out: String? = nil,
-                    requirements: [Requirement] = [], html: Bool = true) {
+                    requirements: [Requirement] = [], html: Bool = true, dataThrough: Day? = nil) {
             self.dealPath = dealPath; self.dbPath = dbPath; self.catalogPath = catalogPath; self.from = from; self.to = to; self.every = every; self.offsetDays = offsetDays
             self.settings = settings; self.calibrationPath = calibrationPath; self.out = out; self.requirements = requirements; self.html = html
+            self.dataThrough = dataThrough
         }
     }
 
@@ -57,7 +60,7 @@ extension BacktestJob {
             throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; run `hashsec ingest` first")
         }
         let store = try Store(path: o.dbPath)
-        let history = try History(observations: try store.observations(), catalogPath: o.catalogPath)
+        let history = try History(observations: try store.observations(through: o.dataThrough), catalogPath: o.catalogPath)
         guard let first = history.firstDay, let last = history.lastDay else {
             throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first")
         }

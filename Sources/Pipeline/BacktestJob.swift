@@ -33,13 +33,18 @@ public enum BacktestJob {
         public var parameterUncertainty: Bool
         /// Every other calibration option (hash-rate and fee windows, efficiency trend).
         public var fit: CalibrationOptions
+        /// Antithetic pairs (as `simulate`); off gives independent paths, so a realized value drawn from the model is
+        /// exchangeable with the simulated ones (the self-backtest's exact setting for few paths).
+        public var antithetic: Bool
         public init(horizons: [Int] = [30, 90, 180, 365, 730], models: [PriceModel] = PriceModel.allCases, paths: Int = 2000,
                     seed: UInt64 = 1, threads: Int = 1, windowDays: Int = Calibrator.defaultWindowDays, poissonBlocks: Bool = false,
                     drift: Drift = .default, driftPrior: DriftPrior = .default,
-                    parameterUncertainty: Bool = SimulationDefaults.parameterUncertainty, fit: CalibrationOptions = .standard) {
+                    parameterUncertainty: Bool = SimulationDefaults.parameterUncertainty, fit: CalibrationOptions = .standard,
+                    antithetic: Bool = true) {
             self.horizons = horizons.sorted(); self.models = models; self.paths = paths; self.seed = seed; self.threads = threads
             self.windowDays = windowDays; self.poissonBlocks = poissonBlocks
             self.drift = drift; self.driftPrior = driftPrior; self.parameterUncertainty = parameterUncertainty; self.fit = fit
+            self.antithetic = antithetic
         }
         /// As in `simulate`'s manifest: the measure with its stated assumptions.
         var measureStatement: String {
@@ -130,11 +135,19 @@ public enum BacktestJob {
         let t1 = Date()
         for (mi, model) in s.models.enumerated() {
             let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, drift: s.drift,
-                                              driftPrior: s.driftPrior, parameterUncertainty: s.parameterUncertainty, antithetic: true,
+                                              driftPrior: s.driftPrior, parameterUncertainty: s.parameterUncertainty, antithetic: s.antithetic,
                                               poissonBlocks: s.poissonBlocks, horizonDays: maxH)
             // The engine with only what the scores read: per-path outcomes and the capture (no per-day histograms).
             let run = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings, scenarios: [nil], accumulate: [], capture: horizons)[0]
             let cap = run.capture!
+            // Scores need finite positive hashprices and finite payouts; a model that produces anything else here is not
+            // identified by this calibration, and the origin is refused with the reason (never a NaN in a file, never a crash).
+            let bad = cap.hashpriceUSD.filter { !($0.isFinite && $0 > 0) }.count + cap.payoutUSD.filter { !$0.isFinite }.count
+            if bad > 0 {
+                throw PipelineError.insufficientData("backtest origin \(origin), model \(model.rawValue): \(bad) of \(2 * cap.hashpriceUSD.count) simulated "
+                    + "hashprices/payouts at \(horizons.map(String.init).joined(separator: ","))-day horizons are not finite (or hashprice ≤ 0): the "
+                    + "calibration does not identify the model (e.g. parameter draws from a short window); try a longer --window or --parameter-uncertainty off")
+            }
             for (k, h) in horizons.enumerated() {
                 let payout = realizedPayout[k].map { (simulated: cap.payout(day: k), realized: $0, u: pitUniform(seed, mi, h, series: 1)) }
                 records.append(ForecastRecord.score(model: model.rawValue, origin: origin, horizon: h, simulated: cap.hashprice(day: k),

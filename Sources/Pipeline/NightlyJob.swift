@@ -12,6 +12,8 @@ import Store
 /// simulate + stress every deal → compare with the previous run → report → publish → record → index/latest.
 public enum NightlyJob {
     public static let stages = ["ingest", "gate", "benchmark", "calibrate", "simulate", "compare", "report", "publish"]
+    /// Runs after `simulate` when the configuration has a `backtest:` block.
+    public static let backtestStage = "backtest"
 
     public struct Options {
         public var configPath: String
@@ -44,8 +46,9 @@ public enum NightlyJob {
 
     public static func run(_ o: Options) throws -> Result {
         let config = try NightlyFile.load(path: o.configPath)
+        if let b = config.backtest { _ = try NightlyBacktest.requirements(b, file: config.file) }   // bad checks fail before anything runs
         let sink = try o.logFile.map(JSONLinesLogHandler.Sink.file) ?? JSONLinesLogHandler.Sink(handle: .standardError)
-        let progress = NightlyProgress(stages: stages.count, enabled: isatty(2) != 0)
+        let progress = NightlyProgress(stages: stages.count + (config.backtest == nil ? 0 : 1), enabled: isatty(2) != 0)
         if o.logFile == nil { sink.beforeWrite = { progress.clear() } }
         var log = Logger(label: "hashsec.nightly") { _ in JSONLinesLogHandler(sink: sink) }
         let started = Date()
@@ -144,6 +147,15 @@ public enum NightlyJob {
                                                                    "pv_usd_mean": .string(out.metrics?["pv_usd_mean"].map { "\($0)" } ?? "")])
                 return out
             }
+        }
+
+        // 5b. the scheduled backtest (when configured and due) and the model-validation files of the latest one.
+        if config.backtest != nil {
+            let bt = try stage(backtestStage) { try NightlyBacktest.run(config: config, asOf: asOf, reportsDir: reports, runDir: tmp) }
+            log.info(bt.ran ? "backtest run" : "backtest not due: showing the latest", metadata: [
+                "stage": .string(backtestStage), "backtest_as_of": .string(bt.asOf?.iso ?? ""), "failed_checks": .stringConvertible(bt.failures.count)])
+            for f in bt.failures { log.warning("backtest check failed: \(f)", metadata: ["stage": .string(backtestStage)]) }
+            if let e = bt.error { log.error("scheduled backtest failed (the run goes on): \(e)", metadata: ["stage": .string(backtestStage)]) }
         }
 
         // Run summary (no timestamps: identical on reruns over the same data).

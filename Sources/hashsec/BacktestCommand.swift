@@ -51,6 +51,7 @@ struct BacktestCommand: ParsableCommand {
     @OptionGroup var fit: FitOptions
     @Option(help: "Fixed calibration JSON: keep its parameters, re-base only the initial state at each origin.") var calibration: String?
     @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
+    @Flag(help: "Disable antithetic variates (independent paths).") var noAntithetic = false
     @Option(help: "Checks on the scores; exit 80 when one fails ('default' or e.g. 'cov90@30-365=0.85..0.95,skill>=0').") var require: String?
     @Option(help: "Output directory.") var out: String?
 
@@ -69,7 +70,7 @@ struct BacktestCommand: ParsableCommand {
             let (d, pu) = try PriceOptions.assumptions(drift: drift, parameterUncertainty: parameterUncertainty)
             let settings = BacktestJob.Settings(horizons: try parseHorizons(horizons), models: ms, paths: paths, seed: seed, threads: threads,
                                                 windowDays: window, poissonBlocks: poissonBlocks, drift: d, parameterUncertainty: pu,
-                                                fit: fit.options(priceWindowDays: window))
+                                                fit: fit.options(priceWindowDays: window), antithetic: !noAntithetic)
             let opts = BacktestJob.Options(dealPath: deal, dbPath: store.db, catalogPath: fit.catalog, from: from, to: to, every: try OriginGrid.Every(parsing: every),
                                            offsetDays: offsetDays, settings: settings, calibrationPath: calibration, out: out,
                                            requirements: try require.map(Requirement.parse) ?? [])
