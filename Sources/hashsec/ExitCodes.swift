@@ -79,8 +79,8 @@ func exitStatus(for error: Error) -> ExitStatus {
         }
     case let e as CalibrateError:
         switch e {
-        case .insufficientData: return .insufficientData
-        case .invalidWindow: return .usage
+        case .insufficientData, .noSupplyResponse: return .insufficientData
+        case .invalidWindow, .invalidOption: return .usage
         }
     case let e as ModelsError:
         switch e {
