@@ -96,9 +96,11 @@ public enum SimulationOutputs {
     public static func files(_ r: PartialResult, _ ctx: Context) -> [(String, String)] { render(r, ctx).files }
 
     /// Files, summary and sweep rows of a complete result (each reduction done once).
-    public static func render(_ r: PartialResult, _ ctx: Context) -> Rendered {
+    /// `sensitivities`: the rows of `simulate --sensitivities` (summary.json `sensitivities`, `sensitivities.csv`).
+    public static func render(_ r: PartialResult, _ ctx: Context, sensitivities: [SensitivityRow]? = nil) -> Rendered {
         let st = structureSummaries(r, ctx)
-        let summaryObject = summary(r, ctx, st)
+        var summaryObject = summary(r, ctx, st)
+        summaryObject.sensitivities = sensitivities
         var f: [(String, String)] = []
         f.append(("summary.json", summaryObject.json()))
         f.append(("hashprice_quantiles.csv", dailyCSV(r.daily.hashpriceUSD, ctx)))
@@ -113,6 +115,7 @@ public enum SimulationOutputs {
             f.append(("leverage_returns.csv", l.returnsCSV))
         }
         if let rows = st.sweep { f.append(("leverage_sweep.csv", StructureOutputs.sweepCSV(rows))) }
+        if let rows = sensitivities { f.append(("sensitivities.csv", SensitivityTable.csv(rows))) }
         if ctx.pathsCSV {
             var s = "path,pv_usd,btc_total,usd_total,irr,payback_day,days_curtailed,terminated\n"
             for i in 0..<r.count {

@@ -131,6 +131,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var halving: Halving
     public var tranches: [TrancheSummary]?
     public var leverage: Leverage?
+    /// `simulate --sensitivities`: one row per bumped input (`SensitivityRow`); nil without.
+    public var sensitivities: [SensitivityRow]?
 
     /// Reduces a run's per-path outcomes (path order) against the issue price `priceUSD`.
     ///
@@ -184,6 +186,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encodeFinite(daysCurtailedMean, forKey: "days_curtailed_mean")
         try c.encode(halving, forKey: "halving")
         try c.encodeIfPresent(tranches, forKey: "tranches"); try c.encodeIfPresent(leverage, forKey: "leverage")
+        try c.encodeIfPresent(sensitivities, forKey: "sensitivities")
     }
 
     public init(from decoder: Decoder) throws {
@@ -206,6 +209,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         halving = try c.decode(Halving.self, forKey: "halving")
         tranches = try c.decodeIfPresent([TrancheSummary].self, forKey: "tranches")
         leverage = try c.decodeIfPresent(Leverage.self, forKey: "leverage")
+        sensitivities = try c.decodeIfPresent([SensitivityRow].self, forKey: "sensitivities")
     }
 
     /// `summary.json`: pretty-printed with sorted keys and a final newline.
