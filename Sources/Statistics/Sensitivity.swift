@@ -1,3 +1,5 @@
+import Foundation
+
 /// One row of `sensitivities.csv` and of summary.json's `sensitivities` (SPEC §13): the change of PV per token, P(loss)
 /// and the IRR median when one input is bumped, estimated on common random numbers (the bumped runs use the base run's
 /// shocks path by path), with the standard errors of the differences.
@@ -12,7 +14,7 @@
 ///
 /// The standard error of a mean difference is that of the per-unit differences (so the common random numbers' positive
 /// correlation cancels: far below √(se_u² + se_b²)). The median's difference is not a mean: its standard error is from
-/// `batches` = 20 batch means (contiguous batches of whole units, the median difference in each, `sd/√batches`).
+/// a paired bootstrap over units (`medianDifferenceStderr`).
 public struct SensitivityRow: Codable, Equatable, Sendable {
     /// `btc_price`, `network_hash_rate`, `power_price`, `fees`, `volatility`.
     public var input: String
@@ -27,8 +29,6 @@ public struct SensitivityRow: Codable, Equatable, Sendable {
     public var dpvUp: Double, dpvUpStderr: Double, dpvDown: Double?, dpvDownStderr: Double?
     public var probLossBase: Double, dprobLoss: Double, dprobLossStderr: Double
     public var irrMedianBase: Double?, dirrMedian: Double?, dirrMedianStderr: Double?
-
-    public static let batches = 20
 
     /// A bump that does not apply (e.g. power for a holder who pays none): every change is exactly 0.
     public init(notApplicable input: String, bump: String, note: String, base: OutcomeColumns, priceUSD: Double, antithetic: Bool) {
@@ -69,21 +69,57 @@ public struct SensitivityRow: Codable, Equatable, Sendable {
             return (a - b) * f
         }
         dirrMedian = medDiff(0..<n)
-        // Batches of whole units (pairs with antithetic variates): boundaries on even paths.
-        let unit = antithetic ? 2 : 1, units = (n + unit - 1) / unit, k = SensitivityRow.batches
-        var values: [Double] = []
-        if units >= 2 * k {
-            for j in 0..<k {
-                let lo = min(n, (j * units / k) * unit), hi = min(n, ((j + 1) * units / k) * unit)
-                if let v = medDiff(lo..<hi) { values.append(v) }
-            }
+        dirrMedianStderr = dirrMedian == nil ? nil : SensitivityRow.medianDifferenceStderr(up.irr, lower.irr, factor: f, antithetic: antithetic)
+    }
+
+    /// Bootstrap replicates of the median difference's standard error.
+    public static let bootstrapReplicates = 200
+
+    /// Standard error of `f·(med(a) − med(b))` for paired samples (same paths): a paired Poisson bootstrap over units
+    /// (antithetic pairs as one unit). Replicate `r` gives unit `k` the weight `w ~ Poisson(1)` (SplitMix64 of (r, k),
+    /// Knuth's product method: deterministic, thread- and CPU-independent) on both samples; the replicate's statistic is
+    /// `f·(wmed(a) − wmed(b))` with `wmed` the weighted median over finite IRRs (walk the values in sorted order until half
+    /// the weight); the standard error is the replicates' standard deviation. The first-order (influence-function) error
+    /// cancels almost entirely on common random numbers, so a bootstrap is used: it also carries the higher-order term.
+    /// nil with fewer than 8 units or when a replicate has no finite value.
+    static func medianDifferenceStderr(_ a: [Double], _ b: [Double], factor f: Double, antithetic: Bool) -> Double? {
+        let n = a.count, unit = antithetic && n >= 4 ? 2 : 1
+        let units = (n + unit - 1) / unit
+        guard units >= 8 else { return nil }
+        func order(_ x: [Double]) -> [Int] { x.indices.filter { x[$0].isFinite }.sorted { (x[$0], $0) < (x[$1], $1) } }
+        let oa = order(a), ob = order(b)
+        guard !oa.isEmpty, !ob.isEmpty else { return nil }
+        var w = [Double](repeating: 0, count: units)
+        func weightedMedian(_ x: [Double], _ o: [Int]) -> Double? {
+            var total = 0.0
+            for i in o { total += w[i / unit] }
+            guard total > 0 else { return nil }
+            var c = 0.0
+            for i in o { c += w[i / unit]; if c >= total / 2 { return x[i] } }
+            return x[o[o.count - 1]]
         }
-        if values.count == k {
-            let m = Moments.mean(values)
-            var ss = 0.0
-            for v in values { ss += (v - m) * (v - m) }
-            dirrMedianStderr = (ss / Double(k - 1) / Double(k)).squareRoot()
-        } else { dirrMedianStderr = nil }
+        var stats: [Double] = []
+        let limit = Foundation.exp(-1.0)
+        for r in 0..<bootstrapReplicates {
+            for k in 0..<units {
+                var state = UInt64(r) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(k) &* 0xD1B5_4A32_D192_ED03 &+ 0x5851_F42D_4C95_7F2D
+                func next() -> Double {
+                    state &+= 0x9E37_79B9_7F4A_7C15
+                    var z = state
+                    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                    return Double((z ^ (z >> 31)) >> 11) * 0x1p-53
+                }
+                var count = 0.0, p = next()
+                while p > limit && count < 20 { count += 1; p *= next() }
+                w[k] = count
+            }
+            guard let ma = weightedMedian(a, oa), let mb = weightedMedian(b, ob) else { return nil }
+            stats.append(f * (ma - mb))
+        }
+        let m = Moments.mean(stats)
+        var ss = 0.0
+        for v in stats { ss += (v - m) * (v - m) }
+        return (ss / Double(stats.count - 1)).squareRoot()
     }
 
     static func lossShare(_ o: OutcomeColumns, _ price: Double) -> Double {
