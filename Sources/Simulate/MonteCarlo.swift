@@ -68,18 +68,35 @@ public enum MonteCarlo {
         }
         try checkMemory(deal: deal, calibration: calibration, settings: settings, range: r, scenarios: scenarios.count, accumulate: accumulate,
                         sweepMaxLoops: sweepMaxLoops, captureDays: capture?.count ?? 0, budget: memory)
+        // Pass 1 for a leveraged deal (SPEC §8): the collateral mark, fitted once on its own pilot paths (the model mark;
+        // the same in every shard and for every scenario), then pass 2: the paths and their structures with that mark.
+        var marker: LeverageMarker? = nil
+        if accumulate.contains(.structures), let spec = deal.leverage, schedule.tokenDays > 0 {
+            let engine = try LeverageEngine(spec: spec, deal: deal, termDays: schedule.termDays)
+            marker = try LeverageMarker.make(deal: deal, spec: spec, engine: engine, calibration: calibration, settings: settings,
+                                             schedule: schedule)
+        }
+        return try engine(deal: deal, calibration: calibration, settings: settings, schedule: schedule, range: r, scenarios: scenarios,
+                          accumulate: accumulate, sweepMaxLoops: sweepMaxLoops, capture: capture, marker: marker, pilot: nil)
+    }
+
+    /// The engine's loop over blocks of paths `r` of every scenario (see `run`). `marker`: the leveraged deal's collateral
+    /// mark; `pilot`: the mark's pilot pass (record every path's mark state and realized remaining PV on the fit days).
+    static func engine(deal: Deal, calibration: Calibration, settings: SimulationSettings, schedule: DealSchedule, range r: Range<Int>,
+                       scenarios: [StressOverlay?], accumulate: Accumulation, sweepMaxLoops: Int?, capture: [Int]?,
+                       marker: LeverageMarker?, pilot: (plan: MarkPlan, samples: MarkSamples)?) throws -> [PartialResult] {
+        let days = schedule.horizonDays
         let process = try ModelProcess(calibration: calibration, settings: settings)
         let generators = scenarios.map { PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: $0) }
         let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: schedule.tokenDays)
         defer { pricer.deallocate() }
         let structures = try StructurePricer(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
-                                             enabled: accumulate.contains(.structures))
+                                             enabled: accumulate.contains(.structures), marker: marker)
         let daily = accumulate.contains(.daily)
         // The only owner of the scenarios' buffers: each is released once copied into its result (below), so the copies
         // never all coexist.
         var sinks: [ScenarioSink?] = scenarios.map { ov in
-            ScenarioSink(count: r.count, structures: structures, captureDays: capture,
-                         powerOverride: ov?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) })
+            ScenarioSink(count: r.count, structures: structures, captureDays: capture, overlay: PricerOverlay(ov, schedule: schedule))
         }
         let k = sinks.count
         Ziggurat.prepare()
@@ -93,7 +110,7 @@ public enum MonteCarlo {
         func loop(_ sinks: [ScenarioSink]) {
             DispatchQueue.concurrentPerform(iterations: threads) { w in
                 let worker = Worker(generators: generators, pricer: pricer, structures: structures, schedule: schedule, blockSize: bs,
-                                    daily: daily, scenarios: k, captureDays: capture ?? [])
+                                    daily: daily, scenarios: k, captureDays: capture ?? [], pilot: pilot)
                 var b = w
                 while b < nBlocks {
                     let first = r.lowerBound + b * bs
@@ -108,6 +125,7 @@ public enum MonteCarlo {
         loop(sinks.map { $0! })
         return (0..<k).map { s in
             var result = sinks[s]!.result(firstPath: r.lowerBound, days: daily ? days : 0)
+            result.markFit = marker?.fitRows ?? []
             sinks[s] = nil
             if daily {
                 for d in workerDaily where d.count == k { result.daily.add(d[s]) }
@@ -122,7 +140,8 @@ public enum MonteCarlo {
 /// into a `PartialResult` once the loop is over.
 final class ScenarioSink: @unchecked Sendable {
     let count: Int
-    let powerOverride: (day: Int, usdPerKWh: Double)?
+    /// The scenario's changes to the token's own cash flows (power price, own-fleet outage, payout suspension).
+    let overlay: PricerOverlay
     let waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
     /// nil without a capture.
     let captureDays: [Int]?
@@ -131,8 +150,8 @@ final class ScenarioSink: @unchecked Sendable {
     let waterfall: UnsafeMutablePointer<Double>, leverage: UnsafeMutablePointer<Double>, sweep: UnsafeMutablePointer<Double>
     let captureHashprice: UnsafeMutablePointer<Double>, capturePayout: UnsafeMutablePointer<Double>
 
-    init(count n: Int, structures s: StructurePricer, captureDays: [Int]?, powerOverride: (day: Int, usdPerKWh: Double)?) {
-        count = n; self.powerOverride = powerOverride; self.captureDays = captureDays
+    init(count n: Int, structures s: StructurePricer, captureDays: [Int]?, overlay: PricerOverlay) {
+        count = n; self.overlay = overlay; self.captureDays = captureDays
         waterfallWidth = s.waterfallWidth; leverageWidth = s.leverageWidth; sweepWidth = s.sweepWidth
         func doubles(_ k: Int) -> UnsafeMutablePointer<Double> {
             let p = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1)); p.initialize(repeating: 0, count: max(k, 1)); return p
@@ -184,13 +203,24 @@ final class Worker {
     let histograms: [HistogramBatch]
     var halvings: [[UInt32]]
     let captureDays: [Int]
+    /// The mark's pilot pass (nil otherwise).
+    let pilot: (plan: MarkPlan, samples: MarkSamples)?
+    /// One path's pricer state (`TokenPricer.stateWidth` per token day) and collateral marks (days 0…horizon), when the
+    /// deal's leverage or the pilot reads them.
+    let pricerState: UnsafeMutablePointer<Double>?
+    let marks: UnsafeMutablePointer<Double>?
 
     init(generators: [PathGenerator], pricer: TokenPricer, structures: StructurePricer, schedule: DealSchedule, blockSize bs: Int,
-         daily: Bool, scenarios: Int, captureDays: [Int]) {
+         daily: Bool, scenarios: Int, captureDays: [Int], pilot: (plan: MarkPlan, samples: MarkSamples)? = nil) {
         self.generators = generators; self.pricer = pricer; self.structures = structures
         days = schedule.horizonDays; offset = schedule.offset; tokenDays = schedule.tokenDays; blockSize = bs
+        self.pilot = pilot
+        let marker = structures.marker
         // Every scenario's generator has the same shape (block, days, history), so one scratch serves them all.
-        scratch = generators[0].makeScratch()
+        scratch = generators[0].makeScratch(record: pilot != nil || (marker?.needsRecording ?? false))
+        let needsState = pilot != nil || marker != nil
+        pricerState = needsState ? .allocate(capacity: TokenPricer.stateWidth * max(schedule.tokenDays, 1)) : nil
+        marks = marker.map { .allocate(capacity: $0.plan.horizon + 1) }
         structureScratch = structures.makeScratch()
         let td = max(tokenDays, 1)
         buffers = TokenPricer.DailyBuffers(capacity: td * bs)
@@ -201,7 +231,7 @@ final class Worker {
         self.captureDays = captureDays
     }
 
-    deinit { buffers.deallocate(); cumulative.deallocate(); daySeries.deallocate() }
+    deinit { buffers.deallocate(); cumulative.deallocate(); daySeries.deallocate(); pricerState?.deallocate(); marks?.deallocate() }
 
     /// Generates, prices and accumulates paths `first ..< first + count` (one block) of scenario `s`; `index` is the
     /// block's first path within the run's range (the sink's row).
@@ -218,13 +248,20 @@ final class Worker {
             let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
             let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
                                  netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td,
-                                 cumulativeBTC: histograms.isEmpty ? nil : cumulative + p * td,
-                                 powerOverride: sink.powerOverride)
+                                 cumulativeBTC: histograms.isEmpty ? nil : cumulative + p * td, state: pricerState,
+                                 overlay: sink.overlay)
             let idx = index + p
+            if let (plan, samples) = pilot {
+                LeverageMarker.record(plan, samples: samples, scratch: scratch, path: p, index: idx, netUSD: buf.netUSD + p * td,
+                                      state: pricerState!, pricer: pricer)
+            }
+            if let m = structures.marker, let mk = marks {
+                m.marks(scratch, path: p, state: pricerState!, countWithheld: !(sink.overlay.suspension?.forfeited ?? true), into: mk)
+            }
             sink.pv[idx] = o.pvUSD; sink.btc[idx] = o.btcTotal; sink.usd[idx] = o.usdTotal; sink.irr[idx] = o.irr
             sink.payback[idx] = Int32(o.paybackDay); sink.curtailed[idx] = Int32(o.daysCurtailed); sink.terminated[idx] = o.terminated ? 1 : 0
             structures.run(index: first + p, price: sp, hashprice: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
-                           netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &structureScratch,
+                           netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, marks: marks, scratch: &structureScratch,
                            waterfallOut: sink.waterfallWidth > 0 ? sink.waterfall + idx * sink.waterfallWidth : nil,
                            leverageOut: sink.leverageWidth > 0 ? sink.leverage + idx * sink.leverageWidth : nil,
                            sweepOut: sink.sweepWidth > 0 ? sink.sweep + idx * sink.sweepWidth : nil)

@@ -66,7 +66,8 @@ public enum SimulationOutputs {
                                  termDays: ctx.schedule.termDays, truncated: ctx.schedule.truncated)
         let halving = RunSummary.Halving(counts: r.halvingDayCounts, paths: r.count) { (ctx.schedule.asOf + $0).iso }
         return RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
-                          leverage: st.leverage.map { RunSummary.Leverage($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })
+                          leverage: st.leverage.map { RunSummary.Leverage($0, best: st.sweep.flatMap { LeverageSweep.best($0) }, spec: ctx.leverage,
+                                                                          markFit: r.markFit) })
     }
 
     /// Reductions of the structure records (nil where the deal or the result has none).
@@ -111,6 +112,7 @@ public enum SimulationOutputs {
         if let l = st.leverage {
             f.append(("leverage_liquidation.csv", StructureOutputs.liquidationCSV(l, firstDay: ctx.firstTokenDay)))
             f.append(("leverage_returns.csv", l.returnsCSV))
+            if !r.markFit.isEmpty { f.append(("leverage_mark.csv", StructureOutputs.markCSV(r.markFit, startDate: ctx.schedule.startDate))) }
         }
         if let rows = st.sweep { f.append(("leverage_sweep.csv", StructureOutputs.sweepCSV(rows))) }
         if ctx.pathsCSV {

@@ -105,9 +105,12 @@ final class LeverageTests: XCTestCase {
         for p in 0..<n {
             let path = Fixtures.randomPath(seed: 3, path: UInt64(p), days: 365, vol: 0.03, cost: 0.0)
             path.withView { v in
-                flat.withUnsafeMutableBufferPointer { b in
-                    LeverageSweep.run(engine: engine, path: v, seed: 3, pathIndex: UInt64(p), maxLoops: maxLoops,
-                                      into: UnsafeMutableBufferPointer(rebasing: b[(p * w)..<((p + 1) * w)]))
+                let marks = engine.intrinsicMarks(v)
+                marks.withUnsafeBufferPointer { m in
+                    flat.withUnsafeMutableBufferPointer { b in
+                        LeverageSweep.run(engine: engine, path: v, marks: m, seed: 3, pathIndex: UInt64(p), maxLoops: maxLoops,
+                                          into: UnsafeMutableBufferPointer(rebasing: b[(p * w)..<((p + 1) * w)]))
+                    }
                 }
             }
         }
