@@ -227,7 +227,7 @@ public struct ConditionalMark: Sendable {
             if !s.terminated { us.append(s.hashprice) }
         }
         us.sort()
-        let knots = MarkBasis.knotLevels.map { Quantiles.of(sorted: us, $0) }
+        let knots = MarkBasis.knotLevels.map { Quantiles.of(sorted: us, $0) ?? 1 }
         for p in 0..<samples.paths {
             let (s, y) = samples.state(fitDay: k, path: p)
             if s.terminated { continue }
