@@ -34,15 +34,17 @@ public struct MarkState: Equatable, Sendable {
 ///                                   and close to linear deep in the money; a spline follows that shape without the
 ///                                   swings of a polynomial in the tails (a cubic undershot to 0 below u ≈ 0.55, where the
 ///                                   pilot's mean remaining PV is still ≈ 10 % of the opening value)
-///     w, u·w                        the coming halving: the share w of the remaining term before it earns full subsidy
-///     g, u·g                        the next retarget: a hash rate ahead of the difficulty (g > 0) lowers the coming
+///     w                             the coming halving: the share w of the remaining term before it, at full subsidy
+///     g                             the next retarget: a hash rate ahead of the difficulty (g > 0) lowers the coming
 ///                                   hashprice
 ///     o, u·o   (carry_forward)      the deficit owed from later payouts
 ///     r        (termination rule)   the run of deficit days towards termination
 ///
-/// plus an intercept. Days left do not enter: the regression is fitted separately on each fit day, where every path has
-/// the same days left. Columns that do not vary on a fit day (all of them on day 0, when every path starts from the as-of
-/// state) are dropped, so that day's mark is the pilot's mean remaining PV.
+/// plus an intercept. w and g enter additively: on one day they vary little across paths, so products u·w, u·g are
+/// nearly collinear with u and their offsetting coefficients (±20 on standardized columns) made the fit swing out of
+/// sample. Days left do not enter: the regression is fitted separately on each fit day, where every path has the same
+/// days left. Columns that do not vary on a fit day (all of them on day 0 of a token that starts at the as-of date, when
+/// every path starts from the same state) are dropped, so that day's mark is the pilot's mean remaining PV.
 public struct MarkBasis: Equatable, Sendable {
     public var owed: Bool
     public var deficitRun: Bool
@@ -54,23 +56,25 @@ public struct MarkBasis: Equatable, Sendable {
     /// Quantile levels of the spline's knots.
     public static let knotLevels = [0.02, 0.10, 0.25, 0.50, 0.75, 0.90, 0.98]
     /// Largest number of regressors after the intercept.
-    static let maxCount = 1 + knotLevels.count + 4 + 3
+    static let maxCount = 1 + knotLevels.count + 2 + 3
 
     /// Names of the regressors after the intercept (docs).
     public var names: [String] {
-        ["u"] + MarkBasis.knotLevels.map { "(u-q\(Int(($0 * 100).rounded())))+" } + ["w", "u*w", "g", "u*g"]
+        ["u"] + MarkBasis.knotLevels.map { "(u-q\(Int(($0 * 100).rounded())))+" } + ["w", "g"]
             + (owed ? ["o", "u*o"] : []) + (deficitRun ? ["r"] : [])
     }
     public var count: Int { names.count }
 
     /// The regressors (after the intercept) of `s` with the hashprice `u` and the day's knots.
-    @inline(__always) func fill(_ s: MarkState, u: Double, knots: [Double], into x: UnsafeMutablePointer<Double>) {
+    /// `owedCap`: the owed USD is clipped at the fit day's 99 % quantile (its tail is long: a linear term in it would
+    /// extrapolate far out of sample).
+    @inline(__always) func fill(_ s: MarkState, u: Double, knots: [Double], owedCap: Double, into x: UnsafeMutablePointer<Double>) {
         x[0] = u
         var k = 1
         for q in knots { x[k] = u > q ? u - q : 0; k += 1 }
-        x[k] = s.beforeHalving; x[k + 1] = u * s.beforeHalving; x[k + 2] = s.blockRate; x[k + 3] = u * s.blockRate
-        k += 4
-        if owed { x[k] = s.owedUSD; x[k + 1] = u * s.owedUSD; k += 2 }
+        x[k] = s.beforeHalving; x[k + 1] = s.blockRate
+        k += 2
+        if owed { let o = min(s.owedUSD, owedCap); x[k] = o; x[k + 1] = u * o; k += 2 }
         if deficitRun { x[k] = s.deficitRun }
     }
 }
@@ -156,12 +160,12 @@ public final class MarkSamples: @unchecked Sendable {
 /// (each regressor centred and scaled over the day's paths); between fit days the two neighbouring fits are interpolated
 /// linearly in t. The payouts are the pricer's (`TokenPricer` on `TokenCashFlow`), so the option to switch off
 /// (curtailment), the coming halvings (the simulated chain reaches them), uptime, fees, hosting, degradation, the deficit
-/// rule and termination are in it by construction. Outside the range of today's hashprice seen on the pilot paths, the
-/// fit is extended linearly from the range's edge (slope ≥ 0: a higher hashprice never lowers the value), and the mark is
-/// floored at 0 (payouts are non-negative); a terminated token is worth exactly 0.
+/// rule and termination are in it by construction. Below the 2 % knot of today's hashprice the fit is continued as a
+/// power law and above the pilot's range linearly (`evaluate`); the mark is floored at 0 (payouts are non-negative); a
+/// terminated token is worth exactly 0.
 ///
 /// The fit is applied to other paths than the pilot's (out of sample); its quality is reported per fit day (`MarkFitRow`:
-/// in-sample R², two-fold cross-fitted R² and RMSE).
+/// in-sample R², two-fold cross-fitted R² and RMSE of the mark as applied).
 public struct ConditionalMark: Sendable {
     public let fitDays: [Int]
     public let basis: MarkBasis
@@ -171,6 +175,8 @@ public struct ConditionalMark: Sendable {
         var kept: [Int], mean: [Double], scale: [Double], beta: [Double]
         /// The spline's knots and the range of u over the day's pilot paths.
         var knots: [Double], uLo: Double, uHi: Double
+        /// The owed USD's clip (`MarkBasis.fill`).
+        var owedCap: Double
     }
     let fits: [DayFit]
 
@@ -191,35 +197,19 @@ public struct ConditionalMark: Sendable {
             let (f, row) = try fitDay(samples: samples, k: k, day: day, basis: basis, antithetic: antithetic)
             fits.append(f); rows.append(row)
         }
-        let m = ConditionalMark(fitDays: samples.fitDays, basis: basis, rows: rows, fits: fits)
-        if ProcessInfo.processInfo.environment["HASHSEC_MARK_DEBUG"] != nil {   // TEMP
-            for (k, day) in samples.fitDays.enumerated() where k % 10 == 0 || k == samples.fitDays.count - 1 {
-                var us: [Double] = [], ys: [(Double, Double)] = []
-                for p in 0..<samples.paths { let (st, y) = samples.state(fitDay: k, path: p); us.append(st.hashprice); ys.append((st.hashprice, y)) }
-                us.sort(); ys.sort { $0.0 < $1.0 }
-                let qs = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999]
-                var line = "day \(day):"
-                for q in qs {
-                    let i = Int(q * Double(us.count - 1)); let (st, _) = samples.state(fitDay: k, path: 0)
-                    var s2 = st; s2.hashprice = us[i]
-                    // bin mean of y around quantile
-                    let lo = max(0, i - 40), hi = min(us.count, i + 40)
-                    let ym = ys[lo..<hi].map(\.1).reduce(0, +) / Double(hi - lo)
-                    line += String(format: " q%.3f u=%.3f fit=%.3f bin=%.3f |", q, us[i], m.value(day: day, state: s2), ym)
-                }
-                print(line)
-            }
-        }
-        return m
+        return ConditionalMark(fitDays: samples.fitDays, basis: basis, rows: rows, fits: fits)
     }
 
     init(fitDays: [Int], basis: MarkBasis, rows: [MarkFitRow], fits: [DayFit]) {
         self.fitDays = fitDays; self.basis = basis; self.rows = rows; self.fits = fits
     }
 
+    /// One fit day: the fit on every pilot path not terminated that day, and its two-fold cross-fitted error (each half
+    /// predicted, by the same evaluation rule as the mark — tail continuations and floor included — from the fit on the
+    /// other half; antithetic pairs stay in one half).
     static func fitDay(samples: MarkSamples, k: Int, day: Int, basis: MarkBasis, antithetic: Bool) throws -> (DayFit, MarkFitRow) {
         let m = basis.count
-        var xs: [Double] = [], ys: [Double] = [], fold: [Int] = [], yAll: [Double] = [], us: [Double] = []
+        var xs: [Double] = [], ys: [Double] = [], fold: [Int] = [], yAll: [Double] = [], us: [Double] = [], states: [MarkState] = []
         var x = [Double](repeating: 0, count: m)
         for p in 0..<samples.paths {
             let (s, y) = samples.state(fitDay: k, path: p)
@@ -228,108 +218,119 @@ public struct ConditionalMark: Sendable {
         }
         us.sort()
         let knots = MarkBasis.knotLevels.map { Quantiles.of(sorted: us, $0) ?? 1 }
+        var owedAll: [Double] = []
+        for p in 0..<samples.paths { let (s, _) = samples.state(fitDay: k, path: p); if !s.terminated { owedAll.append(s.owedUSD) } }
+        owedAll.sort()
+        let owedCap = Quantiles.of(sorted: owedAll, 0.99) ?? 0
         for p in 0..<samples.paths {
             let (s, y) = samples.state(fitDay: k, path: p)
             if s.terminated { continue }
-            x.withUnsafeMutableBufferPointer { basis.fill(s, u: s.hashprice, knots: knots, into: $0.baseAddress!) }
-            xs.append(contentsOf: x); ys.append(y); fold.append((p / 2) % 2)
+            x.withUnsafeMutableBufferPointer { basis.fill(s, u: s.hashprice, knots: knots, owedCap: owedCap, into: $0.baseAddress!) }
+            xs.append(contentsOf: x); ys.append(y); fold.append((p / 2) % 2); states.append(s)
         }
         let n = ys.count
-        let uLo = us.first ?? 1, uHi = us.last ?? 1
         let se = Moments.meanStderr(yAll, antithetic: antithetic).stderr
         guard n > 0 else {
-            return (DayFit(kept: [], mean: [], scale: [], beta: [0], knots: knots, uLo: 1, uHi: 1),
+            return (DayFit(kept: [], mean: [], scale: [], beta: [0], knots: knots, uLo: 1, uHi: 1, owedCap: 0),
                     MarkFitRow(day: day, paths: 0, regressors: 0, meanRemainingPV: 0, stderrMean: se, sdRemainingPV: 0, r2: .nan, r2CV: .nan, rmseCV: .nan))
         }
         let yMean = ys.reduce(0, +) / Double(n)
         var tss = 0.0
         for y in ys { tss += (y - yMean) * (y - yMean) }
-        // Columns that vary on this day, standardized.
-        var kept: [Int] = [], mean: [Double] = [], scale: [Double] = []
-        for j in 0..<m {
-            var mu = 0.0
-            for i in 0..<n { mu += xs[i * m + j] }
-            mu /= Double(n)
-            var v = 0.0
-            for i in 0..<n { let d = xs[i * m + j] - mu; v += d * d }
-            let sd = (v / Double(n)).squareRoot()
-            if sd > 1e-9 * max(1, abs(mu)) && n > 4 * (m + 1) { kept.append(j); mean.append(mu); scale.append(sd) }
-        }
-        func design(_ rows: [Int], _ cols: [Int]) -> Matrix {
-            var a = Matrix(rows: rows.count, cols: cols.count + 1)
-            for (r, i) in rows.enumerated() {
-                a[r, 0] = 1
-                for (c, j) in cols.enumerated() {
-                    let q = kept.firstIndex(of: j)!
-                    a[r, c + 1] = (xs[i * m + j] - mean[q]) / scale[q]
-                }
+
+        /// The least-squares fit on `rows`: the columns that vary over them, standardized; a column that makes the design
+        /// rank deficient is dropped and the fit repeated. With fewer than 10 paths per regressor (a token that has
+        /// terminated on most paths) only u is kept, and with 20 paths or fewer only the intercept (the mean).
+        func fitOn(_ rows: [Int]) throws -> DayFit {
+            var kept: [Int] = [], mean: [Double] = [], scale: [Double] = []
+            let r = Double(rows.count)
+            let candidates = rows.count >= 10 * (m + 1) ? m : (rows.count > 20 ? 1 : 0)
+            for j in 0..<candidates {
+                var mu = 0.0
+                for i in rows { mu += xs[i * m + j] }
+                mu /= r
+                var v = 0.0
+                for i in rows { let d = xs[i * m + j] - mu; v += d * d }
+                let sd = (v / r).squareRoot()
+                if sd > 1e-9 * max(1, abs(mu)) { kept.append(j); mean.append(mu); scale.append(sd) }
             }
-            return a
-        }
-        // Least squares (dgels); a column that makes the design rank deficient is dropped and the fit repeated.
-        func solve(_ rows: [Int], _ cols: [Int]) throws -> (beta: [Double], cols: [Int]) {
-            var cols = cols
+            let y = rows.map { ys[$0] }
             while true {
+                var a = Matrix(rows: rows.count, cols: kept.count + 1)
+                for (row, i) in rows.enumerated() {
+                    a[row, 0] = 1
+                    for (c, j) in kept.enumerated() { a[row, c + 1] = (xs[i * m + j] - mean[c]) / scale[c] }
+                }
                 do {
-                    let f = try leastSquares(design(rows, cols), rows.map { ys[$0] })
-                    return (f.coefficients, cols)
-                } catch LinearAlgebraError.rankDeficient(let c) where c >= 2 && c - 2 < cols.count {
-                    cols.remove(at: c - 2)
-                } catch LinearAlgebraError.rankDeficient where !cols.isEmpty {
-                    cols.removeLast()
+                    let f = try leastSquares(a, y)
+                    var lo = Double.infinity, hi = -Double.infinity
+                    for i in rows { lo = min(lo, states[i].hashprice); hi = max(hi, states[i].hashprice) }
+                    return DayFit(kept: kept, mean: mean, scale: scale, beta: f.coefficients, knots: knots, uLo: lo, uHi: hi, owedCap: owedCap)
+                } catch LinearAlgebraError.rankDeficient(let c) where c >= 2 && c - 2 < kept.count {
+                    kept.remove(at: c - 2); mean.remove(at: c - 2); scale.remove(at: c - 2)
+                } catch LinearAlgebraError.rankDeficient where !kept.isEmpty {
+                    kept.removeLast(); mean.removeLast(); scale.removeLast()
                 }
             }
-        }
-        func predict(_ beta: [Double], _ cols: [Int], _ i: Int) -> Double {
-            var v = beta[0]
-            for (c, j) in cols.enumerated() { let q = kept.firstIndex(of: j)!; v += beta[c + 1] * (xs[i * m + j] - mean[q]) / scale[q] }
-            return v
         }
         let all = Array(0..<n)
-        let (beta, cols) = try solve(all, kept)
+        let fit = try fitOn(all)
         var rss = 0.0
-        for i in all { let e = ys[i] - predict(beta, cols, i); rss += e * e }
-        // Two-fold cross-fitting: each half predicted by the fit on the other half.
+        for i in all { let e = ys[i] - ConditionalMark.raw(fit, basis, states[i], u: states[i].hashprice); rss += e * e }
         var sse = 0.0, cvOK = true
         for f in 0..<2 {
             let train = all.filter { fold[$0] != f }, test = all.filter { fold[$0] == f }
-            guard train.count > 4 * (cols.count + 1), !test.isEmpty else { cvOK = false; break }
-            let (b, c) = try solve(train, cols)
-            for i in test { let e = ys[i] - predict(b, c, i); sse += e * e }
+            guard train.count > 20, !test.isEmpty else { cvOK = false; break }
+            let g = try fitOn(train)
+            for i in test { let e = ys[i] - ConditionalMark.evaluate(g, basis, states[i]); sse += e * e
+            }
         }
         let r2 = tss > 0 ? 1 - rss / tss : .nan
         let r2cv = cvOK && tss > 0 ? 1 - sse / tss : .nan
         let rmse = cvOK ? (sse / Double(n)).squareRoot() : .nan
-        let keptCols = cols.map { kept.firstIndex(of: $0)! }
-        let fit = DayFit(kept: cols, mean: keptCols.map { mean[$0] }, scale: keptCols.map { scale[$0] }, beta: beta,
-                         knots: knots, uLo: uLo, uHi: uHi)
-        let row = MarkFitRow(day: day, paths: n, regressors: cols.count + 1, meanRemainingPV: yMean, stderrMean: se,
+        let row = MarkFitRow(day: day, paths: n, regressors: fit.kept.count + 1, meanRemainingPV: yMean, stderrMean: se,
                              sdRemainingPV: (tss / Double(n)).squareRoot(), r2: r2, r2CV: r2cv, rmseCV: rmse)
         return (fit, row)
     }
 
-    /// The fitted function of fit day number `k` at state `s` with hashprice `u` (no extension, no floor).
-    @inline(__always) func raw(_ k: Int, _ s: MarkState, u: Double) -> Double {
-        let f = fits[k]
+    /// The fitted function `f` at state `s` with hashprice `u` (no continuation, no floor).
+    @inline(__always) static func raw(_ f: DayFit, _ basis: MarkBasis, _ s: MarkState, u: Double) -> Double {
         var x = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         return withUnsafeMutableBytes(of: &x) { raw in
             let p = raw.baseAddress!.assumingMemoryBound(to: Double.self)
-            basis.fill(s, u: u, knots: f.knots, into: p)
+            basis.fill(s, u: u, knots: f.knots, owedCap: f.owedCap, into: p)
             var v = f.beta[0]
             for c in 0..<f.kept.count { v += f.beta[c + 1] * (p[f.kept[c]] - f.mean[c]) / f.scale[c] }
             return v
         }
     }
 
-    /// Fit day `k` at `s`, extended linearly beyond the pilot's hashprice range.
-    @inline(__always) func day(_ k: Int, _ s: MarkState) -> Double {
-        let f = fits[k], u = s.hashprice
-        if u >= f.uLo && u <= f.uHi { return raw(k, s, u: u) }
-        let edge = u > f.uHi ? f.uHi : f.uLo
-        let h = max(1e-6, 0.01 * (f.uHi - f.uLo))
-        let v = raw(k, s, u: edge)
-        let slope = u > f.uHi ? (v - raw(k, s, u: edge - h)) / h : (raw(k, s, u: edge + h) - v) / h
-        return v + max(0, slope) * (u - edge)
+    /// The fit `f` at `s`, floored at 0, with its two continuations in today's hashprice u:
+    ///
+    /// * below the lowest knot k₁ (2 % of the paths, where the linear piece is fitted on few points and would cross zero
+    ///   at a positive hashprice): `V(u) = V(k₁)·(u/k₁)^β`, β = max(1, the fit's elasticity `V′·u/V` on [k₁, k₂]). The
+    ///   value of the option to produce is convex in u and 0 at u = 0, so `V(u)/u` rises with u (β ≥ 1); it stays
+    ///   positive, as every path keeps a chance of recovering before the term ends;
+    /// * above the pilot's highest u: linear from there with the fit's slope at the edge, floored at 0 (a higher hashprice
+    ///   never lowers the value; deep in the money the value is linear in u).
+    @inline(__always) static func evaluate(_ f: DayFit, _ basis: MarkBasis, _ s: MarkState) -> Double {
+        let u = s.hashprice
+        let k1 = f.knots[0], k2 = f.knots[1]
+        let v: Double
+        if u < k1 && k2 > k1 && k1 > 0 && !f.kept.isEmpty {
+            let v1 = raw(f, basis, s, u: k1)
+            if v1 <= 0 { return 0 }
+            let slope = (raw(f, basis, s, u: k2) - v1) / (k2 - k1)
+            let beta = max(1, slope * k1 / v1)
+            v = u > 0 ? v1 * Foundation.pow(u / k1, beta) : 0
+        } else if u > f.uHi && !f.kept.isEmpty {
+            let h = max(1e-6, 0.01 * (f.uHi - f.uLo))
+            let e = raw(f, basis, s, u: f.uHi)
+            v = e + max(0, (e - raw(f, basis, s, u: f.uHi - h)) / h) * (u - f.uHi)
+        } else {
+            v = raw(f, basis, s, u: u)
+        }
+        return v > 0 ? v : 0
     }
 
     /// The mark on token day `t` (0 ≤ t ≤ the last fit day) at state `s`, USD per token.
@@ -343,11 +344,11 @@ public struct ConditionalMark: Sendable {
             while hi - lo > 1 { let mid = (lo + hi) / 2; if d[mid] <= t { lo = mid } else { hi = mid } }
             k = lo
         }
-        var v = day(k, s)
+        var v = ConditionalMark.evaluate(fits[k], basis, s)
         if t > d[k], k + 1 < d.count {
             let w = Double(t - d[k]) / Double(d[k + 1] - d[k])
-            v = (1 - w) * v + w * day(k + 1, s)
+            v = (1 - w) * v + w * ConditionalMark.evaluate(fits[k + 1], basis, s)
         }
-        return v > 0 ? v : 0
+        return v
     }
 }
