@@ -62,7 +62,7 @@ extension BacktestJob {
         let params: [String: Any] = [
             "deal": d.deal, "from": d.from.iso, "to": d.to.iso, "every": d.every.description, "offset_days": d.offsetDays,
             "horizons": s.horizons, "models": s.models.map(\.rawValue), "paths": s.paths, "seed": NSNumber(value: s.seed),
-            "window_days": s.windowDays, "poisson_blocks": s.poissonBlocks, "antithetic": true, "measure": s.measureStatement,
+            "window_days": s.windowDays, "poisson_blocks": s.poissonBlocks, "antithetic": s.antithetic, "measure": s.measureStatement,
             "drift": s.drift.description, "drift_prior": ["mean_per_year": s.driftPrior.meanPerYear, "sd_per_year": s.driftPrior.sdPerYear],
             "parameter_uncertainty": s.parameterUncertainty,
             "calibration": d.calibrationPath.map { "fixed parameters from \($0), initial state re-based at each origin" } ?? "fitted at each origin on data ≤ origin",

@@ -74,12 +74,15 @@ public enum BenchmarkJob {
     }
 
     /// Loads and parses the ASIC catalog CSV.
-    public static func loadCatalog(_ requested: String) throws -> AsicCatalog {
+    public static func loadCatalog(_ requested: String) throws -> AsicCatalog { try loadCatalogWithHash(requested).catalog }
+
+    /// Loads and parses the ASIC catalog CSV; also returns the SHA-256 (hex) of its bytes.
+    public static func loadCatalogWithHash(_ requested: String) throws -> (catalog: AsicCatalog, sha256: String) {
         let path = RepositoryData.resolve(requested)
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw PipelineError.inputMissing(path: path, reason: "ASIC catalog not found or unreadable (use --catalog)")
         }
-        return try AsicCatalog(csvText: text, fileName: path)
+        return (try AsicCatalog(csvText: text, fileName: path), SimulateJob.sha256(data))
     }
 
     static func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }

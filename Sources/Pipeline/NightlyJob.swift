@@ -1,4 +1,5 @@
 import Bitcoin
+import Calibrate
 import Config
 import Domain
 import Foundation
@@ -11,6 +12,8 @@ import Store
 /// simulate + stress every deal → compare with the previous run → report → publish → record → index/latest.
 public enum NightlyJob {
     public static let stages = ["ingest", "gate", "benchmark", "calibrate", "simulate", "compare", "report", "publish"]
+    /// Runs after `simulate` when the configuration has a `backtest:` block.
+    public static let backtestStage = "backtest"
 
     public struct Options {
         public var configPath: String
@@ -43,8 +46,9 @@ public enum NightlyJob {
 
     public static func run(_ o: Options) throws -> Result {
         let config = try NightlyFile.load(path: o.configPath)
+        if let b = config.backtest { _ = try NightlyBacktest.requirements(b, file: config.file) }   // bad checks fail before anything runs
         let sink = try o.logFile.map(JSONLinesLogHandler.Sink.file) ?? JSONLinesLogHandler.Sink(handle: .standardError)
-        let progress = NightlyProgress(stages: stages.count, enabled: isatty(2) != 0)
+        let progress = NightlyProgress(stages: stages.count + (config.backtest == nil ? 0 : 1), enabled: isatty(2) != 0)
         if o.logFile == nil { sink.beforeWrite = { progress.clear() } }
         var log = Logger(label: "hashsec.nightly") { _ in JSONLinesLogHandler(sink: sink) }
         let started = Date()
@@ -130,7 +134,7 @@ public enum NightlyJob {
         let cal = try stage("calibrate") {
             try CalibrateJob.run(.init(dbPath: config.db, asOf: asOf, windowDays: config.calibrationWindowDays,
                                        out: tmp.appendingPathComponent("calibration.json").path,
-                                       table: tmp.appendingPathComponent("calibration.csv").path))
+                                       table: tmp.appendingPathComponent("calibration.csv").path, fit: calibrationOptions(config)))
         }
 
         // 5. simulate + stress every deal.
@@ -145,13 +149,20 @@ public enum NightlyJob {
             }
         }
 
+        // 5b. the scheduled backtest (when configured and due) and the model-validation files of the latest one.
+        if config.backtest != nil {
+            let bt = try stage(backtestStage) { try NightlyBacktest.run(config: config, asOf: asOf, reportsDir: reports, runDir: tmp) }
+            log.info(bt.ran ? "backtest run" : "backtest not due: showing the latest", metadata: [
+                "stage": .string(backtestStage), "backtest_as_of": .string(bt.asOf?.iso ?? ""), "failed_checks": .stringConvertible(bt.failures.count)])
+            for f in bt.failures { log.warning("backtest check failed: \(f)", metadata: ["stage": .string(backtestStage)]) }
+            if let e = bt.error { log.error("scheduled backtest failed (the run goes on): \(e)", metadata: ["stage": .string(backtestStage)]) }
+        }
+
         // Run summary (no timestamps: identical on reruns over the same data).
         var summary: [String: Any] = [
             "as_of": asOf.iso, "data_window": "\(window.lowerBound.iso) – \(window.upperBound.iso)",
             "calibration_window": "\(cal.calibration.windowStart.iso) – \(cal.calibration.windowEnd.iso)",
-            "metrics": ["merton_sigma": cal.calibration.merton.sigma.value, "merton_mu": cal.calibration.merton.mu.value,
-                        "gbm_sigma": cal.calibration.gbm.sigma.value, "price_usd": cal.calibration.initialState.priceUSD,
-                        "hash_rate_hs": cal.calibration.initialState.hashRateHs],
+            "metrics": calibrationMetrics(cal.calibration),
         ]
         var dealMetrics: [String: Any] = [:]
         for oc in outcomes { if let m = oc.metrics { dealMetrics[oc.name] = m } }
@@ -180,6 +191,10 @@ public enum NightlyJob {
                                          "max_data_age_days": config.maxDataAgeDays, "deals": config.deals, "thresholds": config.thresholds,
                                          "as_of": asOf.iso, "config_sha256": configSHA]
             params["scenarios"] = config.scenarios ?? NSNull()
+            params["hashrate_window_days"] = config.hashRateWindowDays ?? NSNull()
+            params["fee_window_days"] = config.feeWindowDays ?? NSNull()
+            params["efficiency_trend"] = config.efficiencyTrendPerYear ?? NSNull()
+            params["efficiency_window_years"] = config.efficiencyWindowYears ?? NSNull()
             var inputs = ingested.map { ["path": $0.name, "sha256": $0.sha256] }
             inputs.append(["path": o.configPath, "sha256": configSHA])
             let manifest: [String: Any] = [
@@ -220,6 +235,29 @@ public enum NightlyJob {
         f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let salt = "\(configSHA)|\(Int64(d.timeIntervalSince1970 * 1e9))|\(getpid())"
         return f.string(from: d) + "-" + String(SHA256.hex(SHA256.hash(Array(salt.utf8))).prefix(6))
+    }
+
+    /// The calibration's headline numbers in `summary.json` (compared run to run): price-model volatilities and drift, the
+    /// initial state, and the supply model's κ, δ and implied breakeven.
+    static func calibrationMetrics(_ c: Calibration) -> [String: Double] {
+        var m = ["merton_sigma": c.merton.sigma.value, "merton_mu": c.merton.mu.value, "gbm_sigma": c.gbm.sigma.value,
+                 "price_usd": c.initialState.priceUSD, "hash_rate_hs": c.initialState.hashRateHs]
+        if let s = c.hashRate.supply {
+            m["supply_kappa"] = s.kappa.value
+            m["efficiency_delta_per_year"] = s.efficiencyTrend.perYear
+            m["breakeven_usd_ph_day"] = s.breakevenUSDPerPHDay.value
+        }
+        return m
+    }
+
+    /// `calibrate`'s defaults with the config's overrides.
+    static func calibrationOptions(_ c: NightlyFile) -> CalibrationOptions {
+        var o = CalibrationOptions.standard(priceWindowDays: c.calibrationWindowDays)
+        if let v = c.hashRateWindowDays { o.hashRateWindowDays = v }
+        if let v = c.feeWindowDays { o.feeWindowDays = v }
+        if let v = c.efficiencyTrendPerYear { o.efficiencyTrendPerYear = v }
+        if let v = c.efficiencyWindowYears { o.efficiencyWindowYears = v }
+        return o
     }
 
     static func iso(_ d: Date) -> String {

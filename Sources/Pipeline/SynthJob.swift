@@ -18,15 +18,7 @@ public enum SynthJob {
 
     /// Generates and writes the history; returns the observations.
     public static func run(out: String, days: Int, seed: UInt64, calibrationPath: String?, saveCalibration: String? = nil) throws -> [DailyObservation] {
-        let cal: Calibration
-        if let p = calibrationPath {
-            guard let d = FileManager.default.contents(atPath: p) else { throw PipelineError.inputMissing(path: p, reason: "cannot read file") }
-            do { cal = try JSONDecoder().decode(Calibration.self, from: d) } catch {
-                throw PipelineError.invalidConfiguration("\(p) is not a calibration JSON: \(error)")
-            }
-        } else {
-            cal = SyntheticHistory.referenceCalibration
-        }
+        let cal = try calibrationPath.map { try SimulateJob.readCalibration($0).0 } ?? SyntheticHistory.referenceCalibration
         // Generate first: a run refused (e.g. for its memory) writes nothing.
         let obs = try SyntheticHistory.generate(calibration: cal, days: days, seed: seed)
         if let sc = saveCalibration {

@@ -70,6 +70,22 @@ public enum RunReport {
         }
         if let cal { ctx["calibration"] = table(cal, csv: "calibration.csv", caption: "Calibrated parameters with standard errors"); sections.append("calibration") }
 
+        // Model validation: the latest scheduled backtest (nightly `backtest:` block).
+        if let mv = try CSVTable.read(run.url.appendingPathComponent("model_validation.csv")) {
+            let info = try readJSONObject(run.url.appendingPathComponent("model_validation.json")) ?? [:]
+            var c: [String: Any] = ["table": table(BacktestReport.headline(mv), csv: "model_validation.csv",
+                                                   caption: "Latest backtest: coverage of the 50 % and 90 % bands and pinball skill by horizon"),
+                                    "charts": [BacktestReport.coverageChart(mv, band: 90), BacktestReport.coverageChart(mv, band: 50)].compactMap { $0 },
+                                    "as_of": stringify(info["data_as_of"]), "link": stringify(info["report"]),
+                                    "ran": (info["ran_in_this_run"] as? Bool) ?? false,
+                                    "grid": "\(stringify(info["origins"])) origins \(stringify(info["from"]))…\(stringify(info["to"])) every \(stringify(info["every"])), \(stringify(info["paths"])) paths"]
+            let failed = (info["requirements_failed"] as? [Any])?.map { stringify($0) } ?? []
+            if !failed.isEmpty { c["failed"] = failed.map { ["line": $0] }; c["failed_count"] = failed.count }
+            if let e = info["error_in_this_run"] as? String { c["error"] = e }
+            ctx["validation"] = c
+            sections.append("model-validation")
+        }
+
         // Changes vs previous run.
         if let ch = try CSVTable.read(run.url.appendingPathComponent("changes.csv")) {
             var t = table(ch, csv: "changes.csv", caption: "Changes against the previous successful run")

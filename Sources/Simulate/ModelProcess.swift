@@ -24,6 +24,9 @@ public struct SimulationSettings: Sendable, Equatable {
     public var horizonDays: Int?
     /// Paths per generator block (one dgemm per block). Even.
     public var blockSize: Int
+    /// `measure: forward`: the solved per-day drift adjustment to a forward curve (`ForwardMeasure.solve`); the price law
+    /// itself is the real-world one with the stated drift.
+    public var forward: ForwardAdjustment?
 
     /// Defaults chosen by the backtest (Sources/Models/README.md).
     public static let defaultModel = PriceModel(rawValue: SimulationDefaults.model)!
@@ -39,14 +42,22 @@ public struct SimulationSettings: Sendable, Equatable {
         self.blockSize = blockSize
     }
 
+    /// What the price model is told: under `forward` the real-world law (the curve's adjustment is added by the generator).
     public var assumptions: PriceAssumptions {
-        PriceAssumptions(measure: measure, rate: rate, drift: drift, prior: driftPrior, parameterUncertainty: parameterUncertainty)
+        PriceAssumptions(measure: measure == .forward ? .real : measure, rate: rate, drift: drift, prior: driftPrior,
+                         parameterUncertainty: parameterUncertainty)
     }
 
     /// The measure with its stated assumptions, as recorded in the run identity, manifest and summary, e.g.
     /// `real; drift shrunk; parameter uncertainty on` (shards must agree on it to be merged).
     public var measureStatement: String {
-        (measure == .real ? "real; drift \(drift)" : measure.rawValue) + "; parameter uncertainty \(parameterUncertainty ? "on" : "off")"
+        let base: String
+        switch measure {
+        case .real: base = "real; drift \(drift)"
+        case .riskNeutral: base = measure.rawValue
+        case .forward: base = "forward (\(forward?.statement ?? "unsolved")); real-world drift \(drift)"
+        }
+        return base + "; parameter uncertainty \(parameterUncertainty ? "on" : "off")"
     }
 }
 
@@ -70,7 +81,9 @@ public struct NetworkLane: Equatable, Sendable {
 /// clamped to ±3. The hash-rate drift terms `(a, b, c)` are **not** drawn: without their covariance (the calibration has
 /// none) independent draws are badly wrong, because `a` and `b·ln hp` are nearly collinear (as of 2021-07-01:
 /// `SE(a) = 0.0074/day`, i.e. ±2.7 a year of log hash-rate growth, while the fitted daily drift `a + b·ln hp + c·t` is known
-/// far better). When `HashRateParameters` gets a covariance, draw them from it here.
+/// far better). A miner-supply calibration has Cov(α̂, κ̂) (`hashRate.supply.covarianceAlphaKappa`): drawing `(α, κ, δ)`
+/// from it (`a = α`, `b = κ`, `c = κ·δ` per path) was tried and lowered the backtest's 365–730-day skill by 0.02–0.04 with
+/// no coverage gain (`Sources/Calibrate/README.md`), so the drift terms stay at their estimates.
 public struct ModelProcess: Sendable {
     public var model: PriceModel
     public var price: PriceLaw

@@ -17,6 +17,9 @@ public struct PartialResult: Equatable {
     /// Per-path structure records, `count × width` each (width 0 when the deal has no such structure).
     public var waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
     public var waterfall: [Double], leverage: [Double], sweep: [Double]
+    /// Per-path `CurvePlan` records, `count × curveWidth` (width 0 without a curve plan).
+    public var curveWidth: Int = 0
+    public var curve: [Double] = []
     /// Per-path values at the days asked for by `MonteCarlo.run(…, capture:)` (nil otherwise; never in shard files).
     public var capture: PathCapture?
     /// The model-consistent collateral mark's fit quality per fit day (empty without one): the same in every shard of a run.
@@ -60,6 +63,8 @@ public struct PartialResult: Equatable {
         guard o.markFit.count == markFit.count, zip(o.markFit.map(\.flat), markFit.map(\.flat)).allSatisfy({ zip($0, $1).allSatisfy { $0.bitPattern == $1.bitPattern } }) else {
             throw SimulateError.badShard("the collateral mark's fit differs at path \(o.firstPath)")
         }
+        guard o.curveWidth == curveWidth else { throw SimulateError.badShard("curve records differ at path \(o.firstPath)") }
+        curve += o.curve
         waterfall += o.waterfall; leverage += o.leverage; sweep += o.sweep
         pvUSD += o.pvUSD; btcTotal += o.btcTotal; usdTotal += o.usdTotal; irr += o.irr
         paybackDay += o.paybackDay; daysCurtailed += o.daysCurtailed; terminated += o.terminated

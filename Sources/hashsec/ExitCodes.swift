@@ -79,8 +79,8 @@ func exitStatus(for error: Error) -> ExitStatus {
         }
     case let e as CalibrateError:
         switch e {
-        case .insufficientData: return .insufficientData
-        case .invalidWindow: return .usage
+        case .insufficientData, .noSupplyResponse: return .insufficientData
+        case .invalidWindow, .invalidOption: return .usage
         }
     case let e as ModelsError:
         switch e {
@@ -102,6 +102,7 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .invalidSettings: return .configInvalid
         case .badShard: return .shardMismatch
         case .insufficientMemory, .invalidMemoryLimit: return .usage
+        case .forwardCurve: return .insufficientData
         }
     case let e as BacktestError:
         switch e {
