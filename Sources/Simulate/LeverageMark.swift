@@ -87,7 +87,7 @@ struct LeverageMarker: Sendable {
             let pilotSchedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: ps.horizonDays)
             let samples = MarkSamples(fitDays: plan.fitDays, paths: pilotPaths)
             _ = try MonteCarlo.engine(deal: deal, calibration: calibration, settings: ps, schedule: pilotSchedule, range: 0..<pilotPaths,
-                                      scenarios: [nil], accumulate: [], sweepMaxLoops: nil, capture: nil, curve: nil, marker: nil,
+                                      paths: [PathScenario()], accumulations: [[]], sweepMaxLoops: nil, capture: nil, curve: nil, marker: nil,
                                       pilot: (plan, samples))
             let mark = try ConditionalMark.fit(samples: samples, basis: MarkBasis(deal: deal), antithetic: ps.antithetic)
             return LeverageMarker(plan: plan, kind: .model(mark, pilotPaths: pilotPaths))
