@@ -24,6 +24,8 @@ public enum SimulateJob {
         /// With `sweepMaxLoops`: true (the command line) rejects a deal without `leverage:`; false (the nightly, for
         /// every deal) simply skips the sweep there.
         public var sweepRequiresLeverage: Bool
+        /// `--sensitivities`: also revalue with the SPEC §13 bumps on the same paths (`SensitivityBump`).
+        public var sensitivities: Bool
         /// The forward curve (`--curve`, the store), `--forward-beyond`, `--forward-pilot`.
         public var curve: CurveOptions
         /// `--hedge N|own|var|cvar` (nil: no hedge), `--hedge-settlement`, `--initial-margin` (nil: Luxor's 35 % / 18 %).
@@ -33,7 +35,9 @@ public enum SimulateJob {
         public init(dealPath: String, settings: SimulationSettings, asOf: Day? = nil, calibrationPath: String? = nil,
                     dbPath: String = "hashsec.sqlite", out: String? = nil, pathsCSV: Bool = false, shard: Shard? = nil,
                     sweepMaxLoops: Int? = nil, sweepRequiresLeverage: Bool = true, curve: CurveOptions = CurveOptions(),
-                    hedge: HedgeSize? = nil, hedgeSettlement: HedgeSpec.Settlement = .usd, initialMargin: Double? = nil) {
+                    hedge: HedgeSize? = nil, hedgeSettlement: HedgeSpec.Settlement = .usd, initialMargin: Double? = nil,
+                    sensitivities: Bool = false) {
+            self.sensitivities = sensitivities
             self.dealPath = dealPath; self.settings = settings; self.asOf = asOf; self.calibrationPath = calibrationPath
             self.dbPath = dbPath; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard; self.sweepMaxLoops = sweepMaxLoops
             self.sweepRequiresLeverage = sweepRequiresLeverage; self.curve = curve; self.hedge = hedge
@@ -88,6 +92,9 @@ public enum SimulateJob {
 
     public static func run(_ o: Options) throws -> Result {
         let t0 = Date()
+        if o.sensitivities, o.shard != nil {
+            throw PipelineError.invalidConfiguration("--sensitivities cannot be combined with --shard: the paired differences need every path of the base and bumped runs in one process (run it unsharded)")
+        }
         let dealData = try read(o.dealPath)
         let deal = try DealFile.load(path: o.dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv"))
         if o.sweepMaxLoops != nil, deal.leverage == nil, o.sweepRequiresLeverage {
@@ -110,7 +117,13 @@ public enum SimulateJob {
                                    sweepMaxLoops: sweepMaxLoops)
         identity.curve = curve?.plan.statement
         let tSim = Date()
-        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops, curve: curve?.plan)
+        let bumps = o.sensitivities ? SensitivityBump.standard(deal: deal, calibration: cal, model: s.model) : []
+        let runs = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range,
+                                      paths: [PathScenario()] + SensitivityBump.scenarios(bumps).scenarios, accumulate: [.daily, .structures],
+                                      sweepMaxLoops: sweepMaxLoops, curve: curve?.plan)
+        let result = runs[0]
+        let sensitivities = o.sensitivities
+            ? SensitivityBump.rows(bumps, base: result, results: Array(runs.dropFirst()), priceUSD: deal.token.priceUSD, antithetic: s.antithetic) : nil
         let simSeconds = Date().timeIntervalSince(tSim)
         if result.count > 0 {
             try DealFile.checkIssuance(deal, path: o.dealPath, btcPerTokenMean: result.btcTotal.reduce(0, +) / Double(result.count))
@@ -130,10 +143,11 @@ public enum SimulateJob {
             binary = result.encoded()
             text = "shard \(sh): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
         } else {
-            let rendered = SimulationOutputs.render(result, ctx)
+            let rendered = SimulationOutputs.render(result, ctx, sensitivities: sensitivities)
             files = rendered.files
             summary = rendered.summary
             text = summaryLine(rendered, dealName: deal.name, priceUSD: deal.token.priceUSD, seconds: simSeconds)
+            if let rows = sensitivities { text += "\n" + SensitivityTable.text(rows) }
         }
         let seconds = Date().timeIntervalSince(t0)
         if let out = o.out {

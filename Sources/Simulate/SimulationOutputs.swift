@@ -102,9 +102,11 @@ public enum SimulationOutputs {
     public static func files(_ r: PartialResult, _ ctx: Context) -> [(String, String)] { render(r, ctx).files }
 
     /// Files, summary and sweep rows of a complete result (each reduction done once).
-    public static func render(_ r: PartialResult, _ ctx: Context) -> Rendered {
+    /// `sensitivities`: the rows of `simulate --sensitivities` (summary.json `sensitivities`, `sensitivities.csv`).
+    public static func render(_ r: PartialResult, _ ctx: Context, sensitivities: [SensitivityRow]? = nil) -> Rendered {
         let st = structureSummaries(r, ctx)
-        let summaryObject = summary(r, ctx, st)
+        var summaryObject = summary(r, ctx, st)
+        summaryObject.sensitivities = sensitivities
         var f: [(String, String)] = []
         f.append(("summary.json", summaryObject.json()))
         f.append(("hashprice_quantiles.csv", dailyCSV(r.daily.hashpriceUSD, ctx)))
@@ -122,6 +124,7 @@ public enum SimulationOutputs {
         if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
             f += CurveOutputs.files(r, c, priceUSD: ctx.priceUSD, antithetic: ctx.identity.antithetic)
         }
+        if let rows = sensitivities { f.append(("sensitivities.csv", SensitivityTable.csv(rows))) }
         if ctx.pathsCSV {
             var s = "path,pv_usd,btc_total,usd_total,irr,payback_day,days_curtailed,terminated\n"
             for i in 0..<r.count {
