@@ -14,7 +14,8 @@ public enum MergeJob {
         let first = infos[0].0
         for (i, d) in infos {
             guard i.identity == first.identity, i.dealName == first.dealName, i.asOf == first.asOf, i.offset == first.offset,
-                  i.tokenDays == first.tokenDays, i.termDays == first.termDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV, i.dealYAML == first.dealYAML else {
+                  i.tokenDays == first.tokenDays, i.termDays == first.termDays, i.priceUSD == first.priceUSD, i.pathsCSV == first.pathsCSV, i.dealYAML == first.dealYAML,
+                  i.curve == first.curve else {
                 throw PipelineError.shardMismatch("\(d) belongs to a different run than \(infos[0].1) (deal, calibration, seed, paths, model, measure, horizon or shard count differ)")
             }
         }
@@ -47,7 +48,7 @@ public enum MergeJob {
             throw PipelineError.shardMismatch("\(error)")
         }
         let ctx = SimulationOutputs.Context(dealName: first.dealName, identity: identity, schedule: schedule, priceUSD: first.priceUSD,
-                                            pathsCSV: first.pathsCSV, structure: structure, leverage: leverage)
+                                            pathsCSV: first.pathsCSV, structure: structure, leverage: leverage, curve: first.curve)
         let rendered = SimulationOutputs.render(merged!, ctx)
         let manifest = SimulationOutputs.json([
             "command": "merge", "version": "hashsec 0.1", "created_utc": ISO8601DateFormatter().string(from: Date()),

@@ -15,10 +15,12 @@ public enum SimulationOutputs {
         /// The deal's structures (their outputs are written when the result carries their per-path records).
         public var structure: StructureSpec?
         public var leverage: LeverageSpec?
+        /// The run's forward curve (its outputs are written when the result carries the curve records).
+        public var curve: CurveContext?
         public init(dealName: String, identity: RunIdentity, schedule: DealSchedule, priceUSD: Double, pathsCSV: Bool,
-                    structure: StructureSpec? = nil, leverage: LeverageSpec? = nil) {
+                    structure: StructureSpec? = nil, leverage: LeverageSpec? = nil, curve: CurveContext? = nil) {
             self.dealName = dealName; self.identity = identity; self.schedule = schedule; self.priceUSD = priceUSD; self.pathsCSV = pathsCSV
-            self.structure = structure; self.leverage = leverage
+            self.structure = structure; self.leverage = leverage; self.curve = curve
         }
         /// Token day 1 (the date of the first leverage/waterfall day).
         var firstTokenDay: Day { schedule.asOf + schedule.offset + 1 }
@@ -65,8 +67,12 @@ public enum SimulationOutputs {
                                  asOf: ctx.schedule.asOf.iso, startDate: ctx.schedule.startDate.iso, horizonDays: id.horizonDays,
                                  termDays: ctx.schedule.termDays, truncated: ctx.schedule.truncated)
         let halving = RunSummary.Halving(counts: r.halvingDayCounts, paths: r.count) { (ctx.schedule.asOf + $0).iso }
-        return RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
-                          leverage: st.leverage.map { RunSummary.Leverage($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })
+        var s = RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
+                           leverage: st.leverage.map { RunSummary.Leverage($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })
+        if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
+            s.curve = CurveOutputs.summary(r, c, priceUSD: ctx.priceUSD, antithetic: id.antithetic)
+        }
+        return s
     }
 
     /// Reductions of the structure records (nil where the deal or the result has none).
@@ -96,9 +102,11 @@ public enum SimulationOutputs {
     public static func files(_ r: PartialResult, _ ctx: Context) -> [(String, String)] { render(r, ctx).files }
 
     /// Files, summary and sweep rows of a complete result (each reduction done once).
-    public static func render(_ r: PartialResult, _ ctx: Context) -> Rendered {
+    /// `sensitivities`: the rows of `simulate --sensitivities` (summary.json `sensitivities`, `sensitivities.csv`).
+    public static func render(_ r: PartialResult, _ ctx: Context, sensitivities: [SensitivityRow]? = nil) -> Rendered {
         let st = structureSummaries(r, ctx)
-        let summaryObject = summary(r, ctx, st)
+        var summaryObject = summary(r, ctx, st)
+        summaryObject.sensitivities = sensitivities
         var f: [(String, String)] = []
         f.append(("summary.json", summaryObject.json()))
         f.append(("hashprice_quantiles.csv", dailyCSV(r.daily.hashpriceUSD, ctx)))
@@ -113,6 +121,10 @@ public enum SimulationOutputs {
             f.append(("leverage_returns.csv", l.returnsCSV))
         }
         if let rows = st.sweep { f.append(("leverage_sweep.csv", StructureOutputs.sweepCSV(rows))) }
+        if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
+            f += CurveOutputs.files(r, c, priceUSD: ctx.priceUSD, antithetic: ctx.identity.antithetic)
+        }
+        if let rows = sensitivities { f.append(("sensitivities.csv", SensitivityTable.csv(rows))) }
         if ctx.pathsCSV {
             var s = "path,pv_usd,btc_total,usd_total,irr,payback_day,days_curtailed,terminated\n"
             for i in 0..<r.count {

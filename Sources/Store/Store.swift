@@ -135,6 +135,19 @@ public final class Store {
                 )
                 """)
         }
+        m.registerMigration("v6-curves") { db in
+            try db.execute(sql: """
+                CREATE TABLE curves (
+                    quote_date TEXT NOT NULL, unit TEXT NOT NULL, month TEXT NOT NULL, level REAL NOT NULL,
+                    PRIMARY KEY (quote_date, unit, month)
+                ) WITHOUT ROWID;
+                CREATE TABLE curve_revisions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    quote_date TEXT NOT NULL, unit TEXT NOT NULL, month TEXT NOT NULL, old REAL NOT NULL, new REAL NOT NULL,
+                    file_sha256 TEXT NOT NULL, utc TEXT NOT NULL
+                )
+                """)
+        }
         return m
     }
 

@@ -102,6 +102,7 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .invalidSettings: return .configInvalid
         case .badShard: return .shardMismatch
         case .insufficientMemory, .invalidMemoryLimit: return .usage
+        case .forwardCurve: return .insufficientData
         }
     case let e as BacktestError:
         switch e {
