@@ -7,23 +7,29 @@
 #define INLINE static inline __attribute__((always_inline))
 
 /* DayHistograms.bin: 0 for x ≤ 0, NaN or below 2^eMin; the last bin ((eMax−eMin)·32 + 1) at or above 2^eMax;
-   otherwise 1 + (e − eMin)·32 + the top 5 mantissa bits (32 bins per octave). */
-INLINE uint16_t bin_body(double x, int64_t eMin, int64_t eMax) {
-    uint64_t u; memcpy(&u, &x, 8);
-    int64_t e = (int64_t)((u >> 52) & 0x7ff) - 1023;
-    int64_t b = 1 + (e - eMin) * 32 + (int64_t)((u >> 47) & 31);
-    b = e >= eMax ? (eMax - eMin) * 32 + 1 : b;
-    b = e < eMin ? 0 : b;
-    b = x > 0.0 ? b : 0;
-    return (uint16_t)b;
+   otherwise 1 + (e − eMin)·32 + the top 5 mantissa bits (32 bins per octave).
+   In 32-bit lanes (8 per AVX2 register instead of 4), from x's high word h: for x > 0, h >> 15 is
+   (e + 1023)·32 + those 5 bits, so b = (h >> 15) − ((eMin + 1023)·32 − 1) is the formula above; e ≥ eMax ⇔ b ≥ top
+   and e < eMin ⇔ b < 1, so clamping b to [0, top] is the two range rules; x ≤ 0 or NaN give 0 (the test x > 0.0). The same bins as the 64-bit formula for every
+   double (tested against DayHistograms.bin). */
+INLINE uint16_t bin_body(double x, uint32_t hi, int32_t k, int32_t top) {
+    int32_t b = (int32_t)(hi >> 15) - k;
+    b = b > top ? top : b;
+    b = b < 0 ? 0 : b;
+    return (uint16_t)(x > 0.0 ? b : 0);
 }
 
 #define DEFINE_BINS(SUFFIX, ATTR) \
     ATTR static void bins_##SUFFIX(const double *x, long n, int eMin, int eMax, uint16_t *out, long tileStride) { \
+        const int32_t k = (eMin + 1023) * 32 - 1, top = (eMax - eMin) * 32 + 1; \
         for (long t0 = 0; t0 < n; t0 += HASHSEC_HIST_TILE) { \
             long m = n - t0 < HASHSEC_HIST_TILE ? n - t0 : HASHSEC_HIST_TILE; \
             const double *xs = x + t0; uint16_t *o = out + (t0 / HASHSEC_HIST_TILE) * tileStride; \
-            for (long i = 0; i < m; i++) o[i] = bin_body(xs[i], eMin, eMax); \
+            _Pragma("clang loop vectorize(enable)") \
+            for (long i = 0; i < m; i++) { \
+                uint64_t u; memcpy(&u, xs + i, 8); \
+                o[i] = bin_body(xs[i], (uint32_t)(u >> 32), k, top); \
+            } \
         } \
     }
 

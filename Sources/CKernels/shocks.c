@@ -9,6 +9,7 @@
 #include "variants.h"
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #define INLINE static inline __attribute__((always_inline))
 #define CHUNK 255   /* a multiple of 3: whole days of (Z1, Z2, Z3) */
@@ -21,6 +22,23 @@ INLINE uint64_t mix64(uint64_t z) {
 }
 INLINE double unit(uint64_t bits) { return ((double)(bits >> 11) + 0.5) * 0x1.0p-53; }
 INLINE double centred(uint64_t bits) { return 2.0 * (((double)(bits >> 11) + 0.5) * 0x1.0p-53) - 1.0; }
+/* (double)(bits >> 11) without a 64-bit integer conversion (AVX2 has none: clang converts lane by lane in scalar code):
+   x = bits >> 11 < 2^53 is hi·2^32 + lo, and (2^84 + hi·2^32) − 2^84 and (2^52 + lo) − 2^52, built by or-ing hi and lo
+   into the mantissas, are exact, as is their sum (x is a double): the same value as the conversion, in vector registers. */
+INLINE double u53(uint64_t bits) {
+    uint64_t x = bits >> 11;
+    double dhi, dlo;
+    uint64_t h = 0x4530000000000000ULL | (x >> 32), l = 0x4330000000000000ULL | (x & 0xffffffffULL);
+    memcpy(&dhi, &h, 8); memcpy(&dlo, &l, 8);
+    return (dhi - 0x1.0p84) + (dlo - 0x1.0p52);
+}
+INLINE double centred_avx2(uint64_t bits) { return 2.0 * ((u53(bits) + 0.5) * 0x1.0p-53) - 1.0; }
+INLINE double unit_avx2(uint64_t bits) { return (u53(bits) + 0.5) * 0x1.0p-53; }
+/* The portable and AVX-512 builds convert directly (SSE2's scalar cvtsi2sd; AVX-512DQ's vcvtuqq2pd). */
+#define centred_portable centred
+#define centred_avx512 centred
+#define unit_portable unit
+#define unit_avx512 unit
 
 typedef struct { uint64_t state, gamma; } seq_rng;
 INLINE uint64_t seq_next(seq_rng *g) { g->state += g->gamma; return mix64(g->state); }
@@ -58,7 +76,7 @@ ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, u
         for (long i = 0; i < m; i++) { \
             uint64_t r = mix64(base + (uint64_t)i * gamma); \
             int64_t idx = (int64_t)(r & 0x7f); \
-            double u = centred(r); \
+            double u = centred_##SUFFIX(r); \
             rej[i] = fabs(u) < rs[idx] ? 0 : 1; \
             o[i] = u * xs[idx]; bits[i] = r; \
         } \
@@ -74,7 +92,7 @@ ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, u
 ATTR static void uniforms_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t first, long count, double *restrict out) { \
     uint64_t base = key + (first + 1) * gamma; \
     _Pragma("clang loop vectorize(enable)") \
-    for (long i = 0; i < count; i++) out[i] = unit(mix64(base + (uint64_t)i * gamma)); \
+    for (long i = 0; i < count; i++) out[i] = unit_##SUFFIX(mix64(base + (uint64_t)i * gamma)); \
 }
 
 HASHSEC_DEFINE_VARIANTS(DEFINE_COUNTER)

@@ -1,3 +1,4 @@
+import Config
 import Domain
 import Foundation
 import LinearAlgebra
@@ -64,5 +65,71 @@ public enum PerfSimulate {
                             peakRSSMB: ProcessUsage.peakRSSMB(), estimateMB: est / 1_048_576))
         }
         return rows
+    }
+}
+
+/// Accuracy per second (SPEC §11, issue 15 item 3): the PV mean's standard error at equal wall time, antithetic pairs
+/// alone vs antithetic pairs plus control variates.
+///
+/// The controls are functions of each antithetic pair's parameter draw (`ModelProcess.drawDimension` normals z of
+/// `PathRandom(seed, pair's even path, stream 2)`, shared by the pair) with exactly known means: `z_k` (mean 0) and
+/// `z_k² − 1` (mean 0). The unit is the pair: `Y_u = (PV_2u + PV_2u+1)/2`, n pairs. The controlled estimate is the
+/// regression estimator
+///
+///     Ŷ_cv = Ȳ − β̂ᵀ C̄,   β̂ from the least-squares fit of Y on (1, C),   SE_cv = √(RSS / (n − q − 1) / n)
+///
+/// (q controls), against `SE = sd(Y)/√n`. At equal wall time the SEs compare as `SE·√t` (t: the run's time plus the
+/// controls' own: regenerating the draws and the fit), so the reported gain is `(SE·√t) / (SE_cv·√t_cv)`.
+public struct AccuracyReport: Sendable {
+    public var pairs: Int, controls: Int
+    public var mean: Double, stderr: Double, seconds: Double
+    public var cvMean: Double, cvStderr: Double, cvSeconds: Double
+    /// Fraction of the pair means' variance the controls explain (R²).
+    public var rSquared: Double
+    /// SE·√t over SE_cv·√t_cv: how many times smaller the controlled SE is at equal wall time.
+    public var gainAtEqualTime: Double { (stderr * seconds.squareRoot()) / (cvStderr * cvSeconds.squareRoot()) }
+}
+
+extension PerfSimulate {
+    public static func accuracy(dealPath: String, paths: Int, seed: UInt64, threads: Int) throws -> AccuracyReport {
+        let cal = benchmarkCalibration()
+        let deal = try DealFile.load(path: dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv"))
+        let s = SimulationSettings(paths: paths, seed: seed, threads: threads)
+        guard s.antithetic, paths >= 8 else { throw PipelineError.invalidConfiguration("accuracy: needs antithetic pairs and ≥ 8 paths") }
+        let t0 = Date()
+        let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, structures: false)
+        let seconds = Date().timeIntervalSince(t0)
+        let n = paths / 2
+        var y = [Double](repeating: 0, count: n)
+        for u in 0..<n { y[u] = 0.5 * (r.pvUSD[2 * u] + r.pvUSD[2 * u + 1]) }
+        let mean = y.reduce(0, +) / Double(n)
+        let sd = (y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
+        // The controls: each pair's draw normals, as the generator draws them (PathGenerator.setLane), and their squares − 1.
+        let t1 = Date()
+        let dim = try ModelProcess(calibration: cal, settings: s).drawDimension
+        guard dim > 0 else { throw PipelineError.invalidConfiguration("accuracy: the default configuration draws no parameters") }
+        let q = 2 * dim
+        guard n > q + 2 else { throw PipelineError.invalidConfiguration("accuracy: needs more than \(q + 2) pairs") }
+        var x = Matrix(rows: n, cols: q + 1)
+        var cbar = [Double](repeating: 0, count: q)
+        for u in 0..<n {
+            var rng = PathRandom(seed: seed, path: UInt64(2 * u), stream: 2)
+            x.storage[u * (q + 1)] = 1
+            for k in 0..<dim {
+                let z = Ziggurat.normal(&rng)
+                x.storage[u * (q + 1) + 1 + k] = z; x.storage[u * (q + 1) + 1 + dim + k] = z * z - 1
+                cbar[k] += z; cbar[dim + k] += z * z - 1
+            }
+        }
+        for k in 0..<q { cbar[k] /= Double(n) }
+        let fit = try leastSquares(x, y)
+        let rss = fit.residuals.reduce(0) { $0 + $1 * $1 }
+        var cvMean = mean
+        for k in 0..<q { cvMean -= fit.coefficients[1 + k] * cbar[k] }
+        let cvSE = (rss / Double(n - q - 1) / Double(n)).squareRoot()
+        let cvSeconds = seconds + Date().timeIntervalSince(t1)
+        let tss = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return AccuracyReport(pairs: n, controls: q, mean: mean, stderr: sd / Double(n).squareRoot(), seconds: seconds,
+                              cvMean: cvMean, cvStderr: cvSE, cvSeconds: cvSeconds, rSquared: tss > 0 ? 1 - rss / tss : 0)
     }
 }

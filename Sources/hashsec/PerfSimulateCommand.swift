@@ -24,6 +24,7 @@ struct PerfSimulateCommand: ParsableCommand {
           HASHSEC_KERNEL=avx2 .build/release/hashsec perf simulate
           .build/release/hashsec perf simulate --repeat 5
           .build/release/hashsec perf simulate --paths 20000 --days 365 --repeat 1
+          .build/release/hashsec perf simulate --accuracy --paths 20000 --threads 2
         """
     )
     @Option(help: "Paths.") var paths: Int = 100_000
@@ -32,6 +33,9 @@ struct PerfSimulateCommand: ParsableCommand {
     @Option(help: "Seed.") var seed: UInt64 = 1
     @Option(help: "Paths per generator block.") var block: Int = 16
     @Option(help: "Runs per thread count.") var `repeat`: Int = 3
+    @Flag(help: "Instead of the timing table: the PV mean's standard error at equal wall time, antithetic pairs alone vs with control variates on the parameter draws (on --deal).")
+    var accuracy = false
+    @Option(help: "Deal for --accuracy.") var deal: String = "datasets/deals/s21-token.yaml"
 
     func run() throws {
         try guarded {
@@ -39,6 +43,15 @@ struct PerfSimulateCommand: ParsableCommand {
             guard !ts.isEmpty, ts.allSatisfy({ $0 >= 1 }), paths >= 2, days >= 1 else { throw ValidationError("bad --paths/--days/--threads") }
             guard `repeat` >= 1 else { throw ValidationError("--repeat must be ≥ 1") }
             print(try PerfSimulate.machine())
+            if accuracy {
+                let a = try PerfSimulate.accuracy(dealPath: deal, paths: paths, seed: seed, threads: ts.max()!)
+                print(String(format: "accuracy (%@, %d paths = %d antithetic pairs, %d threads): PV mean %.4f, SE %.4f in %.2f s (antithetic pairs alone)",
+                             deal, paths, a.pairs, ts.max()!, a.mean, a.stderr, a.seconds))
+                print(String(format: "  with %d control variates on the parameter draws (z, z²−1; R² %.3f): PV mean %.4f, SE %.4f in %.2f s",
+                             a.controls, a.rSquared, a.cvMean, a.cvStderr, a.cvSeconds))
+                print(String(format: "  SE at equal wall time %.2fx smaller (target >= 3x: %@)", a.gainAtEqualTime, a.gainAtEqualTime >= 3 ? "met" : "MISSED"))
+                return
+            }
             var all: [PerfSimulate.Row] = []
             for _ in 0..<`repeat` {
                 let rows = try PerfSimulate.run(paths: paths, days: days, threads: ts, seed: seed, blockSize: block)

@@ -84,12 +84,19 @@ final class KernelTests: XCTestCase {
         var rng = PathRandom(seed: 5, path: 0)
         var x: [Double] = [0, -0.0, -1, .nan, .infinity, -.infinity, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude,
                            0x1p-20, 0x1p30, 0x1p-21, 0x1p29 * 1.999]
-        while x.count < 5000 { x.append(Foundation.exp2(rng.uniform() * 120 - 60) * (rng.uniform() < 0.05 ? -1 : 1)) }
+        // NaNs with only low payload bits, negative NaN, the largest subnormal, and arbitrary bit patterns (every class).
+        x += [Double(bitPattern: 0x7FF0_0000_0000_0001), Double(bitPattern: 0xFFF8_0000_0000_0000), Double(bitPattern: 0x000F_FFFF_FFFF_FFFF),
+              Double(bitPattern: 0x7FEF_FFFF_FFFF_FFFF), 0x1p-1022, 0x1p30 * (1 + 0x1p-52), 0x1p-20 * (1 - 0x1p-53)]
+        for _ in 0..<2000 { x.append(Double(bitPattern: UInt64(rng.uniform() * 0x1p32) << 32 | UInt64(rng.uniform() * 0x1p32))) }
+        while x.count < 9000 { x.append(Foundation.exp2(rng.uniform() * 120 - 60) * (rng.uniform() < 0.05 ? -1 : 1)) }
         let tile = Int(HASHSEC_HIST_TILE), tiles = (x.count + tile - 1) / tile, stride = 3 * tile
         var out = [UInt16](repeating: 0xFFFF, count: tiles * stride)
-        hashsec_hist_bins(x, x.count, -20, 30, &out, stride)
-        for t in x.indices {
-            XCTAssertEqual(Int(out[(t / tile) * stride + t % tile]), DayHistograms.bin(x[t], eMin: -20, eMax: 30), "x = \(x[t])")
+        // The engine's four grids (DailyQuantileSet) and the extremes; run under HASHSEC_KERNEL=portable|avx2 for the others.
+        for (lo, hi) in [(-20, 30), (-10, 40), (-40, 30), (-50, 20), (-1022, 1023), (0, 1)] {
+            hashsec_hist_bins(x, x.count, Int32(lo), Int32(hi), &out, stride)
+            for t in x.indices where Int(out[(t / tile) * stride + t % tile]) != DayHistograms.bin(x[t], eMin: lo, eMax: hi) {
+                XCTFail("grid \(lo)…\(hi): x = \(x[t]) (bits \(String(x[t].bitPattern, radix: 16))): \(out[(t / tile) * stride + t % tile]) vs \(DayHistograms.bin(x[t], eMin: lo, eMax: hi))")
+            }
         }
     }
 
