@@ -49,32 +49,33 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels", exclude: docs("CKernels")),
 
         // Core
-        .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
-        .target(name: "Domain", dependencies: ["Bitcoin"], exclude: docs("Domain"), swiftSettings: v5),
+        .target(name: "Diagnostics", exclude: docs("Diagnostics"), swiftSettings: v5),
+        .target(name: "Bitcoin", dependencies: ["CSHA256", "Diagnostics"], exclude: docs("Bitcoin"), swiftSettings: v5),
+        .target(name: "Domain", dependencies: ["Bitcoin", "Diagnostics"], exclude: docs("Domain"), swiftSettings: v5),
         .target(name: "Statistics", exclude: docs("Statistics"), swiftSettings: v5),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
-        .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels"], exclude: docs("Models"), swiftSettings: v5),
-        .target(name: "Config", dependencies: ["Domain", "Models", "Yams"], exclude: docs("Config"), swiftSettings: v5),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels", "Diagnostics"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
+        .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels", "Diagnostics"], exclude: docs("Models"), swiftSettings: v5),
+        .target(name: "Config", dependencies: ["Domain", "Models", "Diagnostics", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
         // Stages
-        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin"], exclude: docs("Ingest"), swiftSettings: v5),
-        .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
-        .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], exclude: docs("Benchmark"), swiftSettings: v5),
-        .target(name: "Calibrate", dependencies: ["Domain", "Models", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
-        .target(name: "Structures", dependencies: ["Domain", "Statistics"], exclude: docs("Structures"), swiftSettings: v5),
-        .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
+        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin", "Diagnostics"], exclude: docs("Ingest"), swiftSettings: v5),
+        .target(name: "Store", dependencies: ["Domain", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
+        .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin", "Diagnostics"], exclude: docs("Benchmark"), swiftSettings: v5),
+        .target(name: "Calibrate", dependencies: ["Domain", "Models", "LinearAlgebra", "Diagnostics", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
+        .target(name: "Structures", dependencies: ["Domain", "Statistics", "Diagnostics"], exclude: docs("Structures"), swiftSettings: v5),
+        .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "LinearAlgebra", "Structures", "Bitcoin", "CKernels", "Diagnostics"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
         .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
-        .target(name: "Backtest", dependencies: ["Domain", "Statistics"], exclude: docs("Backtest"), swiftSettings: v5),
-        .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
+        .target(name: "Backtest", dependencies: ["Domain", "Statistics", "Diagnostics"], exclude: docs("Backtest"), swiftSettings: v5),
+        .target(name: "Report", dependencies: ["Domain", "Charts", "Diagnostics", .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
 
         // Orchestration
         .target(name: "Pipeline", dependencies: [
-            "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Statistics", "Structures", "Report", "Backtest",
+            "Diagnostics", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Statistics", "Structures", "Report", "Backtest",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
-            "Pipeline", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
+            "Pipeline", "Diagnostics", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: docs("hashsec"), swiftSettings: v5),
 
@@ -85,7 +86,7 @@ let package = Package(
         .testTarget(name: "BitcoinTests", dependencies: ["Bitcoin", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "DomainTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Domain", "Simulate", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: v5),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Diagnostics"], swiftSettings: v5),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "Bitcoin", "TestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),

@@ -1,4 +1,5 @@
 import Domain
+import Diagnostics
 
 /// Economics of one machine model at power price `p` (USD/kWh) against one day of the hashprice index (SPEC §4).
 ///
@@ -65,6 +66,15 @@ extension FleetEconomics {
             let cost = 24 * e * p
             return FleetRow(model: m, powerCostUSDPerPHDay: cost, breakevenPowerUSDPerKWh: hpUSD / (24 * e),
                             costPerBTCUSD: cost / hpBTC, profitable: cost < hpUSD)
+        }
+    }
+}
+
+extension BenchmarkError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidPowerPrice: return .usage
+        case .noUsableDays, .noUSDHashprice: return .insufficientData
         }
     }
 }

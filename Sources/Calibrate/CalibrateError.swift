@@ -1,3 +1,4 @@
+import Diagnostics
 // Calibrate module — see README.md
 
 /// Errors of the calibration stage.
@@ -11,6 +12,15 @@ public enum CalibrateError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .insufficientData(let m): return "insufficient data for calibration: \(m)"
         case .invalidWindow(let w): return "calibration window must be a positive number of days, got \(w)"
+        }
+    }
+}
+
+extension CalibrateError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .insufficientData: return .insufficientData
+        case .invalidWindow: return .usage
         }
     }
 }

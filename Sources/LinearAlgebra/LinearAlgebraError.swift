@@ -1,3 +1,4 @@
+import Diagnostics
 /// Errors from the LAPACK/BLAS wrappers.
 public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable {
     /// The matrix is not symmetric positive definite (`dpotrf` info > 0: the leading minor of this order is not positive).
@@ -18,6 +19,18 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable {
         case .dimensionMismatch(let s): return "dimension mismatch: \(s)"
         case .insufficientObservations(let n, let g): return "need more than \(n) observations, got \(g)"
         case .lapack(let r, let i): return "\(r) failed with info \(i)"
+        }
+    }
+}
+
+extension LinearAlgebraError: CategorizedError {
+    /// A degenerate fit (a matrix that is not positive definite, a rank-deficient design, too few observations) means the
+    /// data cannot identify the model: 67, as the calibration's own "insufficient data". A shape mismatch or an illegal
+    /// LAPACK argument is a bug (70).
+    public var category: ErrorCategory {
+        switch self {
+        case .notPositiveDefinite, .rankDeficient, .insufficientObservations: return .insufficientData
+        case .dimensionMismatch, .lapack: return .internalError
         }
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 /// Errors of the Monte Carlo engine.
 public enum SimulateError: Error, CustomStringConvertible, Equatable {
     /// Settings or calibration values that cannot be simulated (reason given).
@@ -15,6 +16,16 @@ public enum SimulateError: Error, CustomStringConvertible, Equatable {
         case .badShard(let m): return "bad shard: \(m)"
         case .insufficientMemory(let m): return "not enough memory: \(m)"
         case .invalidMemoryLimit(let m): return "invalid memory limit: \(m)"
+        }
+    }
+}
+
+extension SimulateError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidSettings: return .configInvalid
+        case .badShard: return .shardMismatch
+        case .insufficientMemory, .invalidMemoryLimit: return .usage
         }
     }
 }
