@@ -1,4 +1,6 @@
 import Domain
+import FileIO
+import Foundation
 import Models
 
 /// The `model,parameter,value,stderr` table of a calibration (docs/outputs.md). Diagnostics have an empty stderr.
@@ -24,8 +26,25 @@ public enum CalibrationTable {
         return r
     }
 
+    /// `calibration.csv`.
     public static func csv(_ c: Calibration) -> String {
-        header + "\n" + rows(c).map { "\($0.model),\($0.parameter),\($0.value.description),\($0.stderr.map { $0.description } ?? "")" }
-            .joined(separator: "\n") + "\n"
+        var t = CSVText(header: header.split(separator: ",").map(String.init))
+        for r in rows(c) { t.append([.text(r.model), .text(r.parameter), .number(r.value), .number(r.stderr)]) }
+        return t.text
+    }
+
+    /// The table `hashsec calibrate` prints.
+    public static func text(_ c: Calibration) -> String {
+        var lines = ["calibration as of \(c.asOf) (window \(c.windowStart)…\(c.windowEnd), \(c.merton.observations) daily returns)",
+                     "model        parameter                       value         stderr"]
+        for r in rows(c) {
+            let v = String(format: "%13.6g", r.value)
+            let s = r.stderr.map { String(format: "%13.6g", $0) } ?? ""
+            lines.append("\(r.model.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.parameter.padding(toLength: 26, withPad: " ", startingAt: 0)) \(v)  \(s)")
+        }
+        let s = c.initialState
+        lines.append("initial state \(s.date): price \(s.priceUSD) USD, hash rate \(String(format: "%.1f", s.hashRateHs / 1e18)) EH/s, height \(s.height), "
+                     + "fee \(String(format: "%.4f", s.feePerBlockBTC)) BTC/block, epoch day \(String(format: "%.2f", s.epochElapsedDays))")
+        return lines.joined(separator: "\n")
     }
 }

@@ -13,6 +13,10 @@ import RealModule
 /// → `CalibrateError.insufficientData`.
 public enum Calibrator {
     public static let defaultWindowDays = 1460
+    /// The fit's options beyond the window, as they enter the stored calibration's key (`CalibrationKey.options`): none
+    /// yet. A fit option added later (a hash-rate window, a fee model) goes here, so fits with different values are
+    /// stored apart.
+    public static let keyOptions: [String: String] = [:]
     /// Days of `lnHashpriceHistory` kept in the initial state (≥ 90, the longest candidate lag, plus the 6-day weighting).
     public static let hashpriceHistoryDays = 120
 

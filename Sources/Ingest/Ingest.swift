@@ -10,6 +10,7 @@ public enum Ingest {
     public static func parse(path: String, options: IngestOptions = IngestOptions(), name: String? = nil) throws -> ParsedFile {
         let name = name ?? path
         let reader = try CSVReader(path: path, maxRecordBytes: options.maxRecordBytes)
+        options.files.willStream(path)
         func reject(_ line: Int, _ column: String, _ reason: String) -> IngestError {
             .rejected(file: name, problems: [IngestProblem(line: line, column: column, reason: reason)])
         }

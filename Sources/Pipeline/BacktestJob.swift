@@ -1,5 +1,5 @@
 import Backtest
-import Benchmark
+import Hashprice
 import Calibrate
 import Config
 import Domain

@@ -1,10 +1,13 @@
-import Benchmark
 import Calibrate
 import Domain
+import FileIO
 import Foundation
+import Hashprice
+import Results
 import Store
 
-/// `hashsec calibrate`: store → Benchmark (hashprice index) → Calibrate → store (versioned by as-of) + JSON (+ table CSV).
+/// `hashsec calibrate`: store → hashprice index → Calibrate → the store (filed under the fit's key: as-of, window,
+/// options, data hash; `CalibrationResolver`) + JSON (+ table CSV).
 public enum CalibrateJob {
     public struct Options: Sendable {
         public var dbPath: String
@@ -20,54 +23,44 @@ public enum CalibrateJob {
     public struct Result: Sendable {
         public var calibration: Calibration
         public var json: String
-        /// Human-readable parameter table.
+        /// Human-readable parameter table (and the key the fit is stored under).
         public var text: String
+        public var reference: CalibrationReference
     }
 
     /// Runs the calibration. `asOf` defaults to the newest complete day (every value the model needs; a trailing
-    /// partial row still being filled is not an as-of), else the last stored day. Uses only data ≤ asOf.
+    /// partial row still being filled is not an as-of), else the last stored day; a later `--as-of` is clamped to the
+    /// last stored day. Uses only data ≤ asOf. Always fits (and replaces the store's fit of the same key).
     public static func run(_ o: Options) throws -> Result {
         let store = try Store(path: o.dbPath, verify: true)
-        guard let range = try store.dateRange() else { throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first") }
-        let asOf = try o.asOf ?? store.lastCompleteDay() ?? range.upperBound
-        guard asOf >= range.lowerBound else { throw PipelineError.insufficientData("no history on or before --as-of \(asOf) (store starts \(range.lowerBound))") }
-        let obs = try store.observations(from: nil, through: asOf)
-        let cal = try calibrate(observations: obs, asOf: asOf, windowDays: o.windowDays)
-        let json = try encode(cal)
-        var pending: [(URL, URL)] = []
-        defer { for (tmp, _) in pending { try? FileManager.default.removeItem(at: tmp) } }
-        if let out = o.out { pending.append(try BenchmarkJob.writeAside(json, to: out)) }
-        if let t = o.table { pending.append(try BenchmarkJob.writeAside(CalibrationTable.csv(cal), to: t)) }
-        try store.saveCalibration(asOf: cal.asOf, json: json)
-        for (tmp, dest) in pending { try BenchmarkJob.commit(tmp, dest) }
-        pending.removeAll()
-        return Result(calibration: cal, json: json, text: table(cal))
-    }
-
-    /// Benchmark then Calibrate on observations (pure; used by `run` and the nightly batch).
-    public static func calibrate(observations: [DailyObservation], asOf: Day, windowDays: Int) throws -> Calibration {
-        let honest = observations.filter { $0.date <= asOf }
-        return try Calibrator.calibrate(observations: honest, hashprice: HashpriceIndex.compute(honest), asOf: asOf, windowDays: windowDays)
-    }
-
-    /// JSON with sorted keys, pretty-printed.
-    public static func encode(_ c: Calibration) throws -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return String(decoding: try enc.encode(c), as: UTF8.self) + "\n"
-    }
-
-    static func table(_ c: Calibration) -> String {
-        var lines = ["calibration as of \(c.asOf) (window \(c.windowStart)…\(c.windowEnd), \(c.merton.observations) daily returns)",
-                     "model        parameter                       value         stderr"]
-        for r in CalibrationTable.rows(c) {
-            let v = String(format: "%13.6g", r.value)
-            let s = r.stderr.map { String(format: "%13.6g", $0) } ?? ""
-            lines.append("\(r.model.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.parameter.padding(toLength: 26, withPad: " ", startingAt: 0)) \(v)  \(s)")
+        let asOf = try CalibrationResolver.asOf(requested: o.asOf, store: store)
+        let history = try store.observations(through: asOf)
+        // The files first (aside), so a bad --out path stores nothing.
+        guard o.out.map(writable) ?? true, o.table.map(writable) ?? true else {
+            let bad = [o.out, o.table].compactMap { $0 }.first { !writable($0) }!
+            throw OutputError.cannotWrite(path: bad, reason: "directory \((bad as NSString).deletingLastPathComponent) does not exist")
         }
-        let s = c.initialState
-        lines.append("initial state \(s.date): price \(s.priceUSD) USD, hash rate \(String(format: "%.1f", s.hashRateHs / 1e18)) EH/s, height \(s.height), "
-                     + "fee \(String(format: "%.4f", s.feePerBlockBTC)) BTC/block, epoch day \(String(format: "%.2f", s.epochElapsedDays))")
-        return lines.joined(separator: "\n")
+        let r = try CalibrationResolver.stored(store: store, history: history, asOf: asOf, windowDays: o.windowDays, refit: true)
+        var files: [(String, Data)] = []
+        if let out = o.out { files.append((out, Data(r.json.utf8))) }
+        if let t = o.table { files.append((t, Data(CalibrationTable.csv(r.calibration).utf8))) }
+        try OutputWriter.write(files)
+        let text = CalibrationTable.text(r.calibration) + "\nstored in \(o.dbPath) under key \(r.reference.key ?? "") (as of \(asOf), window \(o.windowDays) days, data \(r.reference.dataSHA256?.prefix(16) ?? "")…)"
+        return Result(calibration: r.calibration, json: r.json, text: text, reference: r.reference)
+    }
+
+    /// The hashprice index then the fit, on the observations ≤ `asOf` (pure).
+    public static func calibrate(observations: [DailyObservation], asOf: Day, windowDays: Int, hashprice: [HashpriceDay]? = nil) throws -> Calibration {
+        let honest = observations.filter { $0.date <= asOf }
+        return try Calibrator.calibrate(observations: honest, hashprice: hashprice ?? HashpriceIndex.compute(honest), asOf: asOf, windowDays: windowDays)
+    }
+
+    /// The calibration's JSON (the one JSON writer: what is stored, written and hashed).
+    public static func encode(_ c: Calibration) throws -> String { try JSONText.encode(c) }
+
+    static func writable(_ path: String) -> Bool {
+        let dir = (path as NSString).deletingLastPathComponent
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir) && isDir.boolValue
     }
 }

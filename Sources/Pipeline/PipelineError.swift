@@ -18,6 +18,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case shardMismatch(String)
     /// A configuration value is invalid (outside the YAML parser's checks).
     case invalidConfiguration(String)
+    /// A command-line value that is impossible (e.g. `--from` after `--to`, `--seconds 0`): a usage error (64).
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .cannotWrite(path, reason): return "cannot write \(path): \(reason)"
         case let .shardMismatch(m): return "shards do not form one run: \(m)"
         case let .invalidConfiguration(m): return "invalid configuration: \(m)"
+        case let .invalidArgument(m): return m
         }
     }
 }
@@ -44,6 +47,7 @@ extension PipelineError: CategorizedError {
         case .cannotWrite: return .cannotWrite
         case .shardMismatch: return .shardMismatch
         case .invalidConfiguration: return .configInvalid
+        case .invalidArgument: return .usage
         }
     }
 }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Results
 import Statistics
 
 /// What the engine accumulated for a contiguous range of paths (a whole run or a shard) of one scenario: per-path

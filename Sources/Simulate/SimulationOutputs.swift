@@ -1,10 +1,13 @@
 import Domain
+import FileIO
 import Foundation
+import Results
 import Statistics
 import Structures
 
 /// Renders a complete `PartialResult` (all paths of a run) into the files of docs/outputs.md (manifest aside).
 /// Pure function of the result and the run description, so a merge of shards writes the same bytes as a single run.
+/// Every file goes through the one JSON writer (`JSONText`) and the one CSV writer (`CSVText`).
 public enum SimulationOutputs {
     public struct Context {
         public var dealName: String
@@ -24,29 +27,35 @@ public enum SimulationOutputs {
         var firstTokenDay: Day { schedule.asOf + schedule.offset + 1 }
     }
 
-    static func num(_ x: Double) -> String { x.isFinite ? x.description : "" }
-
     /// `pv_histogram.csv` / `irr_histogram.csv` (`SampleHistogram`, 40 bins).
     static func histogram(_ v: [Double]) -> String {
-        var out = "bin_low,bin_high,count\n"
-        for b in SampleHistogram(sample: v).bins { out += "\(b.low.description),\(b.high.description),\(b.count)\n" }
-        return out
+        var t = CSVText(header: ["bin_low", "bin_high", "count"])
+        for b in SampleHistogram(sample: v).bins { t.append([.number(b.low), .number(b.high), .integer(b.count)]) }
+        return t.text
     }
 
     static func dailyCSV(_ h: DayHistograms, _ ctx: Context) -> String {
-        var out = "day,date," + Quantiles.band.map(\.name).joined(separator: ",") + "\n"
+        var t = CSVText(header: ["day", "date"] + Quantiles.band.map(\.name))
         for d in 0..<h.days {
-            out += "\(d + 1),\((ctx.schedule.asOf + d + 1).iso)"
-            for q in Quantiles.band { out += "," + num(h.quantile(day: d, q.p)) }
-            out += "\n"
+            t.append([.integer(d + 1), .text((ctx.schedule.asOf + d + 1).iso)] + Quantiles.band.map { .number(h.quantile(day: d, $0.p)) })
         }
-        return out
+        return t.text
+    }
+
+    /// `paths.csv` (`--paths-csv`): one row per path.
+    static func pathsCSV(_ r: PartialResult) -> String {
+        var t = CSVText(header: ["path", "pv_usd", "btc_total", "usd_total", "irr", "payback_day", "days_curtailed", "terminated"])
+        for i in 0..<r.count {
+            t.append([.integer(r.firstPath + i), .number(r.pvUSD[i]), .number(r.btcTotal[i]), .number(r.usdTotal[i]), .number(r.irr[i]),
+                      r.paybackDay[i] > 0 ? .integer(Int(r.paybackDay[i])) : .empty, .integer(Int(r.daysCurtailed[i])), .flag(r.terminated[i] != 0)])
+        }
+        return t.text
     }
 
     /// Everything a run writes, computed once: the files (manifest.json excluded), the summary object (for the human
     /// summary line) and the leverage sweep rows (for its table).
     public struct Rendered {
-        public var files: [(String, String)]
+        public var files: [OutputFile]
         public var summary: RunSummary
         public var sweep: [LeverageSweep.Row]?
     }
@@ -66,7 +75,14 @@ public enum SimulationOutputs {
                                  termDays: ctx.schedule.termDays, truncated: ctx.schedule.truncated)
         let halving = RunSummary.Halving(counts: r.halvingDayCounts, paths: r.count) { (ctx.schedule.asOf + $0).iso }
         return RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
-                          leverage: st.leverage.map { RunSummary.Leverage($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })
+                          leverage: st.leverage.map { leverageSummary($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })
+    }
+
+    /// The `leverage` object of `summary.json`: the reduced leverage results and the sweep's best row (when a sweep ran).
+    static func leverageSummary(_ s: LeverageSummary, best b: LeverageSweep.Row?) -> RunSummary.Leverage {
+        RunSummary.Leverage(probLiquidation: s.probLiquidation, probBadDebt: s.probBadDebt, badDebtMeanFraction: s.meanBadDebtFraction,
+                            levered: s.levered, unlevered: s.unlevered,
+                            best: b.map { RunSummary.Leverage.Best(leverage: $0.leverage, loops: $0.loops, ltv: $0.ltv) })
     }
 
     /// Reductions of the structure records (nil where the deal or the result has none).
@@ -80,47 +96,48 @@ public enum SimulationOutputs {
         return (tranches, lev, sweep)
     }
 
-    /// JSON text (sorted keys); a non-finite number anywhere becomes `null` (never NaN in an output).
-    public static func json(_ o: Any) -> String {
-        func clean(_ v: Any) -> Any {
-            if type(of: v) == Double.self, let d = v as? Double { return d.isFinite ? d : NSNull() }
-            if let a = v as? [Any] { return a.map(clean) }
-            if let m = v as? [String: Any] { return m.mapValues(clean) }
-            return v
-        }
-        let d = try! JSONSerialization.data(withJSONObject: clean(o), options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        return String(decoding: d, as: UTF8.self) + "\n"
-    }
-
-    /// All output files (name → content), manifest.json excluded.
-    public static func files(_ r: PartialResult, _ ctx: Context) -> [(String, String)] { render(r, ctx).files }
-
     /// Files, summary and sweep rows of a complete result (each reduction done once).
-    public static func render(_ r: PartialResult, _ ctx: Context) -> Rendered {
+    public static func render(_ r: PartialResult, _ ctx: Context) throws -> Rendered {
         let st = structureSummaries(r, ctx)
         let summaryObject = summary(r, ctx, st)
-        var f: [(String, String)] = []
-        f.append(("summary.json", summaryObject.json()))
-        f.append(("hashprice_quantiles.csv", dailyCSV(r.daily.hashpriceUSD, ctx)))
-        f.append(("price_quantiles.csv", dailyCSV(r.daily.priceUSD, ctx)))
-        f.append(("payout_quantiles.csv", dailyCSV(r.daily.payoutUSD, ctx)))
-        f.append(("btc_cumulative_quantiles.csv", dailyCSV(r.daily.cumulativeBTC, ctx)))
-        f.append(("pv_histogram.csv", histogram(r.pvUSD)))
-        f.append(("irr_histogram.csv", histogram(r.irr)))
-        if let t = st.tranches { f.append(("tranches.csv", StructureOutputs.tranchesCSV(t))) }
+        var f: [OutputFile] = [OutputFile("summary.json", try JSONText.encode(summaryObject))]
+        f.append(OutputFile("hashprice_quantiles.csv", dailyCSV(r.daily.hashpriceUSD, ctx)))
+        f.append(OutputFile("price_quantiles.csv", dailyCSV(r.daily.priceUSD, ctx)))
+        f.append(OutputFile("payout_quantiles.csv", dailyCSV(r.daily.payoutUSD, ctx)))
+        f.append(OutputFile("btc_cumulative_quantiles.csv", dailyCSV(r.daily.cumulativeBTC, ctx)))
+        f.append(OutputFile("pv_histogram.csv", histogram(r.pvUSD)))
+        f.append(OutputFile("irr_histogram.csv", histogram(r.irr)))
+        if let t = st.tranches { f.append(OutputFile("tranches.csv", StructureOutputs.tranchesCSV(t))) }
         if let l = st.leverage {
-            f.append(("leverage_liquidation.csv", StructureOutputs.liquidationCSV(l, firstDay: ctx.firstTokenDay)))
-            f.append(("leverage_returns.csv", l.returnsCSV))
+            f.append(OutputFile("leverage_liquidation.csv", StructureOutputs.liquidationCSV(l, firstDay: ctx.firstTokenDay)))
+            f.append(OutputFile("leverage_returns.csv", StructureOutputs.returnsCSV(l)))
         }
-        if let rows = st.sweep { f.append(("leverage_sweep.csv", StructureOutputs.sweepCSV(rows))) }
-        if ctx.pathsCSV {
-            var s = "path,pv_usd,btc_total,usd_total,irr,payback_day,days_curtailed,terminated\n"
-            for i in 0..<r.count {
-                s += "\(r.firstPath + i),\(num(r.pvUSD[i])),\(num(r.btcTotal[i])),\(num(r.usdTotal[i])),\(num(r.irr[i])),"
-                s += "\(r.paybackDay[i] > 0 ? String(r.paybackDay[i]) : ""),\(r.daysCurtailed[i]),\(r.terminated[i] != 0 ? "true" : "false")\n"
-            }
-            f.append(("paths.csv", s))
-        }
+        if let rows = st.sweep { f.append(OutputFile("leverage_sweep.csv", StructureOutputs.sweepCSV(rows))) }
+        if ctx.pathsCSV { f.append(OutputFile("paths.csv", pathsCSV(r))) }
         return Rendered(files: f, summary: summaryObject, sweep: st.sweep)
+    }
+
+    /// The manifest's `parameters` of a simulate or stress run (the drift statement from the calibration when at hand).
+    public static func parameters(_ s: SimulationSettings, identity: RunIdentity, schedule: DealSchedule, calibration: Calibration?) -> SimulationParameters {
+        let law = calibration.flatMap { try? ModelProcess(calibration: $0, settings: s) }
+        return SimulationParameters(paths: s.paths, seed: s.seed, model: s.model.rawValue, measure: s.measure.rawValue, rate: s.rate,
+                                    drift: s.drift.description, driftStatement: law?.price.driftStatement,
+                                    driftPrior: .init(meanPerYear: s.driftPrior.meanPerYear, sdPerYear: s.driftPrior.sdPerYear),
+                                    parameterUncertainty: s.parameterUncertainty, antithetic: s.antithetic, poissonBlocks: s.poissonBlocks,
+                                    horizonDays: identity.horizonDays, blockSize: s.blockSize, termDays: schedule.termDays,
+                                    truncated: schedule.truncated, dealSHA256: identity.dealSHA256, calibrationSHA256: identity.calibrationSHA256,
+                                    scenariosSHA256: identity.scenariosSHA256, sweepMaxLoops: identity.sweepMaxLoops)
+    }
+
+    /// The terminal summary (plus the leverage sweep table when there is one). `seconds`: nil for a merge.
+    public static func summaryLine(_ r: Rendered, priceUSD: Double, seconds: Double?) -> String {
+        let s = r.summary
+        func f(_ x: Double?) -> String { x.flatMap { $0.isFinite ? String(format: "%.4g", $0) : nil } ?? "n/a" }
+        return """
+        \(s.run.deal): \(s.paths) paths, \(s.run.model) / \(s.run.measure), \(s.run.horizonDays) days from \(s.run.startDate)\(s.run.truncated ? " — TRUNCATED: the deal's term is \(s.run.termDays) days" : "")
+          PV/token USD mean \(f(s.pvMean)) ± \(f(s.pvStderr)) (p05 \(f(s.pvQuantiles["p05"])), p50 \(f(s.pvQuantiles["p50"])), p95 \(f(s.pvQuantiles["p95"]))) vs price \(priceUSD)
+          BTC/token mean \(f(s.btcMean)), IRR p50 \(f(s.irrQuantiles["p50"])), P(loss) \(f(s.probLoss)), P(PV < price) \(f(s.probPVBelowPrice)), P(payback) \(f(s.probPayback)), P(terminated) \(f(s.probTerminated))
+          \(seconds.map { String(format: "simulated in %.2f s", $0) } ?? "merged from shards")
+        """ + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
     }
 }

@@ -24,39 +24,24 @@ struct SimulateCommand: ParsableCommand {
     )
 
     @Argument(help: "Deal YAML file (SPEC §6).") var deal: String
-    @Option(help: "Number of paths.") var paths: Int = 10_000
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Simulated days (default: token start offset + term).") var horizon: Int?
-    @Option(help: "Use only data up to this day (YYYY-MM-DD).", transform: parseDayOption) var asOf: Day?
-    @OptionGroup var price: PriceOptions
-    @Option(help: "Drift: real or risk-neutral.") var measure: String = "real"
-    @Option(help: "Annual rate for the risk-neutral drift.") var rate: Double = 0.04
-    @Option(help: "Calibration JSON (default: the store's, or calibrate now).") var calibration: String?
-    @Option(help: "Output directory.") var out: String?
+    @OptionGroup var simulation: SimulationOptions
     @Flag(help: "Also write paths.csv (one row per path).") var pathsCsv = false
-    @Flag(help: "Disable antithetic variates.") var noAntithetic = false
-    @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
-    @Option(help: "Write shard i of n (0-based) to OUT/shard-i-of-n/.") var shard: String?
     @OptionGroup var store: StoreOptions
     @Option(help: "Also sweep the deal's staking leverage over loops 0…N at its LTV, and one loop at 5 %, 10 %, … LTV below it, on the same paths (writes leverage_sweep.csv).")
     var sweepLeverage: Int?
 
+    func validate() throws {
+        if let n = sweepLeverage, !(0...50).contains(n) { throw ValidationError("--sweep-leverage takes 0…50") }
+    }
+
     func run() throws {
         try guarded {
-            guard let me = Measure(rawValue: measure) else { throw ValidationError("--measure must be real or risk-neutral") }
-            guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
-            guard rate.isFinite, rate > -1, rate < 10 else { throw ValidationError("--rate must be an annual rate in (−1, 10), got \(rate)") }
-            if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
-            let sh = try parseShardOption(shard, out: out)
-            if let n = sweepLeverage, !(0...50).contains(n) { throw ValidationError("--sweep-leverage takes 0…50") }
-            var settings = SimulationSettings(paths: paths, seed: seed, threads: threads, measure: me, rate: rate,
-                                              antithetic: !noAntithetic, poissonBlocks: poissonBlocks, horizonDays: horizon)
-            try price.apply(&settings)
-            let r = try SimulateJob.run(.init(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
-                                              dbPath: store.db, out: out, pathsCSV: pathsCsv, shard: sh, sweepMaxLoops: sweepLeverage))
+            let o = simulation, sh = try o.parsedShard()
+            let r = try SimulateJob.run(.init(dealPath: deal, settings: try o.settings(defaultPaths: 10_000), asOf: o.asOf, calibrationPath: o.calibration,
+                                              dbPath: store.db, windowDays: o.window, out: o.out, pathsCSV: pathsCsv, shard: sh,
+                                              sweepMaxLoops: sweepLeverage))
             print(r.summaryText)
-            if let o = out { print("wrote \(sh.map { "\(o)/shard-\($0.index)-of-\($0.count)" } ?? o)") }
+            if let f = r.folder { print("wrote \(f)") }
         }
     }
 }

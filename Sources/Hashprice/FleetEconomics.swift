@@ -30,8 +30,8 @@ public struct FleetEconomics: Equatable, Sendable {
     public var rows: [FleetRow]
 }
 
-/// Errors of the Benchmark stage.
-public enum BenchmarkError: Error, CustomStringConvertible, Equatable {
+/// Errors of the hashprice index and fleet economics.
+public enum HashpriceError: Error, CustomStringConvertible, Equatable {
     /// No day with the values the index needs (difficulty, blocks, fees, issuance) in the range.
     case noUsableDays(String)
     /// A power price that is not a positive finite number.
@@ -51,9 +51,9 @@ public enum BenchmarkError: Error, CustomStringConvertible, Equatable {
 extension FleetEconomics {
     /// Fleet economics of every `catalog` model on `day` at power price `p` USD/kWh.
     public init(day: HashpriceDay, catalog: AsicCatalog, powerPriceUSDPerKWh p: Double) throws {
-        guard p.isFinite, p > 0 else { throw BenchmarkError.invalidPowerPrice(p) }
+        guard p.isFinite, p > 0 else { throw HashpriceError.invalidPowerPrice(p) }
         guard let hpUSD = day.hashpriceUSDPerPHDay, hpUSD > 0, day.hashpriceBTCPerPHDay > 0 else {
-            throw BenchmarkError.noUSDHashprice(day.date)
+            throw HashpriceError.noUSDHashprice(day.date)
         }
         let hpBTC = day.hashpriceBTCPerPHDay
         date = day.date
@@ -70,7 +70,7 @@ extension FleetEconomics {
     }
 }
 
-extension BenchmarkError: CategorizedError {
+extension HashpriceError: CategorizedError {
     public var category: ErrorCategory {
         switch self {
         case .invalidPowerPrice: return .usage

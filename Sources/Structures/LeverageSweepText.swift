@@ -1,5 +1,4 @@
 import Foundation
-import Structures
 
 /// The terminal table of `hashsec simulate --sweep-leverage N` (the sweep itself runs inside the simulation, on the same
 /// paths and premium draws, and is written as `leverage_sweep.csv`; docs/outputs.md).

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// Per-path outcome columns of a run, in path order (the engine's `PartialResult` exposes its own as `columns`).
 public struct OutcomeColumns: Sendable {
@@ -206,13 +207,5 @@ public struct RunSummary: Codable, Equatable, Sendable {
         halving = try c.decode(Halving.self, forKey: "halving")
         tranches = try c.decodeIfPresent([TrancheSummary].self, forKey: "tranches")
         leverage = try c.decodeIfPresent(Leverage.self, forKey: "leverage")
-    }
-
-    /// `summary.json`: pretty-printed with sorted keys and a final newline.
-    public func json() -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        // Every number is finite or encoded as null, so encoding cannot fail.
-        return String(decoding: try! e.encode(self), as: UTF8.self) + "\n"
     }
 }
