@@ -148,7 +148,7 @@ final class NightlyRun {
         stageIndex += 1
         let t0 = Date()
         do {
-            for ob in observers { try ob.stageWillBegin(name, index: stageIndex, of: NightlyJob.stages.count) }
+            for ob in observers { try ob.stageWillBegin(name, index: stageIndex, of: NightlyJob.stages.count, log: log) }
             let r = try body()
             let dt = Date().timeIntervalSince(t0)
             timings[name] = dt

@@ -12,8 +12,10 @@ import Glibc
 final class HostileInputTests: XCTestCase {
     func testEveryHostileCase() throws {
         let h = try HostileHarness()
-        let cases = HostileCases.all
-        XCTAssertGreaterThanOrEqual(cases.count, 60, "issue 12 asks for at least 60 cases from this branch")
+        // HASHSEC_HOSTILE_FILTER=merge runs only the cases whose name contains it (while working on one area).
+        let filter = ProcessInfo.processInfo.environment["HASHSEC_HOSTILE_FILTER"] ?? ""
+        let cases = HostileCases.all.filter { filter.isEmpty || $0.name.contains(filter) }
+        if filter.isEmpty { XCTAssertGreaterThanOrEqual(cases.count, 60, "issue 12 asks for at least 60 cases from this branch") }
         XCTAssertEqual(Set(cases.map(\.name)).count, cases.count, "case names are unique")
         // Two cases at a time (CI has 2 cores); every case has its own folder, store and $TMPDIR.
         struct Result { var name: String; var seconds: Double?; var failure: String? }
