@@ -162,7 +162,7 @@ public enum MergeJob {
             }
         }
         let table = plan.table(results: merged, context: context(s, pathsCSV: false))
-        try OutputWriter.writeDirectory([OutputFile("stress.csv", table.csv), OutputFile("stress.json", table.json)], to: out)
+        try OutputWriter.writeDirectory([OutputFile("stress.csv", table.csv), OutputFile("stress.json", table.json), try manifest(s)], to: out)
         return (Result(summaryText: table.text, shards: s.headers.count, paths: s.first.identity.paths), table)
     }
 }

@@ -51,9 +51,13 @@ public enum StressJob {
         /// The terminal table (or what a shard wrote).
         public var text: String
         public var files: [OutputFile]
+        /// `manifest.json` of a `hashsec stress` run (inputs, parameters, the calibration used); the nightly writes its own.
+        public var manifest: OutputFile?
         public var folder: String?
-        init(table: StressTable, seconds: [String: Double], text: String? = nil, files: [OutputFile] = [], folder: String? = nil) {
-            self.table = table; self.seconds = seconds; self.text = text ?? table.text; self.files = files; self.folder = folder
+        init(table: StressTable, seconds: [String: Double], text: String? = nil, files: [OutputFile] = [], manifest: OutputFile? = nil,
+             folder: String? = nil) {
+            self.table = table; self.seconds = seconds; self.text = text ?? table.text; self.files = files; self.manifest = manifest
+            self.folder = folder
         }
     }
 
@@ -91,7 +95,7 @@ public enum StressJob {
     /// Resolve, run, write.
     public static func run(_ o: Options) throws -> Result {
         let r = try run(o, try resolve(o))
-        if let folder = r.folder { try OutputWriter.writeDirectory(r.files, to: folder, durable: o.shard != nil) }
+        if let folder = r.folder { try OutputWriter.writeDirectory(r.files + (r.manifest.map { [$0] } ?? []), to: folder, durable: o.shard != nil) }
         return r
     }
 
@@ -127,25 +131,33 @@ public enum StressJob {
                                    seed: s.seed, paths: s.paths, model: s.model.rawValue, measure: s.measureStatement, rate: s.rate,
                                    antithetic: s.antithetic, poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays,
                                    shardCount: o.shard?.count ?? 1)
+        var settings = s
+        settings.horizonDays = schedule.horizonDays
+        let parameters = SimulationOutputs.parameters(settings, identity: identity, schedule: schedule, calibration: cal)
+        let manifest = RunManifest(command: "stress", version: Version.string, createdUTC: Version.now(),
+                                   inputs: [.init(path: o.dealPath, sha256: inputs.deal.sha256),
+                                            .init(path: inputs.scenarios.path, sha256: inputs.scenarios.sha256),
+                                            .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
+                                   parameters: parameters, seed: s.seed, rng: PathGenerator.rngDescription, paths: s.paths, threads: s.threads,
+                                   shard: o.shard?.description, calibration: inputs.calibration.reference, timings: ["stress": seconds])
+        let manifestFile = OutputFile("manifest.json", try JSONText.encode(manifest))
         if let sh = o.shard, let out = o.out {
             let payload = PartialResult.encoded(scenarios: results)
-            var settings = s
-            settings.horizonDays = schedule.horizonDays
             let header = ShardHeader(kind: .stress, identity: identity, index: sh.index, dealYAML: inputs.deal.text,
                                      efficiencyJTH: deal.miner.efficiencyJTH, calibrationJSON: inputs.calibration.json,
                                      scenariosYAML: inputs.scenarios.text, pathsCSV: false,
-                                     parameters: SimulationOutputs.parameters(settings, identity: identity, schedule: schedule, calibration: cal),
+                                     parameters: parameters,
                                      payload: .init(file: ShardHeader.payloadName(.stress), bytes: payload.count, sha256: JobInputs.sha256(payload)))
             let folder = (out as NSString).appendingPathComponent(ShardHeader.folderName(.stress, index: sh.index, count: sh.count))
             return Result(table: StressTable(rows: [], structure: false, leverage: false), seconds: ["stress": seconds],
                           text: "stress shard \(sh) written to \(folder)",
                           files: [OutputFile(ShardHeader.fileName(.stress), try JSONText.encode(header)), OutputFile(header.payload.file, data: payload)],
-                          folder: folder)
+                          manifest: manifestFile, folder: folder)
         }
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
                                             pathsCSV: false, structure: deal.structure, leverage: deal.leverage)
         let table = plan.table(results: results, context: ctx)
         return Result(table: table, seconds: ["stress": seconds], files: [OutputFile("stress.csv", table.csv), OutputFile("stress.json", table.json)],
-                      folder: o.out)
+                      manifest: manifestFile, folder: o.out)
     }
 }

@@ -35,7 +35,7 @@ struct StressCommand: ParsableCommand {
                                             settings: try o.settings(defaultPaths: 2000), out: o.out, windowDays: o.window,
                                             calibrationPath: o.calibration, shard: try o.parsedShard()))
             print(r.text)
-            if let f = r.folder, o.shard == nil { print("wrote \(f)/stress.csv, \(f)/stress.json") }
+            if let f = r.folder, o.shard == nil { print("wrote \(f)/stress.csv, \(f)/stress.json, \(f)/manifest.json") }
         }
     }
 }
