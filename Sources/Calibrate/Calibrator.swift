@@ -3,26 +3,35 @@ import Models
 import LinearAlgebra
 import RealModule
 
-/// Fits every SPEC §5 model on the window `[asOf − windowDays + 1, asOf]` and builds the initial state at `asOf`.
+/// Fits every SPEC §5 model at `asOf` and builds the initial state there. Each model has its own window ending at `asOf`
+/// (`CalibrationOptions`): the price models `priceWindowDays` (default 1,460), the hash-rate response `hashRateWindowDays`
+/// (default 2,922 = 8 years, cut at the start of the ASIC era — the first release in the catalog — and by the start of
+/// the history, stated in `SupplyResponse.windowNote`), the fee model `feeWindowDays`. The efficiency trend `δ` comes from
+/// the catalog's frontier as of `asOf` (`EfficiencyFrontier.fit`) unless the options state it.
 ///
-/// **As-of honesty:** observations and hashprice days after `asOf` are dropped before anything else (the lagged hashprice
-/// regressors may reach back before the window start, never after `asOf`).
+/// **As-of honesty:** observations, hashprice days and catalog machines after `asOf` are dropped before anything else
+/// (the lagged hashprice regressors may reach back before a window start, never after `asOf`).
 ///
 /// Missing values are skipped consistently: a price return needs prices on two consecutive calendar days; a 7-day hash rate
-/// needs blocks and difficulty on all 7 days; a fee step needs fees on two consecutive days. Too few usable steps in the window
+/// needs blocks and difficulty on all 7 days; a fee step needs fees on two consecutive days. Too few usable steps in a window
 /// → `CalibrateError.insufficientData`.
 public enum Calibrator {
     public static let defaultWindowDays = 1460
-    /// The fit's options beyond the window, as they enter the stored calibration's key (`CalibrationKey.options`): none
-    /// yet. A fit option added later (a hash-rate window, a fee model) goes here, so fits with different values are
-    /// stored apart.
-    public static let keyOptions: [String: String] = [:]
     /// Days of `lnHashpriceHistory` kept in the initial state (≥ 90, the longest candidate lag, plus the 6-day weighting).
     public static let hashpriceHistoryDays = 120
 
+    /// `catalog`: the ASIC catalog (`datasets/asic-catalog.csv`) for δ, the ASIC-era start and the breakeven check; it may be
+    /// nil only when `options.efficiencyTrendPerYear` states δ (then there is no era cut and no breakeven check).
     public static func calibrate(observations allObs: [DailyObservation], hashprice allHP: [HashpriceDay],
-                                 asOf: Day, windowDays: Int = defaultWindowDays) throws -> Calibration {
+                                 asOf: Day, options o: CalibrationOptions = .standard, catalog: AsicCatalog?) throws -> Calibration {
+        let windowDays = o.priceWindowDays
         guard windowDays > 0 else { throw CalibrateError.invalidWindow(windowDays) }
+        guard o.hashRateWindowDays > 0 else { throw CalibrateError.invalidWindow(o.hashRateWindowDays) }
+        guard o.feeWindowDays > 0 else { throw CalibrateError.invalidWindow(o.feeWindowDays) }
+        guard o.powerPriceLowUSDPerKWh > 0, o.powerPriceLowUSDPerKWh <= o.powerPriceHighUSDPerKWh, o.powerPriceHighUSDPerKWh.isFinite,
+              o.serviceLifeYears > 0, o.serviceLifeYears.isFinite else {
+            throw CalibrateError.invalidOption("breakeven check needs 0 < low ≤ high power price and a positive service life, got \(o.powerPriceLowUSDPerKWh)…\(o.powerPriceHighUSDPerKWh) USD/kWh, \(o.serviceLifeYears) years")
+        }
         let obs = allObs.filter { $0.date <= asOf }.sorted { $0.date < $1.date }
         let hp = allHP.filter { $0.date <= asOf }
         let windowStart = asOf - (windowDays - 1)
@@ -43,16 +52,25 @@ public enum Calibrator {
             throw CalibrateError.insufficientData("need ≥ 250 daily price returns in the window \(windowStart)…\(asOf), got \(returns.count)")
         }
 
+        // Efficiency trend δ (as of asOf: the catalog's machines released by then).
+        let trend: EfficiencyTrend
+        if let perYear = o.efficiencyTrendPerYear { trend = try EfficiencyFrontier.override(perYear: perYear) } else {
+            guard let catalog else {
+                throw CalibrateError.invalidOption("the efficiency trend δ needs the ASIC catalog (or state it with --efficiency-trend)")
+            }
+            trend = try EfficiencyFrontier.fit(catalog, asOf: asOf, windowYears: o.efficiencyWindowYears)
+        }
+
         // Noise-robust 7-day hash rate over all data ≤ asOf.
         let (h7, b7) = sevenDayHashRate(obs)
         let lnHP = lnHashprice(hp)
-        let hashFit = try HashRateFit.fit(hashRate7d: h7.filter { $0.key >= windowStart }, lnHashprice: lnHP,
-                                          windowStart: windowStart, windowEnd: asOf, blocks7d: b7)
+        let supply = try supplyFit(h7: h7, b7: b7, lnHP: lnHP, asOf: asOf, trend: trend, options: o, catalog: catalog)
 
         // Fees.
-        var lnFee: [Day: Double] = [:]
-        for h in hp where h.date >= windowStart && h.feesBTCPerBlock > 0 { lnFee[h.date] = Double.log(h.feesBTCPerBlock) }
-        let feeFit = try FeeFit.fit(lnFee: lnFee)
+        let feeStart = asOf - (o.feeWindowDays - 1)
+        var feePerBlock: [Day: Double] = [:]
+        for h in hp where h.date >= feeStart && h.feesBTCPerBlock > 0 { feePerBlock[h.date] = h.feesBTCPerBlock }
+        let feeFit = try FeeFit.fit(feesPerBlock: feePerBlock, windowStart: feeStart, windowEnd: asOf)
 
         // Correlation on the weekly grid: price and fee residuals aggregated with the same triangular weights as the
         // hash-rate step, so the three series measure the same 13-day shock window.
@@ -60,7 +78,7 @@ public enum Calibrator {
         let mBar = returns.reduce(0, +) / Double(returns.count)
         for (d, r) in zip(returnDays, returns) { priceRes[d] = r - mBar }
         var rows: [[Double]] = []
-        for (d, eh) in hashFit.residuals {
+        for (d, eh) in supply.fit.residuals {
             var ep = 0.0, ef = 0.0
             var ok = true
             for (j, w) in zip(-6...6, HashRateFit.weights) {
@@ -77,12 +95,52 @@ public enum Calibrator {
         let initial = try initialState(obs: obs, hp: hp, h7: h7, lnHP: lnHP, asOf: asOf)
         // Every registered price model fits the same returns and stores its parameters (the placeholders are overwritten).
         var cal = Calibration(asOf: asOf, windowStart: windowStart, windowEnd: asOf, merton: PriceModels.unfittedMerton,
-                              gbm: PriceModels.unfittedGBM, hashRate: hashFit.parameters, fees: feeFit.parameters, correlation: corr,
-                              historicalLogReturns: [], initialState: initial)
+                              gbm: PriceModels.unfittedGBM, hashRate: supply.parameters, fees: feeFit.parameters, correlation: corr,
+                              historicalLogReturns: [], initialState: initial, options: o)
         do {
             for m in PriceModels.all { try m.fit(returns: returns, into: &cal) }
         } catch ModelsError.insufficientData(let why) { throw CalibrateError.insufficientData(why) }
         return cal
+    }
+
+    /// The hash-rate block: window (cut at the ASIC era and the history), `HashRateFit` with δ fixed, the breakeven check,
+    /// warnings, and the engine's `a = α`, `b = κ`, `c = κ·δ`, `trendOrigin = asOf`.
+    static func supplyFit(h7: [Day: Double], b7: [Day: Double], lnHP: [Day: Double], asOf: Day, trend: EfficiencyTrend,
+                          options o: CalibrationOptions, catalog: AsicCatalog?) throws -> (parameters: HashRateParameters, fit: HashRateFit.Result) {
+        var start = asOf - (o.hashRateWindowDays - 1)
+        var notes: [String] = []
+        if let era = catalog?.models.map(\.releaseDate).min(), era > start {
+            notes.append("cut at the start of the ASIC era (first catalog release \(era))")
+            start = era
+        }
+        if let first = h7.keys.min(), first - 6 > start {
+            notes.append("history starts \(first - 6)")
+            start = first - 6
+        }
+        let fit = try HashRateFit.fit(hashRate7d: h7.filter { $0.key >= start }, lnHashprice: lnHP, windowStart: start,
+                                      windowEnd: asOf, delta: trend.delta.value, blocks7d: b7)
+        var warnings: [String] = []
+        let t = fit.kappa.stderr > 0 ? fit.kappa.value / fit.kappa.stderr : 0
+        if t < 2 { warnings.append("κ not significant: \(fit.kappa.value) ± \(fit.kappa.stderr) (t = \((t * 100).rounded() / 100))") }
+        if !fit.lagIdentified { warnings.append("lag not identified: criteria within 2 of the best (\(fit.lag) days)") }
+        let check = catalog.flatMap {
+            EfficiencyFrontier.breakevenCheck($0, asOf: asOf, breakevenUSDPerPHDay: fit.breakevenUSDPerPHDay.value,
+                                              powerPriceLow: o.powerPriceLowUSDPerKWh, powerPriceHigh: o.powerPriceHighUSDPerKWh,
+                                              serviceLifeYears: o.serviceLifeYears)
+        }
+        if let check, !check.passed { warnings.append(check.summary) }
+        let requestedStart = asOf - (o.hashRateWindowDays - 1)
+        let note = notes.isEmpty ? nil : "\(o.hashRateWindowDays)-day window from \(requestedStart) " + notes.joined(separator: "; ") + ": fitted \(fit.firstWeek)…\(fit.lastWeek + 7)"
+        let response = SupplyResponse(alpha: fit.alpha, kappa: fit.kappa, covarianceAlphaKappa: fit.covarianceAlphaKappa, efficiencyTrend: trend,
+                                      breakevenUSDPerPHDay: fit.breakevenUSDPerPHDay, breakevenCheck: check,
+                                      lagIdentified: fit.lagIdentified, estimator: HashRateFit.estimatorName,
+                                      windowStart: fit.firstWeek, windowEnd: fit.lastWeek + 7, weeks: fit.residuals.count,
+                                      requestedWindowDays: o.hashRateWindowDays, windowNote: note, warnings: warnings)
+        let (a, b, c) = HashRateParameters.engineCoefficients(alpha: fit.alpha, kappa: fit.kappa, delta: trend.delta.value)
+        let params = HashRateParameters(a: a, b: b, c: c, sigma: fit.sigma, lag: fit.lag, trendOrigin: asOf,
+                                        rSquared: fit.rSquared, residualAutocorrelation: fit.residualAutocorrelation,
+                                        lagCriteria: fit.criteria, supply: response)
+        return (params, fit)
     }
 
     /// The initial state at `asOf` alone, without fitting anything (the backtest's fixed-parameter mode re-bases a given
@@ -169,5 +227,32 @@ public enum Calibrator {
         let hist = lnHP.filter { $0.key <= d }.sorted { $0.key < $1.key }.suffix(hashpriceHistoryDays).map(\.value)
         return InitialState(date: d, priceUSD: price, hashRateHs: hashRate, difficulty: diff, height: height,
                             feePerBlockBTC: feeSum / blockSum, epochElapsedDays: elapsed, lnHashpriceHistory: Array(hist))
+    }
+}
+
+extension CalibrationOptions {
+    /// The options beyond the price window as they enter the stored calibration's key (`CalibrationKey.options`): every
+    /// field, so fits with different options are stored apart. A fit option added later must be added here.
+    public var keyValues: [String: String] {
+        ["hashrate_window_days": String(hashRateWindowDays), "fee_window_days": String(feeWindowDays),
+         "efficiency_trend_per_year": efficiencyTrendPerYear.map { $0.description } ?? "catalog",
+         "efficiency_window_years": efficiencyWindowYears.description,
+         "power_price_usd_kwh": "\(powerPriceLowUSDPerKWh.description)-\(powerPriceHighUSDPerKWh.description)",
+         "service_life_years": serviceLifeYears.description, "catalog_sha256": catalogSHA256 ?? "none"]
+    }
+
+    /// The defaults of `hashsec calibrate` (chosen by the backtest, `Sources/Calibrate/README.md`): price window 1,460 days,
+    /// hash-rate window 2,922 days (8 years), fee window 1,460 days, δ from the catalog frontier's trailing 4 years,
+    /// breakeven check at 0.02–0.10 USD/kWh over machines released in the 6 years before the as-of.
+    public static let standard = CalibrationOptions(
+        priceWindowDays: Calibrator.defaultWindowDays, hashRateWindowDays: 2922, feeWindowDays: 1460,
+        efficiencyTrendPerYear: nil, efficiencyWindowYears: 4, powerPriceLowUSDPerKWh: 0.02, powerPriceHighUSDPerKWh: 0.10,
+        serviceLifeYears: 6, catalogSHA256: nil)
+
+    /// The defaults with another price window (the other windows unchanged).
+    public static func standard(priceWindowDays: Int) -> CalibrationOptions {
+        var o = standard
+        o.priceWindowDays = priceWindowDays
+        return o
     }
 }

@@ -36,11 +36,18 @@ public struct GBMParameters: Equatable, Sendable, Codable {
     public init(mu: Estimate, sigma: Estimate, logLikelihood: Double) { self.mu = mu; self.sigma = sigma; self.logLikelihood = logLikelihood }
 }
 
-/// Lagged network hash-rate response with a technology trend (SPEC §5):
+/// Network hash-rate step as the engine reads it (SPEC §5), one step = one day:
 ///
 ///     ln H_{t+1} − ln H_t = a + b·ln(hashprice_usd_{t−L}) + c·t + σ_H·Z₂
 ///
-/// `H` in H/s, hashprice in USD/PH/day, `t` in days since `trendOrigin`, one step = one day.
+/// `H` in H/s, hashprice in USD/PH/day, `t` in days since `trendOrigin`.
+///
+/// - **Miner-supply model** (calibrations with a `supply` block, written since the supply model): `a = α`, `b = κ`,
+///   `c = κ·δ`, `trendOrigin` = as-of, i.e. `κ·(ln hp_{t−L} − ln hp*_t)` with the breakeven `hp*_t = e^{−α/κ}·e^{−δt}`
+///   falling at the catalog's efficiency trend `δ` (see `SupplyResponse`). Decoding checks the three identities and
+///   `κ > 0`, and refuses a file where they fail, naming the field.
+/// - **Free trend** (calibrations written before: no `supply` block): `c` is a freely fitted time trend; such a file
+///   loads unchanged and simulates exactly as it did (the old model), and the table reports it as `model free-trend`.
 public struct HashRateParameters: Equatable, Sendable, Codable {
     public var a: Estimate
     public var b: Estimate
@@ -52,13 +59,58 @@ public struct HashRateParameters: Equatable, Sendable, Codable {
     public var residualAutocorrelation: Double
     /// Selection criterion (e.g. AIC) for every candidate lag, keyed by the lag in days.
     public var lagCriteria: [String: Double]
-    /// The unconstrained `b̂` when it had the wrong sign and the fit was redone at the bound `b = 0` (else nil).
+    /// Free-trend calibrations only: the unconstrained `b̂` when it had the wrong sign and the fit was redone at `b = 0`.
     public var bUnconstrained: Estimate?
+    /// The miner-supply fit behind `a`, `b`, `c` (nil: a free-trend calibration written before the supply model).
+    public var supply: SupplyResponse?
     public init(a: Estimate, b: Estimate, c: Estimate, sigma: Estimate, lag: Int, trendOrigin: Day,
-                rSquared: Double, residualAutocorrelation: Double, lagCriteria: [String: Double], bUnconstrained: Estimate? = nil) {
+                rSquared: Double, residualAutocorrelation: Double, lagCriteria: [String: Double], bUnconstrained: Estimate? = nil,
+                supply: SupplyResponse? = nil) {
         self.a = a; self.b = b; self.c = c; self.sigma = sigma; self.lag = lag; self.trendOrigin = trendOrigin
         self.rSquared = rSquared; self.residualAutocorrelation = residualAutocorrelation; self.lagCriteria = lagCriteria
-        self.bUnconstrained = bUnconstrained
+        self.bUnconstrained = bUnconstrained; self.supply = supply
+    }
+
+    /// The engine's coefficients of a supply fit: `a = α`, `b = κ`, `c = κ·δ` (standard errors: α's, κ's, and
+    /// `δ·SE(κ)` for c, δ being held fixed in the fit).
+    public static func engineCoefficients(alpha: Estimate, kappa: Estimate, delta: Double) -> (a: Estimate, b: Estimate, c: Estimate) {
+        (alpha, kappa, Estimate(kappa.value * delta, stderr: kappa.stderr * abs(delta)))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case a, b, c, sigma, lag, trendOrigin, rSquared, residualAutocorrelation, lagCriteria, bUnconstrained, supply
+    }
+
+    public init(from decoder: Decoder) throws {
+        let k = try decoder.container(keyedBy: CodingKeys.self)
+        a = try k.decode(Estimate.self, forKey: .a)
+        b = try k.decode(Estimate.self, forKey: .b)
+        c = try k.decode(Estimate.self, forKey: .c)
+        sigma = try k.decode(Estimate.self, forKey: .sigma)
+        lag = try k.decode(Int.self, forKey: .lag)
+        trendOrigin = try k.decode(Day.self, forKey: .trendOrigin)
+        rSquared = try k.decode(Double.self, forKey: .rSquared)
+        residualAutocorrelation = try k.decode(Double.self, forKey: .residualAutocorrelation)
+        lagCriteria = try k.decode([String: Double].self, forKey: .lagCriteria)
+        bUnconstrained = try k.decodeIfPresent(Estimate.self, forKey: .bUnconstrained)
+        supply = try k.decodeIfPresent(SupplyResponse.self, forKey: .supply)
+        guard let s = supply else { return }
+        func close(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1e-300) }
+        guard s.kappa.value > 0, s.kappa.value.isFinite else {
+            throw DecodingError.dataCorruptedError(forKey: .supply, in: k, debugDescription:
+                "supply.kappa = \(s.kappa.value): the supply response must be positive (κ > 0)")
+        }
+        guard close(a.value, s.alpha.value) else {
+            throw DecodingError.dataCorruptedError(forKey: .a, in: k, debugDescription: "a = \(a.value) is not supply.alpha = \(s.alpha.value)")
+        }
+        guard close(b.value, s.kappa.value) else {
+            throw DecodingError.dataCorruptedError(forKey: .b, in: k, debugDescription: "b = \(b.value) is not supply.kappa = \(s.kappa.value)")
+        }
+        let kd = s.kappa.value * s.efficiencyTrend.delta.value
+        guard close(c.value, kd) || (c.value == 0 && kd == 0) else {
+            throw DecodingError.dataCorruptedError(forKey: .c, in: k, debugDescription:
+                "c = \(c.value) is not supply.kappa·supply.efficiencyTrend.delta = \(kd)")
+        }
     }
 }
 
@@ -103,6 +155,7 @@ public struct InitialState: Equatable, Sendable, Codable {
 /// Everything `hashsec calibrate` fits, and everything `hashsec simulate` needs to start.
 public struct Calibration: Equatable, Sendable, Codable {
     public var asOf: Day
+    /// The price models' window (the hash-rate and fee fits have their own: `hashRate.supply`, `options`).
     public var windowStart: Day
     public var windowEnd: Day
     public var merton: MertonParameters
@@ -117,12 +170,16 @@ public struct Calibration: Equatable, Sendable, Codable {
     /// Two-state Markov-switching price model; nil in calibrations written before it existed (`--model regime` then
     /// fails naming the field).
     public var regime: RegimeParameters?
+    /// Every option the fit depended on (nil in calibrations written before options were recorded).
+    public var options: CalibrationOptions?
 
     public init(asOf: Day, windowStart: Day, windowEnd: Day, merton: MertonParameters, gbm: GBMParameters,
                 hashRate: HashRateParameters, fees: FeeParameters, correlation: [[Double]],
-                historicalLogReturns: [Double], initialState: InitialState, regime: RegimeParameters? = nil) {
+                historicalLogReturns: [Double], initialState: InitialState, regime: RegimeParameters? = nil,
+                options: CalibrationOptions? = nil) {
         self.asOf = asOf; self.windowStart = windowStart; self.windowEnd = windowEnd; self.merton = merton; self.gbm = gbm
         self.hashRate = hashRate; self.fees = fees; self.correlation = correlation
         self.historicalLogReturns = historicalLogReturns; self.initialState = initialState; self.regime = regime
+        self.options = options
     }
 }

@@ -29,7 +29,7 @@ extension BacktestJob {
         if let p = d.calibrationPath { inputs.append(.init(path: p, sha256: d.calibrationSHA256 ?? "")) }
         let params = BacktestParameters(
             deal: d.deal, from: d.from.iso, to: d.to.iso, every: d.every.description, offsetDays: d.offsetDays, horizons: s.horizons,
-            models: s.models.map(\.rawValue), paths: s.paths, seed: s.seed, windowDays: s.windowDays, poissonBlocks: s.poissonBlocks, antithetic: true,
+            models: s.models.map(\.rawValue), paths: s.paths, seed: s.seed, windowDays: s.windowDays, poissonBlocks: s.poissonBlocks, antithetic: s.antithetic,
             measure: s.measureStatement, drift: s.drift.description,
             driftPrior: .init(meanPerYear: s.driftPrior.meanPerYear, sdPerYear: s.driftPrior.sdPerYear), parameterUncertainty: s.parameterUncertainty,
             calibration: d.calibrationPath.map { "fixed parameters from \($0), initial state re-based at each origin" } ?? "fitted at each origin on data ≤ origin",

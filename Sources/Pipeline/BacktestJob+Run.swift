@@ -13,6 +13,8 @@ extension BacktestJob {
     public struct Options: Sendable {
         public var dealPath: String
         public var dbPath: String
+        /// The ASIC catalog the calibrations use (and the deal's miner lookup).
+        public var catalogPath: String
         public var from: Day?
         public var to: Day?
         public var every: OriginGrid.Every
@@ -24,11 +26,14 @@ extension BacktestJob {
         public var requirements: [Requirement]
         /// Also render `index.html` in the output folder.
         public var html: Bool
-        public init(dealPath: String, dbPath: String = "hashsec.sqlite", from: Day? = nil, to: Day? = nil, every: OriginGrid.Every = .quarter,
+        /// Use only stored days ≤ this one (the nightly's as-of); nil: everything stored.
+        public var dataThrough: Day?
+        public init(dealPath: String, dbPath: String = "hashsec.sqlite", catalogPath: String = CalibrateJob.defaultCatalog, from: Day? = nil, to: Day? = nil, every: OriginGrid.Every = .quarter,
                     offsetDays: Int = 0, settings: Settings = Settings(), calibrationPath: String? = nil, out: String? = nil,
-                    requirements: [Requirement] = [], html: Bool = true) {
-            self.dealPath = dealPath; self.dbPath = dbPath; self.from = from; self.to = to; self.every = every; self.offsetDays = offsetDays
+                    requirements: [Requirement] = [], html: Bool = true, dataThrough: Day? = nil) {
+            self.dealPath = dealPath; self.dbPath = dbPath; self.catalogPath = catalogPath; self.from = from; self.to = to; self.every = every; self.offsetDays = offsetDays
             self.settings = settings; self.calibrationPath = calibrationPath; self.out = out; self.requirements = requirements; self.html = html
+            self.dataThrough = dataThrough
         }
     }
 
@@ -57,7 +62,7 @@ extension BacktestJob {
             throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; run `hashsec ingest` first")
         }
         let store = try Store(path: o.dbPath)
-        let history = History(observations: try store.observations())
+        let history = try History(observations: try store.observations(through: o.dataThrough), catalogPath: o.catalogPath)
         guard let first = history.firstDay, let last = history.lastDay else {
             throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first")
         }

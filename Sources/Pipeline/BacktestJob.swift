@@ -24,19 +24,27 @@ public enum BacktestJob {
         public var paths: Int
         public var seed: UInt64
         public var threads: Int
+        /// The price models' calibration window (replaces `fit.priceWindowDays`).
         public var windowDays: Int
         public var poissonBlocks: Bool
         /// The stated price drift and parameter uncertainty, for every model (SPEC §5; defaults as `simulate`'s).
         public var drift: Drift
         public var driftPrior: DriftPrior
         public var parameterUncertainty: Bool
+        /// Every other calibration option (hash-rate and fee windows, efficiency trend).
+        public var fit: CalibrationOptions
+        /// Antithetic pairs (as `simulate`); off gives independent paths, so a realized value drawn from the model is
+        /// exchangeable with the simulated ones (the self-backtest's exact setting for few paths).
+        public var antithetic: Bool
         public init(horizons: [Int] = [30, 90, 180, 365, 730], models: [PriceModel] = PriceModel.allCases, paths: Int = 2000,
                     seed: UInt64 = 1, threads: Int = 1, windowDays: Int = Calibrator.defaultWindowDays, poissonBlocks: Bool = false,
                     drift: Drift = .default, driftPrior: DriftPrior = .default,
-                    parameterUncertainty: Bool = SimulationDefaults.parameterUncertainty) {
+                    parameterUncertainty: Bool = SimulationDefaults.parameterUncertainty, fit: CalibrationOptions = .standard,
+                    antithetic: Bool = true) {
             self.horizons = horizons.sorted(); self.models = models; self.paths = paths; self.seed = seed; self.threads = threads
             self.windowDays = windowDays; self.poissonBlocks = poissonBlocks
-            self.drift = drift; self.driftPrior = driftPrior; self.parameterUncertainty = parameterUncertainty
+            self.drift = drift; self.driftPrior = driftPrior; self.parameterUncertainty = parameterUncertainty; self.fit = fit
+            self.antithetic = antithetic
         }
         /// As in `simulate`'s manifest: the measure with its stated assumptions.
         var measureStatement: String {
@@ -44,16 +52,21 @@ public enum BacktestJob {
         }
     }
 
-    /// The realized history, indexed by day (built once per backtest).
+    /// The realized history, indexed by day, and the ASIC catalog the calibrations use (built once per backtest).
     public struct History: Sendable {
         public let observations: [DailyObservation]
         public let hashprice: [HashpriceDay]
+        /// The ASIC catalog (δ's frontier as of each origin, the ASIC-era start, the breakeven check) and its SHA-256.
+        public let catalog: AsicCatalog
+        public let catalogSHA256: String
         let byDay: [Day: HashpriceDay]
         let priceByDay: [Day: Double]
         public var firstDay: Day? { observations.first?.date }
         public var lastDay: Day? { observations.last?.date }
 
-        public init(observations: [DailyObservation]) {
+        /// `catalogPath`: the ASIC catalog CSV (default: the repository's).
+        public init(observations: [DailyObservation], catalogPath: String = CalibrateJob.defaultCatalog) throws {
+            (catalog, catalogSHA256) = try JobInputs.catalogWithHash(catalogPath)
             let obs = observations.sorted { $0.date < $1.date }
             self.observations = obs
             hashprice = HashpriceIndex.compute(obs)
@@ -109,7 +122,7 @@ public enum BacktestJob {
     /// nil when no horizon has a realized value.
     static func evaluateOrigin(_ requested: Day, history: History, deal: Deal, settings s: Settings, fixed: Calibration?) throws -> OriginResult? {
         let t0 = Date()
-        let cal = try calibration(at: requested, history: history, windowDays: s.windowDays, fixed: fixed)
+        let cal = try calibration(at: requested, history: history, windowDays: s.windowDays, fit: s.fit, fixed: fixed)
         let tCal = Date().timeIntervalSince(t0)
         let origin = cal.initialState.date
         let horizons = s.horizons.filter { history.hashpriceUSD(origin + $0) != nil }
@@ -122,11 +135,19 @@ public enum BacktestJob {
         let t1 = Date()
         for (mi, model) in s.models.enumerated() {
             let settings = SimulationSettings(paths: s.paths, seed: seed, threads: 1, model: model, measure: .real, drift: s.drift,
-                                              driftPrior: s.driftPrior, parameterUncertainty: s.parameterUncertainty, antithetic: true,
+                                              driftPrior: s.driftPrior, parameterUncertainty: s.parameterUncertainty, antithetic: s.antithetic,
                                               poissonBlocks: s.poissonBlocks, horizonDays: maxH)
             // The engine with only what the scores read: per-path outcomes and the capture (no per-day histograms).
             let run = try MonteCarlo.run(deal: deal, calibration: cal, settings: settings, scenarios: [nil], accumulate: [], capture: horizons)[0]
             let cap = run.capture!
+            // Scores need finite positive hashprices and finite payouts; a model that produces anything else here is not
+            // identified by this calibration, and the origin is refused with the reason (never a NaN in a file, never a crash).
+            let bad = cap.hashpriceUSD.filter { !($0.isFinite && $0 > 0) }.count + cap.payoutUSD.filter { !$0.isFinite }.count
+            if bad > 0 {
+                throw PipelineError.insufficientData("backtest origin \(origin), model \(model.rawValue): \(bad) of \(2 * cap.hashpriceUSD.count) simulated "
+                    + "hashprices/payouts at \(horizons.map(String.init).joined(separator: ","))-day horizons are not finite (or hashprice ≤ 0): the "
+                    + "calibration does not identify the model (e.g. parameter draws from a short window); try a longer --window or --parameter-uncertainty off")
+            }
             for (k, h) in horizons.enumerated() {
                 let payout = realizedPayout[k].map { (simulated: cap.payout(day: k), realized: $0, u: pitUniform(seed, mi, h, series: 1)) }
                 records.append(ForecastRecord.score(model: model.rawValue, origin: origin, horizon: h, simulated: cap.hashprice(day: k),
@@ -139,11 +160,18 @@ public enum BacktestJob {
     }
 
     /// The calibration a forecast from `requested` starts from, using the history's days ≤ `requested` only: fitted
-    /// (`Calibrator.calibrate` on the once-computed observations and index), or `fixed` with its initial state re-based.
-    public static func calibration(at requested: Day, history: History, windowDays: Int, fixed: Calibration? = nil) throws -> Calibration {
+    /// (`Calibrator.calibrate` on the once-computed observations and index, with `fit` and the price window `windowDays`),
+    /// or `fixed` with its initial state re-based (its hash-rate trend keeps its own origin, so the breakeven goes on falling
+    /// from the fixed calibration's as-of).
+    public static func calibration(at requested: Day, history: History, windowDays: Int, fit: CalibrationOptions = .standard,
+                                   fixed: Calibration? = nil) throws -> Calibration {
         do {
             guard var c = fixed else {
-                return try Calibrator.calibrate(observations: history.observations, hashprice: history.hashprice, asOf: requested, windowDays: windowDays)
+                var o = fit
+                o.priceWindowDays = windowDays
+                o.catalogSHA256 = history.catalogSHA256
+                return try Calibrator.calibrate(observations: history.observations, hashprice: history.hashprice, asOf: requested,
+                                                options: o, catalog: history.catalog)
             }
             c.initialState = try Calibrator.initialState(observations: history.observations, hashprice: history.hashprice, asOf: requested)
             return c

@@ -50,16 +50,22 @@ public enum CalibrationResolver {
         return try store.lastCompleteDay() ?? range.upperBound
     }
 
-    /// The key of the fit on `history` (every stored day ≤ `asOf`, ascending) with this window.
-    public static func key(history: [DailyObservation], asOf: Day, windowDays: Int) -> CalibrationKey {
-        CalibrationKey(asOf: asOf, windowDays: windowDays, options: Calibrator.keyOptions, dataSHA256: DailyObservation.digest(history))
+    /// The key of the fit on `history` (every stored day ≤ `asOf`, ascending) with these options (the price window and
+    /// every other fit option, the catalog's SHA-256 included).
+    public static func key(history: [DailyObservation], asOf: Day, options: CalibrationOptions) -> CalibrationKey {
+        CalibrationKey(asOf: asOf, windowDays: options.priceWindowDays, options: options.keyValues, dataSHA256: DailyObservation.digest(history))
     }
 
     /// The store's fit of the key, else a fresh fit (`hashprice`: the index of `history`, when already computed) stored
-    /// under it. `refit`: fit and store even when the key is present (`hashsec calibrate`).
-    public static func stored(store: Store, history: [DailyObservation], hashprice: [HashpriceDay]? = nil, asOf: Day, windowDays: Int,
-                              refit: Bool = false) throws -> Resolved {
-        let k = key(history: history, asOf: asOf, windowDays: windowDays)
+    /// under it. `refit`: fit and store even when the key is present (`hashsec calibrate`). The catalog is read first: its
+    /// SHA-256 is part of the key.
+    public static func stored(store: Store, history: [DailyObservation], hashprice: [HashpriceDay]? = nil, asOf: Day,
+                              options: CalibrationOptions, catalogPath: String = CalibrateJob.defaultCatalog, refit: Bool = false) throws -> Resolved {
+        let (catalog, catalogSHA) = try JobInputs.catalogWithHash(catalogPath)
+        var options = options
+        options.catalogSHA256 = catalogSHA
+        let windowDays = options.priceWindowDays
+        let k = key(history: history, asOf: asOf, options: options)
         func resolved(_ c: Calibration, _ json: String, _ source: String) -> Resolved {
             let sha = JobInputs.sha256(json)
             return Resolved(calibration: c, json: json, sha256: sha,
@@ -72,7 +78,7 @@ public enum CalibrationResolver {
                 throw StoreError.corruptRow(path: store.path, table: "calibration_fits", reason: "calibration \(k.id) is not a calibration JSON: \(error)")
             }
         }
-        let cal = try CalibrateJob.calibrate(observations: history, asOf: asOf, windowDays: windowDays, hashprice: hashprice)
+        let cal = try CalibrateJob.calibrate(observations: history, asOf: asOf, options: options, catalog: catalog, hashprice: hashprice)
         let json = try CalibrateJob.encode(cal)
         try store.quickCheck()
         try store.saveCalibration(k, json: json)
@@ -88,6 +94,6 @@ public enum CalibrationResolver {
         }
         let store = try Store(path: dbPath)
         let day = try Self.asOf(requested: asOf, store: store)
-        return try stored(store: store, history: try store.observations(through: day), asOf: day, windowDays: windowDays)
+        return try stored(store: store, history: try store.observations(through: day), asOf: day, options: .standard(priceWindowDays: windowDays))
     }
 }

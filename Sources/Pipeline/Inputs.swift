@@ -41,11 +41,17 @@ enum JobInputs {
 
     /// The ASIC catalog (`datasets/asic-catalog.csv` unless given), read once.
     static func catalog(_ requested: String = "datasets/asic-catalog.csv", files: InputFiles) throws -> AsicCatalog {
+        try catalogWithHash(requested, files: files).catalog
+    }
+
+    /// The ASIC catalog and the SHA-256 of its bytes (the supply fit records it), read once.
+    static func catalogWithHash(_ requested: String = "datasets/asic-catalog.csv", files: InputFiles = DiskFiles.shared) throws
+        -> (catalog: AsicCatalog, sha256: String) {
         let path = RepositoryData.resolve(requested)
         guard let data = files.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw PipelineError.inputMissing(path: path, reason: "ASIC catalog not found or unreadable (use --catalog)")
         }
-        return try AsicCatalog(csvText: text, fileName: path)
+        return (try AsicCatalog(csvText: text, fileName: path), sha256(data))
     }
 
     /// A file's bytes, or `PipelineError.inputMissing`.

@@ -20,6 +20,8 @@ import Store
 /// replays alike; the calibration and the headline metrics are passed in memory. `NightlyRun` has one method per stage.
 public enum NightlyJob {
     public static let stages = ["ingest", "gate", "benchmark", "calibrate", "simulate", "compare", "report", "publish"]
+    /// Runs after `simulate` when the configuration has a `backtest:` block.
+    public static let backtestStage = "backtest"
 
     public struct Options {
         public var configPath: String
@@ -59,6 +61,29 @@ public enum NightlyJob {
         return f.string(from: d) + "-" + String(SHA256.hex(SHA256.hash(Array(salt.utf8))).prefix(6))
     }
 
+    /// The calibration's headline numbers in `summary.json` (compared run to run): price-model volatilities and drift, the
+    /// initial state, and the supply model's κ, δ and implied breakeven.
+    static func calibrationMetrics(_ c: Calibration) -> [String: Double] {
+        var m = ["merton_sigma": c.merton.sigma.value, "merton_mu": c.merton.mu.value, "gbm_sigma": c.gbm.sigma.value,
+                 "price_usd": c.initialState.priceUSD, "hash_rate_hs": c.initialState.hashRateHs]
+        if let s = c.hashRate.supply {
+            m["supply_kappa"] = s.kappa.value
+            m["efficiency_delta_per_year"] = s.efficiencyTrend.perYear
+            m["breakeven_usd_ph_day"] = s.breakevenUSDPerPHDay.value
+        }
+        return m
+    }
+
+    /// `calibrate`'s defaults with the config's overrides.
+    static func calibrationOptions(_ c: NightlyFile) -> CalibrationOptions {
+        var o = CalibrationOptions.standard(priceWindowDays: c.calibrationWindowDays)
+        if let v = c.hashRateWindowDays { o.hashRateWindowDays = v }
+        if let v = c.feeWindowDays { o.feeWindowDays = v }
+        if let v = c.efficiencyTrendPerYear { o.efficiencyTrendPerYear = v }
+        if let v = c.efficiencyWindowYears { o.efficiencyWindowYears = v }
+        return o
+    }
+
     static func iso(_ d: Date) -> String {
         let f = ISO8601DateFormatter(); f.timeZone = TimeZone(identifier: "UTC"); return f.string(from: d)
     }
@@ -90,6 +115,8 @@ final class NightlyRun {
     let reports: URL, tmp: URL
     var timings: [String: Double] = [:]
     private var stageIndex = 0
+    /// The stages (and the scheduled backtest's, when configured).
+    let stageCount: Int
     private var store: Store!
 
     init(_ o: NightlyJob.Options) throws {
@@ -97,6 +124,7 @@ final class NightlyRun {
         let text = try YAMLNode.readText(path: o.configPath, files: o.files)
         config = try NightlyFile.parse(text, file: o.configPath)
         configSHA = JobInputs.sha256(text)
+        if let b = config.backtest { _ = try NightlyBacktest.requirements(b, file: config.file) }   // bad checks fail before anything runs
         let catalog = try? JobInputs.catalog(files: o.files)
         deals = try config.deals.map { try JobInputs.deal($0, catalog: catalog, files: o.files) }
         scenarios = try JobInputs.scenarios(config.scenarios, files: o.files)
@@ -104,7 +132,8 @@ final class NightlyRun {
         startedUTC = NightlyJob.iso(started)
         runID = NightlyJob.runID(at: started, configSHA: configSHA)
         let sink = try o.logFile.map(JSONLinesLogHandler.Sink.file) ?? JSONLinesLogHandler.Sink(handle: .standardError)
-        let progress = NightlyProgress(stages: NightlyJob.stages.count, enabled: isatty(2) != 0)
+        stageCount = NightlyJob.stages.count + (config.backtest == nil ? 0 : 1)
+        let progress = NightlyProgress(stages: stageCount, enabled: isatty(2) != 0)
         if o.logFile == nil { sink.beforeWrite = { progress.clear() } }
         observers = [progress] + o.observers
         log = Logger(label: "hashsec.nightly") { _ in JSONLinesLogHandler(sink: sink) }
@@ -133,6 +162,7 @@ final class NightlyRun {
         let (history, index) = try stage("benchmark") { try benchmark(asOf: asOf) }
         let cal = try stage("calibrate") { try calibrate(history: history, index: index, asOf: asOf) }
         let outcomes = try stage("simulate") { try simulate(calibration: cal, history: history, asOf: asOf) }
+        if config.backtest != nil { try stage(NightlyJob.backtestStage) { try backtest(asOf: asOf) } }
         let summary = runSummary(asOf: asOf, window: window, calibration: cal.calibration, outcomes: outcomes)
         let changes = try stage("compare") { try compare(summary) }
         try stage("report") { try report(summary, ingested: ingested, asOf: asOf) }
@@ -148,7 +178,7 @@ final class NightlyRun {
         stageIndex += 1
         let t0 = Date()
         do {
-            for ob in observers { try ob.stageWillBegin(name, index: stageIndex, of: NightlyJob.stages.count, log: log) }
+            for ob in observers { try ob.stageWillBegin(name, index: stageIndex, of: stageCount, log: log) }
             let r = try body()
             let dt = Date().timeIntervalSince(t0)
             timings[name] = dt
@@ -201,7 +231,7 @@ final class NightlyRun {
     /// 4. The calibration of the as-of (`CalibrationResolver`: the store's fit of the same key, or a fresh fit stored under it).
     func calibrate(history: [DailyObservation], index: [HashpriceDay], asOf: Day) throws -> CalibrationResolver.Resolved {
         let r = try CalibrationResolver.stored(store: store, history: history.filter { $0.date <= asOf }, hashprice: index, asOf: asOf,
-                                               windowDays: config.calibrationWindowDays)
+                                               options: NightlyJob.calibrationOptions(config))
         try OutputWriter.write([(tmp.appendingPathComponent("calibration.json").path, Data(r.json.utf8)),
                                 (tmp.appendingPathComponent("calibration.csv").path, Data(CalibrationTable.csv(r.calibration).utf8))])
         log.info("calibration \(r.reference.source)", metadata: ["stage": "calibrate", "key": .string(r.reference.key ?? "")])
@@ -226,9 +256,18 @@ final class NightlyRun {
         for oc in outcomes { if let s = oc.summary { deals[oc.name] = NightlySummary.headline(s) } }
         return NightlySummary(asOf: asOf.iso, dataWindow: "\(window.lowerBound.iso) – \(window.upperBound.iso)",
                               calibrationWindow: "\(c.windowStart.iso) – \(c.windowEnd.iso)",
-                              metrics: ["merton_sigma": c.merton.sigma.value, "merton_mu": c.merton.mu.value, "gbm_sigma": c.gbm.sigma.value,
-                                        "price_usd": c.initialState.priceUSD, "hash_rate_hs": c.initialState.hashRateHs],
-                              deals: deals)
+                              metrics: NightlyJob.calibrationMetrics(c), deals: deals)
+    }
+
+    /// 5b. The scheduled backtest (when configured and due) and the model-validation files of the latest one; a
+    /// backtest that cannot run is logged and shown, the run goes on.
+    func backtest(asOf: Day) throws {
+        let stage = NightlyJob.backtestStage
+        let bt = try NightlyBacktest.run(config: config, asOf: asOf, reportsDir: reports, runDir: tmp)
+        log.info(bt.ran ? "backtest run" : "backtest not due: showing the latest", metadata: [
+            "stage": .string(stage), "backtest_as_of": .string(bt.asOf?.iso ?? ""), "failed_checks": .stringConvertible(bt.failures.count)])
+        for f in bt.failures { log.warning("backtest check failed: \(f)", metadata: ["stage": .string(stage)]) }
+        if let e = bt.error { log.error("scheduled backtest failed (the run goes on): \(e)", metadata: ["stage": .string(stage)]) }
     }
 
     /// 6. Compare with the previous successful run (`changes.csv`).
@@ -247,9 +286,11 @@ final class NightlyRun {
     /// 7. `summary.json`, `manifest.json`, then the report (`index.html` + the CSVs of its tables).
     func report(_ summary: NightlySummary, ingested: [IngestJob.FileResult], asOf: Day) throws {
         let c = config
-        let params = NightlyParameters(paths: c.paths, stressPaths: c.stressPaths, seed: c.seed, threads: c.threads, horizonDays: c.horizonDays,
+        var params = NightlyParameters(paths: c.paths, stressPaths: c.stressPaths, seed: c.seed, threads: c.threads, horizonDays: c.horizonDays,
                                        model: c.model, calibrationWindowDays: c.calibrationWindowDays, maxDataAgeDays: c.maxDataAgeDays,
                                        deals: c.deals, scenarios: c.scenarios, thresholds: c.thresholds, asOf: asOf.iso, configSHA256: configSHA)
+        params.hashRateWindowDays = c.hashRateWindowDays; params.feeWindowDays = c.feeWindowDays
+        params.efficiencyTrend = c.efficiencyTrendPerYear; params.efficiencyWindowYears = c.efficiencyWindowYears
         let manifest = RunManifest(command: o.commandLine, version: o.version, runID: runID, createdUTC: startedUTC,
                                    inputs: ingested.map { .init(path: $0.name, sha256: $0.sha256) } + [.init(path: o.configPath, sha256: configSHA)],
                                    parameters: params, seed: c.seed, rng: "see deals/<deal>/manifest.json", paths: c.paths, threads: c.threads,

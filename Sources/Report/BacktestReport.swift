@@ -43,8 +43,14 @@ public enum BacktestReport {
 
     /// The headline columns of `scores.csv` (those present).
     static func compactScores(_ sc: CSVTable) -> CSVTable {
-        let keep = ["model", "horizon", "n", "n_eff", "cov50", "cov90", "below_p05", "above_p95", "chi2_p_adj", "pinball", "naive_pinball", "skill", "payout_cov90"]
-            .filter { sc.column($0) != nil }
+        columns(sc, ["model", "horizon", "n", "n_eff", "cov50", "cov90", "below_p05", "above_p95", "chi2_p_adj", "pinball", "naive_pinball", "skill", "payout_cov90"])
+    }
+
+    /// The run report's model-validation table: model, horizon, n, cov50, cov90, skill.
+    public static func headline(_ sc: CSVTable) -> CSVTable { columns(sc, ["model", "horizon", "n", "cov50", "cov90", "skill"]) }
+
+    static func columns(_ sc: CSVTable, _ names: [String]) -> CSVTable {
+        let keep = names.filter { sc.column($0) != nil }
         let idx = keep.map { sc.column($0)! }
         return CSVTable(header: keep, rows: sc.rows.map { r in idx.map { r[$0] } })
     }

@@ -57,9 +57,24 @@ struct ReportContext {
     var history: HistoryContext?
     var changes: TableContext?
     var calibration: TableContext?
+    var validation: ValidationContext?
     var runStress: TableContext?
     var deals: [DealContext]
     var manifest: ManifestContext?
+}
+
+/// The report's model-validation section (the nightly's latest scheduled backtest).
+struct ValidationContext {
+    struct Failure { var line: String }
+    var table: TableContext?
+    var charts: [String]
+    var asOf: String
+    var link: String
+    var ran: Bool
+    var grid: String
+    var failed: [Failure]
+    var failedCount: Int?
+    var error: String?
 }
 
 struct RunsIndexContext {

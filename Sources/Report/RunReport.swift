@@ -30,9 +30,10 @@ public enum RunReport {
         let manifest = try ReportFiles.read(RunManifest<AnyParameters>.self, run.url.appendingPathComponent("manifest.json"))
         let (dataWindow, asOf) = try header(run)
         var ctx = ReportContext(runID: try run.runID(), createdUTC: manifest?.createdUTC ?? "", dataWindow: dataWindow, asOf: asOf,
-                                sections: "", overview: nil, history: nil, changes: nil, calibration: nil, runStress: nil, deals: [], manifest: nil)
+                                sections: "", overview: nil, history: nil, changes: nil, calibration: nil, validation: nil, runStress: nil, deals: [], manifest: nil)
         if let h = try history(run) { ctx.history = h; sections.append("history") }
         if let c = try calibration(run, pending) { ctx.calibration = c; sections.append("calibration") }
+        if let v = try validation(run) { ctx.validation = v; sections.append("model-validation") }
         if let c = try changes(run) { ctx.changes = c; sections.append("changes") }
         // Run-level stress table (single stress folder).
         if run.deals.isEmpty, !run.isSingleDeal, let st = try CSVTable.read(run.url.appendingPathComponent("stress.csv")) {
@@ -97,6 +98,20 @@ public enum RunReport {
     static func calibration(_ run: RunFolder, _ pending: Pending) throws -> TableContext? {
         guard let cal = try CSVTable.read(run.url.appendingPathComponent("calibration.csv")) else { return nil }
         return table(cal, csv: "calibration.csv", caption: "Calibrated parameters with standard errors")
+    }
+
+    /// Model validation: the latest scheduled backtest (nightly `backtest:` block; `model_validation.csv` + `.json`).
+    static func validation(_ run: RunFolder) throws -> ValidationContext? {
+        guard let mv = try CSVTable.read(run.url.appendingPathComponent("model_validation.csv")) else { return nil }
+        let info = try ReportFiles.read(ModelValidation.self, run.url.appendingPathComponent("model_validation.json"))
+        let failed = info?.requirementsFailed ?? []
+        let grid = info.map { "\($0.origins) origins \($0.from)…\($0.to) every \($0.every), \($0.paths) paths" } ?? ""
+        return ValidationContext(
+            table: table(BacktestReport.headline(mv), csv: "model_validation.csv",
+                         caption: "Latest backtest: coverage of the 50 % and 90 % bands and pinball skill by horizon"),
+            charts: [BacktestReport.coverageChart(mv, band: 90), BacktestReport.coverageChart(mv, band: 50)].compactMap { $0 },
+            asOf: info?.dataAsOf ?? "", link: info?.report ?? "", ran: info?.ranInThisRun ?? false, grid: grid,
+            failed: failed.map { .init(line: $0) }, failedCount: failed.isEmpty ? nil : failed.count, error: info?.errorInThisRun)
     }
 
     /// Changes vs the previous run (`changes.csv`), flagged rows highlighted.

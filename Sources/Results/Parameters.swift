@@ -47,6 +47,9 @@ public struct NightlyParameters: Codable, Equatable, Sendable {
     public var thresholds: [String: Double]
     public var asOf: String
     public var configSHA256: String
+    /// The config's calibration overrides (absent: `calibrate`'s defaults).
+    public var hashRateWindowDays: Int? = nil, feeWindowDays: Int? = nil
+    public var efficiencyTrend: Double? = nil, efficiencyWindowYears: Double? = nil
     public init(paths: Int, stressPaths: Int, seed: UInt64, threads: Int, horizonDays: Int?, model: String, calibrationWindowDays: Int,
                 maxDataAgeDays: Int, deals: [String], scenarios: String?, thresholds: [String: Double], asOf: String, configSHA256: String) {
         self.paths = paths; self.stressPaths = stressPaths; self.seed = seed; self.threads = threads; self.horizonDays = horizonDays
@@ -57,6 +60,8 @@ public struct NightlyParameters: Codable, Equatable, Sendable {
         case paths, seed, threads, model, deals, scenarios, thresholds
         case stressPaths = "stress_paths", horizonDays = "horizon_days", calibrationWindowDays = "calibration_window_days"
         case maxDataAgeDays = "max_data_age_days", asOf = "as_of", configSHA256 = "config_sha256"
+        case hashRateWindowDays = "hashrate_window_days", feeWindowDays = "fee_window_days", efficiencyTrend = "efficiency_trend"
+        case efficiencyWindowYears = "efficiency_window_years"
     }
 }
 

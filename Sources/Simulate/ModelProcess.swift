@@ -70,7 +70,9 @@ public struct NetworkLane: Equatable, Sendable {
 /// clamped to ±3. The hash-rate drift terms `(a, b, c)` are **not** drawn: without their covariance (the calibration has
 /// none) independent draws are badly wrong, because `a` and `b·ln hp` are nearly collinear (as of 2021-07-01:
 /// `SE(a) = 0.0074/day`, i.e. ±2.7 a year of log hash-rate growth, while the fitted daily drift `a + b·ln hp + c·t` is known
-/// far better). When `HashRateParameters` gets a covariance, draw them from it here.
+/// far better). A miner-supply calibration has Cov(α̂, κ̂) (`hashRate.supply.covarianceAlphaKappa`): drawing `(α, κ, δ)`
+/// from it (`a = α`, `b = κ`, `c = κ·δ` per path) was tried and lowered the backtest's 365–730-day skill by 0.02–0.04 with
+/// no coverage gain (`Sources/Calibrate/README.md`), so the drift terms stay at their estimates.
 public struct ModelProcess: Sendable {
     public var model: PriceModel
     public var price: PriceLaw

@@ -24,13 +24,25 @@ public enum SyntheticHistory {
             gbm: GBMParameters(mu: Estimate(0.0008, stderr: 0), sigma: Estimate(0.035, stderr: 0), logLikelihood: 0),
             hashRate: HashRateParameters(a: Estimate(-0.0068, stderr: 0), b: Estimate(0.002, stderr: 0), c: Estimate(0, stderr: 0),
                                          sigma: Estimate(0.02, stderr: 0), lag: 30, trendOrigin: asOf, rSquared: 0,
-                                         residualAutocorrelation: 0, lagCriteria: [:]),
+                                         residualAutocorrelation: 0, lagCriteria: [:], supply: referenceSupply(asOf: asOf)),
             fees: FeeParameters(kappa: Estimate(0.05, stderr: 0), m: Estimate(Foundation.log(0.1), stderr: 0), sigma: Estimate(0.15, stderr: 0),
                                 rSquared: 0, residualAutocorrelation: 0),
             correlation: [[1, 0.1, 0.2], [0.1, 1, 0], [0.2, 0, 1]],
             historicalLogReturns: [],
             initialState: InitialState(date: asOf, priceUSD: price, hashRateHs: h0, difficulty: d0, height: 765_000, feePerBlockBTC: fee,
                                        epochElapsedDays: 5, lnHashpriceHistory: Array(repeating: Foundation.log(hp), count: 90)))
+    }
+
+    /// The reference hash-rate block as a miner-supply model (SPEC §5): κ = 0.002/day (half-life 347 days), α = −0.0068,
+    /// so the breakeven `hp*_0 = e^{−α/κ} = e^{3.4}` ≈ 30 USD/PH/day, and no efficiency gains (δ = 0, stated): the synthetic
+    /// world's breakeven stays put, so `a`, `b`, `c` are those of the earlier free-trend reference (c = κ·δ = 0).
+    static func referenceSupply(asOf: Day) -> SupplyResponse {
+        SupplyResponse(alpha: Estimate(-0.0068, stderr: 0), kappa: Estimate(0.002, stderr: 0), covarianceAlphaKappa: 0,
+                       efficiencyTrend: EfficiencyTrend(delta: Estimate(0, stderr: 0), source: .override, windowYears: nil,
+                                                        lnFrontierAtAsOf: nil, points: []),
+                       breakevenUSDPerPHDay: Estimate(Foundation.exp(3.4), stderr: 0), breakevenCheck: nil, lagIdentified: true,
+                       estimator: "reference values (not fitted)", windowStart: asOf - 730, windowEnd: asOf, weeks: 0,
+                       requestedWindowDays: 731, windowNote: nil, warnings: [])
     }
 
     /// Generates `days` days after `calibration.initialState.date`: path 0 of the path generator (the same daily steps as

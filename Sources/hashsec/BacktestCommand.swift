@@ -47,9 +47,11 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Paths per origin and model.") var paths: Int = 2000
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Worker threads (origins run in parallel; default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Calibration window in days.") var window: Int = 1460
+    @Option(help: "Price models' calibration window in days.") var window: Int = 1460
+    @OptionGroup var fit: FitOptions
     @Option(help: "Fixed calibration JSON: keep its parameters, re-base only the initial state at each origin.") var calibration: String?
     @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
+    @Flag(help: "Disable antithetic variates (independent paths).") var noAntithetic = false
     @Option(help: "Checks on the scores; exit 80 when one fails ('default' or e.g. 'cov90@30-365=0.85..0.95,skill>=0').") var require: String?
     @Option(help: "Output directory.") var out: String?
 
@@ -67,8 +69,9 @@ struct BacktestCommand: ParsableCommand {
             guard window >= 30 else { throw ValidationError("--window must be ≥ 30 days") }
             let (d, pu) = try SimulationOptions.assumptions(drift: drift, parameterUncertainty: parameterUncertainty)
             let settings = BacktestJob.Settings(horizons: try parseHorizons(horizons), models: ms, paths: paths, seed: seed, threads: threads,
-                                                windowDays: window, poissonBlocks: poissonBlocks, drift: d, parameterUncertainty: pu)
-            let opts = BacktestJob.Options(dealPath: deal, dbPath: store.db, from: from, to: to, every: try OriginGrid.Every(parsing: every),
+                                                windowDays: window, poissonBlocks: poissonBlocks, drift: d, parameterUncertainty: pu,
+                                                fit: fit.options(priceWindowDays: window), antithetic: !noAntithetic)
+            let opts = BacktestJob.Options(dealPath: deal, dbPath: store.db, catalogPath: fit.catalog, from: from, to: to, every: try OriginGrid.Every(parsing: every),
                                            offsetDays: offsetDays, settings: settings, calibrationPath: calibration, out: out,
                                            requirements: try require.map(Requirement.parse) ?? [])
             let bar = NightlyProgress(stages: 1)

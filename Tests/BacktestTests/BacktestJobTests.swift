@@ -3,6 +3,7 @@ import Calibrate
 import Config
 import Domain
 import Foundation
+import Models
 import Pipeline
 import Simulate
 import TestSupport
@@ -98,6 +99,19 @@ final class BacktestJobTests: XCTestCase {
         XCTAssertEqual(late.map(\.horizon), [1, 30])
     }
 
+    /// A calibration whose paths overflow (a daily volatility of 40) is refused at its origin with the reason, not scored
+    /// with infinities and not a crash.
+    func testNonFiniteSimulationIsRefused() throws {
+        var wild = SyntheticHistory.referenceCalibration
+        wild.merton.sigma.value = 40; wild.gbm.sigma.value = 40
+        let s = BacktestJob.Settings(horizons: [30, 90], models: [.gbm], paths: 16, seed: 1, threads: 1, parameterUncertainty: false)
+        XCTAssertThrowsError(try BacktestJob.evaluate(history: .init(observations: Self.history), deal: deal(), origins: [Day(year: 2024, month: 1, day: 10)!],
+                                                      settings: s, fixed: wild)) { e in
+            guard case PipelineError.insufficientData(let m) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.contains("backtest origin 2024-01-10, model gbm") && m.contains("not finite"), m)
+        }
+    }
+
     /// Same seed ⇒ byte-identical backtest.csv and scores.csv for 1 and 2 threads (origins in parallel), through the store.
     func testDeterministicAcrossThreads() throws {
         let dir = try TestSupport.temporaryDirectory("bt-det")
@@ -154,6 +168,9 @@ final class BacktestJobTests: XCTestCase {
         }
         // Payout to date is non-decreasing in the day.
         for p in 0..<40 { XCTAssert(cap.payout(day: 0)[p] <= cap.payout(day: 1)[p] && cap.payout(day: 1)[p] <= cap.payout(day: 2)[p]) }
+        // As the backtest runs it (outcomes and capture only, no per-day histograms): the same per-path values.
+        let lean = try MonteCarlo.run(deal: d, calibration: cal, settings: settings, scenarios: [nil], accumulate: [], capture: days)[0]
+        XCTAssertEqual(lean.capture, cap); XCTAssertEqual(lean.pvUSD, with.pvUSD); XCTAssertEqual(lean.irr.map(\.bitPattern), with.irr.map(\.bitPattern))
         XCTAssertThrowsError(try MonteCarlo.run(deal: d, calibration: cal, settings: settings, capture: [5, 3]))
         XCTAssertThrowsError(try MonteCarlo.run(deal: d, calibration: cal, settings: settings, capture: [201]))
     }

@@ -101,7 +101,8 @@ final class AssumptionsTests: XCTestCase {
     /// A calibration JSON written before this change (no `regime`, no covariances) still loads and simulates with every
     /// model it has; `regime` fails with a message naming the field.
     func testCalibrationWrittenBeforeStillLoads() throws {
-        let url = TestSupport.repositoryRoot.appendingPathComponent("datasets/synthetic-calibration.json")
+        // The frozen pre-supply, pre-regime reference calibration (datasets/synthetic-calibration.json has moved on).
+        let url = TestSupport.repositoryRoot.appendingPathComponent("Tests/Fixtures/calibration-free-trend.json")
         let text = try String(contentsOf: url, encoding: .utf8)
         XCTAssertFalse(text.contains("\"regime\""), "the fixture must be a pre-regime calibration")
         XCTAssertFalse(text.contains("covariance"))

@@ -32,6 +32,7 @@ struct NightlyHarness {
         paths: 20
         seed: 7
         calibration_window_days: 730
+        efficiency_trend: 0
         reports_dir: reports
         notebooks_dir: notebooks-export
         thresholds:
@@ -40,7 +41,8 @@ struct NightlyHarness {
         """
     }
 
-    /// A synthetic tidy history: log-price random walk, stepwise difficulty, Poisson-ish block counts; hash rate consistent
+    /// A synthetic tidy history: log-price random walk, stepwise difficulty responding to the hashprice, Poisson-ish block
+    /// counts; hash rate consistent
     /// with difficulty and blocks (h = D·2³²·blocks/86400); fixed-seed LCG so every test sees the same file.
     static func history(days: Int, emptyPriceAt: Int? = nil) -> String {
         var state: UInt64 = 0x9E3779B97F4A7C15
@@ -52,7 +54,12 @@ struct NightlyHarness {
         let f = DateFormatter(); f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd"
         for i in 0..<days {
             lp += 0.0005 + 0.03 * gauss()
-            if i % 14 == 0 { ld += 0.02 + 0.03 * gauss() }
+            // Miner supply (SPEC §5, δ = 0): difficulty steps toward the breakeven hashprice of 100 USD/PH/day
+            // (κ = 0.003/day), so the calibration finds a positive response.
+            if i % 14 == 0 {
+                let lnHP = Foundation.log(86400e15 / (Foundation.exp(ld) * 4294967296) * ((h < 630_000 ? 12.5 : 6.25) + 0.25) * Foundation.exp(lp))
+                ld += 14 * 0.003 * (lnHP - Foundation.log(100)) + 0.03 * gauss()
+            }
             let blocks = max(100, Int(144 + 12 * gauss()))
             let diff = Foundation.exp(ld), hr = diff * 4294967296 * Double(blocks) / 86400 / 1e12
             // Issuance: the subsidy of each of the day's blocks h+1…h+blocks (50 BTC halved every 210,000), so a day

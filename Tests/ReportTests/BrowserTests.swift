@@ -5,7 +5,7 @@ import TestSupport
 
 /// Renders the report in real headless Chromium and validates the notebook with nbformat (via scripts/check_*.py).
 final class BrowserTests: XCTestCase {
-    func python(_ script: String, _ args: [String]) throws -> (Int32, String) {
+    static func python(_ script: String, _ args: [String]) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", TestSupport.repositoryRoot.appendingPathComponent("scripts/\(script)").path] + args
@@ -21,7 +21,7 @@ final class BrowserTests: XCTestCase {
         let dir = try TestSupport.temporaryDirectory("report-chromium")
         try Fixture.nightlyRun(at: dir)
         try RunReport.render(runDirectory: dir)
-        let (code, out) = try python("check_report.py", [dir.appendingPathComponent("index.html").path, "8"])
+        let (code, out) = try Self.python("check_report.py", [dir.appendingPathComponent("index.html").path, "8"])
         if code == 2 { throw XCTSkip("chromium absent (CI installs it via scripts/install-deps.sh): \(out)") }
         XCTAssertEqual(code, 0, out)
         XCTAssertTrue(out.contains("\"svg\": 8"), out)
@@ -38,7 +38,7 @@ final class BrowserTests: XCTestCase {
         let text = try String(contentsOf: nb, encoding: .utf8)
         XCTAssertTrue(text.contains("\"nbformat_minor\" : 5") || text.contains("\"nbformat_minor\": 5"), text.prefix(200).description)
         XCTAssertTrue(text.contains("deals/alpha/tranches.csv")); XCTAssertFalse(text.contains("deals/beta/tranches.csv"))
-        let (code, out) = try python("check_notebook.py", [nb.path])
+        let (code, out) = try Self.python("check_notebook.py", [nb.path])
         if code == 2 { throw XCTSkip("python nbformat absent (CI installs it via scripts/install-deps.sh): \(out)") }
         XCTAssertEqual(code, 0, out)
         XCTAssertTrue(out.contains("\"missing\": []"), out)
