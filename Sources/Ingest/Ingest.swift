@@ -14,17 +14,28 @@ public enum Ingest {
         func reject(_ line: Int, _ column: String, _ reason: String) -> IngestError {
             .rejected(file: name, problems: [IngestProblem(line: line, column: column, reason: reason)])
         }
-        let header: [String]
+        var header: [String]
+        var headerLine = 1
         do {
-            guard let h = try reader.next() else { throw reject(1, "-", "empty file (no header, no rows)") }
+            guard var h = try reader.next() else { throw reject(1, "-", "empty file (no header, no rows)") }
+            // Curve files may open with `#` comment lines (a source note): skipped, then the header.
+            while h.fields.first?.hasPrefix("#") == true {
+                guard let n = try reader.next() else { throw reject(h.line, "-", "only comment lines (no header, no rows)") }
+                h = n
+            }
             header = h.fields.map { $0.trimmingSpaces }
+            headerLine = h.line
         } catch let e as CSVError {
             throw reject(e.line, "field \(e.field + 1)", e.reason)
         }
         guard let format = options.format ?? detect(header: header) else {
-            throw reject(1, "-", "unrecognised header '\(CellParser.clip(header.joined(separator: ",")))': expected Coin Metrics "
+            throw reject(headerLine, "-", "unrecognised header '\(CellParser.clip(header.joined(separator: ",")))': expected Coin Metrics "
                 + "(time,BlkCnt,FeeTotNtv,HashRate,IssTotNtv,PriceUSD,...), tidy (date,price_usd,block_count,hash_rate_ths,"
-                + "difficulty_mean,fees_btc,issuance_btc,...), a series (date,value) or headers (height,header_hex[,hash_hex])")
+                + "difficulty_mean,fees_btc,issuance_btc,...), a series (date,value), headers (height,header_hex[,hash_hex]) "
+                + "or a forward curve (quote_date,month,hashprice_usd_ph_day)")
+        }
+        if headerLine > 1, format != .curve {
+            throw reject(1, "-", "comment lines (#) are allowed in forward-curve files only")
         }
         let cells = CellParser()
         let result: FormatResult
@@ -33,12 +44,16 @@ public enum Ingest {
         case .tidy: result = try parseTidy(reader, header, cells, reject)
         case .series: result = try parseSeries(reader, header, options, cells, reject)
         case .headers: result = try parseHeaders(reader, header, cells, reject)
+        case .curve: result = try parseCurve(reader, header, cells, reject)
         }
-        if cells.problems.isEmpty, result.rows == 0 { throw reject(2, "-", "no data rows (header only)") }
+        if cells.problems.isEmpty, result.rows == 0 { throw reject(headerLine + 1, "-", "no data rows (header only)") }
         checkPlausibility(result, limits: options.limits, cells)
         guard cells.problems.isEmpty else { throw IngestError.rejected(file: name, problems: cells.problems.all) }
-        return ParsedFile(name: name, format: format, observations: result.obs, sha256: reader.sha256Hex(), rows: result.rows,
-                          retargets: result.retargets, lines: result.lines, columns: result.columns, checkpoints: result.checkpoints)
+        var parsed = ParsedFile(name: name, format: format, observations: result.obs, sha256: reader.sha256Hex(), rows: result.rows,
+                                retargets: result.retargets, lines: result.lines, columns: result.columns, checkpoints: result.checkpoints)
+        parsed.curve = result.curve
+        parsed.curveLines = result.curveLines
+        return parsed
     }
 
     /// What a format parser returns: observations sorted by date, the line of each, and the file's column for each field.
@@ -49,6 +64,9 @@ public enum Ingest {
         var lines: [Int]
         var columns: ParsedFile.Columns
         var checkpoints = 0
+        /// Forward-curve files: the quoted levels (sorted by quote date, unit, month) and the line of each.
+        var curve: [CurvePoint] = []
+        var curveLines: [Int] = []
     }
 
     /// SPEC §2 plausibility (`DailyObservation.plausibilityProblems`, the rules the store's writer and reader apply too)
@@ -58,11 +76,15 @@ public enum Ingest {
             if !o.isPlausible(limits) { for p in o.plausibilityProblems(limits) { cells.problems.add(r.lines[k], r.columns.name(p.field), p.reason) } }
             if k > 0 { for p in o.plausibilityProblems(after: r.obs[k - 1]) { cells.problems.add(r.lines[k], r.columns.name(p.field), p.reason) } }
         }
+        for (k, c) in r.curve.enumerated() {
+            for p in c.plausibilityProblems(limits) { cells.problems.add(r.curveLines[k], p.column, p.reason) }
+        }
     }
 
     /// Format named by a header row, nil when none matches.
     public static func detect(header: [String]) -> InputFormat? {
         let set = Set(header)
+        if set.contains("quote_date"), set.contains("month") { return .curve }
         if set.contains("header_hex") { return .headers }
         if set.contains("time"), !set.isDisjoint(with: ["BlkCnt", "PriceUSD", "HashRate", "FeeTotNtv", "IssTotNtv"]) { return .coinmetrics }
         if header.count == 2, dateColumnNames.contains(header[0].lowercased()) { return .series }

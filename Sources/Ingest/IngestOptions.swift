@@ -9,6 +9,9 @@ import FileIO
 /// The input formats of SPEC §2, auto-detected from the header or forced with `--format`.
 public enum InputFormat: String, CaseIterable, Sendable {
     case coinmetrics, tidy, series, headers
+    /// A hashprice forward curve (`quote_date,month,hashprice_usd_ph_day`, or `hashprice_btc_ph_day`): stored apart
+    /// from the daily history (`ParsedFile.curve`).
+    case curve
 }
 
 /// Which daily field a single-series file holds (`--series`).
@@ -99,6 +102,9 @@ public struct ParsedFile: Sendable {
     public var columns = Columns(date: "date", names: [:])
     /// Headers format: embedded checkpoints (block hashes at known heights) the file's headers matched.
     public var checkpoints: Int = 0
+    /// Curve format: the quoted levels, sorted by (quote date, unit, month), and the line of each (`observations` is empty).
+    public var curve: [CurvePoint] = []
+    public var curveLines: [Int] = []
 
     /// The file's column name of each stored field.
     public struct Columns: Sendable, Equatable {

@@ -2,8 +2,10 @@ import Domain
 import Foundation
 import LinearAlgebra
 
-/// Drift choice: fitted (`real`, with the stated `Drift`) or `risk-neutral` (E[S_t] = S₀e^{rt}).
-public enum Measure: String, Sendable, CaseIterable, Codable { case real, riskNeutral = "risk-neutral" }
+/// Drift choice: fitted (`real`, with the stated `Drift`), `risk-neutral` (E[S_t] = S₀e^{rt}), or `forward`: the real-world
+/// law with a per-day drift adjustment that makes the mean simulated hashprice of each month equal a forward curve's
+/// (solved by the engine, `Simulate.ForwardMeasure`; a price model is always given `real` for it).
+public enum Measure: String, Sendable, CaseIterable, Codable { case real, riskNeutral = "risk-neutral", forward }
 
 /// The real-world price drift, a stated assumption (SPEC §5), on the mean daily log return `m = E[ln S_{t+1} − ln S_t]`:
 ///

@@ -52,6 +52,8 @@ public enum MergeJob {
     struct ShardSetContents {
         var headers: [ShardHeader], dirs: [String], payloads: [Data]
         var deal: Deal, calibration: Calibration, schedule: DealSchedule, scenarios: [Scenario]
+        /// The run's forward curve, forward measure and hedge (solved before the shards ran).
+        var curve: CurveContext?
         var first: ShardHeader { headers[0] }
     }
 
@@ -82,8 +84,9 @@ public enum MergeJob {
             }
             return data
         }
-        let deal: Deal, cal: Calibration, scenarios: [Scenario]
+        let deal: Deal, cal: Calibration, scenarios: [Scenario], curve: CurveContext?
         do {
+            curve = try first.curveJSON.map { try JSONText.decode(CurveContext.self, from: Data($0.utf8)) }
             deal = try DealFile.parse(text: first.dealYAML, file: "\(label) deal_yaml", resolver: .recorded(efficiencyJTH: first.efficiencyJTH))
             cal = try JSONText.decode(Calibration.self, from: Data(first.calibrationJSON.utf8))
             scenarios = try first.scenariosYAML.map { try ScenarioFile.parse(text: $0, file: "\(label) scenarios_yaml") } ?? []
@@ -92,8 +95,11 @@ public enum MergeJob {
         guard schedule.horizonDays == id.horizonDays else {
             throw PipelineError.shardMismatch("\(label): the recorded horizon \(id.horizonDays) does not match the deal and calibration")
         }
+        guard curve?.plan.statement == id.curve else {
+            throw PipelineError.shardMismatch("\(label): the recorded forward curve does not match the run's identity")
+        }
         return ShardSetContents(headers: headers, dirs: ordered, payloads: payloads, deal: deal, calibration: cal, schedule: schedule,
-                                scenarios: scenarios)
+                                scenarios: scenarios, curve: curve)
     }
 
     /// After a payload decoded: its size and SHA-256 against the header (a flipped bit or a NaN written into a valid
@@ -112,7 +118,7 @@ public enum MergeJob {
         var identity = s.first.identity
         identity.shardCount = 1
         return SimulationOutputs.Context(dealName: s.deal.name, identity: identity, schedule: s.schedule, priceUSD: s.deal.token.priceUSD,
-                                         pathsCSV: pathsCSV, structure: s.deal.structure, leverage: s.deal.leverage)
+                                         pathsCSV: pathsCSV, structure: s.deal.structure, leverage: s.deal.leverage, curve: s.curve)
     }
 
     static func manifest(_ s: ShardSetContents) throws -> OutputFile {

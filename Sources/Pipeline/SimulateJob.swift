@@ -27,12 +27,20 @@ public enum SimulateJob {
         /// With `sweepMaxLoops`: true (the command line) rejects a deal without `leverage:`; false (the nightly, for
         /// every deal) simply skips the sweep there.
         public var sweepRequiresLeverage: Bool
+        /// The forward curve (`--curve`, the store), `--forward-beyond`, `--forward-pilot`.
+        public var curve: CurveOptions
+        /// `--hedge N|own|var|cvar` (nil: no hedge), `--hedge-settlement`, `--initial-margin` (nil: Luxor's 35 % / 18 %).
+        public var hedge: HedgeSize?
+        public var hedgeSettlement: HedgeSpec.Settlement
+        public var initialMargin: Double?
         public init(dealPath: String, settings: SimulationSettings, asOf: Day? = nil, calibrationPath: String? = nil,
                     dbPath: String = "hashsec.sqlite", windowDays: Int = Calibrator.defaultWindowDays, out: String? = nil, pathsCSV: Bool = false,
-                    shard: Shard? = nil, sweepMaxLoops: Int? = nil, sweepRequiresLeverage: Bool = true) {
+                    shard: Shard? = nil, sweepMaxLoops: Int? = nil, sweepRequiresLeverage: Bool = true, curve: CurveOptions = CurveOptions(),
+                    hedge: HedgeSize? = nil, hedgeSettlement: HedgeSpec.Settlement = .usd, initialMargin: Double? = nil) {
             self.dealPath = dealPath; self.settings = settings; self.asOf = asOf; self.calibrationPath = calibrationPath
             self.dbPath = dbPath; self.windowDays = windowDays; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard
-            self.sweepMaxLoops = sweepMaxLoops; self.sweepRequiresLeverage = sweepRequiresLeverage
+            self.sweepMaxLoops = sweepMaxLoops; self.sweepRequiresLeverage = sweepRequiresLeverage; self.curve = curve; self.hedge = hedge
+            self.hedgeSettlement = hedgeSettlement; self.initialMargin = initialMargin
         }
     }
 
@@ -86,18 +94,23 @@ public enum SimulateJob {
         var s = o.settings
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
         s.horizonDays = schedule.horizonDays
-        let identity = RunIdentity(dealSHA256: inputs.deal.sha256, calibrationSHA256: inputs.calibration.sha256, seed: s.seed, paths: s.paths,
+        let range = o.shard.map { $0.paths(of: s.paths) }
+        let tCurve = Date()
+        let curve = try curveContext(o, deal: deal, calibration: cal, schedule: schedule, settings: &s)
+        let curveSeconds = Date().timeIntervalSince(tCurve)
+        var identity = RunIdentity(dealSHA256: inputs.deal.sha256, calibrationSHA256: inputs.calibration.sha256, seed: s.seed, paths: s.paths,
                                    model: s.model.rawValue, measure: s.measureStatement, rate: s.rate, antithetic: s.antithetic,
                                    poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: o.shard?.count ?? 1,
                                    sweepMaxLoops: sweepMaxLoops)
-        let range = o.shard.map { $0.paths(of: s.paths) }
+        identity.curve = curve?.plan.statement
         let tSim = Date()
-        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops)
+        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops, curve: curve?.plan)
         let simSeconds = Date().timeIntervalSince(tSim)
         if result.count > 0 {
             try DealFile.checkIssuance(deal, text: inputs.deal.text, file: o.dealPath, btcPerTokenMean: result.btcTotal.reduce(0, +) / Double(result.count))
         }
-        let parameters = SimulationOutputs.parameters(s, identity: identity, schedule: schedule, calibration: cal)
+        var parameters = SimulationOutputs.parameters(s, identity: identity, schedule: schedule, calibration: cal)
+        parameters.curve = curve?.plan.statement
         var files: [OutputFile], text: String, summary: RunSummary? = nil
         var folder = o.out
         if let sh = o.shard {
@@ -105,13 +118,14 @@ public enum SimulateJob {
             let header = ShardHeader(kind: .simulate, identity: identity, index: sh.index, dealYAML: inputs.deal.text,
                                      efficiencyJTH: deal.miner.efficiencyJTH, calibrationJSON: inputs.calibration.json, scenariosYAML: nil,
                                      pathsCSV: o.pathsCSV, parameters: parameters,
+                                     curveJSON: try curve.map { try JSONText.encode($0) },
                                      payload: .init(file: ShardHeader.payloadName(.simulate), bytes: payload.count, sha256: JobInputs.sha256(payload)))
             files = [OutputFile(ShardHeader.fileName(.simulate), try JSONText.encode(header)), OutputFile(header.payload.file, data: payload)]
             folder = o.out.map { ($0 as NSString).appendingPathComponent(ShardHeader.folderName(.simulate, index: sh.index, count: sh.count)) }
             text = "shard \(sh): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
         } else {
             let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
-                                                pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage)
+                                                pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage, curve: curve)
             let rendered = try SimulationOutputs.render(result, ctx)
             files = rendered.files
             summary = rendered.summary
@@ -123,9 +137,47 @@ public enum SimulateJob {
                                                                        .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
                                    parameters: parameters, seed: s.seed, rng: PathGenerator.rngDescription, paths: s.paths, threads: s.threads,
                                    shard: o.shard?.description, calibration: inputs.calibration.reference,
-                                   timings: ["simulate": simSeconds, "total": seconds])
+                                   timings: ["simulate": simSeconds, "total": seconds]
+                                    .merging(curve == nil ? [:] : ["curve_and_forward_solve": curveSeconds]) { a, _ in a })
         files.append(OutputFile("manifest.json", try JSONText.encode(manifest)))
         return Result(summaryText: text, files: files, seconds: seconds, summary: summary, folder: folder)
+    }
+
+    /// The run's forward curve: resolved (`CurveInputs.resolve`), the forward measure solved into `settings`, the plan with
+    /// the hedge sized (`var`/`cvar` from a first pass on the same paths: outcomes and curve records only), the curve value.
+    static func curveContext(_ o: Options, deal: Deal, calibration cal: Calibration, schedule: DealSchedule,
+                             settings s: inout SimulationSettings) throws -> CurveContext? {
+        let asOf = cal.initialState.date
+        guard let rc = try CurveInputs.resolve(o.curve, dbPath: o.dbPath, asOf: asOf, storeRead: o.calibrationPath == nil,
+                                               required: s.measure == .forward || o.hedge != nil) else { return nil }
+        try CurveInputs.applyForward(&s, deal: deal, calibration: cal, curve: rc, options: o.curve)
+        var plan = try CurvePlan(curve: rc.usd, btcCurve: rc.btc, schedule: schedule, discountRate: deal.valuation.discountRate)
+        let own = plan.ownHashrate(deal: deal, offset: schedule.offset)
+        if let size = o.hedge {
+            guard !plan.hedgedMonths.isEmpty else {
+                throw SimulateError.forwardCurve("the token earns nothing in the curve's months \(plan.months.first!.month.iso)…\(plan.months.last!.month.iso): nothing to hedge")
+            }
+            let notional: [Double], label: String
+            switch size {
+            case .phs(let v): notional = CurveOutputs.constant(v, plan); label = "\(v) PH/s"
+            case .own: notional = own; label = "own"
+            case .varianceMinimizing, .cvarMinimizing:
+                guard o.shard == nil else {
+                    throw PipelineError.invalidConfiguration("--hedge \(size) is chosen on all the run's paths: run it without --shard, or pass --hedge N or own")
+                }
+                let first = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, scenarios: [nil], accumulate: [], curve: plan)[0]
+                let opt = CurveOutputs.optimalRatios(first, plan, settlement: o.hedgeSettlement, own: CurveOutputs.meanOverHedged(own, plan),
+                                                     antithetic: s.antithetic)
+                let v = size == .varianceMinimizing ? max(opt.variance?.ratio ?? 0, 0) : opt.cvar
+                notional = CurveOutputs.constant(v, plan); label = "\(size) (\(String(format: "%.6g", v)) PH/s)"
+            }
+            if let im = o.initialMargin, !(im.isFinite && im >= 0 && im <= 1) {
+                throw PipelineError.invalidConfiguration("--initial-margin must be a share of notional in [0, 1], got \(im)")
+            }
+            try plan.setHedge(HedgeSpec(notional: notional, settlement: o.hedgeSettlement, initialMargin: o.initialMargin, label: label))
+        }
+        let value = CurveValue.outcome(deal: deal, schedule: schedule, curve: rc.usd, initialPriceUSD: cal.initialState.priceUSD)
+        return CurveContext(plan: plan, source: rc.source, forward: s.forward, value: value, ownHashrate: own, initialPriceUSD: cal.initialState.priceUSD)
     }
 }
 

@@ -17,8 +17,10 @@ public struct RunIdentity: Codable, Equatable, Sendable {
     public var shardCount: Int
     /// `--sweep-leverage N` (nil: no sweep).
     public var sweepMaxLoops: Int?
+    /// The forward curve and hedge of the run (`CurvePlan.statement`; nil without a curve).
+    public var curve: String?
     enum CodingKeys: String, CodingKey {
-        case seed, paths, model, measure, rate, antithetic
+        case seed, paths, model, measure, rate, antithetic, curve
         case dealSHA256 = "deal_sha256", calibrationSHA256 = "calibration_sha256", scenariosSHA256 = "scenarios_sha256"
         case poissonBlocks = "poisson_blocks", horizonDays = "horizon_days", shardCount = "shard_count", sweepMaxLoops = "sweep_max_loops"
     }

@@ -132,6 +132,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var halving: Halving
     public var tranches: [TrancheSummary]?
     public var leverage: Leverage?
+    /// The forward curve, the token's value on it, the forward-measure solve and the hedge (keys `curve`, `curve_value`,
+    /// `forward`, `hedge`; absent without a curve).
+    public var curve: CurveSummary?
 
     /// Reduces a run's per-path outcomes (path order) against the issue price `priceUSD`.
     ///
@@ -185,6 +188,10 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encodeFinite(daysCurtailedMean, forKey: "days_curtailed_mean")
         try c.encode(halving, forKey: "halving")
         try c.encodeIfPresent(tranches, forKey: "tranches"); try c.encodeIfPresent(leverage, forKey: "leverage")
+        if let cv = curve {
+            try c.encode(cv.curve, forKey: "curve"); try c.encodeIfPresent(cv.value, forKey: "curve_value")
+            try c.encodeIfPresent(cv.forward, forKey: "forward"); try c.encodeIfPresent(cv.hedge, forKey: "hedge")
+        }
     }
 
     public init(from decoder: Decoder) throws {
@@ -207,5 +214,10 @@ public struct RunSummary: Codable, Equatable, Sendable {
         halving = try c.decode(Halving.self, forKey: "halving")
         tranches = try c.decodeIfPresent([TrancheSummary].self, forKey: "tranches")
         leverage = try c.decodeIfPresent(Leverage.self, forKey: "leverage")
+        if let cv = try c.decodeIfPresent(CurveSummary.Curve.self, forKey: "curve") {
+            curve = CurveSummary(curve: cv, value: try c.decodeIfPresent(CurveSummary.Value.self, forKey: "curve_value"),
+                                 forward: try c.decodeIfPresent(CurveSummary.Forward.self, forKey: "forward"),
+                                 hedge: try c.decodeIfPresent(CurveSummary.Hedge.self, forKey: "hedge"))
+        }
     }
 }

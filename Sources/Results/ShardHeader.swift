@@ -33,13 +33,16 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     public var pathsCSV: Bool
     /// The manifest parameters of the run (copied into the merged manifest).
     public var parameters: SimulationParameters
+    /// The run's forward curve, forward measure and hedge (`CurveContext` JSON; nil without a curve): solved once before
+    /// the paths, so every shard and the merge use the same one (`identity.curve` states it).
+    public var curveJSON: String?
     public var payload: Payload
 
     public init(kind: Kind, identity: RunIdentity, index: Int, dealYAML: String, efficiencyJTH: Double, calibrationJSON: String,
-                scenariosYAML: String?, pathsCSV: Bool, parameters: SimulationParameters, payload: Payload) {
+                scenariosYAML: String?, pathsCSV: Bool, parameters: SimulationParameters, curveJSON: String? = nil, payload: Payload) {
         self.kind = kind; self.identity = identity; self.index = index; self.dealYAML = dealYAML; self.efficiencyJTH = efficiencyJTH
         self.calibrationJSON = calibrationJSON; self.scenariosYAML = scenariosYAML; self.pathsCSV = pathsCSV; self.parameters = parameters
-        self.payload = payload
+        self.curveJSON = curveJSON; self.payload = payload
     }
 
     /// The header's file name for its kind.
@@ -61,6 +64,6 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case kind, identity, index, payload, parameters
         case dealYAML = "deal_yaml", efficiencyJTH = "efficiency_j_th", calibrationJSON = "calibration_json"
-        case scenariosYAML = "scenarios_yaml", pathsCSV = "paths_csv"
+        case scenariosYAML = "scenarios_yaml", pathsCSV = "paths_csv", curveJSON = "curve_json"
     }
 }

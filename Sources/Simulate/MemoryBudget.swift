@@ -78,13 +78,13 @@ extension MonteCarlo {
     /// before anything is allocated. Called by `run`, and by callers that allocate per-scenario data first (stress overlays).
     public static func checkMemory(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                                    scenarios: Int, accumulate: Accumulation, sweepMaxLoops: Int? = nil, captureDays: Int = 0,
-                                   budget: MemoryBudget? = nil) throws {
+                                   curveWidth: Int = 0, budget: MemoryBudget? = nil) throws {
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
         let structures = try StructurePricer(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
                                              enabled: accumulate.contains(.structures))
         let e = memoryEstimate(paths: (range ?? 0..<settings.paths).count, days: schedule.horizonDays, tokenDays: schedule.tokenDays,
                                scenarios: scenarios, threads: settings.threads, blockSize: settings.blockSize, accumulate: accumulate,
-                               recordWidth: structures.waterfallWidth + structures.leverageWidth + structures.sweepWidth,
+                               recordWidth: structures.waterfallWidth + structures.leverageWidth + structures.sweepWidth + curveWidth,
                                captureDays: captureDays, antithetic: settings.antithetic)
         try (budget ?? MemoryBudget.fromEnvironment()).check(e, advice: "use fewer --paths, a shorter --horizon, fewer --threads or shards (--shard i/n)")
     }

@@ -24,6 +24,9 @@ public struct SimulationSettings: Sendable, Equatable {
     public var horizonDays: Int?
     /// Paths per generator block (one dgemm per block). Even.
     public var blockSize: Int
+    /// `measure: forward`: the solved per-day drift adjustment to a forward curve (`ForwardMeasure.solve`); the price law
+    /// itself is the real-world one with the stated drift.
+    public var forward: ForwardAdjustment?
 
     /// Defaults chosen by the backtest (Sources/Models/README.md).
     public static let defaultModel = PriceModel(rawValue: SimulationDefaults.model)!
@@ -39,14 +42,22 @@ public struct SimulationSettings: Sendable, Equatable {
         self.blockSize = blockSize
     }
 
+    /// What the price model is told: under `forward` the real-world law (the curve's adjustment is added by the generator).
     public var assumptions: PriceAssumptions {
-        PriceAssumptions(measure: measure, rate: rate, drift: drift, prior: driftPrior, parameterUncertainty: parameterUncertainty)
+        PriceAssumptions(measure: measure == .forward ? .real : measure, rate: rate, drift: drift, prior: driftPrior,
+                         parameterUncertainty: parameterUncertainty)
     }
 
     /// The measure with its stated assumptions, as recorded in the run identity, manifest and summary, e.g.
     /// `real; drift shrunk; parameter uncertainty on` (shards must agree on it to be merged).
     public var measureStatement: String {
-        (measure == .real ? "real; drift \(drift)" : measure.rawValue) + "; parameter uncertainty \(parameterUncertainty ? "on" : "off")"
+        let base: String
+        switch measure {
+        case .real: base = "real; drift \(drift)"
+        case .riskNeutral: base = measure.rawValue
+        case .forward: base = "forward (\(forward?.statement ?? "unsolved")); real-world drift \(drift)"
+        }
+        return base + "; parameter uncertainty \(parameterUncertainty ? "on" : "off")"
     }
 }
 

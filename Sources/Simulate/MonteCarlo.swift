@@ -43,16 +43,18 @@ public enum MonteCarlo {
     /// hashprice and cumulative payout on those days (`PathCapture`: what a backtest compares with the realized history).
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            overlay: StressOverlay? = nil, structures: Bool = true, sweepMaxLoops: Int? = nil,
-                           capture: [Int]? = nil, memory: MemoryBudget? = nil) throws -> PartialResult {
+                           capture: [Int]? = nil, curve: CurvePlan? = nil, memory: MemoryBudget? = nil) throws -> PartialResult {
         try run(deal: deal, calibration: calibration, settings: settings, range: range, scenarios: [overlay],
-                accumulate: structures ? [.daily, .structures] : [.daily], sweepMaxLoops: sweepMaxLoops, capture: capture, memory: memory)[0]
+                accumulate: structures ? [.daily, .structures] : [.daily], sweepMaxLoops: sweepMaxLoops, capture: capture, curve: curve,
+                memory: memory)[0]
     }
 
     /// Runs paths `range` (default: all `settings.paths`) of every scenario in `scenarios` (nil = no overlay) on common
-    /// random numbers; returns one result per scenario, in order.
+    /// random numbers; returns one result per scenario, in order. With `curve` every path's `CurvePlan` record is kept
+    /// (`PartialResult.curve`: monthly mean hashprices and, with the plan's hedge, its IRR and margin path; `CurvePricer`).
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            scenarios: [StressOverlay?], accumulate: Accumulation, sweepMaxLoops: Int? = nil,
-                           capture: [Int]? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
+                           capture: [Int]? = nil, curve: CurvePlan? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
         guard !scenarios.isEmpty else { throw SimulateError.invalidSettings("no scenario to run") }
@@ -66,8 +68,11 @@ public enum MonteCarlo {
         if let c = capture, !(c.allSatisfy { (1...days).contains($0) } && zip(c, c.dropFirst()).allSatisfy { $0 < $1 }) {
             throw SimulateError.invalidSettings("capture days must be ascending within 1…\(days), got \(c)")
         }
+        if let c = curve, c.asOf != schedule.asOf || c.months.contains(where: { $0.last >= days }) {
+            throw SimulateError.invalidSettings("the curve plan was built for another as-of date or horizon")
+        }
         try checkMemory(deal: deal, calibration: calibration, settings: settings, range: r, scenarios: scenarios.count, accumulate: accumulate,
-                        sweepMaxLoops: sweepMaxLoops, captureDays: capture?.count ?? 0, budget: memory)
+                        sweepMaxLoops: sweepMaxLoops, captureDays: capture?.count ?? 0, curveWidth: curve?.recordWidth ?? 0, budget: memory)
         let process = try ModelProcess(calibration: calibration, settings: settings)
         let generators = scenarios.map { PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: $0) }
         let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: schedule.tokenDays)
@@ -75,10 +80,12 @@ public enum MonteCarlo {
         let structures = try StructurePricer(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
                                              enabled: accumulate.contains(.structures))
         let daily = accumulate.contains(.daily)
+        let curvePricer = curve.map { CurvePricer(plan: $0, schedule: schedule, tokenPriceUSD: deal.token.priceUSD,
+                                                  initialPriceUSD: calibration.initialState.priceUSD) }
         // The only owner of the scenarios' buffers: each is released once copied into its result (below), so the copies
         // never all coexist.
         var sinks: [ScenarioSink?] = scenarios.map { ov in
-            ScenarioSink(count: r.count, structures: structures, captureDays: capture,
+            ScenarioSink(count: r.count, structures: structures, captureDays: capture, curveWidth: curvePricer?.width ?? 0,
                          powerOverride: ov?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) })
         }
         let k = sinks.count
@@ -93,7 +100,7 @@ public enum MonteCarlo {
         func loop(_ sinks: [ScenarioSink]) {
             DispatchQueue.concurrentPerform(iterations: threads) { w in
                 let worker = Worker(generators: generators, pricer: pricer, structures: structures, schedule: schedule, blockSize: bs,
-                                    daily: daily, scenarios: k, captureDays: capture ?? [])
+                                    daily: daily, scenarios: k, captureDays: capture ?? [], curve: curvePricer)
                 var b = w
                 while b < nBlocks {
                     let first = r.lowerBound + b * bs
@@ -130,9 +137,12 @@ final class ScenarioSink: @unchecked Sendable {
     let payback: UnsafeMutablePointer<Int32>, curtailed: UnsafeMutablePointer<Int32>, terminated: UnsafeMutablePointer<UInt8>
     let waterfall: UnsafeMutablePointer<Double>, leverage: UnsafeMutablePointer<Double>, sweep: UnsafeMutablePointer<Double>
     let captureHashprice: UnsafeMutablePointer<Double>, capturePayout: UnsafeMutablePointer<Double>
+    /// `CurvePlan` records, `count × curveWidth`.
+    let curveWidth: Int
+    let curve: UnsafeMutablePointer<Double>
 
-    init(count n: Int, structures s: StructurePricer, captureDays: [Int]?, powerOverride: (day: Int, usdPerKWh: Double)?) {
-        count = n; self.powerOverride = powerOverride; self.captureDays = captureDays
+    init(count n: Int, structures s: StructurePricer, captureDays: [Int]?, curveWidth: Int = 0, powerOverride: (day: Int, usdPerKWh: Double)?) {
+        count = n; self.powerOverride = powerOverride; self.captureDays = captureDays; self.curveWidth = curveWidth
         waterfallWidth = s.waterfallWidth; leverageWidth = s.leverageWidth; sweepWidth = s.sweepWidth
         func doubles(_ k: Int) -> UnsafeMutablePointer<Double> {
             let p = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1)); p.initialize(repeating: 0, count: max(k, 1)); return p
@@ -144,10 +154,11 @@ final class ScenarioSink: @unchecked Sendable {
         waterfall = doubles(n * waterfallWidth); leverage = doubles(n * leverageWidth); sweep = doubles(n * sweepWidth)
         let k = n * (captureDays?.count ?? 0)
         captureHashprice = doubles(k); capturePayout = doubles(k)
+        curve = doubles(n * curveWidth)
     }
 
     deinit {
-        for p in [pv, btc, usd, irr, waterfall, leverage, sweep, captureHashprice, capturePayout] { p.deallocate() }
+        for p in [pv, btc, usd, irr, waterfall, leverage, sweep, captureHashprice, capturePayout, curve] { p.deallocate() }
         payback.deallocate(); curtailed.deallocate(); terminated.deallocate()
     }
 
@@ -159,6 +170,7 @@ final class ScenarioSink: @unchecked Sendable {
         r.pvUSD = a(pv, n); r.btcTotal = a(btc, n); r.usdTotal = a(usd, n); r.irr = a(irr, n)
         r.paybackDay = a(payback, n); r.daysCurtailed = a(curtailed, n); r.terminated = a(terminated, n)
         r.waterfall = a(waterfall, n * waterfallWidth); r.leverage = a(leverage, n * leverageWidth); r.sweep = a(sweep, n * sweepWidth)
+        r.curveWidth = curveWidth; r.curve = a(curve, n * curveWidth)
         if let days = captureDays {
             var c = PathCapture(days: days, paths: 0)
             c.hashpriceUSD = a(captureHashprice, n * days.count); c.payoutUSD = a(capturePayout, n * days.count)
@@ -184,9 +196,12 @@ final class Worker {
     let histograms: [HistogramBatch]
     var halvings: [[UInt32]]
     let captureDays: [Int]
+    let curve: CurvePricer?
+    let curveScratch: CurvePricer.Scratch?
 
     init(generators: [PathGenerator], pricer: TokenPricer, structures: StructurePricer, schedule: DealSchedule, blockSize bs: Int,
-         daily: Bool, scenarios: Int, captureDays: [Int]) {
+         daily: Bool, scenarios: Int, captureDays: [Int], curve: CurvePricer? = nil) {
+        self.curve = curve; curveScratch = curve?.makeScratch()
         self.generators = generators; self.pricer = pricer; self.structures = structures
         days = schedule.horizonDays; offset = schedule.offset; tokenDays = schedule.tokenDays; blockSize = bs
         // Every scenario's generator has the same shape (block, days, history), so one scratch serves them all.
@@ -228,6 +243,10 @@ final class Worker {
                            waterfallOut: sink.waterfallWidth > 0 ? sink.waterfall + idx * sink.waterfallWidth : nil,
                            leverageOut: sink.leverageWidth > 0 ? sink.leverage + idx * sink.leverageWidth : nil,
                            sweepOut: sink.sweepWidth > 0 ? sink.sweep + idx * sink.sweepWidth : nil)
+            if let c = curve {
+                c.record(hashpriceUSD: scratch.hashpriceUSD + p * days, hashpriceBTC: sh, price: sp, netUSD: buf.netUSD + p * td,
+                         scratch: curveScratch!, out: sink.curve + idx * sink.curveWidth)
+            }
             if !captureDays.isEmpty {
                 PathCapture.record(days: captureDays, into: sink.captureHashprice, sink.capturePayout, index: idx,
                                    hashpriceUSD: scratch.hashpriceUSD + p * days, netUSD: buf.netUSD + p * td, offset: offset, tokenDays: tokenDays)

@@ -5,9 +5,9 @@ import Statistics
 /// pv, btc, usd, irr (count Float64 each); payback, curtailed (count Int32 each); terminated (count UInt8);
 /// then the four DayHistograms (eMin, eMax as Int64, then days·bins UInt32); then the structure record widths
 /// (waterfall, leverage, sweep as Int64) and the records (count·width Float64 each); then the halving-day counts
-/// (days UInt32).
+/// (days UInt32); then the curve record width (Int64) and the curve records (count·width Float64).
 extension PartialResult {
-    static let magic = Array("HSPR0003".utf8)
+    static let magic = Array("HSPR0004".utf8)
 
     public func encoded() -> Data {
         var d = Data(PartialResult.magic)
@@ -24,6 +24,7 @@ extension PartialResult {
         i64(waterfallWidth); i64(leverageWidth); i64(sweepWidth)
         f64s(waterfall); f64s(leverage); f64s(sweep)
         for c in halvingDayCounts { var x = c.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
+        i64(curveWidth); f64s(curve)
         return d
     }
 
@@ -76,6 +77,11 @@ extension PartialResult {
         sweep = try (0..<(n * sw)).map { _ in Double(bitPattern: try u64()) }
         try need(4 * days)
         halvingDayCounts = try (0..<days).map { _ in try u32() }
+        let cw = Int(Int64(bitPattern: try u64()))
+        guard (0..<100_000).contains(cw) else { throw SimulateError.badShard("bad curve record width") }
+        try need(8 * n * cw)
+        curveWidth = cw
+        curve = try (0..<(n * cw)).map { _ in Double(bitPattern: try u64()) }
         guard pos == b.count else { throw SimulateError.badShard("trailing bytes in partial.bin") }
         daily.hashpriceUSD = hs[0]; daily.priceUSD = hs[1]; daily.payoutUSD = hs[2]; daily.cumulativeBTC = hs[3]
     }

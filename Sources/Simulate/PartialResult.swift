@@ -17,6 +17,9 @@ public struct PartialResult: Equatable {
     /// Per-path structure records, `count × width` each (width 0 when the deal has no such structure).
     public var waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
     public var waterfall: [Double], leverage: [Double], sweep: [Double]
+    /// Per-path `CurvePlan` records, `count × curveWidth` (width 0 without a curve plan).
+    public var curveWidth: Int = 0
+    public var curve: [Double] = []
     /// Per-path values at the days asked for by `MonteCarlo.run(…, capture:)` (nil otherwise; never in shard files).
     public var capture: PathCapture?
     public var count: Int { pvUSD.count }
@@ -54,6 +57,8 @@ public struct PartialResult: Equatable {
         guard o.halvingDayCounts.count == halvingDayCounts.count, o.daily.hashpriceUSD.days == daily.hashpriceUSD.days else {
             throw SimulateError.badShard("horizons differ at path \(o.firstPath)")
         }
+        guard o.curveWidth == curveWidth else { throw SimulateError.badShard("curve records differ at path \(o.firstPath)") }
+        curve += o.curve
         waterfall += o.waterfall; leverage += o.leverage; sweep += o.sweep
         pvUSD += o.pvUSD; btcTotal += o.btcTotal; usdTotal += o.usdTotal; irr += o.irr
         paybackDay += o.paybackDay; daysCurtailed += o.daysCurtailed; terminated += o.terminated

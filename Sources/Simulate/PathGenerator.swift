@@ -23,6 +23,8 @@ public struct PathGenerator {
     public let overlay: StressOverlay?
     public let days: Int
     let lnHistory: [Double]
+    /// `--measure forward`: the log-price drift added on each simulated step (`ForwardAdjustment.shift`); nil otherwise.
+    let driftShift: [Double]?
 
     public init(process: ModelProcess, initial: InitialState, settings: SimulationSettings, days: Int, overlay: StressOverlay? = nil) {
         self.process = process; self.initial = initial; self.settings = settings; self.days = days
@@ -34,6 +36,7 @@ public struct PathGenerator {
             h = [Foundation.log(hpBTC * initial.priceUSD)]
         }
         lnHistory = h
+        driftShift = settings.forward.map { f in (0..<days).map { f.shift(step: $0) } }
     }
 
     /// Per-worker buffers, reused across blocks (no allocation per path).
@@ -287,7 +290,15 @@ public struct PathGenerator {
         let o = overlay ?? StressOverlay(name: "")
         let rS = o.replayLnPrice, rH = o.replayLnHashRate, rX = o.replayLnFee
         let kS = o.lnPriceShock, kH = o.lnHashRateShock, kX = o.lnFeeShock
+        // Forward measure: the day's drift shift, applied to each lane's drift when it changes (lanes were set unshifted).
+        let shifts = driftShift
+        var applied = 0.0
         for t in 0..<d {
+            let shift = shifts?[t] ?? 0
+            if shifts != nil, !regime, shift != applied {
+                for p in 0..<n { dayDrift[p] = d1[p] + shift }
+                applied = shift
+            }
             // The day's overlay terms and lagged-history term are common to every path.
             let repS: Double? = t < rS.count ? rS[t] : nil, repH: Double? = t < rH.count ? rH[t] : nil
             let repX: Double? = t < rX.count ? rX[t] : nil
@@ -305,6 +316,7 @@ public struct PathGenerator {
                     let st = RegimeModel.nextState(state[p], u: aRow[p], p11: q11[p], p22: q22[p])
                     state[p] = st
                     dayDrift[p] = st == 0 ? d1[p] : d2[p]; daySigma[p] = st == 0 ? s1[p] : s2[p]
+                    if shifts != nil { dayDrift[p] += shift }
                 }
             }
             if fastDay {
@@ -319,6 +331,7 @@ public struct PathGenerator {
                     if boot {
                         if t > 0 { bIdx[p] = BootstrapModel.nextIndex(bIdx[p], restartU: jRow[p], indexU: aRow[p], count: nRet) }
                         dS = ret[bIdx[p]] + d1[p]
+                        if shifts != nil { dS += shift }
                     } else {
                         dS = dayDrift[p] + daySigma[p] * z1 + jRow[p]
                     }

@@ -9,6 +9,9 @@ public enum SimulateError: Error, CustomStringConvertible, Equatable {
     case insufficientMemory(String)
     /// `HASHSEC_MEMORY_LIMIT` is not a size.
     case invalidMemoryLimit(String)
+    /// The forward curve cannot serve the run (none stored at or before the as-of date, no month within the simulated
+    /// days, a BTC curve missing for BTC settlement, the forward-measure solve not converging).
+    case forwardCurve(String)
 
     public var description: String {
         switch self {
@@ -16,6 +19,7 @@ public enum SimulateError: Error, CustomStringConvertible, Equatable {
         case .badShard(let m): return "bad shard: \(m)"
         case .insufficientMemory(let m): return "not enough memory: \(m)"
         case .invalidMemoryLimit(let m): return "invalid memory limit: \(m)"
+        case .forwardCurve(let m): return "forward curve: \(m)"
         }
     }
 }
@@ -25,6 +29,7 @@ extension SimulateError: CategorizedError {
         switch self {
         case .invalidSettings: return .configInvalid
         case .badShard: return .shardMismatch
+        case .forwardCurve: return .insufficientData
         case .insufficientMemory, .invalidMemoryLimit: return .usage
         }
     }

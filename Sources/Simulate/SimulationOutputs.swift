@@ -18,10 +18,12 @@ public enum SimulationOutputs {
         /// The deal's structures (their outputs are written when the result carries their per-path records).
         public var structure: StructureSpec?
         public var leverage: LeverageSpec?
+        /// The run's forward curve (its outputs are written when the result carries the curve records).
+        public var curve: CurveContext?
         public init(dealName: String, identity: RunIdentity, schedule: DealSchedule, priceUSD: Double, pathsCSV: Bool,
-                    structure: StructureSpec? = nil, leverage: LeverageSpec? = nil) {
+                    structure: StructureSpec? = nil, leverage: LeverageSpec? = nil, curve: CurveContext? = nil) {
             self.dealName = dealName; self.identity = identity; self.schedule = schedule; self.priceUSD = priceUSD; self.pathsCSV = pathsCSV
-            self.structure = structure; self.leverage = leverage
+            self.structure = structure; self.leverage = leverage; self.curve = curve
         }
         /// Token day 1 (the date of the first leverage/waterfall day).
         var firstTokenDay: Day { schedule.asOf + schedule.offset + 1 }
@@ -74,8 +76,12 @@ public enum SimulationOutputs {
                                  asOf: ctx.schedule.asOf.iso, startDate: ctx.schedule.startDate.iso, horizonDays: id.horizonDays,
                                  termDays: ctx.schedule.termDays, truncated: ctx.schedule.truncated)
         let halving = RunSummary.Halving(counts: r.halvingDayCounts, paths: r.count) { (ctx.schedule.asOf + $0).iso }
-        return RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
-                          leverage: st.leverage.map { leverageSummary($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })
+        var s = RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
+                           leverage: st.leverage.map { leverageSummary($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })
+        if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
+            s.curve = CurveOutputs.summary(r, c, priceUSD: ctx.priceUSD, antithetic: id.antithetic)
+        }
+        return s
     }
 
     /// The `leverage` object of `summary.json`: the reduced leverage results and the sweep's best row (when a sweep ran).
@@ -113,6 +119,9 @@ public enum SimulationOutputs {
             f.append(OutputFile("leverage_returns.csv", StructureOutputs.returnsCSV(l)))
         }
         if let rows = st.sweep { f.append(OutputFile("leverage_sweep.csv", StructureOutputs.sweepCSV(rows))) }
+        if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
+            f += CurveOutputs.files(r, c, priceUSD: ctx.priceUSD, antithetic: ctx.identity.antithetic).map { OutputFile($0.0, $0.1) }
+        }
         if ctx.pathsCSV { f.append(OutputFile("paths.csv", pathsCSV(r))) }
         return Rendered(files: f, summary: summaryObject, sweep: st.sweep)
     }
@@ -138,6 +147,29 @@ public enum SimulationOutputs {
           PV/token USD mean \(f(s.pvMean)) ± \(f(s.pvStderr)) (p05 \(f(s.pvQuantiles["p05"])), p50 \(f(s.pvQuantiles["p50"])), p95 \(f(s.pvQuantiles["p95"]))) vs price \(priceUSD)
           BTC/token mean \(f(s.btcMean)), IRR p50 \(f(s.irrQuantiles["p50"])), P(loss) \(f(s.probLoss)), P(PV < price) \(f(s.probPVBelowPrice)), P(payback) \(f(s.probPayback)), P(terminated) \(f(s.probTerminated))
           \(seconds.map { String(format: "simulated in %.2f s", $0) } ?? "merged from shards")
-        """ + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
+        """ + (s.curve.map { "\n" + curveLines($0) } ?? "") + (r.sweep.map { "\n" + LeverageSweepText.table($0) } ?? "")
     }
+
+    /// The curve, forward and hedge lines of the terminal summary.
+    static func curveLines(_ c: CurveSummary) -> String {
+        func f(_ x: Finite?) -> String { x.flatMap { $0.value.isFinite ? String(format: "%.4g", $0.value) : nil } ?? "n/a" }
+        var t = "  curve \(c.curve.quoteDate) (\(c.curve.unit.uppercased()), \(c.curve.months.first ?? "")…\(c.curve.months.last ?? ""), \(c.curve.source))"
+        if let v = c.value { t += ": curve value PV \(f(v.pvUSD)), USD paid \(f(v.usdTotal)), IRR \(f(v.irr))" }
+        if let fw = c.forward {
+            let worst = fw.months.map { abs($0.relativeError.value) }.max() ?? 0
+            t += "\n  forward measure: drift shifted per month on \(fw.pilotPaths) pilot paths (\(fw.iterations) iterations); simulated monthly "
+                + "mean hashprice vs curve: largest relative difference \(String(format: "%.3g", worst)); \(fw.beyond)"
+        }
+        if let h = c.hedge {
+            t += "\n  hedge \(h.size), \(h.settlement.uppercased())-settled NDFs, \(f(h.notionalPHsMean)) PH/s per token (\(f(h.ratioToOwn))× own): "
+                + "PV mean \(f(h.pvMean)) ± \(f(h.pvStderr)), sd \(f(h.pvSD)) vs \(f(h.unhedgedPVSD)) unhedged (variance ×\(f(h.varianceRatio))), "
+                + "worst-5 % mean \(f(h.pvTailMean5pct)) vs \(f(h.unhedgedPVTailMean5pct)), IRR p50 \(f(Finite(h.irrQuantiles["p50"] ?? .nan)))"
+            if let v = h.varianceMinimizing { t += "\n    variance-minimizing \(f(v.phs)) ± \(f(v.stderr)) PH/s (\(f(v.ratioToOwn))× own, variance ×\(f(v.varianceRatio)))" }
+            if let v = h.cvarMinimizing { t += "; CVaR95-minimizing \(f(v.phs)) PH/s (worst-5 % mean \(f(v.pvTailMean5pct)))" }
+            t += "\n    margin: initial \(f(h.initialMarginUSD)) (\(f(h.initialMarginShare)) of notional), peak p50 \(f(Finite(h.peakMarginQuantiles["p50"] ?? .nan))), "
+                + "p95 \(f(Finite(h.peakMarginQuantiles["p95"] ?? .nan))), p99 \(f(Finite(h.peakMarginQuantiles["p99"] ?? .nan))) USD per token"
+        }
+        return t
+    }
+
 }

@@ -8,6 +8,15 @@ public enum Moments {
         return s / Double(x.count)
     }
 
+    /// Sample standard deviation `√(Σ(xᵢ − x̄)²/(n − 1))` (0 for fewer than two values).
+    public static func sd(_ x: [Double]) -> Double {
+        guard x.count > 1 else { return 0 }
+        let m = mean(x)
+        var ss = 0.0
+        for v in x { ss += (v - m) * (v - m) }
+        return (ss / Double(x.count - 1)).squareRoot()
+    }
+
     /// Mean and the standard error of the Monte Carlo estimate. With antithetic pairs `(x₂ₖ, x₂ₖ₊₁)` the error is that of
     /// the pair averages `uₖ = (x₂ₖ + x₂ₖ₊₁)/2` (the estimator's actual variance; an odd last path is its own unit):
     /// `se = √(Σ(uₖ − ū)² / (m−1) / m)` over the m units. (0, 0) for an empty sample; se 0 for a single unit.

@@ -135,7 +135,20 @@ public final class Store {
                 )
                 """)
         }
-        m.registerMigration("v6-calibration-fits") { db in
+        m.registerMigration("v6-curves") { db in
+            try db.execute(sql: """
+                CREATE TABLE curves (
+                    quote_date TEXT NOT NULL, unit TEXT NOT NULL, month TEXT NOT NULL, level REAL NOT NULL,
+                    PRIMARY KEY (quote_date, unit, month)
+                ) WITHOUT ROWID;
+                CREATE TABLE curve_revisions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    quote_date TEXT NOT NULL, unit TEXT NOT NULL, month TEXT NOT NULL, old REAL NOT NULL, new REAL NOT NULL,
+                    file_sha256 TEXT NOT NULL, utc TEXT NOT NULL
+                )
+                """)
+        }
+        m.registerMigration("v7-calibration-fits") { db in
             try db.execute(sql: """
                 CREATE TABLE calibration_fits (
                     key TEXT PRIMARY KEY NOT NULL, as_of TEXT NOT NULL, window_days INTEGER NOT NULL, options TEXT NOT NULL,

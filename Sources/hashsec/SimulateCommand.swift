@@ -20,11 +20,14 @@ struct SimulateCommand: ParsableCommand {
           hashsec simulate deal.yaml --calibration cal.json --measure risk-neutral --rate 0.04 --threads 2
           hashsec simulate deal.yaml --calibration cal.json --paths 100000 --shard 0/4 --out runs/big   # then: hashsec merge runs/big/shard-*
           hashsec simulate datasets/deals/leveraged-example.yaml --paths 2000 --sweep-leverage 6 --out runs/lev
+          hashsec simulate datasets/deals/s21-token.yaml --as-of 2024-10-07 --measure forward --out runs/fwd   # after: hashsec ingest datasets/curves/example-curve.csv
+          hashsec simulate datasets/deals/s21-token.yaml --as-of 2024-10-07 --hedge var --out runs/hedge
         """
     )
 
     @Argument(help: "Deal YAML file (SPEC §6).") var deal: String
     @OptionGroup var simulation: SimulationOptions
+    @OptionGroup var hedge: HedgeOptions
     @Flag(help: "Also write paths.csv (one row per path).") var pathsCsv = false
     @OptionGroup var store: StoreOptions
     @Option(help: "Also sweep the deal's staking leverage over loops 0…N at its LTV, and one loop at 5 %, 10 %, … LTV below it, on the same paths (writes leverage_sweep.csv).")
@@ -37,9 +40,12 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let o = simulation, sh = try o.parsedShard()
+            let (hedgeSize, settlement, im) = try hedge.parsed()
+            if let h = hedgeSize, h.isOptimized, sh != nil { throw ValidationError("--hedge \(h) is chosen on all the run's paths: not with --shard") }
             let r = try SimulateJob.run(.init(dealPath: deal, settings: try o.settings(defaultPaths: 10_000), asOf: o.asOf, calibrationPath: o.calibration,
                                               dbPath: store.db, windowDays: o.window, out: o.out, pathsCSV: pathsCsv, shard: sh,
-                                              sweepMaxLoops: sweepLeverage))
+                                              sweepMaxLoops: sweepLeverage, curve: o.curveOptions(), hedge: hedgeSize, hedgeSettlement: settlement,
+                                              initialMargin: im))
             print(r.summaryText)
             if let f = r.folder { print("wrote \(f)") }
         }

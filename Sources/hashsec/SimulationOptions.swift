@@ -2,6 +2,7 @@ import ArgumentParser
 import Domain
 import Foundation
 import Models
+import Pipeline
 import Simulate
 
 /// Parses a `YYYY-MM-DD` option value.
@@ -24,7 +25,8 @@ struct SimulationOptions: ParsableArguments {
     var drift: String = Drift.default.description
     @Option(help: "Each path draws its model parameters from their sampling distribution: on or off.")
     var parameterUncertainty: String = SimulationDefaults.parameterUncertainty ? "on" : "off"
-    @Option(help: "Drift: real or risk-neutral.") var measure: String = "real"
+    @Option(help: "Drift: real, risk-neutral, or forward (matched to the stored hashprice forward curve, SPEC §13; simulate only).")
+    var measure: String = "real"
     @Option(help: "Annual rate for the risk-neutral drift.") var rate: Double = 0.04
     @Flag(help: "Disable antithetic variates.") var noAntithetic = false
     @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
@@ -32,6 +34,12 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Calibration window in days of the fit asked from the store (or made).") var window: Int = 1460
     @Option(help: "Output directory.") var out: String?
     @Option(help: "Write shard i of n (0-based) under OUT/ for `hashsec merge OUT`.") var shard: String?
+    @Option(help: "Forward curve file (quote_date,month,hashprice_usd_ph_day) instead of the store's latest quote on or before the as-of date.")
+    var curve: String?
+    @Option(help: "--measure forward after the curve's last month: hold (the last month's drift shift continues) or real (the real-world drift resumes).")
+    var forwardBeyond: String = ForwardAdjustment.Beyond.hold.rawValue
+    @Option(help: "--measure forward: the run's first N paths the drift shift is solved on.")
+    var forwardPilot: Int = ForwardMeasure.defaultPilotPaths
 
     func validate() throws {
         if let p = paths, p < 1 { throw ValidationError("--paths must be ≥ 1") }
@@ -40,9 +48,16 @@ struct SimulationOptions: ParsableArguments {
         guard window >= 30 else { throw ValidationError("--window must be ≥ 30 days") }
         guard PriceModel(rawValue: model) != nil else { throw ValidationError("--model must be \(PriceModels.namesText)") }
         _ = try Self.assumptions(drift: drift, parameterUncertainty: parameterUncertainty)
-        guard Measure(rawValue: measure) != nil else { throw ValidationError("--measure must be real or risk-neutral") }
+        guard Measure(rawValue: measure) != nil else { throw ValidationError("--measure must be real, risk-neutral or forward") }
         guard rate.isFinite, rate > -1, rate < 10 else { throw ValidationError("--rate must be an annual rate in (−1, 10), got \(rate)") }
         _ = try parsedShard()
+        guard ForwardAdjustment.Beyond(rawValue: forwardBeyond) != nil else { throw ValidationError("--forward-beyond must be hold or real") }
+        guard (2...10_000_000).contains(forwardPilot) else { throw ValidationError("--forward-pilot must be in 2…10000000") }
+    }
+
+    /// The forward curve's options (validated in `validate()`).
+    func curveOptions(fromStore: Bool = false) -> CurveOptions {
+        CurveOptions(path: curve, fromStore: fromStore, beyond: ForwardAdjustment.Beyond(rawValue: forwardBeyond)!, pilotPaths: forwardPilot)
     }
 
     /// `--shard i/n` (0 ≤ i < n); a shard needs `--out`.

@@ -28,6 +28,11 @@ struct StressCommand: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        // The forward curve and measure are simulate's (SPEC §13); the stress runs are real-world or risk-neutral.
+        guard simulation.measure != "forward", simulation.curve == nil else { throw ValidationError("stress takes --measure real or risk-neutral (no forward curve)") }
+    }
+
     func run() throws {
         try guarded {
             let o = simulation

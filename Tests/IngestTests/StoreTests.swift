@@ -13,7 +13,7 @@ final class StoreTests: XCTestCase {
         do {
             let s = try Store(path: path)
             XCTAssertEqual(try s.journalMode(), "wal")
-            XCTAssertEqual(try s.appliedMigrations(), ["v1-daily", "v2-ingested-files", "v3-revisions", "v4-calibrations", "v5-runs", "v6-calibration-fits"])
+            XCTAssertEqual(try s.appliedMigrations(), ["v1-daily", "v2-ingested-files", "v3-revisions", "v4-calibrations", "v5-runs", "v6-curves", "v7-calibration-fits"])
             _ = try s.apply([DailyObservation(date: day("2020-01-02"), priceUSD: 7000)], path: "a", sha256: "aa", format: "tidy")
         }
         let again = try Store(path: path)
