@@ -17,21 +17,26 @@ enum NightlyDeals {
     static func run(deal: JobInputs.DealInput, scenarios: JobInputs.ScenarioInput, calibration: CalibrationResolver.Resolved,
                     history: [DailyObservation], config c: NightlyFile, asOf: Day, dir: URL) throws -> Outcome {
         let name = URL(fileURLWithPath: deal.path).deletingPathExtension().lastPathComponent
-        let settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
+        var settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
                                           model: PriceModel(rawValue: c.model) ?? SimulationSettings.defaultModel,
                                           drift: Drift(c.drift) ?? .default, parameterUncertainty: c.parameterUncertainty,
                                           horizonDays: c.horizonDays)
+        settings.measure = Measure(rawValue: c.measure) ?? .real
+        // The store's latest forward curve (when one is stored): the forward measure's target and the curve value row.
+        let curve = CurveOptions(fromStore: true)
         // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
         let sim = try SimulateJob.run(.init(dealPath: deal.path, settings: settings, asOf: asOf, windowDays: c.calibrationWindowDays,
-                                            out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false),
+                                            out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false, curve: curve),
                                       .init(deal: deal, calibration: calibration))
         var stressSettings = settings
         stressSettings.paths = c.stressPaths
         let window = StressJob.replayWindow(scenarios.scenarios)
         let replay = window.map { w in history.filter { $0.date >= w.lo && $0.date <= w.hi } } ?? []
         let stress = try StressJob.run(.init(dealPath: deal.path, scenariosPath: scenarios.path, dbPath: c.db, asOf: asOf, settings: stressSettings,
-                                             out: dir.path, windowDays: c.calibrationWindowDays),
-                                       .init(deal: deal, scenarios: scenarios, calibration: calibration, history: replay))
+                                             out: dir.path, windowDays: c.calibrationWindowDays, curve: curve),
+                                       .init(deal: deal, scenarios: scenarios, calibration: calibration, history: replay,
+                                             curve: try StressJob.forwardCurve(stressSettings, curve, dbPath: c.db, calibration: calibration.calibration,
+                                                                               storeRead: true)))
         try OutputWriter.writeDirectory([OutputFile("deal.yaml", deal.text)] + sim.files + stress.files, to: dir.path)
         return Outcome(name: name, summary: sim.summary)
     }

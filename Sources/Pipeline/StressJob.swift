@@ -24,12 +24,14 @@ public enum StressJob {
         public var calibrationPath: String?
         /// `--shard i/n`: write `out/stress-shard-i-of-n/` for `hashsec merge`.
         public var shard: Shard?
+        /// Under `--measure forward`: where the curve comes from (`--curve`, the store), `--forward-beyond`, `--forward-pilot`.
+        public var curve: CurveOptions
         public init(dealPath: String, scenariosPath: String? = nil, dbPath: String, asOf: Day? = nil,
                     settings: SimulationSettings = SimulationSettings(paths: 2000), out: String? = nil, windowDays: Int = Calibrator.defaultWindowDays,
-                    calibrationPath: String? = nil, shard: Shard? = nil) {
+                    calibrationPath: String? = nil, shard: Shard? = nil, curve: CurveOptions = CurveOptions()) {
             self.dealPath = dealPath; self.scenariosPath = scenariosPath; self.dbPath = dbPath; self.asOf = asOf
             self.settings = settings; self.out = out; self.windowDays = windowDays; self.calibrationPath = calibrationPath
-            self.shard = shard
+            self.shard = shard; self.curve = curve
         }
     }
 
@@ -40,6 +42,16 @@ public enum StressJob {
         var calibration: CalibrationResolver.Resolved
         /// The stored days the historical replays read (empty when there is none).
         var history: [DailyObservation]
+        /// `--measure forward`: the forward curve the base case is matched to.
+        var curve: ResolvedCurve? = nil
+    }
+
+    /// Under `--measure forward`, the curve (the file, else the store's latest quote on or before the calibration's as-of);
+    /// nil otherwise.
+    static func forwardCurve(_ s: SimulationSettings, _ options: CurveOptions, dbPath: String, calibration: Calibration,
+                             storeRead: Bool) throws -> ResolvedCurve? {
+        guard s.measure == .forward else { return nil }
+        return try CurveInputs.resolve(options, dbPath: dbPath, asOf: calibration.initialState.date, storeRead: storeRead, required: true)
     }
 
     public struct Result {
@@ -84,7 +96,8 @@ public enum StressJob {
             }
             history = try Store(path: o.dbPath).observations(from: w.lo, through: w.hi)
         }
-        return Resolved(deal: deal, scenarios: scen, calibration: cal, history: history)
+        let curve = try forwardCurve(o.settings, o.curve, dbPath: o.dbPath, calibration: cal.calibration, storeRead: o.calibrationPath == nil)
+        return Resolved(deal: deal, scenarios: scen, calibration: cal, history: history, curve: curve)
     }
 
     /// `hashsec merge` of stress shards (`MergeJob.mergeStress`): the merged table.
@@ -118,8 +131,15 @@ public enum StressJob {
     /// The run: base and every applicable scenario in one call of the engine (pure: nothing read or written).
     public static func run(_ o: Options, _ inputs: Resolved) throws -> Result {
         if o.shard != nil, o.out == nil { throw PipelineError.invalidConfiguration("--shard needs --out") }
-        let deal = inputs.deal.deal, cal = inputs.calibration.calibration, s = o.settings
+        let deal = inputs.deal.deal, cal = inputs.calibration.calibration
+        var s = o.settings
         try DealFile.checkFleet(deal, text: inputs.deal.text, file: o.dealPath, networkHashRateHs: cal.initialState.hashRateHs, on: cal.initialState.date)
+        // `--measure forward`: the drift shift is solved once, on the base case's first paths (the same for every shard), and
+        // every scenario runs on the shifted law (a scenario is a shock relative to the curve-matched base).
+        if s.measure == .forward {
+            guard let rc = inputs.curve else { throw SimulateError.forwardCurve("--measure forward needs a forward curve") }
+            try CurveInputs.applyForward(&s, deal: deal, calibration: cal, curve: rc, options: o.curve)
+        }
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
         let range = o.shard.map { $0.paths(of: s.paths) }
         let plan = try StressPlan(deal: deal, scenarios: inputs.scenarios.scenarios, schedule: schedule, history: inputs.history, calibration: cal,
@@ -157,7 +177,8 @@ public enum StressJob {
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
                                             pathsCSV: false, structure: deal.structure, leverage: deal.leverage)
         let table = plan.table(results: results, context: ctx)
-        return Result(table: table, seconds: ["stress": seconds], files: [OutputFile("stress.csv", table.csv), OutputFile("stress.json", table.json)],
+        return Result(table: table, seconds: ["stress": seconds], text: s.measure == .real ? nil : "measure: \(s.measureStatement)\n" + table.text,
+                      files: [OutputFile("stress.csv", table.csv), OutputFile("stress.json", table.json)],
                       manifest: manifestFile, folder: o.out)
     }
 }

@@ -20,6 +20,7 @@ struct StressCommand: ParsableCommand {
           hashsec stress datasets/deals/leveraged-example.yaml --scenarios datasets/scenarios/default.yaml --seed 7
           hashsec stress deal.yaml --scenarios my-scenarios.yaml --as-of 2024-04-19 --calibration cal.json --threads 2
           hashsec stress deal.yaml --calibration cal.json --paths 100000 --shard 0/4 --out runs/st   # then: hashsec merge runs/st
+          hashsec stress datasets/deals/s21-token.yaml --as-of 2024-10-07 --measure forward   # after: hashsec ingest datasets/curves/example-curve.csv
         """
     )
 
@@ -28,17 +29,12 @@ struct StressCommand: ParsableCommand {
     @OptionGroup var simulation: SimulationOptions
     @OptionGroup var store: StoreOptions
 
-    func validate() throws {
-        // The forward curve and measure are simulate's (SPEC §13); the stress runs are real-world or risk-neutral.
-        guard simulation.measure != "forward", simulation.curve == nil else { throw ValidationError("stress takes --measure real or risk-neutral (no forward curve)") }
-    }
-
     func run() throws {
         try guarded {
             let o = simulation
             let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: o.asOf,
                                             settings: try o.settings(defaultPaths: 2000), out: o.out, windowDays: o.window,
-                                            calibrationPath: o.calibration, shard: try o.parsedShard()))
+                                            calibrationPath: o.calibration, shard: try o.parsedShard(), curve: o.curveOptions()))
             print(r.text)
             if let f = r.folder, o.shard == nil { print("wrote \(f)/stress.csv, \(f)/stress.json, \(f)/manifest.json") }
         }
