@@ -117,8 +117,8 @@ public enum MergeJob {
     static func context(_ s: ShardSetContents, pathsCSV: Bool) -> SimulationOutputs.Context {
         var identity = s.first.identity
         identity.shardCount = 1
-        return SimulationOutputs.Context(dealName: s.deal.name, identity: identity, schedule: s.schedule, priceUSD: s.deal.token.priceUSD,
-                                         pathsCSV: pathsCSV, structure: s.deal.structure, leverage: s.deal.leverage, curve: s.curve)
+        return SimulationOutputs.Context(deal: s.deal, identity: identity, schedule: s.schedule, state: s.calibration.initialState,
+                                         pathsCSV: pathsCSV, curve: s.curve)
     }
 
     static func manifest(_ s: ShardSetContents) throws -> OutputFile {

@@ -124,8 +124,8 @@ public enum SimulateJob {
             folder = o.out.map { ($0 as NSString).appendingPathComponent(ShardHeader.folderName(.simulate, index: sh.index, count: sh.count)) }
             text = "shard \(sh): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
         } else {
-            let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
-                                                pathsCSV: o.pathsCSV, structure: deal.structure, leverage: deal.leverage, curve: curve)
+            let ctx = SimulationOutputs.Context(deal: deal, identity: identity, schedule: schedule, state: cal.initialState, pathsCSV: o.pathsCSV,
+                                                curve: curve)
             let rendered = try SimulationOutputs.render(result, ctx)
             files = rendered.files
             summary = rendered.summary

@@ -20,10 +20,17 @@ public enum SimulationOutputs {
         public var leverage: LeverageSpec?
         /// The run's forward curve (its outputs are written when the result carries the curve records).
         public var curve: CurveContext?
+        /// The flat-hashprice base case (`base_case.csv`, `summary.json` `base_case`).
+        public var baseCase: BaseCase?
         public init(dealName: String, identity: RunIdentity, schedule: DealSchedule, priceUSD: Double, pathsCSV: Bool,
-                    structure: StructureSpec? = nil, leverage: LeverageSpec? = nil, curve: CurveContext? = nil) {
+                    structure: StructureSpec? = nil, leverage: LeverageSpec? = nil, curve: CurveContext? = nil, baseCase: BaseCase? = nil) {
             self.dealName = dealName; self.identity = identity; self.schedule = schedule; self.priceUSD = priceUSD; self.pathsCSV = pathsCSV
-            self.structure = structure; self.leverage = leverage; self.curve = curve
+            self.structure = structure; self.leverage = leverage; self.curve = curve; self.baseCase = baseCase
+        }
+        /// The context of a simulation of `deal` from `state` (a single run and a merge of its shards build the same one).
+        public init(deal: Deal, identity: RunIdentity, schedule: DealSchedule, state: InitialState, pathsCSV: Bool, curve: CurveContext?) {
+            self.init(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD, pathsCSV: pathsCSV,
+                      structure: deal.structure, leverage: deal.leverage, curve: curve, baseCase: BaseCase(deal: deal, schedule: schedule, state: state))
         }
         /// Token day 1 (the date of the first leverage/waterfall day).
         var firstTokenDay: Day { schedule.asOf + schedule.offset + 1 }
@@ -81,6 +88,7 @@ public enum SimulationOutputs {
         if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
             s.curve = CurveOutputs.summary(r, c, priceUSD: ctx.priceUSD, antithetic: id.antithetic)
         }
+        s.baseCase = ctx.baseCase?.summary
         return s
     }
 
@@ -122,6 +130,7 @@ public enum SimulationOutputs {
         if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
             f += CurveOutputs.files(r, c, priceUSD: ctx.priceUSD, antithetic: ctx.identity.antithetic).map { OutputFile($0.0, $0.1) }
         }
+        if let b = ctx.baseCase { f.append(OutputFile("base_case.csv", b.csv)) }
         if ctx.pathsCSV { f.append(OutputFile("paths.csv", pathsCSV(r))) }
         return Rendered(files: f, summary: summaryObject, sweep: st.sweep)
     }
