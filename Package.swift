@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Domain", "Bitcoin", "Diagnostics", "FileIO"], exclude: docs("Ingest"), swiftSettings: v5),
         .target(name: "Store", dependencies: ["Domain", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
         .target(name: "Hashprice", dependencies: ["Domain", "Bitcoin", "Diagnostics", "FileIO"], exclude: docs("Hashprice"), swiftSettings: v5),
-        .target(name: "Calibrate", dependencies: ["Domain", "Models", "LinearAlgebra", "Diagnostics", "FileIO",
+        .target(name: "Calibrate", dependencies: ["Domain", "Bitcoin", "Models", "LinearAlgebra", "Diagnostics", "FileIO",
                                                   .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
         .target(name: "Structures", dependencies: ["Domain", "Statistics", "Diagnostics", "FileIO"], exclude: docs("Structures"), swiftSettings: v5),
         .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "Results", "LinearAlgebra", "Structures", "Bitcoin", "CKernels",
@@ -97,7 +97,9 @@ let package = Package(
 
         // Tests
         .testTarget(name: "BitcoinTests", dependencies: ["Bitcoin", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "DomainTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "ConfigTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Domain", "Simulate", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Diagnostics"], swiftSettings: v5),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "Bitcoin", "TestSupport",

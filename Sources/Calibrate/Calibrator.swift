@@ -1,3 +1,4 @@
+import Bitcoin
 import Domain
 import Models
 import LinearAlgebra
@@ -163,7 +164,7 @@ public enum Calibrator {
             var s = 0.0, nb = 0.0
             var ok = true
             for j in 0..<7 { guard let v = bd[day - j] else { ok = false; break }; s += v; nb += blocksByDay[day - j] ?? 0 }
-            if ok && s > 0 { h7[day] = s * 4_294_967_296.0 / (7 * 86400); b7[day] = nb }
+            if ok && s > 0 { h7[day] = s * Consensus.hashesPerDifficulty / (7 * 86400); b7[day] = nb }
         }
         return (h7, b7)
     }
@@ -190,7 +191,7 @@ public enum Calibrator {
             throw CalibrateError.insufficientData("no day ≤ \(asOf) with price, block count and difficulty for the initial state")
         }
         let d = last.date
-        let hashRate = h7[d] ?? last.hashRateHs ?? blocks * diff * 4_294_967_296.0 / 86400
+        let hashRate = h7[d] ?? last.hashRateHs ?? blocks * diff * Consensus.hashesPerDifficulty / 86400
         // Heights at day end: known or cumulated forward from the last known one.
         var heightAt: [Day: Int] = [:]
         var running: Int? = nil

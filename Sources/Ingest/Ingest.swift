@@ -1,3 +1,4 @@
+import Bitcoin
 import Domain
 import Foundation
 
@@ -164,7 +165,7 @@ public enum Ingest {
                 o.difficulty = cells.number(rec, dIx, line: l, column: "DiffMean", bad: &bad)
             }
             if o.difficulty == nil, let ths, let b = o.blockCount, b > 0 {
-                o.difficulty = ths * 1e12 * 86400 / (b * 4294967296.0)
+                o.difficulty = ths * 1e12 * 86400 / (b * Consensus.hashesPerDifficulty)
             }
             guard !bad, date != nil else { return }
             book.add(o, line: l, column: "time", problems: &cells.problems)

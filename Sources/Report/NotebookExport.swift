@@ -1,3 +1,4 @@
+import Charts
 import FileIO
 import Foundation
 
@@ -54,7 +55,7 @@ public enum NotebookExport {
             import pandas as pd
             import matplotlib.pyplot as plt
             RUN = \(pyString(relativeRunPath))
-            HALVINGS = ["2012-11-28", "2016-07-09", "2020-05-11", "2024-04-20", "2028-04-15"]
+            HALVINGS = [\(Charts.halvings.map { pyString(ChartDate.format($0.day)) }.joined(separator: ", "))]
             def mark_halvings(ax, dates):
                 lo, hi = dates.min(), dates.max()
                 for h in pd.to_datetime(HALVINGS):
