@@ -109,8 +109,7 @@ public enum SimulateJob {
         if result.count > 0 {
             try DealFile.checkIssuance(deal, text: inputs.deal.text, file: o.dealPath, btcPerTokenMean: result.btcTotal.reduce(0, +) / Double(result.count))
         }
-        var parameters = SimulationOutputs.parameters(s, identity: identity, schedule: schedule, calibration: cal)
-        parameters.curve = curve?.plan.statement
+        let parameters = SimulationOutputs.parameters(s, identity: identity, schedule: schedule, calibration: cal)
         var files: [OutputFile], text: String, summary: RunSummary? = nil
         var folder = o.out
         if let sh = o.shard {
@@ -135,7 +134,8 @@ public enum SimulateJob {
         let manifest = RunManifest(command: "simulate", version: Version.string, runID: "\(identity.dealSHA256.prefix(8))-\(identity.seed)-\(identity.paths)",
                                    createdUTC: Version.now(), inputs: [.init(path: o.dealPath, sha256: inputs.deal.sha256),
                                                                        .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
-                                   parameters: parameters, seed: s.seed, rng: PathGenerator.rngDescription, paths: s.paths, threads: s.threads,
+                                   parameters: SimulateParameters(simulation: parameters, curve: curve), seed: s.seed,
+                                   rng: PathGenerator.rngDescription, paths: s.paths, threads: s.threads,
                                    shard: o.shard?.description, calibration: inputs.calibration.reference,
                                    timings: ["simulate": simSeconds, "total": seconds]
                                     .merging(curve == nil ? [:] : ["curve_and_forward_solve": curveSeconds]) { a, _ in a })
@@ -195,5 +195,23 @@ public enum Version {
     /// ISO 8601 UTC, seconds.
     public static func now() -> String {
         let f = ISO8601DateFormatter(); f.timeZone = TimeZone(identifier: "UTC"); return f.string(from: Date())
+    }
+}
+
+/// The `parameters` of a simulate manifest: the simulation's (`SimulationParameters`, the same keys as a stress or merge
+/// manifest) and, with a forward curve, `curve` (the plan, the solved forward adjustment with its shifts, the curve value).
+struct SimulateParameters: Codable, Sendable {
+    var simulation: SimulationParameters
+    var curve: CurveContext?
+    enum CodingKeys: String, CodingKey { case curve }
+    init(simulation: SimulationParameters, curve: CurveContext?) { self.simulation = simulation; self.curve = curve }
+    init(from decoder: Decoder) throws {
+        simulation = try SimulationParameters(from: decoder)
+        curve = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(CurveContext.self, forKey: .curve)
+    }
+    func encode(to encoder: Encoder) throws {
+        try simulation.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(curve, forKey: .curve)
     }
 }

@@ -89,6 +89,7 @@ public enum StressJob {
         let scen = try JobInputs.scenarios(o.scenariosPath, files: files)
         let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays,
                                                   files: files)
+        let curve = try forwardCurve(o.settings, o.curve, dbPath: o.dbPath, calibration: cal.calibration, storeRead: o.calibrationPath == nil)
         var history: [DailyObservation] = []
         if let w = replayWindow(scen.scenarios) {
             guard FileManager.default.fileExists(atPath: o.dbPath) else {
@@ -96,7 +97,6 @@ public enum StressJob {
             }
             history = try Store(path: o.dbPath).observations(from: w.lo, through: w.hi)
         }
-        let curve = try forwardCurve(o.settings, o.curve, dbPath: o.dbPath, calibration: cal.calibration, storeRead: o.calibrationPath == nil)
         return Resolved(deal: deal, scenarios: scen, calibration: cal, history: history, curve: curve)
     }
 

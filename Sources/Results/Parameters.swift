@@ -15,8 +15,6 @@ public struct SimulationParameters: Codable, Equatable, Sendable {
     public var dealSHA256: String, calibrationSHA256: String
     public var scenariosSHA256: String?
     public var sweepMaxLoops: Int?
-    /// The forward curve and hedge (`CurvePlan.statement`; nil without a curve).
-    public var curve: String? = nil
 
     public init(paths: Int, seed: UInt64, model: String, measure: String, rate: Double, drift: String, driftStatement: String?,
                 driftPrior: DriftPrior, parameterUncertainty: Bool, antithetic: Bool, poissonBlocks: Bool, horizonDays: Int, blockSize: Int,
@@ -34,7 +32,7 @@ public struct SimulationParameters: Codable, Equatable, Sendable {
         case driftStatement = "drift_statement", driftPrior = "drift_prior", parameterUncertainty = "parameter_uncertainty"
         case poissonBlocks = "poisson_blocks", horizonDays = "horizon_days", blockSize = "block_size", termDays = "term_days"
         case dealSHA256 = "deal_sha256", calibrationSHA256 = "calibration_sha256", scenariosSHA256 = "scenarios_sha256"
-        case sweepMaxLoops = "sweep_max_loops", curve
+        case sweepMaxLoops = "sweep_max_loops"
     }
 }
 
