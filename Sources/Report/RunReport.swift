@@ -73,7 +73,7 @@ public enum RunReport {
         let col = b.column("hashprice_usd_ph_day") != nil ? "hashprice_usd_ph_day" : "hashprice_btc_ph_day"
         let xs = b.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }
         var series = [Series(name: "daily", x: xs, y: b.doubles(col))]
-        if b.column("hashprice_usd_ph_day_144") != nil { series.append(Series(name: "144-day fees", x: xs, y: b.doubles("hashprice_usd_ph_day_144"))) }
+        if b.column("hashprice_usd_ph_day_144") != nil { series.append(Series(name: "144-block fees", x: xs, y: b.doubles("hashprice_usd_ph_day_144"))) }
         // Halvings where the data shows them: the first day whose mean subsidy per block is > 5% below the previous
         // day's (at most one per 30 days, as a mixed halving day is followed by the new subsidy), so a synthetic
         // history is marked at its own halvings. Without a subsidy column: the real chain's dates.

@@ -152,7 +152,7 @@ public enum SimulationOutputs {
         let s = r.summary
         func f(_ x: Double?) -> String { x.flatMap { $0.isFinite ? String(format: "%.4g", $0) : nil } ?? "n/a" }
         return """
-        \(s.run.deal): \(s.paths) paths, \(s.run.model) / \(s.run.measure), \(s.run.horizonDays) days from \(s.run.startDate)\(s.run.truncated ? " — TRUNCATED: the deal's term is \(s.run.termDays) days" : "")
+        \(s.run.deal): \(s.paths) paths, \(s.run.model) / \(s.run.measure), \(s.run.horizonDays) days from the as-of \(s.run.asOf)\(s.run.startDate == s.run.asOf ? "" : " (token from \(s.run.startDate))")\(s.run.truncated ? " — TRUNCATED: the deal's term is \(s.run.termDays) days" : "")
           PV/token USD mean \(f(s.pvMean)) ± \(f(s.pvStderr)) (p05 \(f(s.pvQuantiles["p05"])), p50 \(f(s.pvQuantiles["p50"])), p95 \(f(s.pvQuantiles["p95"]))) vs price \(priceUSD)
           BTC/token mean \(f(s.btcMean)), IRR p50 \(f(s.irrQuantiles["p50"])), P(loss) \(f(s.probLoss)), P(PV < price) \(f(s.probPVBelowPrice)), P(payback) \(f(s.probPayback)), P(terminated) \(f(s.probTerminated))
           \(seconds.map { String(format: "simulated in %.2f s", $0) } ?? "merged from shards")

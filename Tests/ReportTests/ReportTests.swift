@@ -101,6 +101,13 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(Display.number(1234567.891), "1,234,568")
         XCTAssertEqual(Display.number(-1234.5), "-1,234.5")
         XCTAssertEqual(Display.number(0.0123456), "0.01235")
+        // Issue 12 item 15: a value that rounds to zero never prints as "-0" or "-0.0".
+        for v in [-1e-17, -0.0, -1e-9, -0.000000001] {
+            XCTAssertFalse(Display.number(v).hasPrefix("-"), "\(v) → \(Display.number(v))")
+            XCTAssertEqual(Double(Display.number(v).replacingOccurrences(of: ",", with: "")), 0)
+        }
+        XCTAssertEqual(Display.cell("-0.0").text, "0")
+        XCTAssertEqual(Display.number(-0.00001234), "-0.00001234", "a small negative value keeps its sign")
         XCTAssertEqual(Display.cell("abc").numeric, false)
         XCTAssertEqual(Display.cell("1.5435626031780033e+21").text, "1.5435626031780033e+21")
     }

@@ -115,7 +115,8 @@ public struct StressTable: Sendable {
         if leverage { head += ["P(liq)", "P(bad debt)"] }
         func f(_ x: Double?, _ pct: Bool = false) -> String {
             guard let x, x.isFinite else { return "—" }
-            return pct ? String(format: "%.1f%%", 100 * x) : String(format: "%.4f", x)
+            // A value that rounds to zero prints unsigned (never "-0.0%" or "-0.0000").
+            return pct ? String(format: "%.1f%%", abs(100 * x) < 0.05 ? 0 : 100 * x) : String(format: "%.4f", abs(x) < 0.00005 ? 0 : x)
         }
         var lines: [[String]] = [head]
         for r in rows {
