@@ -9,7 +9,13 @@ import Store
 /// `hashsec perf ingest` (SPEC §11: 10^6 rows ≤ 3 s): writes a synthetic tidy CSV of `rows` days (from 0001-01-01, so
 /// 10^6 distinct days fit) into a temp dir, then times parse + validation + the one-transaction insert into a fresh store.
 public enum PerfIngest {
-    public struct Result { public var seconds: Double, parseSeconds: Double, fileBytes: Int, summary: ApplySummary }
+    public struct Result {
+        public var seconds: Double, parseSeconds: Double, fileBytes: Int, summary: ApplySummary
+        /// The timed span's parts in order (parse, open, the store's `applyTimings`, close — which checkpoints the WAL).
+        public var steps: [(step: String, seconds: Double)]
+        /// User + system CPU time of the timed span.
+        public var cpuSeconds: Double
+    }
 
     public static func run(rows: Int) throws -> Result {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-perf-ingest-\(UUID().uuidString)")
@@ -22,19 +28,27 @@ public enum PerfIngest {
         // 10^6 distinct days cannot fit between the genesis block and tomorrow: the benchmark (only) widens the date
         // bounds of the plausibility rules; every other rule applies as in a real ingest.
         let limits = DailyObservation.PlausibilityLimits(earliest: start, latest: start + rows)
+        let c0 = ProcessUsage.cpuSeconds()
         let t0 = DispatchTime.now().uptimeNanoseconds
         let parsed = try Ingest.parse(path: csv.path, options: IngestOptions(limits: limits))
         let t1 = DispatchTime.now().uptimeNanoseconds
+        var steps: [(step: String, seconds: Double)] = [("parse", Double(t1 - t0) / 1e9)]
         // The store is closed (WAL checkpointed) inside the timed span, as in a real `hashsec ingest`.
-        let applied: ApplySummary? = try {
-            let store = try Store(path: dir.appendingPathComponent("perf.sqlite").path, verify: true)
-            return try store.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue, limits: limits)
-        }()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        var store: Store? = try Store(path: dir.appendingPathComponent("perf.sqlite").path, verify: true)
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        steps.append(("open", Double(t2 - t1) / 1e9))
+        let applied = try store!.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue, limits: limits)
+        steps += store!.applyTimings
+        let t3 = DispatchTime.now().uptimeNanoseconds
+        store = nil   // the last connection closes: SQLite checkpoints the WAL into the database file
+        let end = DispatchTime.now().uptimeNanoseconds
+        steps.append(("close", Double(end - t3) / 1e9))
+        let seconds = Double(end - t0) / 1e9
         guard let summary = applied, summary.newRows == rows else {
             throw PerfError.unexpected("expected \(rows) new rows in a fresh store, got \(applied?.newRows ?? 0)")
         }
-        return Result(seconds: seconds, parseSeconds: Double(t1 - t0) / 1e9, fileBytes: text.utf8.count, summary: summary)
+        return Result(seconds: seconds, parseSeconds: Double(t1 - t0) / 1e9, fileBytes: text.utf8.count, summary: summary, steps: steps,
+                      cpuSeconds: ProcessUsage.cpuSeconds() - c0)
     }
 
     /// A plausible tidy history (issuance from the exact subsidy, heights advancing by the block count), drawn from

@@ -3,6 +3,7 @@ import Config
 import Domain
 import FileIO
 import Foundation
+import LinearAlgebra
 import Models
 import Results
 import Simulate
@@ -33,10 +34,14 @@ public enum SimulateJob {
         public var hedge: HedgeSize?
         public var hedgeSettlement: HedgeSpec.Settlement
         public var initialMargin: Double?
+        /// `--sensitivities`: also revalue with the SPEC §13 bumps on the same paths (`SensitivityBump`).
+        public var sensitivities: Bool
         public init(dealPath: String, settings: SimulationSettings, asOf: Day? = nil, calibrationPath: String? = nil,
                     dbPath: String = "hashsec.sqlite", windowDays: Int = Calibrator.defaultWindowDays, out: String? = nil, pathsCSV: Bool = false,
                     shard: Shard? = nil, sweepMaxLoops: Int? = nil, sweepRequiresLeverage: Bool = true, curve: CurveOptions = CurveOptions(),
-                    hedge: HedgeSize? = nil, hedgeSettlement: HedgeSpec.Settlement = .usd, initialMargin: Double? = nil) {
+                    hedge: HedgeSize? = nil, hedgeSettlement: HedgeSpec.Settlement = .usd, initialMargin: Double? = nil,
+                    sensitivities: Bool = false) {
+            self.sensitivities = sensitivities
             self.dealPath = dealPath; self.settings = settings; self.asOf = asOf; self.calibrationPath = calibrationPath
             self.dbPath = dbPath; self.windowDays = windowDays; self.out = out; self.pathsCSV = pathsCSV; self.shard = shard
             self.sweepMaxLoops = sweepMaxLoops; self.sweepRequiresLeverage = sweepRequiresLeverage; self.curve = curve; self.hedge = hedge
@@ -90,6 +95,9 @@ public enum SimulateJob {
             throw PipelineError.invalidConfiguration("\(o.dealPath): --sweep-leverage needs a `leverage:` section in the deal")
         }
         let sweepMaxLoops = deal.leverage == nil ? nil : o.sweepMaxLoops
+        if o.sensitivities, o.shard != nil {
+            throw PipelineError.invalidConfiguration("--sensitivities cannot be combined with --shard: the paired differences need every path of the base and bumped runs in one process (run it unsharded)")
+        }
         try DealFile.checkFleet(deal, text: inputs.deal.text, file: o.dealPath, networkHashRateHs: cal.initialState.hashRateHs, on: cal.initialState.date)
         var s = o.settings
         let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
@@ -104,7 +112,13 @@ public enum SimulateJob {
                                    sweepMaxLoops: sweepMaxLoops)
         identity.curve = curve?.plan.statement
         let tSim = Date()
-        let result = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, sweepMaxLoops: sweepMaxLoops, curve: curve?.plan)
+        let bumps = o.sensitivities ? SensitivityBump.standard(deal: deal, calibration: cal, model: s.model) : []
+        let runs = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range,
+                                      paths: [PathScenario()] + SensitivityBump.scenarios(bumps).scenarios, accumulate: [.daily, .structures],
+                                      sweepMaxLoops: sweepMaxLoops, curve: curve?.plan)
+        let result = runs[0]
+        let sensitivities = o.sensitivities
+            ? SensitivityBump.rows(bumps, base: result, results: Array(runs.dropFirst()), priceUSD: deal.token.priceUSD, antithetic: s.antithetic) : nil
         let simSeconds = Date().timeIntervalSince(tSim)
         if result.count > 0 {
             try DealFile.checkIssuance(deal, text: inputs.deal.text, file: o.dealPath, btcPerTokenMean: result.btcTotal.reduce(0, +) / Double(result.count))
@@ -125,17 +139,18 @@ public enum SimulateJob {
         } else {
             let ctx = SimulationOutputs.Context(deal: deal, identity: identity, schedule: schedule, state: cal.initialState, pathsCSV: o.pathsCSV,
                                                 curve: curve)
-            let rendered = try SimulationOutputs.render(result, ctx)
+            let rendered = try SimulationOutputs.render(result, ctx, sensitivities: sensitivities)
             files = rendered.files
             summary = rendered.summary
             text = SimulationOutputs.summaryLine(rendered, priceUSD: deal.token.priceUSD, seconds: simSeconds)
+            if let rows = sensitivities { text += "\n" + SensitivityTable.text(rows) }
         }
         let seconds = Date().timeIntervalSince(t0)
         let manifest = RunManifest(command: "simulate", version: Version.string, runID: "\(identity.dealSHA256.prefix(8))-\(identity.seed)-\(identity.paths)",
                                    createdUTC: Version.now(), inputs: [.init(path: o.dealPath, sha256: inputs.deal.sha256),
                                                                        .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
                                    parameters: SimulateParameters(simulation: parameters, curve: curve), seed: s.seed,
-                                   rng: PathGenerator.rngDescription, paths: s.paths, threads: s.threads,
+                                   rng: PathGenerator.rngDescription, kernel: KernelVariant.inUse.description, paths: s.paths, threads: s.threads,
                                    shard: o.shard?.description, calibration: inputs.calibration.reference,
                                    timings: ["simulate": simSeconds, "total": seconds]
                                     .merging(curve == nil ? [:] : ["curve_and_forward_solve": curveSeconds]) { a, _ in a })

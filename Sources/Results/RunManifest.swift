@@ -25,6 +25,8 @@ public struct RunManifest<Parameters: Codable & Sendable>: Codable, Sendable {
     public var seed: UInt64?
     /// The random-number algorithm (SPEC §10).
     public var rng: String?
+    /// The vector-math kernel variant in use (`portable`, `avx2`, `avx512`; `HASHSEC_KERNEL`): every variant gives the same bits.
+    public var kernel: String?
     public var paths: Int?
     public var threads: Int?
     /// `i/n` of a shard, `merged n` of a merge; absent for a single run.
@@ -35,15 +37,15 @@ public struct RunManifest<Parameters: Codable & Sendable>: Codable, Sendable {
     public var timings: [String: Double]
 
     public init(command: String, version: String, runID: String? = nil, createdUTC: String, inputs: [Input], parameters: Parameters?,
-                seed: UInt64? = nil, rng: String? = nil, paths: Int? = nil, threads: Int? = nil, shard: String? = nil,
+                seed: UInt64? = nil, rng: String? = nil, kernel: String? = nil, paths: Int? = nil, threads: Int? = nil, shard: String? = nil,
                 calibration: CalibrationReference? = nil, timings: [String: Double]) {
         self.command = command; self.version = version; self.runID = runID; self.createdUTC = createdUTC; self.inputs = inputs
-        self.parameters = parameters; self.seed = seed; self.rng = rng; self.paths = paths; self.threads = threads; self.shard = shard
+        self.parameters = parameters; self.seed = seed; self.rng = rng; self.kernel = kernel; self.paths = paths; self.threads = threads; self.shard = shard
         self.calibration = calibration; self.timings = timings
     }
 
     enum CodingKeys: String, CodingKey {
-        case command, version, inputs, parameters, seed, rng, paths, threads, shard, calibration
+        case command, version, inputs, parameters, seed, rng, kernel, paths, threads, shard, calibration
         case runID = "run_id", createdUTC = "created_utc", timings = "timings_s"
     }
 }

@@ -132,6 +132,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var halving: Halving
     public var tranches: [TrancheSummary]?
     public var leverage: Leverage?
+    /// `simulate --sensitivities`: one row per bumped input (`SensitivityRow`); nil without.
+    public var sensitivities: [SensitivityRow]?
     /// The forward curve, the token's value on it, the forward-measure solve and the hedge (keys `curve`, `curve_value`,
     /// `forward`, `hedge`; absent without a curve).
     public var curve: CurveSummary?
@@ -192,6 +194,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encode(halving, forKey: "halving")
         try c.encodeIfPresent(tranches, forKey: "tranches"); try c.encodeIfPresent(leverage, forKey: "leverage")
         try c.encodeIfPresent(baseCase, forKey: "base_case")
+        try c.encodeIfPresent(sensitivities, forKey: "sensitivities")
         if let cv = curve {
             try c.encode(cv.curve, forKey: "curve"); try c.encodeIfPresent(cv.value, forKey: "curve_value")
             try c.encodeIfPresent(cv.forward, forKey: "forward"); try c.encodeIfPresent(cv.hedge, forKey: "hedge")
@@ -219,6 +222,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         tranches = try c.decodeIfPresent([TrancheSummary].self, forKey: "tranches")
         leverage = try c.decodeIfPresent(Leverage.self, forKey: "leverage")
         baseCase = try c.decodeIfPresent(CurveSummary.Value.self, forKey: "base_case")
+        sensitivities = try c.decodeIfPresent([SensitivityRow].self, forKey: "sensitivities")
         if let cv = try c.decodeIfPresent(CurveSummary.Curve.self, forKey: "curve") {
             curve = CurveSummary(curve: cv, value: try c.decodeIfPresent(CurveSummary.Value.self, forKey: "curve_value"),
                                  forward: try c.decodeIfPresent(CurveSummary.Forward.self, forKey: "forward"),

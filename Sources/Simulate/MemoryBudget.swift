@@ -78,14 +78,14 @@ extension MonteCarlo {
     /// before anything is allocated. Called by `run`, and by callers that allocate per-scenario data first (stress overlays).
     public static func checkMemory(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                                    scenarios: Int, accumulate: Accumulation, sweepMaxLoops: Int? = nil, captureDays: Int = 0,
-                                   curveWidth: Int = 0, budget: MemoryBudget? = nil) throws {
+                                   dailyScenarios: Int? = nil, curveWidth: Int = 0, budget: MemoryBudget? = nil) throws {
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
         let structures = try StructurePricer(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
                                              enabled: accumulate.contains(.structures))
         let e = memoryEstimate(paths: (range ?? 0..<settings.paths).count, days: schedule.horizonDays, tokenDays: schedule.tokenDays,
                                scenarios: scenarios, threads: settings.threads, blockSize: settings.blockSize, accumulate: accumulate,
                                recordWidth: structures.waterfallWidth + structures.leverageWidth + structures.sweepWidth + curveWidth,
-                               captureDays: captureDays, antithetic: settings.antithetic)
+                               captureDays: captureDays, antithetic: settings.antithetic, dailyScenarios: dailyScenarios)
         try (budget ?? MemoryBudget.fromEnvironment()).check(e, advice: "use fewer --paths, a shorter --horizon, fewer --threads or shards (--shard i/n)")
     }
 
@@ -96,8 +96,10 @@ extension MonteCarlo {
     /// counts (`DailyQuantileSet`: 4 × days × bins × 4 B), their batch of pending bin indices and the copy returned.
     /// Per path and scenario: the outcome columns (41 B), the structure records and captures, the copy in the returned
     /// `PartialResult` and the statistics' sorted copies (≈ 64 B). Per scenario: the stress overlay (≤ 3 series per day).
+    /// `dailyScenarios`: how many scenarios accumulate `.daily` (default: all).
     public static func memoryEstimate(paths: Int, days: Int, tokenDays: Int, scenarios: Int, threads: Int, blockSize: Int,
-                                      accumulate: Accumulation, recordWidth: Int = 0, captureDays: Int = 0, antithetic: Bool = true) -> MemoryEstimate {
+                                      accumulate: Accumulation, recordWidth: Int = 0, captureDays: Int = 0, antithetic: Bool = true,
+                                      dailyScenarios: Int? = nil) -> MemoryEstimate {
         let n = Double(max(paths, 0)), d = Double(max(days, 1)), td = Double(max(tokenDays, 1)), k = Double(max(scenarios, 1))
         let bs = Double(max(blockSize, 2))
         let workers = Double(max(1, min(threads, (max(paths, 1) + max(blockSize, 2) - 1) / max(blockSize, 2))))
@@ -112,7 +114,8 @@ extension MonteCarlo {
             let bins = Double(DailyQuantileSet(days: 0).all.reduce(0) { $0 + $1.bins })
             let batch = Double(histogramBatch(blockSize: blockSize))
             let tiles = (d / Double(HistogramBatch.tile)).rounded(.up) * Double(HistogramBatch.tile)
-            histograms = k * (workers * (2 * d * bins * 4 + 4 * tiles * batch * 2 + d * 4) + 2 * d * bins * 4 + d * 4)
+            let kd = Double(max(dailyScenarios ?? scenarios, 1))
+            histograms = kd * (workers * (2 * d * bins * 4 + 4 * tiles * batch * 2 + d * 4) + 2 * d * bins * 4 + d * 4)
         }
         let overlays = k > 1 ? (k - 1) * d * 8 * 3 : 0
         return MemoryEstimate(parts: [("per-path outcomes and records", outcomes), ("per-day histograms", histograms),

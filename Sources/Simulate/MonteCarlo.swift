@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import LinearAlgebra
 import Statistics
 import Structures
 
@@ -55,7 +56,18 @@ public enum MonteCarlo {
     public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
                            scenarios: [StressOverlay?], accumulate: Accumulation, sweepMaxLoops: Int? = nil,
                            capture: [Int]? = nil, curve: CurvePlan? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
+        try run(deal: deal, calibration: calibration, settings: settings, range: range, paths: scenarios.map { PathScenario(overlay: $0) },
+                accumulate: accumulate, sweepMaxLoops: sweepMaxLoops, capture: capture, curve: curve, memory: memory)
+    }
+
+    /// Runs paths `range` of every scenario in `paths` (overlays and input variants: `PathScenario`) on common random
+    /// numbers; returns one result per scenario, in order. Each scenario gets exactly the bytes it gets alone. `curve`
+    /// records are kept for the scenarios without an input variant (the base and stress overlays).
+    public static func run(deal: Deal, calibration: Calibration, settings: SimulationSettings, range: Range<Int>? = nil,
+                           paths scenarios: [PathScenario], accumulate: Accumulation, sweepMaxLoops: Int? = nil,
+                           capture: [Int]? = nil, curve: CurvePlan? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
+        try KernelVariant.checkEnvironment()   // HASHSEC_KERNEL naming a variant this CPU lacks is refused, not replaced
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
         guard !scenarios.isEmpty else { throw SimulateError.invalidSettings("no scenario to run") }
         let r = range ?? 0..<settings.paths
@@ -68,25 +80,42 @@ public enum MonteCarlo {
         if let c = capture, !(c.allSatisfy { (1...days).contains($0) } && zip(c, c.dropFirst()).allSatisfy { $0 < $1 }) {
             throw SimulateError.invalidSettings("capture days must be ascending within 1…\(days), got \(c)")
         }
+        let deals = scenarios.map { $0.deal ?? deal }, calibrations = scenarios.map { $0.calibration ?? calibration }
+        let accumulations = scenarios.map { $0.accumulate ?? accumulate }
+        for (d, c) in zip(deals, calibrations) where DealSchedule(deal: d, asOf: c.initialState.date, horizon: settings.horizonDays) != schedule {
+            throw SimulateError.invalidSettings("a scenario's deal or calibration moves the token's start, term or as-of day")
+        }
         if let c = curve, c.asOf != schedule.asOf || c.months.contains(where: { $0.last >= days }) {
             throw SimulateError.invalidSettings("the curve plan was built for another as-of date or horizon")
         }
-        try checkMemory(deal: deal, calibration: calibration, settings: settings, range: r, scenarios: scenarios.count, accumulate: accumulate,
-                        sweepMaxLoops: sweepMaxLoops, captureDays: capture?.count ?? 0, curveWidth: curve?.recordWidth ?? 0, budget: memory)
-        let process = try ModelProcess(calibration: calibration, settings: settings)
-        let generators = scenarios.map { PathGenerator(process: process, initial: calibration.initialState, settings: settings, days: days, overlay: $0) }
-        let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: schedule.tokenDays)
-        defer { pricer.deallocate() }
-        let structures = try StructurePricer(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
-                                             enabled: accumulate.contains(.structures))
-        let daily = accumulate.contains(.daily)
+        let union = accumulations.reduce(Accumulation()) { $0.union($1) }
+        try checkMemory(deal: deal, calibration: calibration, settings: settings, range: r, scenarios: scenarios.count, accumulate: union,
+                        sweepMaxLoops: sweepMaxLoops, captureDays: capture?.count ?? 0, dailyScenarios: accumulations.filter { $0.contains(.daily) }.count,
+                        curveWidth: curve?.recordWidth ?? 0, budget: memory)
+        // One process per distinct calibration; consecutive scenarios with the same calibration and overlay share paths.
+        var processes: [ModelProcess] = []
+        for (s, c) in calibrations.enumerated() {
+            processes.append(s > 0 && c == calibrations[s - 1] ? processes[s - 1] : try ModelProcess(calibration: c, settings: settings))
+        }
+        let generators = scenarios.indices.map {
+            PathGenerator(process: processes[$0], initial: calibrations[$0].initialState, settings: settings, days: days, overlay: scenarios[$0].overlay)
+        }
+        let sharesPaths = scenarios.indices.map { s in s > 0 && calibrations[s] == calibrations[s - 1] && scenarios[s].overlay == scenarios[s - 1].overlay }
+        let pricers = deals.map { TokenPricer(deal: $0, offset: schedule.offset, tokenDays: schedule.tokenDays) }
+        defer { for p in pricers { p.deallocate() } }
+        let structures = try scenarios.indices.map {
+            try StructurePricer(deal: deals[$0], schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
+                                enabled: accumulations[$0].contains(.structures))
+        }
+        let daily = accumulations.map { $0.contains(.daily) }
         let curvePricer = curve.map { CurvePricer(plan: $0, schedule: schedule, tokenPriceUSD: deal.token.priceUSD,
                                                   initialPriceUSD: calibration.initialState.priceUSD) }
         // The only owner of the scenarios' buffers: each is released once copied into its result (below), so the copies
         // never all coexist.
-        var sinks: [ScenarioSink?] = scenarios.map { ov in
-            ScenarioSink(count: r.count, structures: structures, captureDays: capture, curveWidth: curvePricer?.width ?? 0,
-                         powerOverride: ov?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) })
+        var sinks: [ScenarioSink?] = scenarios.indices.map { s in
+            ScenarioSink(count: r.count, structures: structures[s], captureDays: capture,
+                         curveWidth: scenarios[s].deal == nil && scenarios[s].calibration == nil ? curvePricer?.width ?? 0 : 0,
+                         powerOverride: scenarios[s].overlay?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) })
         }
         let k = sinks.count
         Ziggurat.prepare()
@@ -94,13 +123,13 @@ public enum MonteCarlo {
         let nBlocks = (r.count + bs - 1) / bs
         let threads = max(1, min(settings.threads, max(nBlocks, 1)))
         // Per worker and scenario: histograms and halving counts, gathered after the loop (added: exact, order-free).
-        var workerDaily = [[DailyQuantileSet]](repeating: [], count: threads)
-        var workerHalvings = [[[UInt32]]](repeating: [], count: threads)
+        var workerDaily = [[DailyQuantileSet?]](repeating: [], count: threads)
+        var workerHalvings = [[[UInt32]?]](repeating: [], count: threads)
         let lock = NSLock()
         func loop(_ sinks: [ScenarioSink]) {
             DispatchQueue.concurrentPerform(iterations: threads) { w in
-                let worker = Worker(generators: generators, pricer: pricer, structures: structures, schedule: schedule, blockSize: bs,
-                                    daily: daily, scenarios: k, captureDays: capture ?? [], curve: curvePricer)
+                let worker = Worker(generators: generators, sharesPaths: sharesPaths, pricers: pricers, structures: structures, schedule: schedule,
+                                    blockSize: bs, daily: daily, captureDays: capture ?? [], curve: curvePricer)
                 var b = w
                 while b < nBlocks {
                     let first = r.lowerBound + b * bs
@@ -114,11 +143,11 @@ public enum MonteCarlo {
         }
         loop(sinks.map { $0! })
         return (0..<k).map { s in
-            var result = sinks[s]!.result(firstPath: r.lowerBound, days: daily ? days : 0)
+            var result = sinks[s]!.result(firstPath: r.lowerBound, days: daily[s] ? days : 0)
             sinks[s] = nil
-            if daily {
-                for d in workerDaily where d.count == k { result.daily.add(d[s]) }
-                for hv in workerHalvings where hv.count == k { for t in 0..<days { result.halvingDayCounts[t] &+= hv[s][t] } }
+            if daily[s] {
+                for d in workerDaily where d.count == k { if let q = d[s] { result.daily.add(q) } }
+                for hv in workerHalvings where hv.count == k { if let c = hv[s] { for t in 0..<days { result.halvingDayCounts[t] &+= c[t] } } }
             }
             return result
         }
@@ -183,67 +212,78 @@ final class ScenarioSink: @unchecked Sendable {
 /// A worker's buffers (reused across blocks and scenarios) and its per-scenario accumulators.
 final class Worker {
     let generators: [PathGenerator]
-    let pricer: TokenPricer
-    let structures: StructurePricer
+    /// Scenario s prices the block scenario s − 1 generated (same calibration and overlay: `PathScenario`).
+    let sharesPaths: [Bool]
+    let pricers: [TokenPricer]
+    let structures: [StructurePricer]
     let days: Int, offset: Int, tokenDays: Int, blockSize: Int
-    let scratch: PathGenerator.Scratch
-    var structureScratch: WaterfallScratch?
+    /// The generator scratch of each scenario: one per distinct ln-hashprice history (normally one for all).
+    let scratches: [PathGenerator.Scratch]
+    var scratch: PathGenerator.Scratch
+    var structureScratch: [WaterfallScratch?]
     /// The token's daily series of a block, path-major (`p·td + t`), and its cumulative paid BTC.
     let buffers: TokenPricer.DailyBuffers
     let cumulative: UnsafeMutablePointer<Double>
     /// One simulated path's payout and cumulative BTC by simulated day (for tokens not spanning the whole horizon).
     let daySeries: UnsafeMutablePointer<Double>
-    let histograms: [HistogramBatch]
-    var halvings: [[UInt32]]
+    /// Per scenario (nil: the scenario does not accumulate `.daily`).
+    let histograms: [HistogramBatch?]
+    var halvings: [[UInt32]?]
     let captureDays: [Int]
     let curve: CurvePricer?
     let curveScratch: CurvePricer.Scratch?
 
-    init(generators: [PathGenerator], pricer: TokenPricer, structures: StructurePricer, schedule: DealSchedule, blockSize bs: Int,
-         daily: Bool, scenarios: Int, captureDays: [Int], curve: CurvePricer? = nil) {
+    init(generators: [PathGenerator], sharesPaths: [Bool], pricers: [TokenPricer], structures: [StructurePricer], schedule: DealSchedule,
+         blockSize bs: Int, daily: [Bool], captureDays: [Int], curve: CurvePricer? = nil) {
         self.curve = curve; curveScratch = curve?.makeScratch()
-        self.generators = generators; self.pricer = pricer; self.structures = structures
+        self.generators = generators; self.sharesPaths = sharesPaths; self.pricers = pricers; self.structures = structures
         days = schedule.horizonDays; offset = schedule.offset; tokenDays = schedule.tokenDays; blockSize = bs
-        // Every scenario's generator has the same shape (block, days, history), so one scratch serves them all.
-        scratch = generators[0].makeScratch()
-        structureScratch = structures.makeScratch()
+        // Every scenario's generator has the same shape (block, days), so one scratch serves all those with the same history.
+        var made: [PathGenerator.Scratch] = []
+        for (s, g) in generators.enumerated() {
+            made.append(s > 0 && g.lnHistory == generators[s - 1].lnHistory ? made[s - 1] : g.makeScratch())
+        }
+        scratches = made; scratch = made[0]
+        structureScratch = structures.map { $0.makeScratch() }
         let td = max(tokenDays, 1)
         buffers = TokenPricer.DailyBuffers(capacity: td * bs)
         cumulative = .allocate(capacity: td * bs)
         daySeries = .allocate(capacity: 2 * max(days, 1))
-        histograms = daily ? (0..<scenarios).map { _ in HistogramBatch(days: schedule.horizonDays, batch: MonteCarlo.histogramBatch(blockSize: bs)) } : []
-        halvings = daily ? [[UInt32]](repeating: [UInt32](repeating: 0, count: schedule.horizonDays), count: scenarios) : []
+        histograms = daily.map { $0 ? HistogramBatch(days: schedule.horizonDays, batch: MonteCarlo.histogramBatch(blockSize: bs)) : nil }
+        halvings = daily.map { $0 ? [UInt32](repeating: 0, count: schedule.horizonDays) : nil }
         self.captureDays = captureDays
     }
 
     deinit { buffers.deallocate(); cumulative.deallocate(); daySeries.deallocate() }
 
-    /// Generates, prices and accumulates paths `first ..< first + count` (one block) of scenario `s`; `index` is the
-    /// block's first path within the run's range (the sink's row).
+    /// Generates (unless it shares the previous scenario's block), prices and accumulates paths `first ..< first + count`
+    /// (one block) of scenario `s`; `index` is the block's first path within the run's range (the sink's row).
     func run(scenario s: Int, first: Int, count: Int, index: Int, into sink: ScenarioSink) {
-        let days = self.days, buf = buffers
+        let days = self.days, buf = buffers, pricer = pricers[s], structures = structures[s]
+        let hist = histograms[s]
         // The histograms read the whole block's token series after pricing it; otherwise one path's slot is reused
         // (it stays in cache for the structure pricer that reads it next).
-        let td = histograms.isEmpty ? 0 : max(tokenDays, 1)
-        generators[s].generate(first: first, count: count, into: scratch)
-        if !halvings.isEmpty {
-            for p in 0..<count where scratch.halvingDay[p] >= 0 { halvings[s][Int(scratch.halvingDay[p])] &+= 1 }
+        let td = hist == nil ? 0 : max(tokenDays, 1)
+        scratch = scratches[s]
+        if !sharesPaths[s] { generators[s].generate(first: first, count: count, into: scratch) }
+        if halvings[s] != nil {
+            for p in 0..<count where scratch.halvingDay[p] >= 0 { halvings[s]![Int(scratch.halvingDay[p])] &+= 1 }
         }
         for p in 0..<count {
             let sp = scratch.price + p * days, sh = scratch.hashpriceBTC + p * days
             let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
                                  netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td,
-                                 cumulativeBTC: histograms.isEmpty ? nil : cumulative + p * td,
+                                 cumulativeBTC: hist == nil ? nil : cumulative + p * td,
                                  powerOverride: sink.powerOverride)
             let idx = index + p
             sink.pv[idx] = o.pvUSD; sink.btc[idx] = o.btcTotal; sink.usd[idx] = o.usdTotal; sink.irr[idx] = o.irr
             sink.payback[idx] = Int32(o.paybackDay); sink.curtailed[idx] = Int32(o.daysCurtailed); sink.terminated[idx] = o.terminated ? 1 : 0
             structures.run(index: first + p, price: sp, hashprice: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
-                           netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &structureScratch,
+                           netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &structureScratch[s],
                            waterfallOut: sink.waterfallWidth > 0 ? sink.waterfall + idx * sink.waterfallWidth : nil,
                            leverageOut: sink.leverageWidth > 0 ? sink.leverage + idx * sink.leverageWidth : nil,
                            sweepOut: sink.sweepWidth > 0 ? sink.sweep + idx * sink.sweepWidth : nil)
-            if let c = curve {
+            if let c = curve, sink.curveWidth > 0 {
                 c.record(hashpriceUSD: scratch.hashpriceUSD + p * days, hashpriceBTC: sh, price: sp, netUSD: buf.netUSD + p * td,
                          scratch: curveScratch!, out: sink.curve + idx * sink.curveWidth)
             }
@@ -252,7 +292,7 @@ final class Worker {
                                    hashpriceUSD: scratch.hashpriceUSD + p * days, netUSD: buf.netUSD + p * td, offset: offset, tokenDays: tokenDays)
             }
         }
-        if !histograms.isEmpty { record(count: count, into: histograms[s]) }
+        if let hist { record(count: count, into: hist) }
     }
 
     /// Bin indices of the block into the batch (see `HistogramBatch`): hashprice, price, payout, cumulative BTC by simulated day.
@@ -282,6 +322,6 @@ final class Worker {
         }
     }
 
-    /// The worker's per-scenario histograms and halving counts (empty without `.daily`).
-    func finish() -> ([DailyQuantileSet], [[UInt32]]) { (histograms.map { $0.result() }, halvings) }
+    /// The worker's per-scenario histograms and halving counts (nil for a scenario without `.daily`).
+    func finish() -> ([DailyQuantileSet?], [[UInt32]?]) { (histograms.map { $0?.result() }, halvings) }
 }

@@ -111,9 +111,11 @@ public enum SimulationOutputs {
     }
 
     /// Files, summary and sweep rows of a complete result (each reduction done once).
-    public static func render(_ r: PartialResult, _ ctx: Context) throws -> Rendered {
+    /// `sensitivities`: the rows of `simulate --sensitivities` (summary.json `sensitivities`, `sensitivities.csv`).
+    public static func render(_ r: PartialResult, _ ctx: Context, sensitivities: [SensitivityRow]? = nil) throws -> Rendered {
         let st = structureSummaries(r, ctx)
-        let summaryObject = summary(r, ctx, st)
+        var summaryObject = summary(r, ctx, st)
+        summaryObject.sensitivities = sensitivities
         var f: [OutputFile] = [OutputFile("summary.json", try JSONText.encode(summaryObject))]
         f.append(OutputFile("hashprice_quantiles.csv", dailyCSV(r.daily.hashpriceUSD, ctx)))
         f.append(OutputFile("price_quantiles.csv", dailyCSV(r.daily.priceUSD, ctx)))
@@ -130,6 +132,7 @@ public enum SimulationOutputs {
         if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
             f += CurveOutputs.files(r, c, priceUSD: ctx.priceUSD, antithetic: ctx.identity.antithetic).map { OutputFile($0.0, $0.1) }
         }
+        if let rows = sensitivities { f.append(OutputFile("sensitivities.csv", SensitivityTable.csv(rows))) }
         if let b = ctx.baseCase { f.append(OutputFile("base_case.csv", b.csv)) }
         if ctx.pathsCSV { f.append(OutputFile("paths.csv", pathsCSV(r))) }
         return Rendered(files: f, summary: summaryObject, sweep: st.sweep)
