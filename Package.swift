@@ -3,17 +3,21 @@
 // Module map (a stage never imports another stage; only Pipeline combines them):
 //   CBLAS, CLAPACKE, CSHA256,     C shims (system BLAS/LAPACKE; SHA-NI kernel;
 //   CKernels                      the Monte Carlo inner loops, vectorised: exp/log, shocks, clock, pricer, histograms)
-//   Bitcoin                       protocol facts, headers, SHA-256d, 256-bit targets
+//   Diagnostics                   the exit category every error type declares (CategorizedError)
+//   FileIO                        the one file writer (aside, then rename), the one JSON and CSV writer, input readers
+//   Bitcoin                       protocol facts (Consensus), headers, SHA-256d, 256-bit targets, hash benchmark
 //   Domain                        value types shared by every stage (no I/O; uses Bitcoin's protocol facts)
-//   Statistics                    the one statistics module: quantiles, moments, histograms, typed results (RunSummary)
+//   Statistics                    the one statistics module: quantiles, moments, histograms
+//   Results                       the typed records of a run: RunSummary, RunManifest, ShardHeader, RunIdentity
 //   Models                        the price models: one file each (fit, table rows, daily law), and their registry
 //   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
-//   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
+//   Ingest, Store, Hashprice, Calibrate, Simulate, Report   one module per stage (Hashprice: the daily hashprice index)
 //   Structures                    waterfall and staking-leverage engines, the collateral marks (pure, used by Simulate)
 //   Charts                        hand-written SVG charts (used by Report)
 //   Backtest                      forecast scoring: quantiles, PIT, coverage, pinball loss, naive baseline (pure)
-//   Pipeline                      wires the stages and the store together
+//   Pipeline                      wires the stages and the store together (resolve the inputs, then run)
+//   Perf                          the `hashsec perf` harnesses (not in the library product)
 //   hashsec                       thin command-line executable
 import Foundation
 import PackageDescription
@@ -49,32 +53,42 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels", exclude: docs("CKernels")),
 
         // Core
-        .target(name: "Bitcoin", dependencies: ["CSHA256"], exclude: docs("Bitcoin"), swiftSettings: v5),
-        .target(name: "Domain", dependencies: ["Bitcoin"], exclude: docs("Domain"), swiftSettings: v5),
+        .target(name: "Diagnostics", exclude: docs("Diagnostics"), swiftSettings: v5),
+        .target(name: "FileIO", dependencies: ["Diagnostics"], exclude: docs("FileIO"), swiftSettings: v5),
+        .target(name: "Bitcoin", dependencies: ["CSHA256", "Diagnostics"], exclude: docs("Bitcoin"), swiftSettings: v5),
+        .target(name: "Domain", dependencies: ["Bitcoin", "Diagnostics"], exclude: docs("Domain"), swiftSettings: v5),
         .target(name: "Statistics", exclude: docs("Statistics"), swiftSettings: v5),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
-        .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels"], exclude: docs("Models"), swiftSettings: v5),
-        .target(name: "Config", dependencies: ["Domain", "Models", "Yams"], exclude: docs("Config"), swiftSettings: v5),
+        .target(name: "Results", dependencies: ["Statistics"], exclude: docs("Results"), swiftSettings: v5),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels", "Diagnostics"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
+        .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels", "Diagnostics"], exclude: docs("Models"), swiftSettings: v5),
+        .target(name: "Config", dependencies: ["Domain", "Models", "Diagnostics", "FileIO", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
         // Stages
-        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin"], exclude: docs("Ingest"), swiftSettings: v5),
-        .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
-        .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], exclude: docs("Benchmark"), swiftSettings: v5),
-        .target(name: "Calibrate", dependencies: ["Domain", "Models", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
-        .target(name: "Structures", dependencies: ["Domain", "Statistics", "LinearAlgebra"], exclude: docs("Structures"), swiftSettings: v5),
-        .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
-        .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
-        .target(name: "Backtest", dependencies: ["Domain", "Statistics"], exclude: docs("Backtest"), swiftSettings: v5),
-        .target(name: "Report", dependencies: ["Domain", "Charts", .product(name: "Mustache", package: "swift-mustache")],
+        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin", "Diagnostics", "FileIO"], exclude: docs("Ingest"), swiftSettings: v5),
+        .target(name: "Store", dependencies: ["Domain", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
+        .target(name: "Hashprice", dependencies: ["Domain", "Bitcoin", "Diagnostics", "FileIO"], exclude: docs("Hashprice"), swiftSettings: v5),
+        .target(name: "Calibrate", dependencies: ["Domain", "Bitcoin", "Models", "LinearAlgebra", "Diagnostics", "FileIO",
+                                                  .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
+        .target(name: "Structures", dependencies: ["Domain", "Statistics", "LinearAlgebra", "Diagnostics", "FileIO"], exclude: docs("Structures"), swiftSettings: v5),
+        .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "Results", "LinearAlgebra", "Structures", "Bitcoin", "CKernels",
+                                                 "Diagnostics", "FileIO"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
+        .target(name: "Charts", dependencies: ["Domain", "Bitcoin"], exclude: docs("Charts"), swiftSettings: v5),
+        .target(name: "Backtest", dependencies: ["Domain", "Statistics", "Diagnostics", "FileIO"], exclude: docs("Backtest"), swiftSettings: v5),
+        .target(name: "Report", dependencies: ["Domain", "Bitcoin", "Charts", "Diagnostics", "FileIO", "Results", "Statistics",
+                                               .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
 
         // Orchestration
         .target(name: "Pipeline", dependencies: [
-            "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Statistics", "Structures", "Report", "Backtest",
+            "Diagnostics", "FileIO", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate", "Statistics",
+            "Results", "Structures", "Report", "Backtest",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
+        // The `hashsec perf` harnesses: linked by the executable, outside the HashsecPipeline library product.
+        .target(name: "Perf", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Store", "Ingest", "Bitcoin", "FileIO", "Diagnostics", "LinearAlgebra"],
+                exclude: docs("Perf"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
-            "Pipeline", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Benchmark", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
+            "Pipeline", "Perf", "Diagnostics", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: docs("hashsec"), swiftSettings: v5),
 
@@ -83,20 +97,22 @@ let package = Package(
 
         // Tests
         .testTarget(name: "BitcoinTests", dependencies: ["Bitcoin", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "DomainTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "ConfigTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Domain", "Simulate", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: v5),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Diagnostics"], swiftSettings: v5),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "Bitcoin", "TestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
-        .testTarget(name: "BenchmarkTests", dependencies: ["Benchmark", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "CalibrateTests", dependencies: ["Models", "Calibrate", "Benchmark", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], swiftSettings: v5),
-        .testTarget(name: "SimulateTests", dependencies: ["Models", "Simulate", "Statistics", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "StructuresTests", dependencies: ["Structures", "Statistics", "Domain", "Config", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "HashpriceTests", dependencies: ["Hashprice", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "CalibrateTests", dependencies: ["Models", "Calibrate", "Hashprice", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Results", "FileIO"], swiftSettings: v5),
+        .testTarget(name: "SimulateTests", dependencies: ["Models", "Simulate", "Statistics", "Results", "FileIO", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "StructuresTests", dependencies: ["Structures", "Statistics", "FileIO", "Domain", "Config", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "Results", "Statistics", "FileIO", "TestSupport"], swiftSettings: v5),
         // Runs the built `hashsec` binary on hostile inputs (issue 12's acceptance suite; table in HostileCases.swift).
         .testTarget(name: "HostileInputTests", dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
-        .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Config", "Domain", "Simulate", "Statistics", "Store", "Structures", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "BacktestTests", dependencies: ["Models", "Backtest", "Pipeline", "Calibrate", "Benchmark", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Config", "Domain", "Simulate", "Statistics", "Results", "FileIO", "Store", "Structures", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "BacktestTests", dependencies: ["Models", "Backtest", "Pipeline", "Calibrate", "Hashprice", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
     ]
 )

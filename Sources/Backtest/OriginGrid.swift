@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Diagnostics
 
 /// Errors of the backtest's own inputs (origin grid, horizons, `--require`).
 public enum BacktestError: Error, CustomStringConvertible, Equatable {
@@ -81,4 +82,13 @@ public func parseHorizons(_ s: String) throws -> [Int] {
     guard !out.isEmpty else { throw BacktestError.invalidSpecification("--horizons needs at least one horizon") }
     guard Set(out).count == out.count else { throw BacktestError.invalidSpecification("--horizons lists a horizon twice: \(s)") }
     return out.sorted()
+}
+
+extension BacktestError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidSpecification: return .usage
+        case .requirementsFailed: return .requirementsFailed
+        }
+    }
 }

@@ -75,8 +75,24 @@ public enum Consensus {
         return new.compact
     }
 
+    /// Expected hashes per block at difficulty 1: 2³² (a block at difficulty D takes D·2³² hashes on average).
+    public static let hashesPerDifficulty = 4_294_967_296.0
+    /// Target block spacing, seconds (the retarget aims at `epochLength` blocks per `targetTimespan`).
+    public static let targetSpacingSeconds: Int64 = 600
+
     /// Network hash rate implied by a day's blocks: `H = blocks · D · 2^32 / 86400` hashes per second.
     public static func networkHashrate(blocksPerDay: Double, difficulty: Double) -> Double {
-        blocksPerDay * difficulty * 4_294_967_296.0 / 86_400.0
+        blocksPerDay * difficulty * hashesPerDifficulty / 86_400.0
     }
+
+    /// Blocks a hash rate `H` (H/s) finds per day at difficulty `D`: `86400·H/(D·2³²)`.
+    public static func blocksPerDay(hashRateHs h: Double, difficulty d: Double) -> Double { h * 86_400 / (d * hashesPerDifficulty) }
+
+    /// The halvings so far: height `210,000·k` and the UTC date of that block (chain facts).
+    public static let halvings: [(height: Int, date: String)] = [
+        (halvingHeight(1), "2012-11-28"), (halvingHeight(2), "2016-07-09"), (halvingHeight(3), "2020-05-11"), (halvingHeight(4), "2024-04-20"),
+    ]
+
+    /// Days from the last halving to the next one at the target spacing: `halvingInterval · 600 s` (≈ 1,458 days).
+    public static var daysBetweenHalvings: Double { Double(halvingInterval) * Double(targetSpacingSeconds) / 86_400 }
 }

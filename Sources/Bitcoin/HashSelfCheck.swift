@@ -1,3 +1,4 @@
+import Diagnostics
 /// Self-verification of the hash kernels against real block headers, run before any hash rate is reported.
 public enum HashSelfCheck {
     /// Well-known public headers embedded in code: (height, header hex, displayed hash).
@@ -51,4 +52,8 @@ public enum HashSelfCheckError: Error, CustomStringConvertible, Equatable {
         case let .badHeader(h): return "self-check failed: header at height \(h) is not a valid 80-byte header"
         }
     }
+}
+
+extension HashSelfCheckError: CategorizedError {
+    public var category: ErrorCategory { .verificationFailed }
 }

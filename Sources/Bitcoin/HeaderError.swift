@@ -1,3 +1,4 @@
+import Diagnostics
 /// Why a header (or a chain of headers) was rejected.
 public enum HeaderError: Error, CustomStringConvertible, Equatable {
     case wrongLength(height: Int?, count: Int)
@@ -43,4 +44,9 @@ public enum HeaderError: Error, CustomStringConvertible, Equatable {
         case let .malformedRow(file, line, column, reason): return "\(file):\(line): column \(column): \(reason)"
         }
     }
+}
+
+extension HeaderError: CategorizedError {
+    /// Every header problem rejects the input: 65.
+    public var category: ErrorCategory { .dataRejected }
 }

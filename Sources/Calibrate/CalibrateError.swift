@@ -1,3 +1,4 @@
+import Diagnostics
 // Calibrate module — see README.md
 
 /// Errors of the calibration stage.
@@ -17,6 +18,15 @@ public enum CalibrateError: Error, CustomStringConvertible, Equatable {
         case .invalidWindow(let w): return "calibration window must be a positive number of days, got \(w)"
         case .invalidOption(let m): return "invalid calibration option: \(m)"
         case .noSupplyResponse(let m): return "no miner-supply response in the hash-rate history: \(m)"
+        }
+    }
+}
+
+extension CalibrateError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .insufficientData, .noSupplyResponse: return .insufficientData
+        case .invalidWindow, .invalidOption: return .usage
         }
     }
 }

@@ -1,4 +1,6 @@
 import Domain
+import FileIO
+import Foundation
 import Models
 import RealModule
 
@@ -55,8 +57,45 @@ public enum CalibrationTable {
         return r
     }
 
+    /// `calibration.csv`.
     public static func csv(_ c: Calibration) -> String {
-        header + "\n" + rows(c).map { "\($0.model),\($0.parameter),\($0.value.description),\($0.stderr.map { $0.description } ?? "")" }
-            .joined(separator: "\n") + "\n"
+        var t = CSVText(header: header.split(separator: ",").map(String.init))
+        for r in rows(c) { t.append([.text(r.model), .text(r.parameter), .number(r.value), .number(r.stderr)]) }
+        return t.text
+    }
+
+    /// The table `hashsec calibrate` prints.
+    public static func text(_ c: Calibration) -> String {
+        var lines = ["calibration as of \(c.asOf) (window \(c.windowStart)…\(c.windowEnd), \(c.merton.observations) daily returns)",
+                     "model        parameter                                 value         stderr"]
+        for r in rows(c) {
+            let v = String(format: "%13.6g", r.value)
+            let s = r.stderr.map { String(format: "%13.6g", $0) } ?? ""
+            lines.append("\(r.model.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.parameter.padding(toLength: 36, withPad: " ", startingAt: 0)) \(v)  \(s)")
+        }
+        lines += supplyLines(c)
+        let s = c.initialState
+        lines.append("initial state \(s.date): price \(s.priceUSD) USD, hash rate \(String(format: "%.1f", s.hashRateHs / 1e18)) EH/s, height \(s.height), "
+                     + "fee \(String(format: "%.4f", s.feePerBlockBTC)) BTC/block, epoch day \(String(format: "%.2f", s.epochElapsedDays))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The miner-supply fit in words (δ, κ and its half-life, the lag, the window, the breakeven check, warnings).
+    static func supplyLines(_ c: Calibration) -> [String] {
+        guard let sup = c.hashRate.supply else { return ["hash-rate model: free trend (a calibration written before the supply model)"] }
+        var lines: [String] = []
+        let e = sup.efficiencyTrend
+        let from = e.source == .override ? "stated (--efficiency-trend)"
+            : "catalog frontier, \(e.points.count) points over \(String(format: "%.1f", e.windowYears ?? 0)) years (\(e.points.map(\.model).joined(separator: ", ")))"
+        lines.append("efficiency trend δ = \(String(format: "%.4f", e.perYear)) ± \(String(format: "%.4f", e.delta.stderr * 365.25)) /yr "
+                     + "(frontier J/TH −\(String(format: "%.1f", (1 - Foundation.exp(-e.perYear)) * 100)) %/yr), \(from)")
+        lines.append("supply response κ = \(String(format: "%.3g", sup.kappa.value)) ± \(String(format: "%.2g", sup.kappa.stderr)) /day "
+                     + "(t = \(String(format: "%.1f", sup.kappaTStatistic)), half-life \(Int((Foundation.log(2) / sup.kappa.value).rounded())) days), "
+                     + "lag \(c.hashRate.lag) days\(sup.lagIdentified ? "" : " (not identified)"), \(sup.weeks) weeks \(sup.windowStart)…\(sup.windowEnd)")
+        if let note = sup.windowNote { lines.append("hash-rate window: \(note)") }
+        if let b = sup.breakevenCheck { lines.append("breakeven check: \(b.summary)") }
+        else { lines.append("implied breakeven \(String(format: "%.1f", sup.breakevenUSDPerPHDay.value)) USD/PH/day (no catalog: not checked)") }
+        for w in sup.warnings { lines.append("warning: \(w)") }
+        return lines
     }
 }

@@ -1,3 +1,4 @@
+import Bitcoin
 import Domain
 import Models
 import LinearAlgebra
@@ -170,7 +171,7 @@ public enum Calibrator {
             var s = 0.0, nb = 0.0
             var ok = true
             for j in 0..<7 { guard let v = bd[day - j] else { ok = false; break }; s += v; nb += blocksByDay[day - j] ?? 0 }
-            if ok && s > 0 { h7[day] = s * 4_294_967_296.0 / (7 * 86400); b7[day] = nb }
+            if ok && s > 0 { h7[day] = s * Consensus.hashesPerDifficulty / (7 * 86400); b7[day] = nb }
         }
         return (h7, b7)
     }
@@ -197,7 +198,7 @@ public enum Calibrator {
             throw CalibrateError.insufficientData("no day ≤ \(asOf) with price, block count and difficulty for the initial state")
         }
         let d = last.date
-        let hashRate = h7[d] ?? last.hashRateHs ?? blocks * diff * 4_294_967_296.0 / 86400
+        let hashRate = h7[d] ?? last.hashRateHs ?? blocks * diff * Consensus.hashesPerDifficulty / 86400
         // Heights at day end: known or cumulated forward from the last known one.
         var heightAt: [Day: Int] = [:]
         var running: Int? = nil
@@ -238,6 +239,16 @@ public enum Calibrator {
 }
 
 extension CalibrationOptions {
+    /// The options beyond the price window as they enter the stored calibration's key (`CalibrationKey.options`): every
+    /// field, so fits with different options are stored apart. A fit option added later must be added here.
+    public var keyValues: [String: String] {
+        ["hashrate_window_days": String(hashRateWindowDays), "fee_window_days": String(feeWindowDays),
+         "efficiency_trend_per_year": efficiencyTrendPerYear.map { $0.description } ?? "catalog",
+         "efficiency_window_years": efficiencyWindowYears.description,
+         "power_price_usd_kwh": "\(powerPriceLowUSDPerKWh.description)-\(powerPriceHighUSDPerKWh.description)",
+         "service_life_years": serviceLifeYears.description, "catalog_sha256": catalogSHA256 ?? "none"]
+    }
+
     /// The defaults of `hashsec calibrate` (chosen by the backtest, `Sources/Calibrate/README.md`): price window 1,460 days,
     /// hash-rate window 2,922 days (8 years), fee window 1,460 days, δ from the catalog frontier's trailing 4 years,
     /// breakeven check at 0.02–0.10 USD/kWh over machines released in the 6 years before the as-of.

@@ -1,14 +1,14 @@
+import Bitcoin
 /// Hand-written SVG charts: deterministic bytes, inline in HTML, no JavaScript (see README.md).
 public enum Charts {
-    /// Bitcoin halving dates (block heights 210,000 / 420,000 / 630,000 / 840,000) as day numbers,
-    /// plus the projected fifth halving (height 1,050,000) — about 210,000 blocks × 10 min after 2024-04-20, i.e. April 2028.
-    public static let halvings: [(day: Int, label: String)] = [
-        (ChartDate.dayNumber(year: 2012, month: 11, day: 28), "halving 2012-11-28"),
-        (ChartDate.dayNumber(year: 2016, month: 7, day: 9), "halving 2016-07-09"),
-        (ChartDate.dayNumber(year: 2020, month: 5, day: 11), "halving 2020-05-11"),
-        (ChartDate.dayNumber(year: 2024, month: 4, day: 20), "halving 2024-04-20"),
-        (ChartDate.dayNumber(year: 2028, month: 4, day: 15), "halving ~2028-04 (projected)"),
-    ]
+    /// Bitcoin halving dates as day numbers, from `Consensus.halvings` (heights 210,000·k and their blocks' dates), plus
+    /// the projected next one (height 210,000·(k+1)): `Consensus.daysBetweenHalvings` (210,000 blocks × 10 min) after
+    /// the last, i.e. April 2028.
+    public static let halvings: [(day: Int, label: String)] = {
+        let past = Consensus.halvings.map { h in (ChartDate.parse(h.date)!, "halving " + h.date) }
+        let next = past.last!.0 + Int(Consensus.daysBetweenHalvings.rounded(.down))
+        return past + [(next, "halving ~" + String(ChartDate.format(next).prefix(7)) + " (projected)")]
+    }()
 
     /// Halving markers that fall inside [lo, hi] (day numbers); `projected: false` leaves out the projected 2028 date
     /// (a simulation marks its own).

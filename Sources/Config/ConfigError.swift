@@ -1,3 +1,4 @@
+import Diagnostics
 /// A configuration file problem, always rendered `file:line: column: reason`, where `column` names the YAML key path
 /// (e.g. `deal.yaml:7: operations.uptime: 1.4 is out of range 0…1`).
 public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -14,4 +15,9 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
         self.file = file; self.line = line; self.key = key; self.reason = reason; self.kind = kind
     }
     public var description: String { "\(file):\(line): \(key.isEmpty ? "(document)" : key): \(reason)" }
+}
+
+extension ConfigError: CategorizedError {
+    /// A missing or unreadable file is 66; anything wrong with its content 78.
+    public var category: ErrorCategory { kind == .missing ? .inputMissing : .configInvalid }
 }

@@ -1,4 +1,5 @@
 import Domain
+import FileIO
 import Foundation
 
 /// Physical bounds on a deal (SPEC §2 "plausible, not merely well-formed", applied to deals; issue 12 item 6).
@@ -46,9 +47,14 @@ extension DealFile {
     /// Run-time bound: the deal's fleet (`count × hashrate_th`) must not exceed `networkHashRateHs`, the network hash
     /// rate of the initial state on `date`. `path` is the deal file (re-read only to name the line).
     public static func checkFleet(_ deal: Deal, path: String, networkHashRateHs: Double, on date: Day) throws {
+        try checkFleet(deal, text: readForLine(path), file: path, networkHashRateHs: networkHashRateHs, on: date)
+    }
+
+    /// `checkFleet` with the deal file's text at hand (`file` names it; the text locates the line).
+    public static func checkFleet(_ deal: Deal, text: String?, file: String, networkHashRateHs: Double, on date: Day) throws {
         let fleetHs = Double(deal.token.count) * deal.token.hashrateTH * 1e12
         guard networkHashRateHs.isFinite, networkHashRateHs > 0, fleetHs > networkHashRateHs else { return }
-        throw tokenError("hashrate_th", path: path,
+        throw tokenError("hashrate_th", text: text, file: file,
                           reason: "the fleet, count × hashrate_th = \(fmt(fleetHs / 1e18)) EH/s, exceeds the whole network's "
                               + "\(fmt(networkHashRateHs / 1e18)) EH/s on \(date.iso): a fleet cannot mine more than the network it is part of")
     }
@@ -58,24 +64,30 @@ extension DealFile {
     /// simulated network hash rate falls below the fleet's on some paths: a fleet cannot mine more than the network
     /// it is part of, which the model does not enforce day by day).
     public static func checkIssuance(_ deal: Deal, path: String, btcPerTokenMean: Double) throws {
+        try checkIssuance(deal, text: readForLine(path), file: path, btcPerTokenMean: btcPerTokenMean)
+    }
+
+    /// `checkIssuance` with the deal file's text at hand.
+    public static func checkIssuance(_ deal: Deal, text: String?, file: String, btcPerTokenMean: Double) throws {
         let total = Double(deal.token.count) * btcPerTokenMean
         guard !(total <= maxBTCEver) else { return }
-        throw tokenError("term_days", path: path,
+        throw tokenError("term_days", text: text, file: file,
                           reason: "the simulated fleet mines \(fmt(total)) BTC (count × mean BTC per token \(fmt(btcPerTokenMean))), more than the "
                               + "21 million BTC that will ever exist: over this term the simulated network falls below the fleet; shorten the term")
     }
 
-    /// A run-time refusal located at `token.<key>` of the deal file at `path` (re-read only to find the line; the file
-    /// name as `DealFile.load` names it).
-    static func tokenError(_ key: String, path: String, reason: String) -> ConfigError {
+    /// A run-time refusal located at `token.<key>` of the deal text (the file named as `DealFile.load` names it).
+    static func tokenError(_ key: String, text: String?, file path: String, reason: String) -> ConfigError {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         var line = 0
-        if let root = try? YAMLNode.loadFile(path: path, file: file), let t = (try? root.optional("token")) ?? nil,
+        if let text, let root = try? YAMLNode.load(text: text, file: file), let t = (try? root.optional("token")) ?? nil,
            let n = (try? t.optional(key)) ?? nil {
             line = n.line
         }
         return ConfigError(file: file, line: line, key: "token.\(key)", reason: reason)
     }
+
+    static func readForLine(_ path: String) -> String? { try? YAMLNode.readText(path: path) }
 
     /// All the BTC that will ever exist.
     public static let maxBTCEver = 21e6

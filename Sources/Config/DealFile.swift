@@ -1,4 +1,5 @@
 import Domain
+import FileIO
 import Foundation
 
 /// Reads a deal YAML file (SPEC §6) into `Domain.Deal`, with line-numbered errors (`ConfigError`).
@@ -16,12 +17,16 @@ public enum DealFile {
 
     /// Loads and parses the deal at `path`. `catalogPath`: the ASIC catalog (default `datasets/asic-catalog.csv`
     /// found next to, or above, the deal file).
-    public static func load(path: String, catalogPath: String? = nil) throws -> Deal {
+    public static func load(path: String, catalogPath: String? = nil, files: InputFiles = DiskFiles.shared) throws -> Deal {
+        try read(path: path, resolver: MinerResolver(dealPath: path, catalogPath: catalogPath, files: files), files: files).deal
+    }
+
+    /// Reads the deal file at `path` once: its text (for its SHA-256 and the shard header) and the parsed deal, the miner
+    /// resolved by `resolver`. Messages name the file by its last path component.
+    public static func read(path: String, resolver: MinerResolver, files: InputFiles = DiskFiles.shared) throws -> (text: String, deal: Deal) {
         let file = (path as NSString).lastPathComponent
-        let text = try YAMLNode.readText(path: path, file: file)
-        let dir = (path as NSString).deletingLastPathComponent
-        let resolver = MinerResolver(baseDirectory: dir.isEmpty ? "." : dir, catalogPath: catalogPath)
-        return try parse(text: text, file: file, resolver: resolver)
+        let text = try YAMLNode.readText(path: path, file: file, files: files)
+        return (text, try parse(text: text, file: file, resolver: resolver))
     }
 
     /// Only the `structure:` and `leverage:` sections of deal YAML text (what `hashsec merge` needs from the deal

@@ -1,4 +1,5 @@
 import Domain
+import FileIO
 import Foundation
 import Models
 
@@ -136,8 +137,8 @@ public struct NightlyFile: Equatable, Sendable {
     }
 
     /// Loads and validates a nightly file; errors are `file:line: key: reason`.
-    public static func load(path: String) throws -> NightlyFile {
-        try parse(YAMLNode.readText(path: path), file: path)
+    public static func load(path: String, files: InputFiles = DiskFiles.shared) throws -> NightlyFile {
+        try parse(YAMLNode.readText(path: path, files: files), file: path)
     }
 
     /// Parses `text`; relative paths are resolved against the directory of `file`.

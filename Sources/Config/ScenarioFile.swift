@@ -1,4 +1,5 @@
 import Domain
+import FileIO
 import Foundation
 
 /// Reads a stress-scenario file (SPEC §7): a mapping with a `scenarios:` list; errors are `file:line: key: reason`.
@@ -20,8 +21,8 @@ public enum ScenarioFile {
     public static let kinds = ["price_crash", "hashrate_surge", "hashrate_outage", "fee_collapse", "fee_spike", "power_price",
                                "halving_shift", "historical_replay", "fleet_outage", "payout_suspension"]
 
-    public static func load(path: String) throws -> [Scenario] {
-        try parse(text: YAMLNode.readText(path: path), file: path)
+    public static func load(path: String, files: InputFiles = DiskFiles.shared) throws -> [Scenario] {
+        try parse(text: YAMLNode.readText(path: path, files: files), file: path)
     }
 
     public static func parse(text: String, file: String) throws -> [Scenario] {

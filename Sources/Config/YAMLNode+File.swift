@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Yams
 
@@ -7,8 +8,9 @@ extension YAMLNode {
 
     /// Reads a YAML file's text: a missing or unreadable file is `ConfigError` of kind `.missing` (exit 66); a file
     /// that is not UTF-8 is refused at its first invalid byte (`not UTF-8 at byte N (line L)`, exit 78), as is a
-    /// file over `maxFileBytes`. `file` is the name used in messages (default: the path).
-    public static func readText(path: String, file: String? = nil) throws -> String {
+    /// file over `maxFileBytes`. `file` is the name used in messages (default: the path). `files` reads the bytes
+    /// (the file system by default; a counting reader in tests).
+    public static func readText(path: String, file: String? = nil, files: InputFiles = DiskFiles.shared) throws -> String {
         let name = file ?? path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -18,7 +20,7 @@ extension YAMLNode {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxFileBytes {
             throw ConfigError(file: name, line: 0, key: "", reason: "the file is \(size) bytes; a configuration file may have at most \(maxFileBytes)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = files.contents(atPath: path) else {
             throw ConfigError(file: name, line: 0, key: "", reason: "cannot read \(path) (permission denied?)", kind: .missing)
         }
         if data.count > maxFileBytes {

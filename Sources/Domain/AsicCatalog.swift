@@ -1,3 +1,4 @@
+import Diagnostics
 /// One ASIC miner model from public manufacturer specifications.
 ///
 /// `efficiencyJTH` is the manufacturer's quoted J/TH (≈ `powerW / hashrateTHs`; the parser checks they agree within 5%).
@@ -110,4 +111,9 @@ extension Substring {
 
 extension String {
     fileprivate var trimmingSpaces: String { Substring(self).trimmingSpaces }
+}
+
+extension AsicCatalogError: CategorizedError {
+    /// A malformed catalog file: 65.
+    public var category: ErrorCategory { .dataRejected }
 }

@@ -105,7 +105,7 @@ extension DailyObservation {
         if let hr = hashRateHs {
             guard hr >= 0, hr <= Self.maxHashRateHs else { return false }
             if b >= 1, let d = difficulty, d.isFinite, d >= 1 - 1e-6, d <= Self.maxDifficulty {
-                let implied = b * d * 4_294_967_296.0 / 86_400.0
+                let implied = Consensus.networkHashrate(blocksPerDay: b, difficulty: d)
                 if !(hr * Self.maxHashRateRatio >= implied && hr <= implied * Self.maxHashRateRatio) { return false }
             }
         }
@@ -175,7 +175,7 @@ extension DailyObservation {
             if !(hr >= 0 && hr <= Self.maxHashRateHs) {
                 add(.hashRateHs, "hash rate \(fmt(hr)) H/s is not a number in 0…10^40 H/s")
             } else if blocksOK, let b = blockCount, b >= 1, let d = difficulty, d.isFinite, d >= 1 - 1e-6, d <= Self.maxDifficulty {
-                let implied = b * d * 4_294_967_296.0 / 86_400.0
+                let implied = Consensus.networkHashrate(blocksPerDay: b, difficulty: d)
                 if !(hr * Self.maxHashRateRatio >= implied && hr <= implied * Self.maxHashRateRatio) {
                     add(.hashRateHs, "hash rate \(fmt(hr)) H/s is more than 10× away from the \(fmt(implied)) H/s implied by \(fmt(b)) blocks "
                         + "at difficulty \(fmt(d)) (H = blocks·D·2^32/86400; wrong unit?)")

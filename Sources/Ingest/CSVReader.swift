@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Bitcoin
+import Diagnostics
 
 /// One CSV record: its fields and the physical line where it starts (1-based).
 public struct CSVRecord: Equatable, Sendable {
@@ -221,4 +222,9 @@ public final class CSVReader {
             if ended { return try finish() }
         }
     }
+}
+
+extension CSVError: CategorizedError {
+    /// A structurally broken CSV file is rejected input (65).
+    public var category: ErrorCategory { .dataRejected }
 }

@@ -1,5 +1,6 @@
 import Bitcoin
 import Domain
+import FileIO
 
 extension Ingest {
     /// Block headers `height,header_hex[,hash_hex]`, heights consecutive. Every header is verified by
@@ -70,5 +71,32 @@ extension Ingest {
         let all: [DailyObservation.Field: String] = [.blockCount: "header_hex", .difficulty: "header_hex", .heightEnd: "height"]
         return FormatResult(obs: obs, rows: rows, retargets: summary.retargetsVerified, lines: byDay.map(\.line),
                             columns: ParsedFile.Columns(date: "header_hex", names: all), checkpoints: summary.checkpointsMatched)
+    }
+}
+
+extension Ingest {
+    /// The rows of a block-header file `height,header_hex,hash_hex` as they are (no chain verification): what
+    /// `hashsec bench-hash` checks its kernels against. Read with the one CSV reader; a malformed row is rejected as
+    /// `file:line: column: reason` (exit 65).
+    public static func headerRows(path: String, files: InputFiles = DiskFiles.shared) throws -> [(height: Int, header: [UInt8], hash: String)] {
+        let reader = try CSVReader(path: path)
+        files.willStream(path)
+        func reject(_ line: Int, _ column: String, _ reason: String) -> IngestError {
+            .rejected(file: path, problems: [IngestProblem(line: line, column: column, reason: reason)])
+        }
+        do {
+            guard let head = try reader.next() else { throw reject(1, "-", "empty file (no header, no rows)") }
+            let names = head.fields.map { $0.trimmingSpaces }
+            let ix = try indices(names, required: ["height", "header_hex", "hash_hex"], reject)
+            var out: [(Int, [UInt8], String)] = []
+            while let r = try reader.next() {
+                guard r.fields.count > ix.max()!, let h = Int(r.fields[ix[0]].trimmingSpaces) else { throw reject(r.line, "height", "not a height") }
+                guard let b = BlockHeader.bytes(fromHex: r.fields[ix[1]].trimmingSpaces), b.count == 80 else {
+                    throw reject(r.line, "header_hex", "not 160 hex digits")
+                }
+                out.append((h, b, r.fields[ix[2]].trimmingSpaces))
+            }
+            return out
+        } catch let e as CSVError { throw reject(e.line, "field \(e.field + 1)", e.reason) }
     }
 }

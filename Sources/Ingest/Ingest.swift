@@ -1,3 +1,4 @@
+import Bitcoin
 import Domain
 import Foundation
 
@@ -10,6 +11,7 @@ public enum Ingest {
     public static func parse(path: String, options: IngestOptions = IngestOptions(), name: String? = nil) throws -> ParsedFile {
         let name = name ?? path
         let reader = try CSVReader(path: path, maxRecordBytes: options.maxRecordBytes)
+        options.files.willStream(path)
         func reject(_ line: Int, _ column: String, _ reason: String) -> IngestError {
             .rejected(file: name, problems: [IngestProblem(line: line, column: column, reason: reason)])
         }
@@ -163,7 +165,7 @@ public enum Ingest {
                 o.difficulty = cells.number(rec, dIx, line: l, column: "DiffMean", bad: &bad)
             }
             if o.difficulty == nil, let ths, let b = o.blockCount, b > 0 {
-                o.difficulty = ths * 1e12 * 86400 / (b * 4294967296.0)
+                o.difficulty = ths * 1e12 * 86400 / (b * Consensus.hashesPerDifficulty)
             }
             guard !bad, date != nil else { return }
             book.add(o, line: l, column: "time", problems: &cells.problems)

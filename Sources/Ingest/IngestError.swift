@@ -1,3 +1,4 @@
+import Diagnostics
 /// One rejected cell or row, printed as `file:line: column: reason`.
 public struct IngestProblem: Equatable, Sendable, CustomStringConvertible {
     /// 1-based physical line where the record starts (1 = header).
@@ -33,6 +34,15 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
         case let .rejectedFiles(errors): return errors.map(\.description).joined(separator: "\n")
         case let .fileMissing(path, reason): return "\(path): \(reason)"
         case let .download(url, reason): return "\(url): download failed: \(reason)"
+        }
+    }
+}
+
+extension IngestError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .rejected, .rejectedFiles: return .dataRejected
+        case .fileMissing, .download: return .inputMissing
         }
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Domain
+import FileIO
 
 /// The input formats of SPEC §2, auto-detected from the header or forced with `--format`.
 public enum InputFormat: String, CaseIterable, Sendable {
@@ -66,11 +67,14 @@ public struct IngestOptions: Sendable {
     /// Total deadline of each `http(s)://` download, seconds (`--download-timeout`).
     public var downloadTimeout: Double
     public static let defaultDownloadTimeout = 120.0
+    /// Told about every file the parser opens (a counting reader in tests).
+    public var files: InputFiles
     public init(format: InputFormat? = nil, series: SeriesKind? = nil, unit: HashRateUnit? = nil, maxRecordBytes: Int = 1 << 20,
-                limits: DailyObservation.PlausibilityLimits? = nil, downloadTimeout: Double = IngestOptions.defaultDownloadTimeout) {
+                limits: DailyObservation.PlausibilityLimits? = nil, downloadTimeout: Double = IngestOptions.defaultDownloadTimeout,
+                files: InputFiles = DiskFiles.shared) {
         self.format = format; self.series = series; self.unit = unit; self.maxRecordBytes = maxRecordBytes
         self.limits = limits ?? .ingest(today: Ingest.todayUTC())
-        self.downloadTimeout = downloadTimeout
+        self.downloadTimeout = downloadTimeout; self.files = files
     }
 }
 

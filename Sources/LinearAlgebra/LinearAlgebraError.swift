@@ -1,3 +1,4 @@
+import Diagnostics
 /// Errors from the LAPACK/BLAS wrappers.
 public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable {
     /// The matrix is not symmetric positive definite (`dpotrf` info > 0: the leading minor of this order is not positive).
@@ -21,6 +22,19 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable {
         case .insufficientObservations(let n, let g): return "need more than \(n) observations, got \(g)"
         case .lapack(let r, let i): return "\(r) failed with info \(i)"
         case .unavailableKernel(let m): return m
+        }
+    }
+}
+
+extension LinearAlgebraError: CategorizedError {
+    /// A degenerate fit (a matrix that is not positive definite, a rank-deficient design, too few observations) means the
+    /// data cannot identify the model: 67, as the calibration's own "insufficient data". A shape mismatch or an illegal
+    /// LAPACK argument is a bug (70).
+    public var category: ErrorCategory {
+        switch self {
+        case .notPositiveDefinite, .rankDeficient, .insufficientObservations: return .insufficientData
+        case .dimensionMismatch, .lapack: return .internalError
+        case .unavailableKernel: return .usage   // HASHSEC_KERNEL: unknown or not on this CPU
         }
     }
 }

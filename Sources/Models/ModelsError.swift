@@ -1,3 +1,4 @@
+import Diagnostics
 /// Errors of the price models (fit and run-time resolution); mapped to exit codes in `hashsec/ExitCodes.swift`.
 public enum ModelsError: Error, CustomStringConvertible, Equatable {
     /// Too few (or degenerate) returns for a fit (exit 67, as the calibration's).
@@ -10,6 +11,15 @@ public enum ModelsError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .insufficientData(let m): return "insufficient data for calibration: \(m)"
         case .invalidSettings(let m): return "invalid simulation settings: \(m)"
+        }
+    }
+}
+
+extension ModelsError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .insufficientData: return .insufficientData
+        case .invalidSettings: return .configInvalid
         }
     }
 }

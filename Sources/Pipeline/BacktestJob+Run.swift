@@ -1,5 +1,7 @@
 import Backtest
 import Calibrate
+import FileIO
+import Results
 import Config
 import Domain
 import Foundation
@@ -41,7 +43,7 @@ extension BacktestJob {
         /// The printed table (and the requirement lines when there are checks).
         public var text: String
         /// Outputs: `backtest.csv`, `scores.csv`, `manifest.json` (and `index.html` when written).
-        public var files: [(String, String)]
+        public var files: [OutputFile]
         public var requirementOutcomes: [Requirement.Outcome]
         public var failures: [String]
         public var seconds: Double
@@ -54,8 +56,8 @@ extension BacktestJob {
     /// (a failed check is reported in the result; the caller turns it into exit code 80).
     public static func run(_ o: Options, progress: ((Int, Int) -> Void)? = nil) throws -> RunResult {
         let t0 = Date()
-        let dealData = try SimulateJob.read(o.dealPath)
-        let deal = try DealFile.load(path: o.dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv"))
+        let dealInput = try JobInputs.deal(o.dealPath, files: DiskFiles.shared)
+        let deal = dealInput.deal
         guard FileManager.default.fileExists(atPath: o.dbPath) else {
             throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; run `hashsec ingest` first")
         }
@@ -64,34 +66,33 @@ extension BacktestJob {
         guard let first = history.firstDay, let last = history.lastDay else {
             throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first")
         }
-        var fixed: (Calibration, Data)? = nil
-        if let p = o.calibrationPath { fixed = try SimulateJob.readCalibration(p) }
+        let fixed = try o.calibrationPath.map { try CalibrationResolver.file($0, asOf: nil) }
         let from = o.from ?? (fixed != nil ? first + NaiveBaseline.weeks * 7 + 7 : defaultFrom(history, windowDays: o.settings.windowDays)!)
         let to = o.to ?? last - (o.settings.horizons.first ?? 0)
         let origins = try OriginGrid.origins(from: from, to: to, every: o.every, offsetDays: o.offsetDays).filter { $0 <= last }
         guard !origins.isEmpty else {
             throw PipelineError.insufficientData("no origin in \(from)…\(to) (every \(o.every), offset \(o.offsetDays) d) on or before the last stored day \(last)")
         }
-        let results = try evaluate(history: history, deal: deal, origins: origins, settings: o.settings, fixed: fixed?.0, progress: progress)
+        let results = try evaluate(history: history, deal: deal, origins: origins, settings: o.settings, fixed: fixed?.calibration, progress: progress)
         let records = results.flatMap(\.records)
         let spacing = HorizonScore.spacing(of: results.map(\.origin))
         let scores = HorizonScore.table(records: records, models: o.settings.models.map(\.rawValue), horizons: o.settings.horizons, spacingDays: spacing)
         let (outcomes, failures) = Requirement.evaluate(o.requirements, scores)
         let seconds = Date().timeIntervalSince(t0)
-        let describe = RunDescription(deal: deal.name, dealPath: o.dealPath, dealSHA256: SimulateJob.sha256(dealData), dbPath: o.dbPath,
+        let describe = RunDescription(deal: deal.name, dealPath: o.dealPath, dealSHA256: dealInput.sha256, dbPath: o.dbPath,
                                       dataFirst: first, dataLast: last, from: from, to: to, every: o.every, offsetDays: o.offsetDays,
                                       settings: o.settings, calibrationPath: o.calibrationPath,
-                                      calibrationSHA256: fixed.map { SimulateJob.sha256($0.1) }, requested: origins.count)
-        var files: [(String, String)] = [("backtest.csv", backtestCSV(records, models: o.settings.models.map(\.rawValue))),
-                                         ("scores.csv", scoresCSV(scores))]
-        files.append(("manifest.json", manifest(describe, results: results, requirements: o.requirements, failures: failures, seconds: seconds)))
+                                      calibrationSHA256: fixed?.sha256, requested: origins.count)
+        let backtestCSV = BacktestOutputs.backtestCSV(records, models: o.settings.models.map(\.rawValue)), scoresCSV = BacktestOutputs.scoresCSV(scores)
+        let m = manifest(describe, results: results, requirements: o.requirements, failures: failures, seconds: seconds)
+        var files = [OutputFile("backtest.csv", backtestCSV), OutputFile("scores.csv", scoresCSV), OutputFile("manifest.json", try JSONText.encode(m))]
         var text = table(describe, scores: scores, scored: results.count)
         if !outcomes.isEmpty {
             text += "\nrequirements: " + (failures.isEmpty ? "all \(outcomes.count) checks passed" : "\(failures.count) of \(outcomes.count) checks FAILED")
             for f in failures { text += "\n  FAILED " + f }
         }
-        if o.html { files.append(("index.html", try BacktestReport.html(backtestCSV: files[0].1, scoresCSV: files[1].1, manifestJSON: files[2].1))) }
-        if let out = o.out { try SimulateJob.writeFiles(files, binary: nil, to: out) }
+        if o.html { files.append(OutputFile("index.html", try BacktestReport.html(backtestCSV: backtestCSV, scoresCSV: scoresCSV, manifest: m))) }
+        if let out = o.out { try OutputWriter.writeDirectory(files, to: out) }
         return RunResult(origins: results, scores: scores, text: text, files: files, requirementOutcomes: outcomes, failures: failures,
                          seconds: Date().timeIntervalSince(t0))
     }

@@ -1,5 +1,5 @@
 import Backtest
-import Benchmark
+import Hashprice
 import Calibrate
 import Config
 import Domain
@@ -66,7 +66,7 @@ public enum BacktestJob {
 
         /// `catalogPath`: the ASIC catalog CSV (default: the repository's).
         public init(observations: [DailyObservation], catalogPath: String = CalibrateJob.defaultCatalog) throws {
-            (catalog, catalogSHA256) = try BenchmarkJob.loadCatalogWithHash(catalogPath)
+            (catalog, catalogSHA256) = try JobInputs.catalogWithHash(catalogPath)
             let obs = observations.sorted { $0.date < $1.date }
             self.observations = obs
             hashprice = HashpriceIndex.compute(obs)

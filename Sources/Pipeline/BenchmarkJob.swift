@@ -1,6 +1,7 @@
-import Benchmark
 import Domain
+import FileIO
 import Foundation
+import Hashprice
 import Store
 
 /// `hashsec benchmark`: store → hashprice index (SPEC §4) → CSV, plus fleet economics of the ASIC catalog on the last day.
@@ -27,39 +28,35 @@ public enum BenchmarkJob {
         public var summary: String
     }
 
-    /// Reads the store, computes the index (and the fleet table), writes the CSV(s) atomically.
-    /// - Throws: `BenchmarkError`, `PipelineError`, `StoreError`, `AsicCatalogError`.
+    /// Reads the store (and the catalog with `--fleet`), computes the index, writes the CSV(s) all or nothing.
+    /// - Throws: `HashpriceError`, `PipelineError` (`--from` after `--to`: a usage error), `StoreError`, `AsicCatalogError`.
     public static func run(_ o: Options) throws -> Result {
-        if let f = o.from, let t = o.to, f > t { throw PipelineError.invalidConfiguration("--from \(f) is after --to \(t)") }
-        guard o.powerPriceUSDPerKWh.isFinite, o.powerPriceUSDPerKWh > 0 else { throw BenchmarkError.invalidPowerPrice(o.powerPriceUSDPerKWh) }
-        let store = try Store(path: o.dbPath)
+        if let f = o.from, let t = o.to, f > t { throw PipelineError.invalidArgument("--from \(f) is after --to \(t)") }
+        guard o.powerPriceUSDPerKWh.isFinite, o.powerPriceUSDPerKWh > 0 else { throw HashpriceError.invalidPowerPrice(o.powerPriceUSDPerKWh) }
         // One extra day before --from so the first day's height-based fallbacks and trailing fees have their predecessor.
-        let obs = try store.observations(from: o.from.map { $0 - 1 }, through: o.to)
-        var days = HashpriceIndex.compute(obs)
-        if let f = o.from {
-            // The 144-block window of the first day may reach back into the extra day; that is intended.
-            days = days.filter { $0.date >= f }
-        }
+        let obs = try Store(path: o.dbPath).observations(from: o.from.map { $0 - 1 }, through: o.to)
+        let catalog = try o.fleetOut.map { _ in try JobInputs.catalog(o.catalogPath, files: DiskFiles.shared) }
+        let r = try compute(observations: obs, from: o.from, to: o.to, catalog: catalog, powerPriceUSDPerKWh: o.powerPriceUSDPerKWh, store: o.dbPath)
+        var files = [(o.out, Data(HashpriceCSV.index(r.days).utf8))]
+        if let f = r.fleet, let p = o.fleetOut { files.append((p, Data(HashpriceCSV.fleet(f).utf8))) }
+        try OutputWriter.write(files)
+        return r
+    }
+
+    /// The index of `observations` from `from` on (the 144-block window of the first day may reach back into the day
+    /// before, which is intended), and the fleet table on the last day with a price (pure).
+    public static func compute(observations: [DailyObservation], from: Day?, to: Day?, catalog: AsicCatalog?, powerPriceUSDPerKWh: Double,
+                               store: String) throws -> Result {
+        var days = HashpriceIndex.compute(observations)
+        if let f = from { days = days.filter { $0.date >= f } }
         guard let last = days.last else {
-            throw BenchmarkError.noUsableDays("between \(o.from?.iso ?? "the start") and \(o.to?.iso ?? "the end") of \(o.dbPath)")
+            throw HashpriceError.noUsableDays("between \(from?.iso ?? "the start") and \(to?.iso ?? "the end") of \(store)")
         }
         var fleet: FleetEconomics? = nil
-        var fleetText: String? = nil
-        if o.fleetOut != nil {
-            let catalog = try loadCatalog(o.catalogPath)
-            guard let day = days.last(where: { $0.hashpriceUSDPerPHDay != nil }) else { throw BenchmarkError.noUSDHashprice(last.date) }
-            let f = try FleetEconomics(day: day, catalog: catalog, powerPriceUSDPerKWh: o.powerPriceUSDPerKWh)
-            fleet = f
-            fleetText = BenchmarkCSV.fleet(f)
+        if let catalog {
+            guard let day = days.last(where: { $0.hashpriceUSDPerPHDay != nil }) else { throw HashpriceError.noUSDHashprice(last.date) }
+            fleet = try FleetEconomics(day: day, catalog: catalog, powerPriceUSDPerKWh: powerPriceUSDPerKWh)
         }
-        // Write everything or nothing new: both files go to temp names first, renamed at the end.
-        var pending: [(URL, URL)] = []
-        defer { for (tmp, _) in pending { try? FileManager.default.removeItem(at: tmp) } }
-        pending.append(try writeAside(BenchmarkCSV.index(days), to: o.out))
-        if let t = fleetText, let p = o.fleetOut { pending.append(try writeAside(t, to: p)) }
-        for (tmp, dest) in pending { try commit(tmp, dest) }
-        pending.removeAll()
-
         var line = "benchmark: \(days.count) days \(days.first!.date)…\(last.date); last \(last.date) hashprice "
         if let usd = last.hashpriceUSDPerPHDay { line += "\(fmt(usd)) USD/PH/day (\(fmt(last.hashpriceBTCPerPHDay, 6)) BTC)" }
         else { line += "\(fmt(last.hashpriceBTCPerPHDay, 6)) BTC/PH/day (no price)" }
@@ -68,42 +65,10 @@ public enum BenchmarkJob {
             line += "; switch-off efficiency \(fmt(f.switchOffEfficiencyJTH)) J/TH at \(f.powerPriceUSDPerKWh) USD/kWh on \(f.date) (\(n)/\(f.rows.count) catalog models profitable)"
         } else if let day = days.last(where: { $0.hashpriceUSDPerPHDay != nil }), let usd = day.hashpriceUSDPerPHDay {
             // hp_usd / (24·p): machines above this J/TH lose money at this power price.
-            line += "; switch-off efficiency \(fmt(usd / (24 * o.powerPriceUSDPerKWh))) J/TH at \(o.powerPriceUSDPerKWh) USD/kWh on \(day.date)"
+            line += "; switch-off efficiency \(fmt(usd / (24 * powerPriceUSDPerKWh))) J/TH at \(powerPriceUSDPerKWh) USD/kWh on \(day.date)"
         }
         return Result(days: days, fleet: fleet, summary: line)
     }
 
-    /// Loads and parses the ASIC catalog CSV.
-    public static func loadCatalog(_ requested: String) throws -> AsicCatalog { try loadCatalogWithHash(requested).catalog }
-
-    /// Loads and parses the ASIC catalog CSV; also returns the SHA-256 (hex) of its bytes.
-    public static func loadCatalogWithHash(_ requested: String) throws -> (catalog: AsicCatalog, sha256: String) {
-        let path = RepositoryData.resolve(requested)
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw PipelineError.inputMissing(path: path, reason: "ASIC catalog not found or unreadable (use --catalog)")
-        }
-        return (try AsicCatalog(csvText: text, fileName: path), SimulateJob.sha256(data))
-    }
-
     static func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
-
-    static func writeAside(_ text: String, to path: String) throws -> (URL, URL) {
-        let dest = URL(fileURLWithPath: path)
-        let dir = dest.deletingLastPathComponent()
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-            throw PipelineError.cannotWrite(path: path, reason: "directory \(dir.path) does not exist")
-        }
-        let tmp = dir.appendingPathComponent(".\(dest.lastPathComponent).tmp-\(UUID().uuidString)")
-        do { try Data(text.utf8).write(to: tmp) } catch {
-            throw PipelineError.cannotWrite(path: path, reason: "\(error.localizedDescription)")
-        }
-        return (tmp, dest)
-    }
-
-    static func commit(_ tmp: URL, _ dest: URL) throws {
-        if rename(tmp.path, dest.path) != 0 {
-            throw PipelineError.cannotWrite(path: dest.path, reason: String(cString: strerror(errno)))
-        }
-    }
 }

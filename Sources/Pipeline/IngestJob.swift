@@ -1,4 +1,4 @@
-import Benchmark
+import Hashprice
 import Bitcoin
 import Domain
 import Foundation
@@ -120,78 +120,5 @@ public enum IngestJob {
         if rejected.count == 1 { throw rejected[0] }
         if rejected.count > 1 { throw IngestError.rejectedFiles(rejected) }
         return parsed
-    }
-
-    /// `hashsec perf ingest`: writes a synthetic tidy CSV of `rows` days (from 0001-01-01, so 10^6 distinct days
-    /// fit) into a temp dir, then times parse + validation + one-transaction insert into a fresh temp store.
-    /// `steps`: the timed span's parts in order (parse, then the store's `applyTimings`, then closing the store, which
-    /// checkpoints the WAL into the database file); `cpuSeconds`: user + system CPU time of the timed span.
-    public static func perf(rows: Int) throws -> (seconds: Double, parseSeconds: Double, fileBytes: Int, summary: ApplySummary,
-                                                  steps: [(step: String, seconds: Double)], cpuSeconds: Double) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-perf-ingest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let csv = dir.appendingPathComponent("synthetic.csv")
-        guard let out = OutputStream(url: csv, append: false) else { throw PipelineError.cannotWrite(path: csv.path, reason: "cannot open") }
-        out.open()
-        var bytes = 0
-        var chunk = "date,price_usd,block_count,hash_rate_ths,difficulty_mean,fees_btc,issuance_btc,height_end\n"
-        let start = Day(year: 1, month: 1, day: 1)!
-        var rng = SplitMix64(seed: 42)
-        var height = 0
-        for i in 0..<rows {
-            let blocks = 120 + Int(rng.next() % 50)
-            let issuance = Double(Consensus.subsidySum(from: height + 1, through: height + blocks)) / 1e8
-            height += blocks
-            let difficulty = 1e13 * (1 + Double(rng.next() % 1000) / 1000)
-            let hashTHs = Double(blocks) * difficulty * 4294967296.0 / 86400 / 1e12
-            let price = 1000 + Double(rng.next() % 100_000_00) / 100
-            let fees = Double(rng.next() % 100_000) / 1000
-            chunk += "\((start + i).iso),\(price),\(blocks),\(hashTHs),\(difficulty),\(fees),\(issuance),\(height)\n"
-            if chunk.utf8.count > 1 << 20 || i == rows - 1 {
-                bytes += chunk.utf8.count
-                let ok = chunk.withCString { out.write(UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), maxLength: strlen($0)) }
-                guard ok == strlen(chunk) else { throw PipelineError.cannotWrite(path: csv.path, reason: "short write") }
-                chunk = ""
-            }
-        }
-        out.close()
-        // 10^6 distinct days cannot fit between the genesis block and tomorrow: the benchmark (only) widens the date
-        // bounds of the plausibility rules; every other rule applies as in a real ingest.
-        let limits = DailyObservation.PlausibilityLimits(earliest: start, latest: start + rows)
-        let c0 = ProcessUsage.cpuSeconds()
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        let parsed = try Ingest.parse(path: csv.path, options: IngestOptions(limits: limits))
-        let t1 = DispatchTime.now().uptimeNanoseconds
-        var steps: [(step: String, seconds: Double)] = [("parse", Double(t1 - t0) / 1e9)]
-        // The store is closed (WAL checkpointed) inside the timed span, as in a real `hashsec ingest`.
-        var store: Store? = try Store(path: dir.appendingPathComponent("perf.sqlite").path, verify: true)
-        let t2 = DispatchTime.now().uptimeNanoseconds
-        steps.append(("open", Double(t2 - t1) / 1e9))
-        let applied = try store!.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue, limits: limits)
-        steps += store!.applyTimings
-        let t3 = DispatchTime.now().uptimeNanoseconds
-        store = nil   // the last connection closes: SQLite checkpoints the WAL into the database file
-        let end = DispatchTime.now().uptimeNanoseconds
-        steps.append(("close", Double(end - t3) / 1e9))
-        guard let summary = applied else { throw PipelineError.insufficientData("fresh store already held the file") }
-        let seconds = Double(end - t0) / 1e9
-        guard summary.newRows == rows else { throw PipelineError.insufficientData("expected \(rows) new rows, got \(summary.newRows)") }
-        return (seconds, Double(t1 - t0) / 1e9, bytes, summary, steps, ProcessUsage.cpuSeconds() - c0)
-    }
-
-
-}
-
-/// SplitMix64 (Steele et al.): only for the synthetic perf file.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e3779b97f4a7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
-        z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
-        return z ^ (z >> 31)
     }
 }

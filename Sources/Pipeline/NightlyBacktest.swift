@@ -2,7 +2,9 @@ import Backtest
 import Config
 import Domain
 import Foundation
+import FileIO
 import Models
+import Results
 import Simulate
 
 /// The nightly's scheduled backtest (`backtest:` in the nightly configuration) and the run report's *model validation*.
@@ -80,21 +82,17 @@ public enum NightlyBacktest {
             do { _ = try BacktestJob.run(opts); ran = true } catch { runError = "\(error)" }
         }
         guard let (day, dir) = stored(reportsDir: reportsDir).last else { return Outcome(asOf: nil, ran: ran, failures: [], error: runError) }
-        let scores = try SimulateJob.read(dir.appendingPathComponent("scores.csv").path)
-        let manifest = (try? SimulateJob.read(dir.appendingPathComponent("manifest.json").path)).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]
-        let params = manifest?["parameters"] as? [String: Any] ?? [:]
-        let failures = params["requirements_failed"] as? [String] ?? []
-        let info: [String: Any] = [
-            "data_as_of": day.iso, "ran_in_this_run": ran, "report": "../\(folder)/\(day.iso)/index.html",
-            "deal": params["deal"] ?? "", "models": params["models"] ?? [], "every": params["every"] ?? "", "from": params["from"] ?? "",
-            "to": params["to"] ?? "", "paths": params["paths"] ?? 0, "origins": params["origins_scored"] ?? 0,
-            "requirements": params["requirements"] ?? [], "requirements_failed": failures,
-            "error_in_this_run": runError ?? NSNull(),
-        ]
-        do {
-            try scores.write(to: runDir.appendingPathComponent("model_validation.csv"))
-            try Data(SimulationOutputs.json(info).utf8).write(to: runDir.appendingPathComponent("model_validation.json"))
-        } catch { throw PipelineError.cannotWrite(path: runDir.path, reason: "\(error)") }
+        let scores = try JobInputs.bytes(dir.appendingPathComponent("scores.csv").path, files: DiskFiles.shared)
+        let manifest = (FileManager.default.contents(atPath: dir.appendingPathComponent("manifest.json").path))
+            .flatMap { try? JSONText.decode(RunManifest<BacktestParameters>.self, from: $0) }
+        let params = manifest?.parameters
+        let failures = params?.requirementsFailed ?? []
+        let info = ModelValidation(dataAsOf: day.iso, ranInThisRun: ran, report: "../\(folder)/\(day.iso)/index.html", deal: params?.deal ?? "",
+                                   models: params?.models ?? [], every: params?.every ?? "", from: params?.from ?? "", to: params?.to ?? "",
+                                   paths: params?.paths ?? 0, origins: params?.originsScored ?? 0, requirements: params?.requirements ?? [],
+                                   requirementsFailed: failures, errorInThisRun: runError)
+        try OutputWriter.write([(runDir.appendingPathComponent("model_validation.csv").path, scores),
+                                (runDir.appendingPathComponent("model_validation.json").path, try JSONText.data(info))])
         return Outcome(asOf: day, ran: ran, failures: failures, error: runError)
     }
 }

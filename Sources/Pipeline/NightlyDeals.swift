@@ -1,25 +1,22 @@
+import Config
+import Domain
+import FileIO
 import Foundation
 import Models
+import Results
 import Simulate
-import Statistics
 
-/// The per-deal stage of the nightly batch: simulate + stress of one deal into `deals/<name>/`.
+/// The per-deal stage of the nightly batch: simulate + stress of one deal into `deals/<name>/`, from inputs read once by
+/// the run (the deal, the scenario file, the calibration, the stored history).
 enum NightlyDeals {
-    /// Output of one deal: its headline metrics for `summary.json` / `changes.csv`.
-    struct Outcome { var name: String; var metrics: [String: Double]? }
+    /// What one deal contributes to the run's `summary.json` / `changes.csv`.
+    struct Outcome { var name: String; var summary: RunSummary? }
 
-    /// Writes `dir/deal.yaml` (a copy of the terms), the simulate outputs of `docs/outputs.md` (with the run's
+    /// Writes `dir/` whole: `deal.yaml` (a copy of the terms), the simulate outputs of `docs/outputs.md` (with the run's
     /// calibration, seed, paths, threads, model, horizon) and `stress.csv`/`stress.json` for the configured scenarios.
-    static func run(dealPath: String, dir: URL, config ctx: NightlyJob.Context) throws -> Outcome {
-        let name = URL(fileURLWithPath: dealPath).deletingPathExtension().lastPathComponent
-        guard let data = FileManager.default.contents(atPath: dealPath) else {
-            throw PipelineError.inputMissing(path: dealPath, reason: "deal file not found")
-        }
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try data.write(to: dir.appendingPathComponent("deal.yaml"))
-        } catch { throw PipelineError.cannotWrite(path: dir.path, reason: "\(error)") }
-        let c = ctx.config
+    static func run(deal: JobInputs.DealInput, scenarios: JobInputs.ScenarioInput, calibration: CalibrationResolver.Resolved,
+                    history: [DailyObservation], config c: NightlyFile, asOf: Day, dir: URL) throws -> Outcome {
+        let name = URL(fileURLWithPath: deal.path).deletingPathExtension().lastPathComponent
         var settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
                                           model: PriceModel(rawValue: c.model) ?? SimulationSettings.defaultModel,
                                           drift: Drift(c.drift) ?? .default, parameterUncertainty: c.parameterUncertainty,
@@ -28,21 +25,19 @@ enum NightlyDeals {
         // The store's latest forward curve (when one is stored): the forward measure's target and the curve value row.
         let curve = CurveOptions(fromStore: true)
         // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
-        let sim = try SimulateJob.run(.init(dealPath: dealPath, settings: settings, asOf: ctx.asOf, calibrationPath: ctx.calibrationPath,
-                                      dbPath: c.db, out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false, curve: curve))
+        let sim = try SimulateJob.run(.init(dealPath: deal.path, settings: settings, asOf: asOf, windowDays: c.calibrationWindowDays,
+                                            out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false, curve: curve),
+                                      .init(deal: deal, calibration: calibration))
         var stressSettings = settings
         stressSettings.paths = c.stressPaths
-        _ = try StressJob.run(.init(dealPath: dealPath, scenariosPath: c.scenarios, dbPath: c.db, asOf: ctx.asOf, settings: stressSettings,
-                                    out: dir.path, windowDays: c.calibrationWindowDays, calibrationPath: ctx.calibrationPath,
-                                    curve: curve))
-        return Outcome(name: name, metrics: sim.summary.map(headline))
-    }
-
-    /// Headline metrics of a deal's summary (`summary.json` of the run's `deals` object; non-finite ones left out).
-    static func headline(_ s: RunSummary) -> [String: Double] {
-        let m: [String: Double?] = ["pv_usd_mean": s.pvMean, "btc_total_mean": s.btcMean, "prob_loss": s.probLoss,
-                                    "prob_pv_below_price": s.probPVBelowPrice, "prob_payback": s.probPayback,
-                                    "pv_usd_p05": s.pvQuantiles["p05"], "irr_p50": s.irrQuantiles["p50"]]
-        return m.compactMapValues { $0.flatMap { $0.isFinite ? $0 : nil } }
+        let window = StressJob.replayWindow(scenarios.scenarios)
+        let replay = window.map { w in history.filter { $0.date >= w.lo && $0.date <= w.hi } } ?? []
+        let stress = try StressJob.run(.init(dealPath: deal.path, scenariosPath: scenarios.path, dbPath: c.db, asOf: asOf, settings: stressSettings,
+                                             out: dir.path, windowDays: c.calibrationWindowDays, curve: curve),
+                                       .init(deal: deal, scenarios: scenarios, calibration: calibration, history: replay,
+                                             curve: try StressJob.forwardCurve(stressSettings, curve, dbPath: c.db, calibration: calibration.calibration,
+                                                                               storeRead: true)))
+        try OutputWriter.writeDirectory([OutputFile("deal.yaml", deal.text)] + sim.files + stress.files, to: dir.path)
+        return Outcome(name: name, summary: sim.summary)
     }
 }

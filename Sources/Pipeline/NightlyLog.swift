@@ -1,8 +1,10 @@
+import FileIO
 import Foundation
 import Logging
 
-/// swift-log handler writing one JSON object per line: `{"level","message","metadata","stage","ts"}` (keys sorted).
-/// `stage` comes from the `stage` metadata key. Writes are serialised by a lock; the sink is stderr or an appended file.
+/// swift-log handler writing one JSON object per line: `{"level","message","metadata","stage","ts"}` (keys sorted, the
+/// one JSON writer's line form). `stage` comes from the `stage` metadata key. Writes are serialised by a lock; the sink
+/// is stderr or an appended file.
 public struct JSONLinesLogHandler: LogHandler {
     public final class Sink: @unchecked Sendable {
         let handle: FileHandle
@@ -14,7 +16,7 @@ public struct JSONLinesLogHandler: LogHandler {
         /// Appends to `path` (created when missing).
         public static func file(_ path: String) throws -> Sink {
             if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-            guard let h = FileHandle(forWritingAtPath: path) else { throw PipelineError.cannotWrite(path: path, reason: "cannot open the log file") }
+            guard let h = FileHandle(forWritingAtPath: path) else { throw OutputError.cannotWrite(path: path, reason: "cannot open the log file") }
             h.seekToEndOfFile()
             return Sink(handle: h)
         }
@@ -23,6 +25,33 @@ public struct JSONLinesLogHandler: LogHandler {
             lock.lock(); defer { lock.unlock() }
             beforeWrite?()
             handle.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// One log line.
+    struct Line: Encodable {
+        var ts: String, level: String, stage: String, message: String
+        var metadata: [String: Value]
+    }
+
+    /// A metadata value as JSON: a string, or arrays and objects of them.
+    enum Value: Encodable {
+        case string(String), array([Value]), object([String: Value])
+        init(_ v: Logger.Metadata.Value) {
+            switch v {
+            case .string(let s): self = .string(s)
+            case .stringConvertible(let c): self = .string(c.description)
+            case .array(let a): self = .array(a.map(Value.init))
+            case .dictionary(let d): self = .object(d.mapValues(Value.init))
+            }
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .string(let s): try c.encode(s)
+            case .array(let a): try c.encode(a)
+            case .object(let o): try c.encode(o)
+            }
         }
     }
 
@@ -42,19 +71,9 @@ public struct JSONLinesLogHandler: LogHandler {
         var md = metadata
         if let extra { md.merge(extra) { $1 } }
         let stage = md.removeValue(forKey: "stage").map { "\($0)" } ?? ""
-        var obj: [String: Any] = ["ts": Self.timestamp(), "level": level.rawValue, "stage": stage, "message": message.description]
-        obj["metadata"] = md.mapValues { Self.plain($0) }
-        guard let data = try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        sink.write(String(decoding: data, as: UTF8.self))
-    }
-
-    static func plain(_ v: Logger.Metadata.Value) -> Any {
-        switch v {
-        case .string(let s): return s
-        case .stringConvertible(let c): return c.description
-        case .array(let a): return a.map(plain)
-        case .dictionary(let d): return d.mapValues(plain)
-        }
+        let l = Line(ts: Self.timestamp(), level: level.rawValue, stage: stage, message: message.description, metadata: md.mapValues(Value.init))
+        guard let text = try? JSONText.line(l) else { return }
+        sink.write(text)
     }
 
     /// ISO 8601 UTC with milliseconds.
@@ -63,38 +82,5 @@ public struct JSONLinesLogHandler: LogHandler {
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         f.timeZone = TimeZone(identifier: "UTC")
         return f.string(from: Date())
-    }
-}
-
-/// One-line progress bar per stage, drawn on stderr only when stderr is a terminal (`isatty(2)`); never in logs.
-public final class NightlyProgress {
-    let enabled: Bool
-    let total: Int
-    private var current = 0
-    private var stage = ""
-
-    public init(stages: Int, enabled: Bool = isatty(2) != 0) { self.total = stages; self.enabled = enabled }
-
-    /// Starts stage `name` (1-based position `index`).
-    public func begin(_ name: String, index: Int) {
-        current = index; stage = name
-        draw(done: false)
-    }
-
-    public func end() { draw(done: true); if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
-
-    /// Clears the current progress line (before a log line is written to the same terminal).
-    public func clear() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-
-    /// Replaces the progress line with `text` (e.g. the backtest's origins done and ETA); nothing when not a terminal.
-    public func line(_ text: String) { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) } }
-
-    func draw(done: Bool) {
-        guard enabled else { return }
-        let width = 24
-        let filled = (done ? current : current - 1) * width / max(1, total)
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let label = "\(stage)\(done ? " ✓" : "…")".padding(toLength: 16, withPad: " ", startingAt: 0)
-        line("[\(current)/\(total)] \(label) \(bar)")
     }
 }

@@ -1,10 +1,15 @@
+import FileIO
 import Foundation
 import Report
+import Results
 import Store
 
 /// Atomic publication of nightly runs: everything is written into `<reports>/.tmp-<run-id>/`, renamed to
-/// `<reports>/<run-id>/` when complete, then `latest` is switched by renaming a fresh symlink over it.
-/// `rename(2)` is atomic on one file system, so readers see either the old or the new state, never a partial one.
+/// `<reports>/<run-id>/` when complete, then the run is recorded, `latest` switched by renaming a fresh symlink over it
+/// and the history page rewritten. `rename(2)` is atomic on one file system, so readers see either the old or the new
+/// state, never a partial one; a failure anywhere in the publication undoes what it did (the folder goes back aside,
+/// `latest` back to the previous run, the notebook is removed), so a failed run never leaves a complete-looking
+/// `<reports>/<run-id>/`.
 public enum NightlyPublish {
     public static let tempPrefix = ".tmp-"
 
@@ -15,33 +20,42 @@ public enum NightlyPublish {
         var removed: [String] = []
         for n in names.sorted() where n.hasPrefix(tempPrefix) || n.hasPrefix(".latest.tmp") {
             do { try FileManager.default.removeItem(at: reportsDir.appendingPathComponent(n)) } catch {
-                throw PipelineError.cannotWrite(path: reportsDir.appendingPathComponent(n).path, reason: "cannot remove a stale temp folder: \(error)")
+                throw OutputError.cannotWrite(path: reportsDir.appendingPathComponent(n).path, reason: "cannot remove a stale temp folder: \(error)")
             }
             removed.append(n)
         }
         return removed
     }
 
-    /// Renames the finished temp folder to its final name.
-    public static func publish(temp: URL, reportsDir: URL, runID: String) throws -> URL {
+    /// Publishes the finished folder `temp` as `<reports>/<runID>/` with its notebook (written first), then `record`s the
+    /// run, switches `latest` and rewrites the index; on any failure, undoes every step and rethrows.
+    public static func publish(temp: URL, reportsDir: URL, runID: String, notebook: (url: URL, data: Data)?,
+                               record: () throws -> Void, index: () throws -> Void) throws -> URL {
         let final = reportsDir.appendingPathComponent(runID)
-        guard rename(temp.path, final.path) == 0 else {
-            throw PipelineError.cannotWrite(path: final.path, reason: "rename failed: \(String(cString: strerror(errno)))")
-        }
-        return final
-    }
-
-    /// Points `<reports>/latest` at `runID` atomically (temp symlink, then rename over the old link).
-    public static func switchLatest(reportsDir: URL, runID: String) throws {
-        let tmp = reportsDir.appendingPathComponent(".latest.tmp-\(getpid())")
         let latest = reportsDir.appendingPathComponent("latest")
-        unlink(tmp.path)
-        guard symlink(runID, tmp.path) == 0 else {
-            throw PipelineError.cannotWrite(path: tmp.path, reason: "symlink failed: \(String(cString: strerror(errno)))")
-        }
-        guard rename(tmp.path, latest.path) == 0 else {
-            let e = String(cString: strerror(errno)); unlink(tmp.path)
-            throw PipelineError.cannotWrite(path: latest.path, reason: "rename failed: \(e)")
+        let previous = try? FileManager.default.destinationOfSymbolicLink(atPath: latest.path)
+        var moved = false, switched = false
+        do {
+            if let nb = notebook {
+                do { try FileManager.default.createDirectory(at: nb.url.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+                    throw OutputError.cannotWrite(path: nb.url.deletingLastPathComponent().path, reason: "\(error.localizedDescription)")
+                }
+                try OutputWriter.write(nb.data, to: nb.url.path, durable: true)
+            }
+            try OutputWriter.move(temp.path, to: final.path)
+            moved = true
+            try record()
+            try OutputWriter.replaceSymlink(latest.path, target: runID)
+            switched = true
+            try index()
+            return final
+        } catch {
+            if switched {
+                if let p = previous { try? OutputWriter.replaceSymlink(latest.path, target: p) } else { unlink(latest.path) }
+            }
+            if moved { try? OutputWriter.move(final.path, to: temp.path, durable: false) }
+            if let nb = notebook { try? FileManager.default.removeItem(at: nb.url) }
+            throw error
         }
     }
 
@@ -67,27 +81,10 @@ public enum NightlyCompare {
         public var flag: Bool
     }
 
-    /// Flattens a run summary's comparable metrics: `metrics` (run level, deal "") and `deals.<name>` objects of numbers.
-    public static func metrics(_ summary: [String: Any]) -> [String: [String: Double]] {
-        var out: [String: [String: Double]] = [:]
-        func numbers(_ o: [String: Any]) -> [String: Double] {
-            o.compactMapValues { v in
-                if v is Bool { return nil }
-                let d = (v as? Double) ?? (v as? Int).map(Double.init)
-                return d.flatMap { $0.isFinite ? $0 : nil }
-            }
-        }
-        if let m = summary["metrics"] as? [String: Any] { out[""] = numbers(m) }
-        if let d = summary["deals"] as? [String: Any] {
-            for (name, v) in d { if let o = v as? [String: Any] { out[name] = numbers(o) } }
-        }
-        return out
-    }
-
     /// Rows for every metric present in either run, sorted by (deal, metric). A row is flagged when
     /// |change| > threshold (per metric, else `default`), or when the metric appeared or disappeared.
-    public static func compare(previous: [String: Any], current: [String: Any], thresholds: [String: Double]) -> [Change] {
-        let p = metrics(previous), c = metrics(current)
+    public static func compare(previous: NightlySummary, current: NightlySummary, thresholds: [String: Double]) -> [Change] {
+        let p = previous.allMetrics, c = current.allMetrics
         var rows: [Change] = []
         for deal in Set(p.keys).union(c.keys).sorted() {
             let pm = p[deal] ?? [:], cm = c[deal] ?? [:]
@@ -103,12 +100,10 @@ public enum NightlyCompare {
         return rows
     }
 
-    /// `changes.csv` text (empty cells for missing values; numbers via `Double.description`).
+    /// `changes.csv` (empty cells for missing values; numbers in full precision; a flagged row says `true`).
     public static func csv(_ rows: [Change]) -> String {
-        var s = "metric,deal,previous,current,change,flag\n"
-        for r in rows {
-            s += "\(r.metric),\(r.deal),\(r.previous?.description ?? ""),\(r.current?.description ?? ""),\(r.change?.description ?? ""),\(r.flag ? "true" : "")\n"
-        }
-        return s
+        var t = CSVText(header: ["metric", "deal", "previous", "current", "change", "flag"])
+        for r in rows { t.append([.text(r.metric), .text(r.deal), .number(r.previous), .number(r.current), .number(r.change), r.flag ? .flag(true) : .empty]) }
+        return t.text
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 /// Errors raised while wiring the stages together (locks, gates, missing data, outputs).
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
     /// Another run holds the lock file.
@@ -17,6 +18,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case shardMismatch(String)
     /// A configuration value is invalid (outside the YAML parser's checks).
     case invalidConfiguration(String)
+    /// A command-line value that is impossible (e.g. `--from` after `--to`, `--seconds 0`): a usage error (64).
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -28,6 +31,23 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .cannotWrite(path, reason): return "cannot write \(path): \(reason)"
         case let .shardMismatch(m): return "shards do not form one run: \(m)"
         case let .invalidConfiguration(m): return "invalid configuration: \(m)"
+        case let .invalidArgument(m): return m
+        }
+    }
+}
+
+extension PipelineError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .locked: return .locked
+        case .unsafeLock: return .cannotWrite
+        case .qualityGate: return .qualityGate
+        case .insufficientData: return .insufficientData
+        case .inputMissing: return .inputMissing
+        case .cannotWrite: return .cannotWrite
+        case .shardMismatch: return .shardMismatch
+        case .invalidConfiguration: return .configInvalid
+        case .invalidArgument: return .usage
         }
     }
 }

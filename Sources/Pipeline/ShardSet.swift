@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// The shard directories given to `merge`, read and checked the same way for `simulate` and `stress` shards
@@ -11,7 +12,7 @@ enum ShardSet {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw PipelineError.shardMismatch("missing \(kind): \(path) does not exist (shard not run, failed or removed)")
             }
-            guard let info = try? JSONDecoder().decode(Info.self, from: data) else { throw PipelineError.shardMismatch("\(path) is not a valid \(file)") }
+            guard let info = try? JSONText.decode(Info.self, from: data) else { throw PipelineError.shardMismatch("\(path) is not a valid \(file)") }
             return (info, d)
         }
     }

@@ -1,32 +1,30 @@
 import Domain
+import FileIO
 import Foundation
 import Simulate
 
 /// `hashsec synth`: a deterministic synthetic daily history (tidy CSV) from a calibration.
 public enum SynthJob {
     /// The tidy ingest format of SPEC §2 (hash rate in TH/s, `difficulty_mean`), so `hashsec ingest` reads it back.
-    public static let header = "date,price_usd,block_count,hash_rate_ths,difficulty_mean,fees_btc,issuance_btc,height_end"
+    public static let header = ["date", "price_usd", "block_count", "hash_rate_ths", "difficulty_mean", "fees_btc", "issuance_btc", "height_end"]
 
     public static func csv(_ obs: [DailyObservation]) -> String {
-        func n(_ x: Double?) -> String { x.map { $0.description } ?? "" }
-        var s = header + "\n"
+        var t = CSVText(header: header)
         for o in obs {
-            s += "\(o.date.iso),\(n(o.priceUSD)),\(n(o.blockCount)),\(n(o.hashRateHs.map { $0 / 1e12 })),\(n(o.difficulty)),\(n(o.feesBTC)),\(n(o.issuanceBTC)),\(o.heightEnd.map(String.init) ?? "")\n"
+            t.append([.text(o.date.iso), .number(o.priceUSD), .number(o.blockCount), .number(o.hashRateHs.map { $0 / 1e12 }), .number(o.difficulty),
+                      .number(o.feesBTC), .number(o.issuanceBTC), o.heightEnd.map { .integer($0) } ?? .empty])
         }
-        return s
+        return t.text
     }
 
-    /// Generates and writes the history; returns the observations.
+    /// Generates and writes the history (and the calibration used, with `saveCalibration`); returns the observations.
     public static func run(out: String, days: Int, seed: UInt64, calibrationPath: String?, saveCalibration: String? = nil) throws -> [DailyObservation] {
-        let cal = try calibrationPath.map { try SimulateJob.readCalibration($0).0 } ?? SyntheticHistory.referenceCalibration
+        let cal = try calibrationPath.map { try CalibrationResolver.file($0, asOf: nil).calibration } ?? SyntheticHistory.referenceCalibration
         // Generate first: a run refused (e.g. for its memory) writes nothing.
         let obs = try SyntheticHistory.generate(calibration: cal, days: days, seed: seed)
-        if let sc = saveCalibration {
-            let (t, d) = try BenchmarkJob.writeAside(try CalibrateJob.encode(cal), to: sc)
-            try BenchmarkJob.commit(t, d)
-        }
-        let (tmp, dest) = try BenchmarkJob.writeAside(csv(obs), to: out)
-        try BenchmarkJob.commit(tmp, dest)
+        var files = [(out, Data(csv(obs).utf8))]
+        if let sc = saveCalibration { files.append((sc, Data(try CalibrateJob.encode(cal).utf8))) }
+        try OutputWriter.write(files)
         return obs
     }
 }

@@ -1,5 +1,7 @@
 import Charts
+import FileIO
 import Foundation
+import Results
 
 /// The backtest page (`hashsec backtest --out DIR` → `DIR/index.html`) in the report's style, and the pieces the run
 /// report's *model validation* section shares with it. Reads only the backtest's files (`backtest.csv`, `scores.csv`,
@@ -13,32 +15,29 @@ public enum BacktestReport {
             guard let d = FileManager.default.contents(atPath: u.path) else { throw ReportError.notARunFolder(path: directory.path, reason: "no \(name)") }
             return String(decoding: d, as: UTF8.self)
         }
-        let manifest = FileManager.default.contents(atPath: directory.appendingPathComponent("manifest.json").path).map { String(decoding: $0, as: UTF8.self) }
-        let html = try self.html(backtestCSV: try text("backtest.csv"), scoresCSV: try text("scores.csv"), manifestJSON: manifest)
-        try writeAtomically(Data(html.utf8), to: directory.appendingPathComponent("index.html"))
+        let manifest = try ReportFiles.read(RunManifest<BacktestParameters>.self, directory.appendingPathComponent("manifest.json"))
+        let html = try self.html(backtestCSV: try text("backtest.csv"), scoresCSV: try text("scores.csv"), manifest: manifest)
+        try OutputWriter.write(html, to: directory.appendingPathComponent("index.html").path)
         return html
     }
 
     /// The page from the files' contents (the backtest job writes it together with them, all or nothing).
-    public static func html(backtestCSV: String, scoresCSV: String, manifestJSON: String?) throws -> String {
+    public static func html(backtestCSV: String, scoresCSV: String, manifest m: RunManifest<BacktestParameters>?) throws -> String {
         let bt = try CSVTable.parse(backtestCSV, file: "backtest.csv")
         let sc = try CSVTable.parse(scoresCSV, file: "scores.csv")
-        let m = manifestJSON.flatMap { JSONValue.object(Data($0.utf8)) }
-        let p = m?["parameters"] as? [String: Any] ?? [:]
-        var ctx: [String: Any] = [:]
-        let deal = RunReport.stringify(p["deal"])
-        ctx["deal"] = deal
-        ctx["created_utc"] = m?["created_utc"] as? String ?? ""
-        ctx["summary"] = "\(RunReport.stringify(p["origins_scored"])) origins \(RunReport.stringify(p["from"]))…\(RunReport.stringify(p["to"])) "
-            + "(every \(RunReport.stringify(p["every"]))\((p["offset_days"] as? Double).map { $0 > 0 ? ", offset \(Int($0)) d" : "" } ?? "")), "
-            + "\(RunReport.stringify(p["paths"])) paths per origin and model, seed \(RunReport.stringify(p["seed"])); \(RunReport.stringify(p["calibration"]))"
-        let reqs = (p["requirements"] as? [Any])?.map { RunReport.stringify($0) } ?? []
-        let failed = (p["requirements_failed"] as? [Any])?.map { RunReport.stringify($0) } ?? []
-        if !reqs.isEmpty { ctx["requirements"] = ["checks": reqs.joined(separator: ", "), "failed": failed.map { ["line": $0] }, "passed": failed.isEmpty] }
-        ctx["scores"] = RunReport.table(compactScores(sc), csv: "scores.csv", caption: "Scores by model and horizon (all columns in the CSV)")
-        ctx["coverage"] = [coverageChart(sc, band: 90), coverageChart(sc, band: 50), skillChart(sc)].compactMap { $0 }
-        ctx["pit"] = pitHistograms(sc)
-        ctx["fans"] = fans(bt)
+        let p = m?.parameters
+        var summary = ""
+        if let p {
+            summary = "\(p.originsScored) origins \(p.from)…\(p.to) (every \(p.every)\(p.offsetDays > 0 ? ", offset \(p.offsetDays) d" : "")), "
+                + "\(p.paths) paths per origin and model, seed \(p.seed); \(p.calibration)"
+        }
+        let reqs = p?.requirements ?? [], failed = p?.requirementsFailed ?? []
+        let ctx = BacktestContext(deal: p?.deal ?? "", createdUTC: m?.createdUTC ?? "", summary: summary,
+                                  requirements: reqs.isEmpty ? nil : .init(checks: reqs.joined(separator: ", "), failed: failed.map { .init(line: $0) },
+                                                                           passed: failed.isEmpty),
+                                  scores: RunReport.table(compactScores(sc), csv: "scores.csv", caption: "Scores by model and horizon (all columns in the CSV)"),
+                                  coverage: [coverageChart(sc, band: 90), coverageChart(sc, band: 50), skillChart(sc)].compactMap { $0 },
+                                  pit: pitHistograms(sc), fans: fans(bt))
         return try Templates.render("backtest", ctx)
     }
 
@@ -99,7 +98,7 @@ public enum BacktestReport {
     }
 
     /// One PIT histogram (10 bins) per model × horizon.
-    static func pitHistograms(_ sc: CSVTable) -> [[String: Any]] {
+    static func pitHistograms(_ sc: CSVTable) -> [SVGContext] {
         guard let mc = sc.column("model"), let hc = sc.column("horizon") else { return [] }
         let bins = (0..<10).compactMap { sc.column("pit_\($0)") }
         guard bins.count == 10 else { return [] }
@@ -108,16 +107,16 @@ public enum BacktestReport {
             let p = pc.map { r[$0] }.flatMap(Double.init).map { ", χ² p (adj.) \(ChartFormat.fixed($0, decimals: 2))" } ?? ""
             let svg = Charts.histogram(title: "PIT \(r[mc]) \(r[hc]) d\(p)", xTitle: "PIT", yTitle: "origins",
                                        bins: bins.enumerated().map { (low: Double($0.offset) / 10, high: Double($0.offset + 1) / 10, count: Double(r[$0.element]) ?? 0) })
-            return ["svg": svg]
+            return SVGContext(svg: svg)
         }
     }
 
     /// Fans of the first model at each horizon: the simulated bands at each origin's target date, with the realized line.
-    static func fans(_ bt: CSVTable) -> [[String: Any]] {
+    static func fans(_ bt: CSVTable) -> [SVGContext] {
         guard let mc = bt.column("model"), let hc = bt.column("horizon"), let tc = bt.column("target_date"), let rc = bt.column("realized"),
               let first = bt.rows.first?[mc] else { return [] }
         let horizons = Array(Set(bt.rows.compactMap { Int($0[hc]) })).sorted()
-        var out: [[String: Any]] = []
+        var out: [SVGContext] = []
         for h in horizons {
             let rows = bt.rows.filter { $0[mc] == first && Int($0[hc]) == h }.sorted { $0[tc] < $1[tc] }
             guard rows.count >= 2 else { continue }
@@ -126,7 +125,7 @@ public enum BacktestReport {
             let svg = Charts.fan(title: "\(first), \(h)-day forecasts against the realized hashprice", xTitle: "target date (origin + \(h) d)",
                                  yTitle: "hashprice, USD/PH/day (log)", x: x, p05: col("p05"), p25: col("p25"), p50: col("p50"), p75: col("p75"),
                                  p95: col("p95"), logY: true, lines: [Series(name: "realized", x: x, y: rows.map { Double($0[rc]) })])
-            out.append(["svg": svg])
+            out.append(SVGContext(svg: svg))
         }
         return out
     }

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// A small RFC 4180 table: header row + rows of string cells (the report only displays and re-plots them).
@@ -67,13 +68,10 @@ public struct CSVTable: Equatable, Sendable {
         return try parse(text, file: url.path)
     }
 
-    /// RFC 4180 text with `\n` line endings (fields quoted only when needed).
+    /// The table through the one CSV writer (`CSVText`: RFC 4180, text cells spreadsheet-safe, numbers kept as written).
     public var text: String {
-        func q(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        var out = header.map(q).joined(separator: ",") + "\n"
-        for r in rows { out += r.map(q).joined(separator: ",") + "\n" }
-        return out
+        var t = CSVText(header: header)
+        for r in rows { t.append(texts: r) }
+        return t.text
     }
 }

@@ -13,8 +13,9 @@ enum Display {
         let decimals: Int
         if a == 0 || a >= 1e5 { decimals = 0 } else if a >= 100 { decimals = 2 } else if a >= 1 { decimals = 4 } else if a >= 1e-3 { decimals = 5 } else { decimals = 8 }
         let s = ChartFormatProxy.fixed(v, decimals)
-        let neg = s.hasPrefix("-")
-        let body = neg ? String(s.dropFirst()) : s
+        // A value that rounds to zero is "0", never "-0" or "-0.0" (a VaR of −1e-17).
+        let neg = s.hasPrefix("-") && s.contains { $0 >= "1" && $0 <= "9" }
+        let body = s.hasPrefix("-") ? String(s.dropFirst()) : s
         let parts = body.split(separator: ".", maxSplits: 1)
         var ip = String(parts[0])
         var grouped = ""

@@ -1,3 +1,5 @@
+import Charts
+import FileIO
 import Foundation
 
 /// Writes a Jupyter notebook (nbformat 4.5, JSON written by hand) that loads a run's CSVs with pandas
@@ -7,20 +9,53 @@ public enum NotebookExport {
     /// (e.g. `../reports/<run-id>`), relative to the notebook. Returns the notebook path.
     @discardableResult
     public static func write(runDirectory: URL, runID: String, notebookDirectory: URL, relativeRunPath: String) throws -> URL {
-        let run = try RunFolder(runDirectory)
-        var cells: [[String: Any]] = []
-        func md(_ s: String) { cells.append(["cell_type": "markdown", "id": "cell-\(cells.count + 1)", "metadata": [String: Any](), "source": lines(s)]) }
-        func code(_ s: String) {
-            cells.append(["cell_type": "code", "id": "cell-\(cells.count + 1)", "metadata": [String: Any](), "execution_count": NSNull(),
-                          "outputs": [Any](), "source": lines(s)])
+        let data = try notebook(runDirectory: runDirectory, runID: runID, relativeRunPath: relativeRunPath)
+        do { try FileManager.default.createDirectory(at: notebookDirectory, withIntermediateDirectories: true) } catch {
+            throw ReportError.cannotWrite(path: notebookDirectory.path, reason: "\(error)")
         }
+        let out = notebookDirectory.appendingPathComponent("\(runID).ipynb")
+        try OutputWriter.write(data, to: out.path)
+        return out
+    }
+
+    /// One notebook cell (nbformat 4.5): markdown, or code with no outputs yet.
+    struct Cell: Encodable {
+        var code: Bool, id: String, source: [String]
+        struct Empty: Encodable {}
+        enum Keys: String, CodingKey { case cell_type, id, metadata, source, execution_count, outputs }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(code ? "code" : "markdown", forKey: .cell_type); try c.encode(id, forKey: .id)
+            try c.encode(Empty(), forKey: .metadata); try c.encode(source, forKey: .source)
+            if code { try c.encodeNil(forKey: .execution_count); try c.encode([Empty](), forKey: .outputs) }
+        }
+    }
+
+    /// The notebook document.
+    struct Notebook: Encodable {
+        struct Metadata: Encodable {
+            struct Kernel: Encodable { var display_name = "Python 3", language = "python", name = "python3" }
+            struct Language: Encodable { var name = "python" }
+            var kernelspec = Kernel(), language_info = Language()
+        }
+        var cells: [Cell]
+        var metadata = Metadata()
+        var nbformat = 4, nbformat_minor = 5
+    }
+
+    /// The notebook's bytes for the run folder at `runDirectory` (its CSVs referenced as `<relativeRunPath>/<file>`).
+    public static func notebook(runDirectory: URL, runID: String, relativeRunPath: String) throws -> Data {
+        let run = try RunFolder(runDirectory)
+        var cells: [Cell] = []
+        func md(_ s: String) { cells.append(Cell(code: false, id: "cell-\(cells.count + 1)", source: lines(s))) }
+        func code(_ s: String) { cells.append(Cell(code: true, id: "cell-\(cells.count + 1)", source: lines(s))) }
         func exists(_ rel: String) -> Bool { FileManager.default.fileExists(atPath: run.url.appendingPathComponent(rel).path) }
         md("# hashsec run \(runID)\n\nLoads the run's CSV files with pandas and redraws the report's charts with matplotlib.")
         code("""
             import pandas as pd
             import matplotlib.pyplot as plt
             RUN = \(pyString(relativeRunPath))
-            HALVINGS = ["2012-11-28", "2016-07-09", "2020-05-11", "2024-04-20", "2028-04-15"]
+            HALVINGS = [\(Charts.halvings.map { pyString(ChartDate.format($0.day)) }.joined(separator: ", "))]
             def mark_halvings(ax, dates):
                 lo, hi = dates.min(), dates.max()
                 for h in pd.to_datetime(HALVINGS):
@@ -84,19 +119,7 @@ public enum NotebookExport {
                 code("hg = pd.read_csv(RUN + \(pyString("/" + base + "hedge.csv")))\nhg.plot.bar(x=\"strategy\", y=[\"pv_usd_p05\", \"pv_usd_p50\", \"pv_usd_mean\", \"pv_usd_p95\"], title=\"PV per token, hedged vs unhedged\")\nplt.show()\nhg")
             }
         }
-        let nb: [String: Any] = [
-            "cells": cells,
-            "metadata": ["kernelspec": ["display_name": "Python 3", "language": "python", "name": "python3"],
-                         "language_info": ["name": "python"]],
-            "nbformat": 4, "nbformat_minor": 5,
-        ]
-        let data = try JSONSerialization.data(withJSONObject: nb, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        do { try FileManager.default.createDirectory(at: notebookDirectory, withIntermediateDirectories: true) } catch {
-            throw ReportError.cannotWrite(path: notebookDirectory.path, reason: "\(error)")
-        }
-        let out = notebookDirectory.appendingPathComponent("\(runID).ipynb")
-        try writeAtomically(data + Data("\n".utf8), to: out)
-        return out
+        return try JSONText.data(Notebook(cells: cells))
     }
 
     /// Notebook `source`: the text split into lines, each keeping its `\n` except the last.

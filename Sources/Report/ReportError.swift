@@ -1,3 +1,4 @@
+import Diagnostics
 /// Errors of the report stage.
 public enum ReportError: Error, CustomStringConvertible, Equatable {
     /// The run folder does not exist or holds nothing the report can show.
@@ -15,6 +16,17 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
         case let .malformed(f, l, c, r): return "\(f):\(l): \(c): \(r)"
         case let .template(m): return "report template error: \(m)"
         case let .cannotWrite(p, r): return "cannot write \(p): \(r)"
+        }
+    }
+}
+
+extension ReportError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .notARunFolder: return .inputMissing
+        case .malformed: return .dataRejected
+        case .cannotWrite: return .cannotWrite
+        case .template: return .internalError
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// What the report found in a run folder: a nightly run (`deals/<deal>/...`) or a single `simulate --out` folder.
 public struct RunFolder {
@@ -21,8 +22,8 @@ public struct RunFolder {
             isSingleDeal = false
         } else if FileManager.default.fileExists(atPath: url.appendingPathComponent("hashprice_quantiles.csv").path)
                     || FileManager.default.fileExists(atPath: url.appendingPathComponent("pv_histogram.csv").path) {
-            let s = try readJSONObject(url.appendingPathComponent("summary.json"))
-            deals = [((s?["deal"] as? String) ?? url.lastPathComponent, url)]
+            let s = try ReportFiles.read(RunSummary.self, url.appendingPathComponent("summary.json"))
+            deals = [(s?.run.deal ?? url.lastPathComponent, url)]
             isSingleDeal = true
         } else {
             deals = []
@@ -36,6 +37,6 @@ public struct RunFolder {
 
     /// Run id: manifest `run_id`, else the folder name.
     public func runID() throws -> String {
-        (try readJSONObject(url.appendingPathComponent("manifest.json"))?["run_id"] as? String) ?? url.lastPathComponent
+        (try ReportFiles.read(RunManifest<AnyParameters>.self, url.appendingPathComponent("manifest.json"))?.runID) ?? url.lastPathComponent
     }
 }

@@ -1,9 +1,11 @@
-import Foundation
 import Charts
-import Mustache
+import FileIO
+import Foundation
+import Results
 
-/// Renders `index.html` (and the CSVs of tables that do not exist yet) from the files of a run folder.
-/// Every section is optional: a missing file omits its section.
+/// Renders `index.html` (and the CSVs of tables that do not exist yet) from the files of a run folder, reading the typed
+/// records (`RunManifest`, `NightlySummary`, `RunSummary`) and the CSVs of docs/outputs.md. Every section is optional: a
+/// missing file omits its section. Everything is written at the end, all or nothing.
 public enum RunReport {
     /// Result of a render: the HTML path and the CSVs written for tables that had none.
     public struct Output: Equatable, Sendable {
@@ -12,309 +14,151 @@ public enum RunReport {
         public var sections: [String]
     }
 
-    /// Keys of `summary.json` shown in the headline metrics table, in order.
-    static let headlineKeys = ["pv_usd_mean", "pv_usd_stderr", "btc_total_mean", "usd_total_mean", "prob_loss", "prob_pv_below_price", "prob_payback",
-                               "days_curtailed_mean", "prob_terminated", "paths", "seed"]
-    static let termKeys = ["deal", "model", "measure", "antithetic", "horizon_days", "term_days", "truncated", "as_of", "start_date"]
+    /// Files the render writes (relative to the run folder), collected until the end.
+    final class Pending {
+        var files: [(String, Data)] = []
+        func add(_ rel: String, _ t: CSVTable) { files.append((rel, Data(t.text.utf8))) }
+        var names: [String] { files.map(\.0) }
+    }
 
-    /// Renders `<run>/index.html`. `header` is the volatile header line (run time); pass nil to use the manifest's `created_utc`.
+    /// Renders `<run>/index.html`.
     @discardableResult
     public static func render(runDirectory: URL) throws -> Output {
         let run = try RunFolder(runDirectory)
-        var written: [String] = []
+        let pending = Pending()
         var sections: [String] = []
-        var ctx: [String: Any] = [:]
-        let manifest = try readJSONObject(run.url.appendingPathComponent("manifest.json"))
-        let summary = try readJSONObject(run.url.appendingPathComponent("summary.json"))
-        ctx["run_id"] = try run.runID()
-        ctx["created_utc"] = manifest?["created_utc"] as? String ?? ""
-        ctx["data_window"] = (summary?["data_window"] as? String) ?? dataWindow(run.url)
-        ctx["as_of"] = (summary?["as_of"] as? String) ?? ""
-
-        // Hashprice history.
-        if let b = try CSVTable.read(run.url.appendingPathComponent("benchmark.csv")), let dc = b.column("date") {
-            let col = b.column("hashprice_usd_ph_day") != nil ? "hashprice_usd_ph_day" : "hashprice_btc_ph_day"
-            let xs = b.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }
-            let ys = b.doubles(col)
-            var series = [Series(name: "daily", x: xs, y: ys)]
-            if b.column("hashprice_usd_ph_day_144") != nil { series.append(Series(name: "144-day fees", x: xs, y: b.doubles("hashprice_usd_ph_day_144"))) }
-            // Halvings where the data shows them: the first day whose mean subsidy per block is > 5% below the previous
-            // day's (at most one per 30 days, as a mixed halving day is followed by the new subsidy), so a synthetic
-            // history is marked at its own halvings. Without a subsidy column: the real chain's dates.
-            var markers = Charts.halvingMarkers(from: xs.min() ?? 0, to: xs.max() ?? 0)
-            if b.column("subsidy_btc_per_block") != nil {
-                let sub = b.doubles("subsidy_btc_per_block")
-                var found: [Marker] = []
-                for i in 1..<max(1, sub.count) {
-                    guard let now = sub[i], let before = sub[i - 1], now < 0.95 * before else { continue }
-                    if let last = found.last, xs[i] - last.x < 30 { continue }
-                    found.append(Marker(x: xs[i], label: "halving " + b.rows[i][dc]))
-                }
-                markers = found
-            }
-            let svg = Charts.line(title: "Hashprice history", xTitle: "date (UTC)",
-                                  yTitle: col.hasPrefix("hashprice_usd") ? "hashprice, USD/PH/day (log)" : "hashprice, BTC/PH/day (log)",
-                                  series: series, logY: true, markers: markers)
-            ctx["history"] = ["svg": svg, "rows": b.rows.count, "first": b.rows.first?[dc] ?? "", "last": b.rows.last?[dc] ?? ""]
-            sections.append("history")
-        }
-
-        // Calibration.
-        var cal = try CSVTable.read(run.url.appendingPathComponent("calibration.csv"))
-        if cal == nil, let j = try readJSONObject(run.url.appendingPathComponent("calibration.json")) {
-            var rows: [[String]] = []
-            flatten(j, prefix: "", into: &rows)
-            cal = CSVTable(header: ["model", "parameter", "value", "stderr"], rows: rows.map { [(j["model"] as? String) ?? "", $0[0], $0[1], ""] })
-            try writeAtomically(Data(cal!.text.utf8), to: run.url.appendingPathComponent("calibration.csv"))
-            written.append("calibration.csv")
-        }
-        if let cal { ctx["calibration"] = table(cal, csv: "calibration.csv", caption: "Calibrated parameters with standard errors"); sections.append("calibration") }
-
-        // Model validation: the latest scheduled backtest (nightly `backtest:` block).
-        if let mv = try CSVTable.read(run.url.appendingPathComponent("model_validation.csv")) {
-            let info = try readJSONObject(run.url.appendingPathComponent("model_validation.json")) ?? [:]
-            var c: [String: Any] = ["table": table(BacktestReport.headline(mv), csv: "model_validation.csv",
-                                                   caption: "Latest backtest: coverage of the 50 % and 90 % bands and pinball skill by horizon"),
-                                    "charts": [BacktestReport.coverageChart(mv, band: 90), BacktestReport.coverageChart(mv, band: 50)].compactMap { $0 },
-                                    "as_of": stringify(info["data_as_of"]), "link": stringify(info["report"]),
-                                    "ran": (info["ran_in_this_run"] as? Bool) ?? false,
-                                    "grid": "\(stringify(info["origins"])) origins \(stringify(info["from"]))…\(stringify(info["to"])) every \(stringify(info["every"])), \(stringify(info["paths"])) paths"]
-            let failed = (info["requirements_failed"] as? [Any])?.map { stringify($0) } ?? []
-            if !failed.isEmpty { c["failed"] = failed.map { ["line": $0] }; c["failed_count"] = failed.count }
-            if let e = info["error_in_this_run"] as? String { c["error"] = e }
-            ctx["validation"] = c
-            sections.append("model-validation")
-        }
-
-        // Changes vs previous run.
-        if let ch = try CSVTable.read(run.url.appendingPathComponent("changes.csv")) {
-            var t = table(ch, csv: "changes.csv", caption: "Changes against the previous successful run")
-            let fc = ch.column("flag")
-            let flagged = fc.map { c in ch.rows.filter { !$0[c].isEmpty && $0[c] != "false" && $0[c] != "0" }.count } ?? 0
-            if let fc { t["rows"] = (t["rows"] as! [[String: Any]]).enumerated().map { i, r in
-                var r = r; let f = ch.rows[i][fc]; r["flag"] = !f.isEmpty && f != "false" && f != "0"; return r } }
-            t["flagged"] = flagged
-            ctx["changes"] = t
-            sections.append("changes")
-        }
-
+        let manifest = try ReportFiles.read(RunManifest<AnyParameters>.self, run.url.appendingPathComponent("manifest.json"))
+        let (dataWindow, asOf) = try header(run)
+        var ctx = ReportContext(runID: try run.runID(), createdUTC: manifest?.createdUTC ?? "", dataWindow: dataWindow, asOf: asOf,
+                                sections: "", overview: nil, history: nil, changes: nil, calibration: nil, validation: nil, runStress: nil, deals: [], manifest: nil)
+        if let h = try history(run) { ctx.history = h; sections.append("history") }
+        if let c = try calibration(run, pending) { ctx.calibration = c; sections.append("calibration") }
+        if let v = try validation(run) { ctx.validation = v; sections.append("model-validation") }
+        if let c = try changes(run) { ctx.changes = c; sections.append("changes") }
         // Run-level stress table (single stress folder).
-        if let st = try CSVTable.read(run.url.appendingPathComponent("stress.csv")), run.isSingleDeal == false, run.deals.isEmpty {
-            ctx["run_stress"] = table(st, csv: "stress.csv", caption: "Stress scenarios")
+        if run.deals.isEmpty, !run.isSingleDeal, let st = try CSVTable.read(run.url.appendingPathComponent("stress.csv")) {
+            ctx.runStress = table(st, csv: "stress.csv", caption: "Stress scenarios")
             sections.append("stress")
         }
-
-        // Deals.
-        var dealCtx: [[String: Any]] = []
+        var summaries: [(String, RunSummary)] = []
         for (name, durl) in run.deals {
-            let (d, w) = try dealContext(name: name, url: durl, relative: run.isSingleDeal ? "" : "deals/\(name)/")
-            dealCtx.append(d); written += w
+            let (d, s) = try dealContext(name: name, url: durl, relative: run.isSingleDeal ? "" : "deals/\(name)/", pending: pending)
+            ctx.deals.append(d)
+            if let s { summaries.append((name, s)) }
         }
-        if !dealCtx.isEmpty { ctx["deals"] = dealCtx; sections.append("deals") }
-
-        // Deals at a glance (several deals): one row of headline metrics per deal, from each deal's summary.json.
-        if run.deals.count > 1 {
-            var rows: [[String]] = []
-            for (name, durl) in run.deals {
-                guard let s = try readJSONObject(durl.appendingPathComponent("summary.json")) else { continue }
-                func q(_ key: String, _ p: String) -> Any? { (s[key] as? [String: Any])?[p] }
-                let senior = (s["tranches"] as? [[String: Any]])?.first
-                let lev = s["leverage"] as? [String: Any]
-                rows.append([name, stringify(s["pv_usd_mean"]), stringify(q("pv_usd_quantiles", "p05")), stringify(q("pv_usd_quantiles", "p50")),
-                             stringify(q("irr_quantiles", "p50")), stringify(s["prob_loss"]), stringify(s["prob_pv_below_price"]),
-                             stringify(s["prob_payback"]),
-                             stringify(s["btc_total_mean"]), stringify(senior?["expected_loss"]), stringify(lev?["prob_liquidation"])])
-            }
-            let t = CSVTable(header: ["deal", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "irr_p50", "prob_loss", "prob_pv_below_price",
-                                      "prob_payback", "btc_total_mean", "senior_expected_loss", "prob_liquidation"], rows: rows)
-            try writeAtomically(Data(t.text.utf8), to: run.url.appendingPathComponent("overview.csv"))
-            written.append("overview.csv")
-            ctx["overview"] = table(t, csv: "overview.csv", caption: "Headline metrics per deal (PV and payouts per token, USD)")
-            sections.insert("overview", at: 0)
-        }
-
-        // Manifest.
-        if let m = manifest {
-            var mc: [String: Any] = [:]
-            mc["version"] = stringify(m["version"]); mc["seed"] = stringify(m["seed"]); mc["rng"] = stringify(m["rng"])
-            mc["command"] = stringify(m["command"]); mc["paths"] = stringify(m["paths"])
-            if let inputs = m["inputs"] as? [[String: Any]] {
-                let t = CSVTable(header: ["path", "sha256"], rows: inputs.map { [stringify($0["path"]), stringify($0["sha256"])] })
-                try writeAtomically(Data(t.text.utf8), to: run.url.appendingPathComponent("manifest_inputs.csv"))
-                written.append("manifest_inputs.csv")
-                mc["inputs"] = table(t, csv: "manifest_inputs.csv", caption: "Inputs")
-            }
-            if let tm = m["timings_s"] as? [String: Any] {
-                mc["has_timings"] = !tm.isEmpty
-                mc["timings"] = tm.keys.sorted().map { ["stage": $0, "seconds": Display.number((tm[$0] as? Double) ?? 0)] }
-            }
-            ctx["manifest"] = mc
-            sections.append("manifest")
-        }
-        ctx["sections"] = sections.joined(separator: " ")
+        if !ctx.deals.isEmpty { sections.append("deals") }
+        if run.deals.count > 1 { ctx.overview = overview(summaries, pending); sections.insert("overview", at: 0) }
+        if let m = manifest { ctx.manifest = manifestContext(m, pending); sections.append("manifest") }
+        ctx.sections = sections.joined(separator: " ")
         let html = try Templates.render("report", ctx)
-        let out = run.url.appendingPathComponent("index.html")
-        try writeAtomically(Data(html.utf8), to: out)
-        return Output(html: out.path, csvWritten: written, sections: sections)
+        let written = pending.names
+        try OutputWriter.write((pending.files + [("index.html", Data(html.utf8))]).map { (run.url.appendingPathComponent($0.0).path, $0.1) })
+        return Output(html: run.url.appendingPathComponent("index.html").path, csvWritten: written, sections: sections)
     }
 
-    static func dealContext(name: String, url: URL, relative: String) throws -> ([String: Any], [String]) {
-        var d: [String: Any] = ["name": name, "anchor": "deal-" + name.map { $0.isLetter || $0.isNumber ? $0 : "-" }.map(String.init).joined()]
-        var written: [String] = []
-        let s = try readJSONObject(url.appendingPathComponent("summary.json"))
-        if let s {
-            // SPEC §9: a horizon shorter than the term is stated, never a silent cut.
-            if s["truncated"] as? Bool == true {
-                d["truncation"] = "the simulation covers \(stringify(s["horizon_days"])) days of the deal's \(stringify(s["term_days"]))-day term; "
-                    + "PV, payouts, IRR and probabilities count only the simulated days."
-            }
-            let terms = CSVTable(header: ["term", "value"], rows: termKeys.compactMap { k in s[k].map { [k, stringify($0)] } })
-            try writeAtomically(Data(terms.text.utf8), to: url.appendingPathComponent("terms.csv")); written.append(relative + "terms.csv")
-            d["terms"] = table(terms, csv: relative + "terms.csv", caption: "Terms")
-            var rows: [[String]] = headlineKeys.compactMap { k in s[k].map { [k, stringify($0)] } }
-            for group in ["pv_usd_quantiles", "irr_quantiles", "btc_total_quantiles"] {
-                if let q = s[group] as? [String: Any] { for k in q.keys.sorted() { rows.append([group.replacingOccurrences(of: "_quantiles", with: "_") + k, stringify(q[k])]) } }
-            }
-            if let h = s["halving"] as? [String: Any] {
-                for k in ["prob_within_horizon", "date_p05", "date_p50", "date_p95"] where h[k] != nil { rows.append(["halving_" + k, stringify(h[k])]) }
-            }
-            // SPEC §13 base case: the token's value on the forward curve, beside the simulated distribution above.
-            if let v = s["curve_value"] as? [String: Any] {
-                if let q = (s["curve"] as? [String: Any])?["quote_date"] { rows.append(["curve_quote_date", stringify(q)]) }
-                for k in ["pv_usd", "usd_total", "btc_total", "irr"] where v[k] != nil { rows.append(["curve_value_" + k, stringify(v[k])]) }
-            }
-            let metrics = CSVTable(header: ["metric", "value"], rows: rows)
-            try writeAtomically(Data(metrics.text.utf8), to: url.appendingPathComponent("metrics.csv")); written.append(relative + "metrics.csv")
-            d["metrics"] = table(metrics, csv: relative + "metrics.csv", caption: "Headline metrics")
+    /// The page header's data window and as-of: the nightly's `summary.json`, else the single run's, else the benchmark.
+    static func header(_ run: RunFolder) throws -> (String, String?) {
+        let url = run.url.appendingPathComponent("summary.json")
+        if run.isSingleDeal {
+            let s = try ReportFiles.read(RunSummary.self, url)
+            return (dataWindow(run.url), s?.run.asOf)
         }
-        if let y = try? String(contentsOf: url.appendingPathComponent("deal.yaml"), encoding: .utf8) { d["deal_yaml"] = y }
-        // The next halving as simulated (median date over the paths that reach it), replacing the fixed projection.
-        let simulatedHalving: (day: Int, label: String)? = {
-            guard let h = s?["halving"] as? [String: Any], let d50 = h["date_p50"] as? String, let day = ChartDate.parse(d50) else { return nil }
-            return (day, "halving \(d50) (simulated median)")   // the 90 % range is in the metrics table
-        }()
-        func fan(_ file: String, _ title: String, _ unit: String, log: Bool) throws -> String? {
-            guard let t = try CSVTable.read(url.appendingPathComponent(file)), let dc = t.column("date") else { return nil }
-            let xs = t.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }
-            func c(_ k: String) -> [Double] { t.doubles(k).map { $0 ?? 0 } }
-            let anyNonPositive = c("p05").contains { $0 <= 0 }
-            return Charts.fan(title: title, yTitle: unit + (log && !anyNonPositive ? " (log)" : ""), x: xs, p05: c("p05"), p25: c("p25"),
-                              p50: c("p50"), p75: c("p75"), p95: c("p95"), logY: log && !anyNonPositive,
-                              markers: Charts.halvingMarkers(from: xs.first ?? 0, to: xs.last ?? 0, projected: simulatedHalving == nil)
-                                + (simulatedHalving.map { [Marker(x: Double($0.day), label: $0.label)] } ?? []))
-        }
-        d["hashprice_fan"] = try fan("hashprice_quantiles.csv", "Simulated hashprice (5/25/50/75/95%)", "hashprice, USD/PH/day", log: true)
-        d["payout_fan"] = try fan("payout_quantiles.csv", "Daily net payout per token (5/25/50/75/95%)", "payout, USD/token/day", log: false)
-        func hist(_ file: String, _ title: String, _ x: String) throws -> String? {
-            guard let t = try CSVTable.read(url.appendingPathComponent(file)) else { return nil }
-            let lo = t.doubles("bin_low"), hi = t.doubles("bin_high"), n = t.doubles("count")
-            let bins = lo.indices.map { (low: lo[$0] ?? 0, high: hi[$0] ?? 0, count: n[$0] ?? 0) }
-            return Charts.histogram(title: title, xTitle: x, bins: bins)
-        }
-        d["pv_hist"] = try hist("pv_histogram.csv", "Present value per token", "PV, USD")
-        d["irr_hist"] = try hist("irr_histogram.csv", "Annual IRR", "IRR (fraction per year)")
-        if let t = try CSVTable.read(url.appendingPathComponent("tranches.csv")), let nc = t.column("tranche") {
-            d["tranches"] = table(t, csv: relative + "tranches.csv", caption: "Tranches")
-            d["tranche_svg"] = Charts.bars(title: "Tranche losses", yTitle: "fraction of initial balance",
-                                           categories: t.rows.map { $0[nc] },
-                                           series: [("expected loss", t.doubles("expected_loss").map { $0 ?? 0 }),
-                                                    ("P(shortfall)", t.doubles("prob_shortfall").map { $0 ?? 0 })]
-                                                    + (t.column("prob_loss") == nil ? [] : [("P(final loss)", t.doubles("prob_loss").map { $0 ?? 0 })]))
-        }
-        if let t = try CSVTable.read(url.appendingPathComponent("leverage_sweep.csv")) {
-            d["leverage_sweep"] = table(t, csv: relative + "leverage_sweep.csv", caption: "Leverage sweep")
-            // Two families on one leverage axis: more loops at the deal's LTV, and one loop at lower LTVs (older runs: loops only).
-            let lev = t.doubles("leverage").map { $0 ?? 0 }, liq = t.doubles("prob_liquidation"), bad = t.doubles("prob_bad_debt")
-            let fam = t.column("sweep").map { c in t.rows.map { $0[c] } } ?? Array(repeating: "loops", count: t.rows.count)
-            func pick(_ f: String, _ y: [Double?]) -> (x: [Double], y: [Double?]) {
-                let idx = fam.indices.filter { fam[$0] == f }.sorted { lev[$0] < lev[$1] }
-                return (idx.map { lev[$0] }, idx.map { y[$0] })
-            }
-            // P(liquidation) of each family (P(bad debt) is in the table); an old sweep (loops only) keeps its bad-debt line.
-            var series: [Series] = []
-            for (f, name) in [("loops", "more loops"), ("ltv", "lower LTV")] {
-                let l = pick(f, liq)
-                if !l.x.isEmpty { series.append(Series(name: name, x: l.x, y: l.y)) }
-            }
-            if t.column("sweep") == nil {
-                let l = pick("loops", liq), b = pick("loops", bad)
-                series = [Series(name: "P(liquidation)", x: l.x, y: l.y), Series(name: "P(bad debt)", x: b.x, y: b.y)]
-            }
-            d["leverage_svg"] = Charts.line(title: "Liquidation probability vs leverage", xTitle: "leverage (×)", yTitle: "P(liquidation)",
-                                            series: series, xKind: .numeric, yMin: 0)
-        } else if let t = try CSVTable.read(url.appendingPathComponent("leverage_liquidation.csv")), let dc = t.column("date") {
-            d["leverage_svg"] = Charts.line(title: "Cumulative liquidation probability", xTitle: "date", yTitle: "P(liquidated by date)",
-                                            series: [Series(name: "P(liquidated)", x: t.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }, y: t.doubles("prob_liquidated"))], yMin: 0)
-        }
-        if let t = try CSVTable.read(url.appendingPathComponent("leverage_returns.csv")) {
-            d["leverage_returns"] = table(t, csv: relative + "leverage_returns.csv", caption: "Unlevered vs levered returns")
-        }
-        if let t = try CSVTable.read(url.appendingPathComponent("stress.csv")) {
-            d["stress"] = table(t, csv: relative + "stress.csv", caption: "Stress scenarios (first row: base)")
-        }
-        try curveSection(&d, url: url, relative: relative)
-        return (d, written)
+        let s = try ReportFiles.read(NightlySummary.self, url)
+        return (s?.dataWindow ?? dataWindow(run.url), s?.asOf)
     }
 
-    /// The forward curve and the NDF hedge (SPEC §13; docs/outputs.md): the curve's levels against the simulated monthly
-    /// mean hashprice, the curve value, and with a hedge the hedged/unhedged PV distributions and the margin table.
-    static func curveSection(_ d: inout [String: Any], url: URL, relative: String) throws {
-        if let t = try CSVTable.read(url.appendingPathComponent("curve_months.csv")), let fc = t.column("first_date") {
-            let xs = t.rows.map { Double(ChartDate.parse($0[fc]) ?? 0) }
-            d["curve_svg"] = Charts.line(title: "Forward curve vs simulated monthly mean hashprice", xTitle: "delivery month (first day)",
-                                         yTitle: "hashprice, USD/PH/day",
-                                         series: [Series(name: "curve", x: xs, y: t.doubles("level_usd_ph_day")),
-                                                  Series(name: "simulated mean", x: xs, y: t.doubles("simulated_mean_usd_ph_day"))], yMin: 0)
-            d["curve_months"] = table(t, csv: relative + "curve_months.csv", caption: "Curve months")
+    /// The hashprice history chart (`benchmark.csv`).
+    static func history(_ run: RunFolder) throws -> HistoryContext? {
+        guard let b = try CSVTable.read(run.url.appendingPathComponent("benchmark.csv")), let dc = b.column("date") else { return nil }
+        let col = b.column("hashprice_usd_ph_day") != nil ? "hashprice_usd_ph_day" : "hashprice_btc_ph_day"
+        let xs = b.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }
+        var series = [Series(name: "daily", x: xs, y: b.doubles(col))]
+        if b.column("hashprice_usd_ph_day_144") != nil { series.append(Series(name: "144-block fees", x: xs, y: b.doubles("hashprice_usd_ph_day_144"))) }
+        // Halvings where the data shows them: the first day whose mean subsidy per block is > 5% below the previous
+        // day's (at most one per 30 days, as a mixed halving day is followed by the new subsidy), so a synthetic
+        // history is marked at its own halvings. Without a subsidy column: the real chain's dates.
+        var markers = Charts.halvingMarkers(from: xs.min() ?? 0, to: xs.max() ?? 0)
+        if b.column("subsidy_btc_per_block") != nil {
+            let sub = b.doubles("subsidy_btc_per_block")
+            var found: [Marker] = []
+            for i in 1..<max(1, sub.count) {
+                guard let now = sub[i], let before = sub[i - 1], now < 0.95 * before else { continue }
+                if let last = found.last, xs[i] - last.x < 30 { continue }
+                found.append(Marker(x: xs[i], label: "halving " + b.rows[i][dc]))
+            }
+            markers = found
         }
-        if let t = try CSVTable.read(url.appendingPathComponent("curve_case.csv")) {
-            d["curve_case"] = table(t, csv: relative + "curve_case.csv", caption: "Curve value (the token on the curve path)")
+        let svg = Charts.line(title: "Hashprice history", xTitle: "date (UTC)",
+                              yTitle: col.hasPrefix("hashprice_usd") ? "hashprice, USD/PH/day (log)" : "hashprice, BTC/PH/day (log)",
+                              series: series, logY: true, markers: markers)
+        return HistoryContext(svg: svg, rows: b.rows.count, first: b.rows.first?[dc] ?? "", last: b.rows.last?[dc] ?? "")
+    }
+
+    /// The calibration table (`calibration.csv`).
+    static func calibration(_ run: RunFolder, _ pending: Pending) throws -> TableContext? {
+        guard let cal = try CSVTable.read(run.url.appendingPathComponent("calibration.csv")) else { return nil }
+        return table(cal, csv: "calibration.csv", caption: "Calibrated parameters with standard errors")
+    }
+
+    /// Model validation: the latest scheduled backtest (nightly `backtest:` block; `model_validation.csv` + `.json`).
+    static func validation(_ run: RunFolder) throws -> ValidationContext? {
+        guard let mv = try CSVTable.read(run.url.appendingPathComponent("model_validation.csv")) else { return nil }
+        let info = try ReportFiles.read(ModelValidation.self, run.url.appendingPathComponent("model_validation.json"))
+        let failed = info?.requirementsFailed ?? []
+        let grid = info.map { "\($0.origins) origins \($0.from)…\($0.to) every \($0.every), \($0.paths) paths" } ?? ""
+        return ValidationContext(
+            table: table(BacktestReport.headline(mv), csv: "model_validation.csv",
+                         caption: "Latest backtest: coverage of the 50 % and 90 % bands and pinball skill by horizon"),
+            charts: [BacktestReport.coverageChart(mv, band: 90), BacktestReport.coverageChart(mv, band: 50)].compactMap { $0 },
+            asOf: info?.dataAsOf ?? "", link: info?.report ?? "", ran: info?.ranInThisRun ?? false, grid: grid,
+            failed: failed.map { .init(line: $0) }, failedCount: failed.isEmpty ? nil : failed.count, error: info?.errorInThisRun)
+    }
+
+    /// Changes vs the previous run (`changes.csv`), flagged rows highlighted.
+    static func changes(_ run: RunFolder) throws -> TableContext? {
+        guard let ch = try CSVTable.read(run.url.appendingPathComponent("changes.csv")) else { return nil }
+        var t = table(ch, csv: "changes.csv", caption: "Changes against the previous successful run")
+        guard let fc = ch.column("flag") else { t.flagged = 0; return t }
+        func flagged(_ f: String) -> Bool { !f.isEmpty && f != "false" && f != "0" }
+        for i in t.rows.indices { t.rows[i].flag = flagged(ch.rows[i][fc]) }
+        t.flagged = ch.rows.filter { flagged($0[fc]) }.count
+        return t
+    }
+
+    /// Deals at a glance (several deals): one row of headline metrics per deal, from each deal's summary.
+    static func overview(_ summaries: [(String, RunSummary)], _ pending: Pending) -> TableContext {
+        let rows = summaries.map { name, s -> [String] in
+            [name, text(s.pvMean), text(s.pvQuantiles["p05"]), text(s.pvQuantiles["p50"]), text(s.irrQuantiles["p50"]), text(s.probLoss),
+             text(s.probPVBelowPrice), text(s.probPayback), text(s.btcMean), text(s.tranches?.first?.expectedLoss), text(s.leverage?.probLiquidation)]
         }
-        if let t = try CSVTable.read(url.appendingPathComponent("hedge.csv")), let sc = t.column("strategy") {
-            d["hedge"] = table(t, csv: relative + "hedge.csv", caption: "Hedged vs unhedged PV per token (same paths)")
-            d["hedge_svg"] = Charts.bars(title: "PV per token, hedged vs unhedged", yTitle: "PV, USD/token", categories: t.rows.map { $0[sc] },
-                                         series: [("p05", t.doubles("pv_usd_p05").map { $0 ?? 0 }), ("p50", t.doubles("pv_usd_p50").map { $0 ?? 0 }),
-                                                  ("mean", t.doubles("pv_usd_mean").map { $0 ?? 0 }), ("p95", t.doubles("pv_usd_p95").map { $0 ?? 0 })])
-        }
-        if let t = try CSVTable.read(url.appendingPathComponent("hedge_margin.csv")) {
-            d["hedge_margin"] = table(t, csv: relative + "hedge_margin.csv", caption: "Hedge margin per token: initial, and the peak over each path")
-        }
+        let t = CSVTable(header: ["deal", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "irr_p50", "prob_loss", "prob_pv_below_price",
+                                  "prob_payback", "btc_total_mean", "senior_expected_loss", "prob_liquidation"], rows: rows)
+        pending.add("overview.csv", t)
+        return table(t, csv: "overview.csv", caption: "Headline metrics per deal (PV and payouts per token, USD)")
+    }
+
+    /// The manifest section: version, seed, RNG, paths, command, inputs (`manifest_inputs.csv`), timings.
+    static func manifestContext<P>(_ m: RunManifest<P>, _ pending: Pending) -> ManifestContext {
+        let t = CSVTable(header: ["path", "sha256"], rows: m.inputs.map { [$0.path, $0.sha256 ?? ""] })
+        pending.add("manifest_inputs.csv", t)
+        return ManifestContext(version: m.version, seed: m.seed.map(String.init) ?? "", rng: m.rng ?? "", paths: m.paths.map(String.init),
+                               command: m.command, inputs: table(t, csv: "manifest_inputs.csv", caption: "Inputs"), hasTimings: !m.timings.isEmpty,
+                               timings: m.timings.keys.sorted().map { .init(stage: $0, seconds: Display.number(m.timings[$0]!)) })
     }
 
     /// Mustache context of a table: header cells and rows of (text, numeric) cells.
-    static func table(_ t: CSVTable, csv: String, caption: String) -> [String: Any] {
-        let rows: [[String: Any]] = t.rows.map { r in
-            ["cells": r.map { c -> [String: Any] in let v = Display.cell(c); return ["text": v.text, "num": v.numeric] }]
-        }
-        return ["caption": caption, "csv": csv, "header": t.header.map { ["name": $0] }, "rows": rows]
+    static func table(_ t: CSVTable, csv: String, caption: String) -> TableContext {
+        TableContext(caption: caption, csv: csv, header: t.header.map { .init(name: $0) },
+                     rows: t.rows.map { r in .init(cells: r.map { let v = Display.cell($0); return .init(text: v.text, num: v.numeric) }, flag: false) },
+                     flagged: nil)
     }
 
-    static func stringify(_ v: Any?) -> String {
-        switch v {
-        case nil, is NSNull: return ""
-        case let s as String: return s
-        case let b as Bool: return b ? "true" : "false"
-        case let d as Double:
-            if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
-            return d.description
-        case let n as NSNumber:
-            if isBool(n) { return n.boolValue ? "true" : "false" }
-            let d = n.doubleValue
-            if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
-            return d.description
-        default: return "\(v!)"
-        }
-    }
-
-    /// JSONSerialization gives booleans as NSNumber with Objective-C type `c` (JSON never yields a char otherwise).
-    static func isBool(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
-
-    static func flatten(_ j: [String: Any], prefix: String, into rows: inout [[String]]) {
-        for k in j.keys.sorted() {
-            let name = prefix.isEmpty ? k : prefix + "." + k
-            if let o = j[k] as? [String: Any] { flatten(o, prefix: name, into: &rows) }
-            else if let d = j[k] as? Double { rows.append([name, stringify(d)]) }
-        }
+    /// A number as a table cell (CSV text): whole numbers without a decimal point, others in full precision, empty when
+    /// missing or not finite.
+    static func text(_ d: Double?) -> String {
+        guard let d, d.isFinite else { return "" }
+        if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+        return d.description
     }
 
     static func dataWindow(_ url: URL) -> String {

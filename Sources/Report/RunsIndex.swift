@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// The history page `reports/index.html`: one row per run, newest first.
@@ -13,13 +14,8 @@ public enum RunsIndex {
 
     /// Renders the page to `<reportsDir>/index.html` (atomically). `entries` must already be newest first.
     public static func write(_ entries: [Entry], latest: String?, reportsDirectory: URL) throws {
-        let ctx: [String: Any] = [
-            "latest": latest ?? "",
-            "runs": entries.map { e -> [String: Any] in
-                ["run_id": e.runID, "started": e.started, "finished": e.finished, "status": e.status, "report": e.report ?? ""]
-            },
-        ]
-        let html = try Templates.render("index", ctx)
-        try writeAtomically(Data(html.utf8), to: reportsDirectory.appendingPathComponent("index.html"))
+        let ctx = RunsIndexContext(latest: latest, runs: entries.map { .init(runID: $0.runID, started: $0.started, finished: $0.finished,
+                                                                             status: $0.status, report: $0.report) })
+        try OutputWriter.write(try Templates.render("index", ctx), to: reportsDirectory.appendingPathComponent("index.html").path)
     }
 }

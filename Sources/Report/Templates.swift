@@ -22,7 +22,7 @@ enum Templates {
     }()
 
     /// Renders template `name` with `context`.
-    static func render(_ name: String, _ context: [String: Any]) throws -> String {
+    static func render(_ name: String, _ context: Any) throws -> String {
         let lib = try library.get()
         guard let s = lib.render(context, withTemplate: name) else { throw ReportError.template("no template \(name)") }
         return s

@@ -25,7 +25,7 @@ public struct ChainClock {
 
     /// Blocks per day per unit hash rate at the current difficulty, `86400/(D·2³²)`: the fast path of a day with no
     /// boundary multiplies by it instead of dividing (`PathGenerator.evolve`).
-    @inline(__always) public var blocksPerDayPerHash: Double { 86400 / (difficulty * 4294967296.0) }
+    @inline(__always) public var blocksPerDayPerHash: Double { 86400 / (difficulty * Consensus.hashesPerDifficulty) }
     /// Subsidy (BTC) of the next block found.
     @inline(__always) public var currentSubsidy: Double { subsidy }
 
@@ -46,8 +46,9 @@ public struct ChainClock {
     /// Boundaries from scratch (initialisation).
     mutating func refresh() {
         let n = Int(height.rounded(.down))
-        nextRetarget = 2016 * ((n + 2 + 2015) / 2016) - 1
-        nextEpochStart = 2016 * ((n + 1 + 2015) / 2016)
+        let e = Consensus.epochLength
+        nextRetarget = e * ((n + 2 + e - 1) / e) - 1
+        nextEpochStart = e * ((n + 1 + e - 1) / e)
         let hi = Consensus.halvingInterval
         let m = (n + 2 - halvingShift + hi - 1) / hi
         let hv = hi * max(m, 0) + halvingShift - 1
@@ -67,7 +68,7 @@ public struct ChainClock {
         // only stops a non-finite rate (an exploded path) from looping forever.
         var crossings = 0
         while true {
-            let rate = fixedRate ?? hashRate / (difficulty * 4294967296.0)   // blocks per second
+            let rate = fixedRate ?? hashRate / (difficulty * Consensus.hashesPerDifficulty)   // blocks per second
             let avail = rate * remaining
             let toNext = nextBoundary - height
             if avail < toNext || rate <= 0 {
@@ -82,10 +83,10 @@ public struct ChainClock {
             let n = Int(height)
             if n == nextRetarget {
                 let actual = min(max(t - epochStartTime, 302_400), 4_838_400)
-                difficulty = max(1, difficulty * 1_209_600 / actual)
-                nextRetarget += 2016
+                difficulty = max(1, difficulty * Double(Consensus.targetTimespan) / actual)
+                nextRetarget += Consensus.epochLength
             }
-            if n == nextEpochStart { epochStartTime = t; nextEpochStart += 2016 }
+            if n == nextEpochStart { epochStartTime = t; nextEpochStart += Consensus.epochLength }
             if n == nextHalving {
                 nextHalving += Consensus.halvingInterval
                 subsidy = ChainClock.subsidyBTC(block: n + 1, shift: halvingShift)

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Results
 import Statistics
 import Structures
 

@@ -1,3 +1,4 @@
+import Bitcoin
 import CKernels
 import Domain
 import Foundation
@@ -34,7 +35,7 @@ public struct PathGenerator {
         var h = initial.lnHashpriceHistory.filter { $0.isFinite }
         if h.isEmpty {
             let sub = ChainClock.subsidyBTC(block: initial.height + 1, shift: 0)
-            let hpBTC = 1e15 * 86400 / (initial.difficulty * 4294967296.0) * (sub + initial.feePerBlockBTC)
+            let hpBTC = 1e15 * 86400 / (initial.difficulty * Consensus.hashesPerDifficulty) * (sub + initial.feePerBlockBTC)
             h = [Foundation.log(hpBTC * initial.priceUSD)]
         }
         lnHistory = h

@@ -1,3 +1,4 @@
+import Diagnostics
 /// Errors of the Monte Carlo engine.
 public enum SimulateError: Error, CustomStringConvertible, Equatable {
     /// Settings or calibration values that cannot be simulated (reason given).
@@ -19,6 +20,17 @@ public enum SimulateError: Error, CustomStringConvertible, Equatable {
         case .insufficientMemory(let m): return "not enough memory: \(m)"
         case .invalidMemoryLimit(let m): return "invalid memory limit: \(m)"
         case .forwardCurve(let m): return "forward curve: \(m)"
+        }
+    }
+}
+
+extension SimulateError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidSettings: return .configInvalid
+        case .badShard: return .shardMismatch
+        case .forwardCurve: return .insufficientData
+        case .insufficientMemory, .invalidMemoryLimit: return .usage
         }
     }
 }

@@ -1,3 +1,4 @@
+import Bitcoin
 import Domain
 import Foundation
 import LinearAlgebra
@@ -15,8 +16,8 @@ public enum SyntheticHistory {
         // Starts on 2022-11-25 in a late-2022-like state (before the 2024 halving at height 840,000), so the default
         // 1,460 days end on 2026-11-24 and a simulation from the end crosses the 2028 halving.
         let asOf = Day(year: 2022, month: 11, day: 25)!
-        let h0 = 2.6e20, d0 = h0 * 600 / 4294967296.0, fee = 0.1, price = 16_500.0
-        let hp = 1e15 * 86400 / (d0 * 4294967296.0) * (6.25 + fee) * price
+        let h0 = 2.6e20, d0 = h0 * 600 / Consensus.hashesPerDifficulty, fee = 0.1, price = 16_500.0
+        let hp = 1e15 * 86400 / (d0 * Consensus.hashesPerDifficulty) * (6.25 + fee) * price
         return Calibration(
             asOf: asOf, windowStart: asOf - 730, windowEnd: asOf,
             merton: MertonParameters(mu: Estimate(0.0008, stderr: 0), sigma: Estimate(0.03, stderr: 0), lambda: Estimate(0.02, stderr: 0),

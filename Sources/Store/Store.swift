@@ -151,6 +151,15 @@ public final class Store {
                 )
                 """)
         }
+        m.registerMigration("v7-calibration-fits") { db in
+            try db.execute(sql: """
+                CREATE TABLE calibration_fits (
+                    key TEXT PRIMARY KEY NOT NULL, as_of TEXT NOT NULL, window_days INTEGER NOT NULL, options TEXT NOT NULL,
+                    data_sha256 TEXT NOT NULL, created_utc TEXT NOT NULL, json TEXT NOT NULL
+                );
+                CREATE INDEX calibration_fits_as_of ON calibration_fits(as_of)
+                """)
+        }
         return m
     }
 

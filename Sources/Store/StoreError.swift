@@ -1,4 +1,5 @@
 import Domain
+import Diagnostics
 
 /// Errors of the SQLite store. Mapped to exit code 74 (`storeError`) by the CLI, except `implausible` (65).
 public enum StoreError: Error, CustomStringConvertible, Equatable {
@@ -32,6 +33,16 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .implausible(p, problems):
             return "\(p): refused, the store would hold implausible days (nothing written): "
                 + problems.prefix(5).map(\.description).joined(separator: "; ") + (problems.count > 5 ? " (and \(problems.count - 5) more)" : "")
+        }
+    }
+}
+
+extension StoreError: CategorizedError {
+    /// 74, except `implausible` (65: the input was rejected, as the parser's own refusals).
+    public var category: ErrorCategory {
+        switch self {
+        case .implausible: return .dataRejected
+        case .cannotOpen, .migrationFailed, .newerSchema, .sqlite, .corruptRow, .damaged: return .storeError
         }
     }
 }

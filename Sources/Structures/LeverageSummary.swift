@@ -36,21 +36,6 @@ public struct LeverageSummary: Equatable, Sendable {
         return LeverageSummary(paths: n, levered: Returns(sample: lev), unlevered: Returns(sample: unl), probLiquidation: liq / dn,
                                probBadDebt: bad / dn, meanBadDebtFraction: badFrac / dn, liquidationByDay: byDay, meanInitialEquity: equity / dn)
     }
-
-    /// Rows of `leverage_returns.csv`: `measure,unlevered,levered`.
-    public var returnsCSV: String {
-        var rows = ["measure,unlevered,levered", "mean,\(unlevered.mean),\(levered.mean)"]
-        for (k, (name, _)) in Quantiles.levels.enumerated() {
-            rows.append("\(name),\(unlevered.quantiles[k]),\(levered.quantiles[k])")
-        }
-        rows.append("var95,\(unlevered.var95),\(levered.var95)")
-        rows.append("cvar95,\(unlevered.cvar95),\(levered.cvar95)")
-        rows.append("var99,\(unlevered.var99),\(levered.var99)")
-        rows.append("cvar99,\(unlevered.cvar99),\(levered.cvar99)")
-        rows.append("prob_bad_debt,0.0,\(probBadDebt)")
-        rows.append("prob_liquidation,0.0,\(probLiquidation)")
-        return rows.joined(separator: "\n") + "\n"
-    }
 }
 
 /// Leverage sweep on the same paths and premium draws (SPEC §8: the highest leverage with P(liquidation) < 5%), two ways:
@@ -66,11 +51,6 @@ public enum LeverageSweep {
         /// Gross exposure per unit of equity, `1 + L + … + L^n`.
         public var leverage: Double
         public var summary: LeverageSummary
-        public static let csvHeader = "sweep,loops,ltv,leverage,prob_liquidation,prob_bad_debt,return_mean,return_p05,var95,cvar95,var99,cvar99"
-        public var csvRow: String {
-            let s = summary, r = s.levered
-            return "\(sweep),\(loops),\(ltv),\(leverage),\(s.probLiquidation),\(s.probBadDebt),\(r.mean),\(r.quantiles[1]),\(r.var95),\(r.cvar95),\(r.var99),\(r.cvar99)"
-        }
     }
 
     /// The LTVs of the one-loop family: 5 %, 10 %, … strictly below the deal's LTV.

@@ -1,3 +1,4 @@
+import Diagnostics
 /// Invalid structure or leverage terms (Config reports YAML problems with line numbers; these are the engine's own checks).
 public enum StructuresError: Error, CustomStringConvertible, Equatable {
     case invalidStructure(String)
@@ -8,4 +9,9 @@ public enum StructuresError: Error, CustomStringConvertible, Equatable {
         case .invalidLeverage(let m): return "invalid leverage: \(m)"
         }
     }
+}
+
+extension StructuresError: CategorizedError {
+    /// Terms the engines refuse: the deal is invalid (78).
+    public var category: ErrorCategory { .configInvalid }
 }

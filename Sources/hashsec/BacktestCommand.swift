@@ -67,7 +67,7 @@ struct BacktestCommand: ParsableCommand {
             guard !ms.isEmpty, Set(ms).count == ms.count else { throw ValidationError("--models must list distinct models") }
             guard paths >= 2, threads >= 1 else { throw ValidationError("--paths must be ≥ 2 and --threads ≥ 1") }
             guard window >= 30 else { throw ValidationError("--window must be ≥ 30 days") }
-            let (d, pu) = try PriceOptions.assumptions(drift: drift, parameterUncertainty: parameterUncertainty)
+            let (d, pu) = try SimulationOptions.assumptions(drift: drift, parameterUncertainty: parameterUncertainty)
             let settings = BacktestJob.Settings(horizons: try parseHorizons(horizons), models: ms, paths: paths, seed: seed, threads: threads,
                                                 windowDays: window, poissonBlocks: poissonBlocks, drift: d, parameterUncertainty: pu,
                                                 fit: fit.options(priceWindowDays: window), antithetic: !noAntithetic)

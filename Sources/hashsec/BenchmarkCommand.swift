@@ -2,12 +2,6 @@ import ArgumentParser
 import Domain
 import Pipeline
 
-/// Parses a `YYYY-MM-DD` option value.
-func parseDayOption(_ s: String) throws -> Day {
-    guard s.count == 10, let d = Day(iso: s) else { throw ValidationError("not a YYYY-MM-DD date: '\(s)'") }
-    return d
-}
-
 struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",

@@ -19,32 +19,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
-            var shardDirs = dirs
-            var stressDirs: [String] = []
-            var dest = out
-            if dirs.count == 1, !FileManager.default.fileExists(atPath: dirs[0] + "/shard.json"),
-               !FileManager.default.fileExists(atPath: dirs[0] + "/stress-shard.json") {
-                let all = ((try? FileManager.default.contentsOfDirectory(atPath: dirs[0])) ?? []).sorted()
-                shardDirs = all.filter { $0.hasPrefix("shard-") }.map { dirs[0] + "/" + $0 }
-                stressDirs = all.filter { $0.hasPrefix("stress-shard-") }.map { dirs[0] + "/" + $0 }
-                if shardDirs.isEmpty && stressDirs.isEmpty { shardDirs = dirs }
-                dest = dest ?? dirs[0]
-            } else {
-                stressDirs = shardDirs.filter { FileManager.default.fileExists(atPath: $0 + "/stress-shard.json") }
-                shardDirs = shardDirs.filter { !stressDirs.contains($0) }
-            }
-            guard let d = dest else { throw ValidationError("give --out DIR") }
-            if !shardDirs.isEmpty {
-                let r = try MergeJob.run(shardDirs: shardDirs, out: d)
-                print(r.summaryText)
-                print("merged \(r.shards) shard(s), \(r.paths) paths into \(d)")
-            }
-            if !stressDirs.isEmpty {
-                let r = try StressJob.merge(shardDirs: stressDirs, out: d)
-                print(r.text)
-                print("merged \(stressDirs.count) stress shard(s) into \(d)/stress.csv, \(d)/stress.json")
-            }
+            for line in try MergeJob.run(dirs: dirs, out: out) { print(line) }
         }
     }
 }
-import Foundation

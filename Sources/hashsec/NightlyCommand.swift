@@ -33,7 +33,8 @@ struct NightlyCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let r = try NightlyJob.run(.init(configPath: config, today: today, logFile: logFile, version: HashsecVersion.string,
-                                             commandLine: CommandLine.arguments.joined(separator: " ")))
+                                             commandLine: CommandLine.arguments.joined(separator: " "),
+                                             observers: NightlyPause.fromEnvironment().map { [$0] } ?? []))
             print("run: \(r.runID)\(r.flagged > 0 ? " (\(r.flagged) changes flagged)" : "")")
             let cwd = FileManager.default.currentDirectoryPath + "/"
             print("report: \(r.reportPath.hasPrefix(cwd) ? String(r.reportPath.dropFirst(cwd.count)) : r.reportPath)")

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Pipeline
+import Perf
 
 struct PerfIngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +22,7 @@ struct PerfIngestCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let r = try IngestJob.perf(rows: rows)
+            let r = try PerfIngest.run(rows: rows)
             let rate = Double(rows) / r.seconds
             print(try PerfSimulate.machine())
             print("perf ingest: \(rows) rows (\(r.fileBytes / 1_000_000) MB tidy CSV) in \(String(format: "%.3f", r.seconds)) s (parse \(String(format: "%.3f", r.parseSeconds)) s, store \(String(format: "%.3f", r.seconds - r.parseSeconds)) s) = \(Int(rate.rounded())) rows/s (target 1000000 rows ≤ 3 s: \(rows >= 1_000_000 && r.seconds <= 3 ? "met" : rows >= 1_000_000 ? "MISSED" : "n/a"))")

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Perf
 
 struct PerfSimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,26 +55,10 @@ struct PerfSimulateCommand: ParsableCommand {
             var all: [PerfSimulate.Row] = []
             for _ in 0..<`repeat` {
                 let rows = try PerfSimulate.run(paths: paths, days: days, threads: ts, seed: seed, blockSize: block)
-                for r in rows {
-                    print(String(format: "threads %d: %.3f s wall (%.3f s CPU), %.3g path-days/s, peak RSS %.0f MB (engine estimate %.0f MB)",
-                                 r.threads, r.seconds, r.cpuSeconds, r.pathDaysPerSecond, r.peakRSSMB, r.estimateMB))
-                }
+                for r in rows { print(PerfSimulate.line(r)) }
                 all += rows
             }
-            func stats(_ t: Int) -> (best: Double, median: Double)? {
-                let w = all.filter { $0.threads == t }.map(\.seconds).sorted()
-                return w.isEmpty ? nil : (w[0], w[w.count / 2])
-            }
-            for t in ts {
-                guard let st = stats(t) else { continue }
-                print(String(format: "threads %d over %d runs: best %.3f s (%.3g path-days/s), median %.3f s", t, `repeat`, st.best,
-                             Double(paths) * Double(days) / st.best, st.median))
-            }
-            if let a = stats(1), let b = stats(2) {
-                let met = paths == 100_000 && days == 1095
-                print(String(format: "speed-up 2 threads vs 1 (best): %.2fx; target 100k x 1095 <= 2 s on 2 threads, >= 1.8x: %@",
-                             a.best / b.best, met ? (b.best <= 2 && a.best / b.best >= 1.8 ? "met" : "MISSED") : "n/a"))
-            }
+            for l in PerfSimulate.summary(all, paths: paths, days: days, repeats: `repeat`) { print(l) }
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
-import Pipeline
+import Perf
 
 struct PerfStressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +28,7 @@ struct PerfStressCommand: ParsableCommand {
     func run() throws {
         try guarded {
             guard paths >= 1, threads >= 1, repeats >= 1 else { throw ValidationError("--paths, --threads and --repeats must be ≥ 1") }
-            let r = try StressJob.perf(dealPath: deal, dbPath: store.db, asOf: asOf, paths: paths, threads: threads, repeats: repeats)
+            let r = try PerfStress.run(dealPath: deal, dbPath: store.db, asOf: asOf, paths: paths, threads: threads, repeats: repeats)
             print(r.text)
         }
     }

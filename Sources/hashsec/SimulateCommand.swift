@@ -27,47 +27,33 @@ struct SimulateCommand: ParsableCommand {
     )
 
     @Argument(help: "Deal YAML file (SPEC §6).") var deal: String
-    @Option(help: "Number of paths.") var paths: Int = 10_000
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Simulated days (default: token start offset + term).") var horizon: Int?
-    @Option(help: "Use only data up to this day (YYYY-MM-DD).", transform: parseDayOption) var asOf: Day?
-    @OptionGroup var price: PriceOptions
-    @OptionGroup var measure: MeasureOptions
+    @OptionGroup var simulation: SimulationOptions
     @OptionGroup var hedge: HedgeOptions
-    @Option(help: "Calibration JSON (default: the store's, or calibrate now).") var calibration: String?
-    @Option(help: "Output directory.") var out: String?
     @Flag(help: "Also write paths.csv (one row per path).") var pathsCsv = false
-    @Flag(help: "Disable antithetic variates.") var noAntithetic = false
-    @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
-    @Option(help: "Write shard i of n (0-based) to OUT/shard-i-of-n/.") var shard: String?
     @OptionGroup var store: StoreOptions
     @Option(help: "Also sweep the deal's staking leverage over loops 0…N at its LTV, and one loop at 5 %, 10 %, … LTV below it, on the same paths (writes leverage_sweep.csv).")
     var sweepLeverage: Int?
     @Flag(help: "Also revalue on the same random numbers with the start BTC price ±10 %, network hash rate ±10 %, power ±0.01 USD/kWh, fees ×1.5 and volatility +5 points (writes sensitivities.csv; not with --shard).")
     var sensitivities = false
 
+    func validate() throws {
+        if let n = sweepLeverage, !(0...50).contains(n) { throw ValidationError("--sweep-leverage takes 0…50") }
+        if sensitivities, simulation.shard != nil {
+            throw ValidationError("--sensitivities cannot be combined with --shard: the paired differences need every path of the base and bumped runs in one process (run it unsharded)")
+        }
+    }
+
     func run() throws {
         try guarded {
-            guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
-            if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
-            let sh = try parseShardOption(shard, out: out)
-            if sensitivities, sh != nil {
-                throw ValidationError("--sensitivities cannot be combined with --shard: the paired differences need every path of the base and bumped runs in one process (run it unsharded)")
-            }
-            if let n = sweepLeverage, !(0...50).contains(n) { throw ValidationError("--sweep-leverage takes 0…50") }
-            var settings = SimulationSettings(paths: paths, seed: seed, threads: threads,
-                                              antithetic: !noAntithetic, poissonBlocks: poissonBlocks, horizonDays: horizon)
-            let curveOptions = try measure.apply(&settings)
-            try price.apply(&settings)
+            let o = simulation, sh = try o.parsedShard()
             let (hedgeSize, settlement, im) = try hedge.parsed()
             if let h = hedgeSize, h.isOptimized, sh != nil { throw ValidationError("--hedge \(h) is chosen on all the run's paths: not with --shard") }
-            let r = try SimulateJob.run(.init(dealPath: deal, settings: settings, asOf: asOf, calibrationPath: calibration,
-                                              dbPath: store.db, out: out, pathsCSV: pathsCsv, shard: sh, sweepMaxLoops: sweepLeverage,
-                                              curve: curveOptions, hedge: hedgeSize, hedgeSettlement: settlement, initialMargin: im,
-                                              sensitivities: sensitivities))
+            let r = try SimulateJob.run(.init(dealPath: deal, settings: try o.settings(defaultPaths: 10_000), asOf: o.asOf, calibrationPath: o.calibration,
+                                              dbPath: store.db, windowDays: o.window, out: o.out, pathsCSV: pathsCsv, shard: sh,
+                                              sweepMaxLoops: sweepLeverage, curve: o.curveOptions(), hedge: hedgeSize, hedgeSettlement: settlement,
+                                              initialMargin: im, sensitivities: sensitivities))
             print(r.summaryText)
-            if let o = out { print("wrote \(sh.map { "\(o)/shard-\($0.index)-of-\($0.count)" } ?? o)") }
+            if let f = r.folder { print("wrote \(f)") }
         }
     }
 }

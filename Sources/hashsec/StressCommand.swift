@@ -26,30 +26,17 @@ struct StressCommand: ParsableCommand {
 
     @Argument(help: "Deal YAML file (SPEC §6).") var deal: String
     @Option(help: "Scenario YAML file (default: datasets/scenarios/default.yaml).") var scenarios: String?
-    @Option(help: "Number of paths (the same for every scenario).") var paths: Int = 2000
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Simulated days (default: token start offset + term).") var horizon: Int?
-    @Option(help: "Use only data up to this day (YYYY-MM-DD).", transform: parseDayOption) var asOf: Day?
-    @OptionGroup var price: PriceOptions
-    @OptionGroup var measure: MeasureOptions
-    @Option(help: "Calibration JSON (default: the store's, or calibrate now).") var calibration: String?
-    @Option(help: "Output directory for stress.csv and stress.json.") var out: String?
-    @Option(help: "Write shard i of n (0-based) to OUT/stress-shard-i-of-n/ (combine with `hashsec merge OUT`).") var shard: String?
+    @OptionGroup var simulation: SimulationOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         try guarded {
-            guard paths >= 1, threads >= 1 else { throw ValidationError("--paths and --threads must be ≥ 1") }
-            if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
-            let sh = try parseShardOption(shard, out: out)
-            var settings = SimulationSettings(paths: paths, seed: seed, threads: threads, horizonDays: horizon)
-            let curveOptions = try measure.apply(&settings)
-            try price.apply(&settings)
-            let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: asOf,
-                                            settings: settings, out: out, calibrationPath: calibration, shard: sh, curve: curveOptions))
+            let o = simulation
+            let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: o.asOf,
+                                            settings: try o.settings(defaultPaths: 2000), out: o.out, windowDays: o.window,
+                                            calibrationPath: o.calibration, shard: try o.parsedShard(), curve: o.curveOptions()))
             print(r.text)
-            if let o = out, sh == nil { print("wrote \(o)/stress.csv, \(o)/stress.json") }
+            if let f = r.folder, o.shard == nil { print("wrote \(f)/stress.csv, \(f)/stress.json, \(f)/manifest.json") }
         }
     }
 }

@@ -5,7 +5,7 @@ import Ingest
 import LinearAlgebra
 import TestSupport
 import XCTest
-@testable import Benchmark
+@testable import Hashprice
 @testable import Calibrate
 
 /// A small generator of the SPEC §5 model written here, independently of the production code.

@@ -4,7 +4,7 @@ import Ingest
 import LinearAlgebra
 import TestSupport
 import XCTest
-@testable import Benchmark
+@testable import Hashprice
 @testable import Calibrate
 @testable import Simulate
 

@@ -94,6 +94,10 @@ extension HostileCases {
             try Data(b).write(to: u)
         }
     }
+    /// XORs one byte at `offset` with `mask`.
+    static func xor(_ rel: String, at offset: Int, _ mask: UInt8) -> (URL) throws -> Void {
+        { d in let u = file(d, rel); var b = [UInt8](try Data(contentsOf: u)); b[offset] ^= mask; try Data(b).write(to: u) }
+    }
     static func remove(_ rel: String) -> (URL) throws -> Void { { d in try FileManager.default.removeItem(at: file(d, rel)) } }
     static func write(_ rel: String, _ text: String) -> (URL) throws -> Void { { d in try Data(text.utf8).write(to: file(d, rel)) } }
 
@@ -132,14 +136,34 @@ extension HostileCases {
                   tamper: remove("sh/stress-shard-0-of-2/stress-partial.bin")),
         mergeCase("merge: stress-partial.bin truncated", setup: [stressShard(0, of: 2), stressShard(1, of: 2)], says: "stress-partial.bin: bad length",
                   tamper: truncate("sh/stress-shard-1-of-2/stress-partial.bin", to: 40)),
-        mergeCase("merge: stress shard with a bad scenario entry", setup: [stressShard(0, of: 2), stressShard(1, of: 2)], says: "bad scenario entry",
+        mergeCase("merge: stress shards, the scenario file edited in both headers (SHA-256 mismatch)",
+                  setup: [stressShard(0, of: 2), stressShard(1, of: 2)], says: "the recorded scenario file does not match its SHA-256",
                   tamper: { d in
                       for i in 0..<2 {
                           let u = file(d, "sh/stress-shard-\(i)-of-2/stress-shard.json")
-                          let s = try String(contentsOf: u, encoding: .utf8).replacingOccurrences(of: "\"no shock\",", with: "")
-                          try Data(s.utf8).write(to: u)
+                          let s = try String(contentsOf: u, encoding: .utf8)
+                          let t = s.replacingOccurrences(of: "pct: 50", with: "pct: 90")
+                          guard t != s else { throw CocoaError(.fileReadCorruptFile) }
+                          try Data(t.utf8).write(to: u)
                       }
                   }),
+        // Shard integrity (issue 12 item 7): a payload that still decodes but differs from what the shard wrote.
+        mergeCase("merge: one flipped bit in a PV of partial.bin", setup: [shard(0, of: 2), shard(1, of: 2)],
+                  says: "the payload does not match the SHA-256", tamper: xor("sh/shard-1-of-2/partial.bin", at: 32 + 5, 0x08)),
+        mergeCase("merge: NaN written into a PV of partial.bin", setup: [shard(0, of: 2), shard(1, of: 2)],
+                  says: "the payload does not match the SHA-256", tamper: poke("sh/shard-0-of-2/partial.bin", at: 40, 0x7FF8_0000_0000_0000)),
+        mergeCase("merge: one histogram count of partial.bin off by one", setup: [shard(0, of: 2), shard(1, of: 2)],
+                  says: "the payload does not match the SHA-256",
+                  tamper: { d in
+                      // Layout (PartialResult+Binary): 32-byte header (count at 16), 41 bytes per path, then eMin, eMax, counts.
+                      let u = file(d, "sh/shard-0-of-2/partial.bin")
+                      var b = [UInt8](try Data(contentsOf: u))
+                      let n = Int(b[16]) | Int(b[17]) << 8
+                      b[32 + 41 * n + 16] ^= 0x01
+                      try Data(b).write(to: u)
+                  }),
+        mergeCase("merge: one flipped bit in stress-partial.bin", setup: [stressShard(0, of: 2), stressShard(1, of: 2)],
+                  says: "the payload does not match the SHA-256", tamper: xor("sh/stress-shard-0-of-2/stress-partial.bin", at: 24 + 32 + 2, 0x40)),
     ]
 }
 

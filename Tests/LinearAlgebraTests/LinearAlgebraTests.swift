@@ -1,3 +1,4 @@
+import Diagnostics
 import XCTest
 @testable import LinearAlgebra
 
@@ -63,7 +64,13 @@ final class LinearAlgebraTests: XCTestCase {
 
     func testLeastSquaresRankDeficient() {
         let x = Matrix([[1, 2], [2, 4], [3, 6]])
-        XCTAssertThrowsError(try leastSquares(x, [1, 2, 3]))
+        XCTAssertThrowsError(try leastSquares(x, [1, 2, 3])) { err in
+            // A degenerate regression is data that cannot identify the model (exit 67), not a bug (70): issue 12 item 16.
+            XCTAssertEqual(ErrorCategory.of(err), .insufficientData, "\(err)")
+            XCTAssertEqual(ErrorCategory.of(err).exitCode, 67)
+        }
+        XCTAssertThrowsError(try cholesky(Matrix([[1, 2], [2, 1]]))) { XCTAssertEqual(ErrorCategory.of($0), .insufficientData) }
+        XCTAssertThrowsError(try cholesky(Matrix([[1, 2, 3], [4, 5, 6]]))) { XCTAssertEqual(ErrorCategory.of($0), .internalError) }
     }
 
     /// [[1,2,3],[4,5,6]] · [[7,8],[9,10],[11,12]] = [[58,64],[139,154]].

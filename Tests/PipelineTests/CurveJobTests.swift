@@ -101,7 +101,7 @@ final class CurveJobTests: XCTestCase {
         var s = settings(20); s.measure = .real
         let r = try SimulateJob.run(.init(dealPath: deal, settings: s, calibrationPath: cal, dbPath: db, curve: CurveOptions(fromStore: true)))
         XCTAssertNil(r.summary?.curve)
-        XCTAssertFalse(r.files.contains { $0.0 == "curve_case.csv" })
+        XCTAssertFalse(r.files.contains { $0.name == "curve_case.csv" })
         XCTAssertThrowsError(try SimulateJob.run(.init(dealPath: deal, settings: settings(20), calibrationPath: cal, dbPath: db,
                                                        curve: CurveOptions(fromStore: true)))) {
             XCTAssertTrue("\($0)".contains("has no month within the simulated days"), "\($0)")

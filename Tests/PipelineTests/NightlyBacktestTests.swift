@@ -37,7 +37,7 @@ final class NightlyBacktestTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: bt.appendingPathComponent("index.html").path))
         XCTAssertTrue(scores.hasPrefix("model,horizon,n,"))
         let manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: bt.appendingPathComponent("manifest.json"))) as? [String: Any])
-        let origins = try XCTUnwrap(manifest["origins"] as? [[String: String]]).map { $0["origin"]! }
+        let origins = try XCTUnwrap((manifest["parameters"] as? [String: Any])?["origins"] as? [[String: String]]).map { $0["origin"]! }
         XCTAssertEqual(origins, ["2023-05-01", "2023-08-29", "2023-12-27"])
         let run1 = try XCTUnwrap(h.runFolders().last)
         var files = try h.files(run1)

@@ -127,6 +127,21 @@ final class NightlyTests: XCTestCase {
         XCTAssertTrue(h.runFolders().isEmpty)
     }
 
+    /// Issue 12 item 16: a run that fails at publish (here `latest` cannot be switched: it is a real directory) leaves no
+    /// complete-looking `reports/<run-id>/` and no temp folder behind.
+    func testFailureAtPublishLeavesNoRunFolder() throws {
+        let h = try NightlyHarness()
+        let latest = h.reports.appendingPathComponent("latest")
+        try FileManager.default.createDirectory(at: latest, withIntermediateDirectories: true)
+        try Data("not a symlink".utf8).write(to: latest.appendingPathComponent("keep.txt"))
+        let r = try h.run()
+        XCTAssertEqual(r.status, 73, r.stderr)
+        XCTAssertTrue(r.stderr.contains("\"stage\":\"publish\""), r.stderr)
+        XCTAssertEqual(h.runFolders(), [], "no reports/<run-id>/ of a run that did not publish")
+        XCTAssertEqual(h.tempFolders(), [])
+        XCTAssertEqual(try String(contentsOf: latest.appendingPathComponent("keep.txt"), encoding: .utf8), "not a symlink")
+    }
+
     func testInvalidConfigExits78WithLine() throws {
         let h = try NightlyHarness()
         try "db: x.sqlite\ninputs: [history.csv]\npaths: -5\n".write(to: h.root.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)

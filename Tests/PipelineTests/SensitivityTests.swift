@@ -1,7 +1,9 @@
 import Domain
+import FileIO
 import Foundation
 import Pipeline
 import Simulate
+import Results
 import Statistics
 import TestSupport
 import XCTest
@@ -22,7 +24,7 @@ final class SensitivityTests: XCTestCase {
 
     /// Per-path PV, undiscounted USD and IRR from a run's paths.csv.
     func columns(_ r: SimulateJob.Result) throws -> (pv: [Double], usd: [Double], irr: [Double]) {
-        let csv = try XCTUnwrap(r.files.first { $0.0 == "paths.csv" }?.1)
+        let csv = try XCTUnwrap(r.files.first { $0.name == "paths.csv" }?.text)
         var pv: [Double] = [], usd: [Double] = [], irr: [Double] = []
         for line in csv.split(separator: "\n").dropFirst() {
             let c = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -149,19 +151,20 @@ final class SensitivityTests: XCTestCase {
         let plain = try run(deal, seed: 5, paths: 300, threads: 1, pathsCSV: false)
         let one = try run(deal, seed: 5, paths: 300, threads: 1, sensitivities: true, pathsCSV: false)
         let two = try run(deal, seed: 5, paths: 300, threads: 2, sensitivities: true, pathsCSV: false)
-        let csv1 = try XCTUnwrap(one.files.first { $0.0 == "sensitivities.csv" }?.1)
-        XCTAssertEqual(csv1, two.files.first { $0.0 == "sensitivities.csv" }?.1)
+        func text(_ r: SimulateJob.Result, _ name: String) -> String? { r.files.first { $0.name == name }?.text }
+        let csv1 = try XCTUnwrap(text(one, "sensitivities.csv"))
+        XCTAssertEqual(csv1, text(two, "sensitivities.csv"))
         XCTAssertEqual(csv1.split(separator: "\n").first.map(String.init), SensitivityRow.csvHeader.joined(separator: ","))
-        XCTAssertEqual(one.files.first { $0.0 == "summary.json" }?.1, two.files.first { $0.0 == "summary.json" }?.1)
-        for (name, content) in plain.files where name != "summary.json" {
-            XCTAssertEqual(one.files.first { $0.0 == name }?.1, content, name)
+        XCTAssertEqual(text(one, "summary.json"), text(two, "summary.json"))
+        for f in plain.files where f.name != "summary.json" && f.name != "manifest.json" {
+            XCTAssertEqual(text(one, f.name), f.text, f.name)
         }
         var s = try XCTUnwrap(one.summary)
         XCTAssertEqual(s.sensitivities?.count, 5)
         s.sensitivities = nil
-        XCTAssertEqual(s.json(), plain.files.first { $0.0 == "summary.json" }?.1)
+        XCTAssertEqual(try JSONText.encode(s), text(plain, "summary.json"))
         // summary.json round-trips the typed block.
-        let decoded = try JSONDecoder().decode(RunSummary.self, from: Data(try XCTUnwrap(one.files.first { $0.0 == "summary.json" }?.1).utf8))
+        let decoded = try JSONDecoder().decode(RunSummary.self, from: Data(try XCTUnwrap(text(one, "summary.json")).utf8))
         XCTAssertEqual(decoded.sensitivities?.map(\.input), one.summary?.sensitivities?.map(\.input))
         XCTAssertEqual(decoded.sensitivities?.first?.dpv, one.summary?.sensitivities?.first?.dpv)
     }

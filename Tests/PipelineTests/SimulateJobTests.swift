@@ -8,7 +8,7 @@ import XCTest
 
 /// `hashsec simulate --as-of` on the real history (read in place from ../shared/datasets; skipped when absent).
 final class SimulateJobTests: XCTestCase {
-    func summary(_ r: SimulateJob.Result) throws -> String { try XCTUnwrap(r.files.first { $0.0 == "summary.json" }?.1) }
+    func summary(_ r: SimulateJob.Result) throws -> String { try XCTUnwrap(r.files.first { $0.name == "summary.json" }?.text) }
 
     /// Data after --as-of must not matter: a store cut at the as-of day (written at test time in a temporary directory)
     /// gives byte-identical outputs. Without --as-of the last stored day is used, never a stale stored calibration.

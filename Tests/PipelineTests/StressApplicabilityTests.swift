@@ -54,12 +54,21 @@ final class StressApplicabilityTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = TestSupport.repositoryRoot.appendingPathComponent("datasets/deals/bmn2-like.yaml").path
         let d = try deal("bmn2-like.yaml")
-        let scen = [Scenario(name: "crash", kind: .priceCrash(pct: 0.3, day: 5)), power, Scenario(name: "outage", kind: .hashrateOutage(pct: 0.5, days: 30, start: 1))]
+        let scenPath = dir.appendingPathComponent("scen.yaml").path, calPath = dir.appendingPathComponent("cal.json").path
+        try Data("""
+            scenarios:
+              - {name: crash, kind: price_crash, pct: 30, day: 5}
+              - {name: power_0.08, kind: power_price, usd_kwh: 0.08, from_day: 1, description: "power $0.08/kWh"}
+              - {name: outage, kind: hashrate_outage, pct: 50, days: 30, start: 1}
+
+            """.utf8).write(to: URL(fileURLWithPath: scenPath))
+        try Data(try CalibrateJob.encode(cal).utf8).write(to: URL(fileURLWithPath: calPath))
+        let scen = try ScenarioFile.load(path: scenPath)
         let s = SimulationSettings(paths: 50, seed: 2, threads: 2, horizonDays: 200)
         let single = try StressJob.run(deal: d, scenarios: scen, calibration: cal, history: [], settings: s, out: nil)
         for i in 0..<3 {
-            try StressJob.runShard(deal: d, dealYAML: try String(contentsOfFile: path, encoding: .utf8), scenarios: scen, scenariosSHA256: "s",
-                                   calibration: cal, calibrationSHA256: "c", history: [], settings: s, shard: Shard(index: i, count: 3)!, out: dir.path)
+            _ = try StressJob.run(.init(dealPath: path, scenariosPath: scenPath, dbPath: "", settings: s, out: dir.path, calibrationPath: calPath,
+                                        shard: Shard(index: i, count: 3)!))
         }
         let merged = try StressJob.merge(shardDirs: (0..<3).map { dir.appendingPathComponent("stress-shard-\($0)-of-3").path },
                                          out: dir.appendingPathComponent("m").path)

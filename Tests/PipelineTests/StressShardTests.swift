@@ -11,14 +11,20 @@ final class StressShardTests: XCTestCase {
     func testShardedStressMergesToTheSingleRunAndRefusesMixes() throws {
         let root = TestSupport.repositoryRoot
         let dealPath = root.appendingPathComponent("datasets/deals/structured-example.yaml").path
-        let dealYAML = try String(contentsOfFile: dealPath, encoding: .utf8)
         let deal = try DealFile.load(path: dealPath)
         let cal = SyntheticHistory.referenceCalibration
-        let scenarios = [Scenario(name: "crash", description: "BTC −50%, day 30", kind: .priceCrash(pct: 0.5, day: 30)),
-                         Scenario(name: "outage", description: "hash rate −50% for 60 days", kind: .hashrateOutage(pct: 0.5, days: 60, start: 1))]
         let settings = SimulationSettings(paths: 203, seed: 5, threads: 2, horizonDays: 400)
         let dir = try TestSupport.temporaryDirectory("stress-shards")
         defer { try? FileManager.default.removeItem(at: dir) }
+        let scenPath = dir.appendingPathComponent("scen.yaml").path, calPath = dir.appendingPathComponent("cal.json").path
+        try Data("""
+            scenarios:
+              - {name: crash, kind: price_crash, pct: 50, day: 30, description: "BTC −50%, day 30"}
+              - {name: outage, kind: hashrate_outage, pct: 50, days: 60, start: 1, description: "hash rate −50% for 60 days"}
+
+            """.utf8).write(to: URL(fileURLWithPath: scenPath))
+        try Data(try CalibrateJob.encode(cal).utf8).write(to: URL(fileURLWithPath: calPath))
+        let scenarios = try ScenarioFile.load(path: scenPath)
         let single = try StressJob.run(deal: deal, scenarios: scenarios, calibration: cal, history: [], settings: settings,
                                        out: dir.appendingPathComponent("single").path)
         XCTAssertEqual(single.rows.count, 3)
@@ -26,8 +32,8 @@ final class StressShardTests: XCTestCase {
             var s = settings; s.seed = seed
             let out = dir.appendingPathComponent(name).path
             for i in only ?? Array(0..<n) {
-                try StressJob.runShard(deal: deal, dealYAML: dealYAML, scenarios: scenarios, scenariosSHA256: "s", calibration: cal,
-                                       calibrationSHA256: "c", history: [], settings: s, shard: Shard(index: i, count: n)!, out: out)
+                _ = try StressJob.run(.init(dealPath: dealPath, scenariosPath: scenPath, dbPath: "", settings: s, out: out, calibrationPath: calPath,
+                                            shard: Shard(index: i, count: n)!))
             }
             return (only ?? Array(0..<n)).map { "\(out)/stress-shard-\($0)-of-\(n)" }
         }

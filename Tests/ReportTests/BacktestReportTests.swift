@@ -29,9 +29,15 @@ final class BacktestReportTests: XCTestCase {
         return s
     }
 
+    /// A complete backtest `manifest.json` (every field `RunManifest<BacktestParameters>` reads).
     static let manifest = """
-    {"created_utc": "2026-12-01T00:00:00Z", "parameters": {"deal": "s21-token", "from": "2020-01-01", "to": "2020-10-01", "every": "quarter",
-     "offset_days": 0, "paths": 200, "seed": 1, "origins_scored": 4, "calibration": "fitted at each origin on data ≤ origin",
+    {"command": "backtest", "version": "hashsec 0.1", "created_utc": "2026-12-01T00:00:00Z", "inputs": [], "timings_s": {},
+     "parameters": {"deal": "s21-token", "from": "2020-01-01", "to": "2020-10-01", "every": "quarter",
+     "offset_days": 0, "horizons": [30, 365], "models": ["merton", "gbm"], "paths": 200, "seed": 1, "window_days": 1460,
+     "poisson_blocks": false, "antithetic": true, "measure": "real", "drift": "historical",
+     "drift_prior": {"mean_per_year": 0, "sd_per_year": 0.5}, "parameter_uncertainty": true,
+     "origins_requested": 4, "origins_scored": 4, "origins": [], "origin_seed": "", "quantiles": "", "pit": "",
+     "calibration": "fitted at each origin on data ≤ origin",
      "requirements": ["cov90@30-365=0.85..0.95"], "requirements_failed": ["cov90 merton 365 d = 0.600 not in 0.850..0.950 — cov90@30-365=0.85..0.95"]}}
     """
 
@@ -82,6 +88,7 @@ final class BacktestReportTests: XCTestCase {
         try Fixture.write(Self.scores, dir.appendingPathComponent("model_validation.csv"))
         try Fixture.write("""
         {"data_as_of": "2026-11-24", "ran_in_this_run": true, "report": "../backtests/2026-11-24/index.html", "origins": 4,
+         "deal": "s21-token", "models": ["merton", "gbm"], "requirements": ["skill@30-365>=0"],
          "from": "2020-01-01", "to": "2020-10-01", "every": "quarter", "paths": 200,
          "requirements_failed": ["skill merton 365 d = -0.333 not ≥ 0.000 — skill@30-365>=0"]}
         """, dir.appendingPathComponent("model_validation.json"))

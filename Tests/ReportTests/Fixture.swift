@@ -30,8 +30,14 @@ enum Fixture {
         return s
     }
 
+    /// A complete `summary.json` (every field `RunSummary` reads), with closed-form numbers.
     static let summary = """
-    {"antithetic":true,"as_of":"2025-06-30","btc_total_mean":0.0123,"deal":"alpha","horizon_days":1095,"irr_quantiles":{"p01":-0.5,"p05":-0.3,"p25":-0.05,"p50":0.08,"p75":0.2,"p95":0.4,"p99":0.6},"measure":"risk_neutral","model":"full","paths":2000,"prob_loss":0.37,"prob_payback":0.63,"pv_usd_mean":1234.5,"pv_usd_quantiles":{"p01":200,"p05":400,"p25":900,"p50":1200,"p75":1500,"p95":2100,"p99":2600},"pv_usd_stderr":12.25,"seed":42,"start_date":"2025-07-01"}
+    {"antithetic":true,"as_of":"2025-06-30","btc_total_mean":0.0123,"btc_total_quantiles":{"p01":0.002,"p05":0.004,"p25":0.009,"p50":0.012,"p75":0.015,"p95":0.021,"p99":0.026},"days_curtailed_mean":0,"deal":"alpha","halving":{"prob_within_horizon":0},"horizon_days":1095,"irr_paths_missing":0,"irr_quantiles":{"p01":-0.5,"p05":-0.3,"p25":-0.05,"p50":0.08,"p75":0.2,"p95":0.4,"p99":0.6},"measure":"risk_neutral","model":"full","paths":2000,"payback_day_quantiles":{"p01":300,"p05":400,"p25":600,"p50":700,"p75":800,"p95":1000,"p99":1090},"prob_loss":0.37,"prob_payback":0.63,"prob_pv_below_price":0.4,"prob_terminated":0,"pv_usd_mean":1234.5,"pv_usd_quantiles":{"p01":200,"p05":400,"p25":900,"p50":1200,"p75":1500,"p95":2100,"p99":2600},"pv_usd_stderr":12.25,"seed":42,"start_date":"2025-07-01","term_days":1095,"truncated":false,"usd_total_mean":1500}
+    """
+
+    /// A nightly `summary.json` (every field `NightlySummary` reads).
+    static let nightlySummary = """
+    {"as_of":"2025-06-30","calibration_window":"2015-01-01 – 2025-06-30","data_window":"2015-01-01 – 2025-06-30","deals":{"alpha":{"pv_usd_mean":1234.5,"prob_loss":0.37},"beta":{"pv_usd_mean":1234.5,"prob_loss":0.37}},"metrics":{"sigma":0.6}}
     """
 
     /// A nightly-style run folder with two deals: `alpha` has every file, `beta` only a summary and a hashprice fan.
@@ -50,7 +56,7 @@ enum Fixture {
         try write("""
         {"command":"hashsec nightly datasets/nightly.yaml","created_utc":"2026-11-25T02:00:00Z","inputs":[{"path":"history.csv","sha256":"\(String(repeating: "ab", count: 32))"}],"paths":2000,"rng":"philox4x32-10","run_id":"20261125T020000Z-abcdef","seed":42,"timings_s":{"ingest":0.5,"simulate":3.25},"version":"0.1.0"}
         """, dir.appendingPathComponent("manifest.json"))
-        try write("{\"as_of\":\"2025-06-30\",\"data_window\":\"2015-01-01 – 2025-06-30\"}", dir.appendingPathComponent("summary.json"))
+        try write(nightlySummary, dir.appendingPathComponent("summary.json"))
         let a = dir.appendingPathComponent("deals/alpha")
         try writeDeal(a, full: true)
         let bDir = dir.appendingPathComponent("deals/beta")

@@ -101,6 +101,13 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(Display.number(1234567.891), "1,234,568")
         XCTAssertEqual(Display.number(-1234.5), "-1,234.5")
         XCTAssertEqual(Display.number(0.0123456), "0.01235")
+        // Issue 12 item 15: a value that rounds to zero never prints as "-0" or "-0.0".
+        for v in [-1e-17, -0.0, -1e-9, -0.000000001] {
+            XCTAssertFalse(Display.number(v).hasPrefix("-"), "\(v) → \(Display.number(v))")
+            XCTAssertEqual(Double(Display.number(v).replacingOccurrences(of: ",", with: "")), 0)
+        }
+        XCTAssertEqual(Display.cell("-0.0").text, "0")
+        XCTAssertEqual(Display.number(-0.00001234), "-0.00001234", "a small negative value keeps its sign")
         XCTAssertEqual(Display.cell("abc").numeric, false)
         XCTAssertEqual(Display.cell("1.5435626031780033e+21").text, "1.5435626031780033e+21")
     }
@@ -114,7 +121,8 @@ final class SimulatedHalvingMarkerTests: XCTestCase {
         let html0 = try { _ = try RunReport.render(runDirectory: dir); return try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8) }()
         XCTAssertTrue(html0.contains("halving ~2028-04 (projected)"), "without a simulated date: the projection")
         let s = try String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8)
-        let withHalving = s.replacingOccurrences(of: "{", with: "{\"halving\":{\"prob_within_horizon\":0.97,\"date_p05\":\"2028-03-20\",\"date_p50\":\"2028-04-02\",\"date_p95\":\"2028-04-19\"},", options: [], range: s.range(of: "{"))
+        let withHalving = s.replacingOccurrences(of: "\"halving\":{\"prob_within_horizon\":0}", with: "\"halving\":{\"prob_within_horizon\":0.97,\"date_p05\":\"2028-03-20\",\"date_p50\":\"2028-04-02\",\"date_p95\":\"2028-04-19\",\"day_p05\":994,\"day_p50\":1007,\"day_p95\":1024}")
+        XCTAssertNotEqual(withHalving, s)
         try withHalving.write(to: dir.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
         _ = try RunReport.render(runDirectory: dir)
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)

@@ -1,6 +1,8 @@
 import Config
 import Domain
+import FileIO
 import Foundation
+import Results
 import Models
 @testable import Simulate
 import TestSupport
@@ -17,7 +19,7 @@ final class DeterminismTests: XCTestCase {
                              antithetic: true, poissonBlocks: false, horizonDays: 90, shardCount: 1)
         let ctx = SimulationOutputs.Context(dealName: "t", identity: id, schedule: DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: nil),
                                             priceUSD: 20, pathsCSV: true)
-        return SimulationOutputs.files(r, ctx)
+        return try! SimulationOutputs.render(r, ctx).files.map { ($0.name, $0.text) }
     }
 
     func testThreadsAndShardsGiveIdenticalBytes() throws {
@@ -84,12 +86,12 @@ final class DeterminismTests: XCTestCase {
                              antithetic: true, poissonBlocks: false, horizonDays: 90, shardCount: 1, sweepMaxLoops: 3)
         let ctx = SimulationOutputs.Context(dealName: "t", identity: id, schedule: DealSchedule(deal: d, asOf: cal.initialState.date, horizon: nil),
                                             priceUSD: 20, pathsCSV: false, structure: d.structure, leverage: d.leverage)
-        let names = SimulationOutputs.files(one, ctx).map(\.0)
+        let names = try SimulationOutputs.render(one, ctx).files.map(\.name)
         for f in ["tranches.csv", "leverage_liquidation.csv", "leverage_returns.csv", "leverage_sweep.csv"] { XCTAssertTrue(names.contains(f), f) }
         let summary = SimulationOutputs.summary(one, ctx)
         XCTAssertEqual(summary.tranches?.count, d.structure!.tranches.count)
         XCTAssertNotNil(summary.leverage)
-        XCTAssertFalse(summary.json().contains("nan"))
+        XCTAssertFalse(try JSONText.encode(summary).contains("nan"))
     }
 
     func testNonContiguousShardsAreRefused() throws {

@@ -1,5 +1,7 @@
 import Domain
+import FileIO
 import Foundation
+import Results
 @testable import Simulate
 import Statistics
 import XCTest
@@ -93,7 +95,7 @@ final class LossProbabilityTests: XCTestCase {
         XCTAssertEqual(sum.probLoss + sum.probPayback, 1, accuracy: 1e-15)
         XCTAssertGreaterThan(slowPayback, 0, "the fixture has paths that pay back but miss the 30 % hurdle")
         XCTAssertGreaterThan(sum.probPVBelowPrice, sum.probLoss)
-        let back = try JSONDecoder().decode(RunSummary.self, from: Data(sum.json().utf8))
+        let back = try JSONDecoder().decode(RunSummary.self, from: Data(try JSONText.encode(sum).utf8))
         XCTAssertEqual(back.probLoss, sum.probLoss); XCTAssertEqual(back.probPVBelowPrice, sum.probPVBelowPrice)
     }
 }

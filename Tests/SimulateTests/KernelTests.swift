@@ -1,6 +1,8 @@
 import CKernels
 import Domain
+import FileIO
 import Foundation
+import Results
 import Models
 @testable import Simulate
 import Statistics

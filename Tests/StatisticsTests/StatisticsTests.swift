@@ -1,4 +1,6 @@
 import Foundation
+import FileIO
+import Results
 @testable import Statistics
 import XCTest
 
@@ -66,7 +68,7 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(s.halving.probWithinHorizon, 0.5)
         XCTAssertEqual(s.halving.days.map(\.day), [2, 2, 3])
         // JSON round trip, and no NaN in the text.
-        let text = s.json()
+        let text = try JSONText.encode(s)
         XCTAssertFalse(text.contains("nan"))
         let back = try JSONDecoder().decode(RunSummary.self, from: Data(text.utf8))
         XCTAssertEqual(back, s)

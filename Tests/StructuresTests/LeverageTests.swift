@@ -1,6 +1,6 @@
 import Domain
 import Foundation
-import Structures
+@testable import Structures
 import XCTest
 
 final class LeverageTests: XCTestCase {
@@ -163,5 +163,13 @@ final class LeverageTests: XCTestCase {
         var rng = PathRandom(seed: 3, path: 7, stream: LeverageEngine.premiumStream)
         let one = Fixtures.randomPath(seed: 3, path: 7, days: 365, vol: 0.03, cost: 0.0).withView { e3.run($0, random: &rng) }
         XCTAssertEqual(one, Array(flat[(7 * w + 3 * LeveragePathLayout.width)..<(7 * w + 4 * LeveragePathLayout.width)]))
+    }
+}
+
+/// Issue 12 item 15: the sweep table never prints "-0.0%" (a VaR or return that rounds to zero).
+final class LeverageSweepTextTests: XCTestCase {
+    func testNegativeZeroPrintsUnsigned() {
+        for v in [-1e-17, -0.0, -0.0004] { XCTAssertEqual(String(format: "%5.1f", LeverageSweepText.pct1(v)), "  0.0", "\(v)") }
+        XCTAssertEqual(String(format: "%5.1f", LeverageSweepText.pct1(-0.0006)), " -0.1", "a value that rounds away from zero keeps its sign")
     }
 }

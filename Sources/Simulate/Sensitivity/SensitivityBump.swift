@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Models
+import Results
 import Statistics
 
 /// One input of `simulate --sensitivities` (SPEC §13) and how it is bumped: an edit of the deal or of the calibration,

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Statistics
 
 /// `sensitivities.csv` and the terminal table of `simulate --sensitivities` (projections of the `SensitivityRow`s).

@@ -1,4 +1,5 @@
 import Domain
+import Diagnostics
 
 /// A stress scenario that cannot be built (e.g. a replay window the store does not cover).
 public enum StressError: Error, CustomStringConvertible, Equatable {
@@ -10,4 +11,9 @@ public enum StressError: Error, CustomStringConvertible, Equatable {
             return "scenario \(s): the store lacks \(f) on \(n) day(s) of the replay window (first: \(d)); run `hashsec ingest` first"
         }
     }
+}
+
+extension StressError: CategorizedError {
+    /// The store does not cover the replay window: 67.
+    public var category: ErrorCategory { .insufficientData }
 }

@@ -1,5 +1,7 @@
 import Domain
+import FileIO
 import Foundation
+import Results
 import Statistics
 
 /// One row of `stress.csv` / `stress.json` (docs/outputs.md): a projection of the scenario's `RunSummary` (the same
@@ -45,19 +47,8 @@ public struct StressRow: Equatable, Sendable {
         if let l = s.leverage { probLiquidation = l.probLiquidation; probBadDebt = l.probBadDebt }
     }
 
-    /// A cell of the table after the three text columns.
-    public enum Cell: Equatable, Sendable {
-        case number(Double?), integer(Int), flag(Bool), text(String)
-        /// CSV text: numbers via `Double.description`, empty for a missing or non-finite one.
-        var csv: String {
-            switch self {
-            case .number(let v): return v.map { $0.isFinite ? $0.description : "" } ?? ""
-            case .integer(let i): return String(i)
-            case .flag(let b): return b ? "true" : "false"
-            case .text(let s): return StressTable.field(s)
-            }
-        }
-    }
+    /// A cell of the table after the three text columns (the CSV writer's cells).
+    public typealias Cell = CSVText.Cell
 
     /// Cells in column order after `scenario,kind,description` (structure columns only when `structure`/`leverage`).
     public func cells(structure: Bool, leverage: Bool) -> [Cell] {
@@ -83,18 +74,12 @@ public struct StressTable: Sendable {
         StressRow.baseColumns + (structure ? StressRow.structureColumns : []) + (leverage ? StressRow.leverageColumns : [])
     }
 
-    static func field(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
-    /// `stress.csv`: numbers via `Double.description`, an empty cell for a missing or non-finite value.
+    /// `stress.csv` (the one CSV writer: numbers in full precision, an empty cell for a missing or non-finite value,
+    /// scenario names and descriptions spreadsheet-safe).
     public var csv: String {
-        var out = columns.joined(separator: ",") + "\n"
-        for r in rows {
-            let cells = r.cells(structure: structure, leverage: leverage).map(\.csv)
-            out += ([Self.field(r.scenario), Self.field(r.kind), Self.field(r.description)] + cells).joined(separator: ",") + "\n"
-        }
-        return out
+        var t = CSVText(header: columns)
+        for r in rows { t.append([.text(r.scenario), .text(r.kind), .text(r.description)] + r.cells(structure: structure, leverage: leverage)) }
+        return t.text
     }
 
     /// One object per row, keyed by the CSV's columns (null for a missing or non-finite value).
@@ -110,6 +95,7 @@ public struct StressTable: Sendable {
                 case .integer(let i): try c.encode(i, forKey: NameKey(k))
                 case .flag(let b): try c.encode(b, forKey: NameKey(k))
                 case .text(let s): try c.encode(s, forKey: NameKey(k))
+                case .empty: try c.encodeNil(forKey: NameKey(k))
                 }
             }
         }
@@ -117,11 +103,9 @@ public struct StressTable: Sendable {
 
     /// `stress.json`: the rows as an array, pretty-printed with sorted keys and a final newline.
     public var json: String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let cols = columns
-        return String(decoding: try! e.encode(rows.map { JSONRow(row: $0, columns: cols, structure: structure, leverage: leverage) }),
-                      as: UTF8.self) + "\n"
+        // Every number is finite or null, so encoding cannot fail.
+        return try! JSONText.encode(rows.map { JSONRow(row: $0, columns: cols, structure: structure, leverage: leverage) })
     }
 
     /// The terminal table (probabilities and IRRs in %).
@@ -131,7 +115,8 @@ public struct StressTable: Sendable {
         if leverage { head += ["P(liq)", "P(bad debt)"] }
         func f(_ x: Double?, _ pct: Bool = false) -> String {
             guard let x, x.isFinite else { return "—" }
-            return pct ? String(format: "%.1f%%", 100 * x) : String(format: "%.4f", x)
+            // A value that rounds to zero prints unsigned (never "-0.0%" or "-0.0000").
+            return pct ? String(format: "%.1f%%", abs(100 * x) < 0.05 ? 0 : 100 * x) : String(format: "%.4f", abs(x) < 0.00005 ? 0 : x)
         }
         var lines: [[String]] = [head]
         for r in rows {

@@ -2,7 +2,7 @@ import Domain
 import Ingest
 import TestSupport
 import XCTest
-@testable import Benchmark
+@testable import Hashprice
 
 /// Independent reading of a CSV: header → column index, rows split on commas (these files have no quoted cells).
 private func readColumns(_ url: URL) throws -> (index: [String: Int], rows: [[Substring]]) {
@@ -143,8 +143,8 @@ final class BenchmarkCSVTests: XCTestCase {
             DailyObservation(date: d0, priceUSD: 50_000, blockCount: 144, difficulty: 1e14, feesBTC: 14.4, issuanceBTC: 450),
             DailyObservation(date: d0 + 1, priceUSD: nil, blockCount: 144, difficulty: 1e14, feesBTC: 14.4, issuanceBTC: 450),
         ]
-        let text = BenchmarkCSV.index(HashpriceIndex.compute(obs))
-        XCTAssertEqual(text, BenchmarkCSV.index(HashpriceIndex.compute(obs.reversed())))
+        let text = HashpriceCSV.index(HashpriceIndex.compute(obs))
+        XCTAssertEqual(text, HashpriceCSV.index(HashpriceIndex.compute(obs.reversed())))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(String(lines[0]), "date,difficulty,hashrate_ehs,price_usd,subsidy_btc_per_block,fees_btc_per_block,fee_share,"
             + "hashprice_btc_ph_day,hashprice_usd_ph_day,fees_btc_per_block_144,hashprice_btc_ph_day_144,hashprice_usd_ph_day_144")

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// One row of `sensitivities.csv` and of summary.json's `sensitivities` (SPEC §13): the change of PV per token, P(loss)
 /// and the IRR median when one input is bumped, estimated on common random numbers (the bumped runs use the base run's

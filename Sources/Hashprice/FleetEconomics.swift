@@ -1,4 +1,5 @@
 import Domain
+import Diagnostics
 
 /// Economics of one machine model at power price `p` (USD/kWh) against one day of the hashprice index (SPEC §4).
 ///
@@ -29,8 +30,8 @@ public struct FleetEconomics: Equatable, Sendable {
     public var rows: [FleetRow]
 }
 
-/// Errors of the Benchmark stage.
-public enum BenchmarkError: Error, CustomStringConvertible, Equatable {
+/// Errors of the hashprice index and fleet economics.
+public enum HashpriceError: Error, CustomStringConvertible, Equatable {
     /// No day with the values the index needs (difficulty, blocks, fees, issuance) in the range.
     case noUsableDays(String)
     /// A power price that is not a positive finite number.
@@ -50,9 +51,9 @@ public enum BenchmarkError: Error, CustomStringConvertible, Equatable {
 extension FleetEconomics {
     /// Fleet economics of every `catalog` model on `day` at power price `p` USD/kWh.
     public init(day: HashpriceDay, catalog: AsicCatalog, powerPriceUSDPerKWh p: Double) throws {
-        guard p.isFinite, p > 0 else { throw BenchmarkError.invalidPowerPrice(p) }
+        guard p.isFinite, p > 0 else { throw HashpriceError.invalidPowerPrice(p) }
         guard let hpUSD = day.hashpriceUSDPerPHDay, hpUSD > 0, day.hashpriceBTCPerPHDay > 0 else {
-            throw BenchmarkError.noUSDHashprice(day.date)
+            throw HashpriceError.noUSDHashprice(day.date)
         }
         let hpBTC = day.hashpriceBTCPerPHDay
         date = day.date
@@ -65,6 +66,15 @@ extension FleetEconomics {
             let cost = 24 * e * p
             return FleetRow(model: m, powerCostUSDPerPHDay: cost, breakevenPowerUSDPerKWh: hpUSD / (24 * e),
                             costPerBTCUSD: cost / hpBTC, profitable: cost < hpUSD)
+        }
+    }
+}
+
+extension HashpriceError: CategorizedError {
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidPowerPrice: return .usage
+        case .noUsableDays, .noUSDHashprice: return .insufficientData
         }
     }
 }

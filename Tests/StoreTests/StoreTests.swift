@@ -13,7 +13,7 @@ final class StoreTests: XCTestCase {
         do {
             let s = try Store(path: path)
             XCTAssertEqual(try s.journalMode(), "wal")
-            XCTAssertEqual(try s.appliedMigrations(), ["v1-daily", "v2-ingested-files", "v3-revisions", "v4-calibrations", "v5-runs", "v6-curves"])
+            XCTAssertEqual(try s.appliedMigrations(), ["v1-daily", "v2-ingested-files", "v3-revisions", "v4-calibrations", "v5-runs", "v6-curves", "v7-calibration-fits"])
             _ = try s.apply([DailyObservation(date: day("2020-01-02"), priceUSD: 7000)], path: "a", sha256: "aa", format: "tidy")
         }
         let again = try Store(path: path)
@@ -21,17 +21,40 @@ final class StoreTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal") || FileManager.default.fileExists(atPath: path))
     }
 
-    func testCalibrationsVersionedByAsOf() throws {
+    /// SPEC §5 / issue 12 item 12: a calibration is filed by everything it depends on. Two fits of the same as-of date
+    /// with other windows, options or data are both kept (no last write wins); the same key again replaces its own JSON.
+    func testCalibrationsKeyedByEverythingTheFitDependsOn() throws {
         let s = try Store(path: try TestSupport.temporaryDirectory("store").appendingPathComponent("s.sqlite").path)
-        XCTAssertNil(try s.calibrationJSON(onOrBefore: nil))
-        try s.saveCalibration(asOf: day("2024-01-31"), json: "{\"a\":1}")
-        try s.saveCalibration(asOf: day("2024-03-31"), json: "{\"a\":3}")
-        try s.saveCalibration(asOf: day("2024-01-31"), json: "{\"a\":2}")  // replaces
-        XCTAssertEqual(try s.calibrationJSON(onOrBefore: nil)?.json, "{\"a\":3}")
-        XCTAssertEqual(try s.calibrationJSON(onOrBefore: day("2024-03-30"))?.json, "{\"a\":2}")
-        XCTAssertEqual(try s.calibrationJSON(onOrBefore: day("2024-03-30"))?.asOf, day("2024-01-31"))
-        XCTAssertNil(try s.calibrationJSON(onOrBefore: day("2024-01-30")))
-        XCTAssertEqual(try s.calibrationDates(), [day("2024-01-31"), day("2024-03-31")])
+        let a = CalibrationKey(asOf: day("2024-01-31"), windowDays: 1460, dataSHA256: "d1")
+        var b = a; b.windowDays = 3650
+        var c = a; c.dataSHA256 = "d2"
+        var d = a; d.options = ["hashrate_window_days": "2920"]
+        XCTAssertEqual(Set([a.id, b.id, c.id, d.id]).count, 4, "every dependency changes the key")
+        XCTAssertNil(try s.calibrationJSON(a))
+        try s.saveCalibration(a, json: "{\"a\":1}")
+        try s.saveCalibration(b, json: "{\"b\":1}")
+        try s.saveCalibration(c, json: "{\"c\":1}")
+        XCTAssertEqual(try s.calibrationJSON(a), "{\"a\":1}", "a later fit with another window did not replace it")
+        XCTAssertEqual(try s.calibrationJSON(b), "{\"b\":1}")
+        XCTAssertEqual(try s.calibrationJSON(c), "{\"c\":1}")
+        XCTAssertNil(try s.calibrationJSON(d))
+        try s.saveCalibration(a, json: "{\"a\":2}")
+        XCTAssertEqual(try s.calibrationJSON(a), "{\"a\":2}", "the same key is the same fit: replaced")
+        XCTAssertEqual(try s.calibrations(asOf: day("2024-01-31")).map(\.key).sorted(), [a.id, b.id, c.id].sorted())
+        XCTAssertEqual(try s.calibrations(asOf: day("2024-02-01")), [])
+        XCTAssertEqual(Set(try s.calibrations().map(\.windowDays)), [1460, 3650])
+    }
+
+    /// The data digest moves with any stored value (and only with the values).
+    func testObservationDigest() {
+        let o = [DailyObservation(date: day("2024-01-01"), priceUSD: 1, blockCount: 144), DailyObservation(date: day("2024-01-02"), heightEnd: 7)]
+        var p = o; p[1].heightEnd = 8
+        var q = o; q[0].priceUSD = nil
+        var r = o; r[0].priceUSD = 1.0000000000000002
+        let all = [o, p, q, r].map(DailyObservation.digest)
+        XCTAssertEqual(Set(all).count, 4)
+        XCTAssertEqual(DailyObservation.digest(o), DailyObservation.digest(o))
+        XCTAssertEqual(DailyObservation.digest([]).count, 64)
     }
 
     func testRunsUpsertNewestFirst() throws {

@@ -1,3 +1,4 @@
+import Bitcoin
 import Config
 import Domain
 import Foundation
@@ -19,7 +20,7 @@ public enum PerfSimulate {
         let v = try KernelVariant.checkEnvironment(), best = KernelVariant.supported
         let request = ProcessInfo.processInfo.environment[KernelVariant.environmentKey].flatMap { $0.isEmpty ? nil : $0 }
         let how = request.map { "\(KernelVariant.environmentKey)=\($0); this CPU runs up to \(best)" } ?? "the best this CPU runs; HASHSEC_KERNEL=portable|avx2|avx512 selects another it runs"
-        return "CPU: \(BenchHashJob.cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs; kernel variant \(v) (\(how))"
+        return "CPU: \(HashBenchmark.cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs; kernel variant \(v) (\(how))"
     }
 
     public static func benchmarkDeal(days: Int) -> Deal {
@@ -45,6 +46,33 @@ public enum PerfSimulate {
                                     p11: Estimate(0.985, stderr: 0.004), p22: Estimate(0.96, stderr: 0.01), covariance: nil,
                                     filteredCalm: 0.8, logLikelihood: 0, observations: 1459)
         return c
+    }
+
+    /// Best and median wall time of each thread count over `rows` (a shared machine's neighbours slow single runs), and
+    /// the SPEC §11 verdict (100k × 1095 ≤ 2 s on 2 threads, speed-up ≥ 1.8×) on the best.
+    public static func summary(_ rows: [Row], paths: Int, days: Int, repeats: Int) -> [String] {
+        func stats(_ t: Int) -> (best: Double, median: Double)? {
+            let w = rows.filter { $0.threads == t }.map(\.seconds).sorted()
+            return w.isEmpty ? nil : (w[0], w[w.count / 2])
+        }
+        var lines: [String] = []
+        for t in Array(Set(rows.map(\.threads))).sorted() {
+            guard let st = stats(t) else { continue }
+            lines.append(String(format: "threads %d over %d runs: best %.3f s (%.3g path-days/s), median %.3f s", t, repeats, st.best,
+                                Double(paths) * Double(days) / st.best, st.median))
+        }
+        if let a = stats(1), let b = stats(2) {
+            let met = paths == 100_000 && days == 1095
+            lines.append(String(format: "speed-up 2 threads vs 1 (best): %.2fx; target 100k x 1095 <= 2 s on 2 threads, >= 1.8x: %@",
+                                a.best / b.best, met ? (b.best <= 2 && a.best / b.best >= 1.8 ? "met" : "MISSED") : "n/a"))
+        }
+        return lines
+    }
+
+    /// One line per measured row.
+    public static func line(_ r: Row) -> String {
+        String(format: "threads %d: %.3f s wall (%.3f s CPU), %.3g path-days/s, peak RSS %.0f MB (engine estimate %.0f MB)",
+               r.threads, r.seconds, r.cpuSeconds, r.pathDaysPerSecond, r.peakRSSMB, r.estimateMB)
     }
 
     public static func run(paths: Int, days: Int, threads: [Int], seed: UInt64, blockSize: Int = 16) throws -> [Row] {

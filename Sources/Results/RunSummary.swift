@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// Per-path outcome columns of a run, in path order (the engine's `PartialResult` exposes its own as `columns`).
 public struct OutcomeColumns: Sendable {
@@ -185,6 +186,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// The forward curve, the token's value on it, the forward-measure solve and the hedge (keys `curve`, `curve_value`,
     /// `forward`, `hedge`; absent without a curve).
     public var curve: CurveSummary?
+    /// The flat-hashprice base case (key `base_case`): today's hashprice held flat over the run, through the one cash-flow
+    /// function (`Simulate.BaseCase`); the same shape as `curve_value`.
+    public var baseCase: CurveSummary.Value?
 
     /// Reduces a run's per-path outcomes (path order) against the issue price `priceUSD`.
     ///
@@ -238,6 +242,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encodeFinite(daysCurtailedMean, forKey: "days_curtailed_mean")
         try c.encode(halving, forKey: "halving")
         try c.encodeIfPresent(tranches, forKey: "tranches"); try c.encodeIfPresent(leverage, forKey: "leverage")
+        try c.encodeIfPresent(baseCase, forKey: "base_case")
         try c.encodeIfPresent(sensitivities, forKey: "sensitivities")
         if let cv = curve {
             try c.encode(cv.curve, forKey: "curve"); try c.encodeIfPresent(cv.value, forKey: "curve_value")
@@ -265,19 +270,12 @@ public struct RunSummary: Codable, Equatable, Sendable {
         halving = try c.decode(Halving.self, forKey: "halving")
         tranches = try c.decodeIfPresent([TrancheSummary].self, forKey: "tranches")
         leverage = try c.decodeIfPresent(Leverage.self, forKey: "leverage")
+        baseCase = try c.decodeIfPresent(CurveSummary.Value.self, forKey: "base_case")
         sensitivities = try c.decodeIfPresent([SensitivityRow].self, forKey: "sensitivities")
         if let cv = try c.decodeIfPresent(CurveSummary.Curve.self, forKey: "curve") {
             curve = CurveSummary(curve: cv, value: try c.decodeIfPresent(CurveSummary.Value.self, forKey: "curve_value"),
                                  forward: try c.decodeIfPresent(CurveSummary.Forward.self, forKey: "forward"),
                                  hedge: try c.decodeIfPresent(CurveSummary.Hedge.self, forKey: "hedge"))
         }
-    }
-
-    /// `summary.json`: pretty-printed with sorted keys and a final newline.
-    public func json() -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        // Every number is finite or encoded as null, so encoding cannot fail.
-        return String(decoding: try! e.encode(self), as: UTF8.self) + "\n"
     }
 }

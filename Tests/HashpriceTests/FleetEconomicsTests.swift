@@ -1,7 +1,7 @@
 import Domain
 import TestSupport
 import XCTest
-@testable import Benchmark
+@testable import Hashprice
 
 final class FleetEconomicsTests: XCTestCase {
     private let csv = """
@@ -33,8 +33,8 @@ final class FleetEconomicsTests: XCTestCase {
         XCTAssertFalse(g.rows[1].profitable)
         XCTAssertTrue(g.rows[0].profitable)
         XCTAssertThrowsError(try FleetEconomics(day: day, catalog: cat, powerPriceUSDPerKWh: 0))
-        let csvOut = BenchmarkCSV.fleet(f).split(separator: "\n")
-        XCTAssertEqual(String(csvOut[0]), BenchmarkCSV.fleetHeader)
+        let csvOut = HashpriceCSV.fleet(f).split(separator: "\n")
+        XCTAssertEqual(String(csvOut[0]), HashpriceCSV.fleetColumns.joined(separator: ","))
         XCTAssertEqual(String(csvOut[1]), "Miner X1,2024-01-01,200.0,4000.0,20.0,24.0,\((50.0 / 480).description),48000.0,true")
     }
 

@@ -11,7 +11,7 @@ import Domain
 /// `86400·10^15/(D·2^32)` is the expected number of blocks one PH/s finds in a day at difficulty `D`.
 public enum HashpriceIndex {
     /// `2^32`.
-    public static let two32 = 4_294_967_296.0
+    public static let two32 = Consensus.hashesPerDifficulty
     /// Blocks in the market-convention trailing fee window.
     public static let trailingBlocks = 144.0
 
