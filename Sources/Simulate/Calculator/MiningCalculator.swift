@@ -21,9 +21,11 @@ import Models
 ///
 /// Per unit (one machine, or one token of the deal) and token day t, from the pricer's daily series on that path:
 ///
-///     revenue_USD = gross_BTC·S,   cost_USD = power + hosting,   profit_USD = revenue − cost   (signed: before the deficit rule)
-///     payout: the pricer's paid BTC/USD (after curtailment, the deficit rule and termination: what the holder receives)
-///     breakeven power (USD/kWh) = (revenue − hosting)/energy_kWh,   breakeven hashprice = hashprice·cost/revenue
+///     revenue_USD = gross_BTC·S,   cost_USD = power + hosting,   profit_USD = revenue − cost   (as priced: after curtailment
+///                   and termination; signed: before the deficit rule)
+///     payout: the pricer's paid BTC/USD (after the deficit rule too: what the holder receives)
+///     breakeven power (USD/kWh) = (revenue₁ − hosting)/energy_kWh,   breakeven hashprice = hashprice·cost₁/revenue₁
+///     (revenue₁, cost₁: running that day, whatever the curtailment)
 ///
 /// The breakeven quantities are per day with the machines running (`curtailment: never`, one more pricer pass whose power
 /// price is 1 USD/kWh, so its power cost is the energy in kWh); over the horizon the breakeven power price is
@@ -64,6 +66,8 @@ public enum MiningCalculator {
         public var breakevenPowerUSDPerKWh: Double?
         public var assumptions: Assumptions
         public var calibration: Calibration
+        /// The date of the first halving on the path (empty when none falls within the horizon).
+        public var halvings: [Domain.Day]
     }
 
     /// The settings of the deterministic run (also what a zero-volatility `simulate` must use to agree).
@@ -116,7 +120,7 @@ public enum MiningCalculator {
             func a(_ p: UnsafeMutablePointer<Double>) -> [Double] { Array(UnsafeBufferPointer(start: p, count: td)) }
             return (o, a(b.grossBTC), a(b.costUSD), a(b.netBTC), a(b.netUSD))
         }
-        let (outcome, _, _, payBTC, payUSD) = runs[0]
+        let (outcome, gross, cost, payBTC, payUSD) = runs[0]
         let (_, grossRun, costRun, _, _) = runs[1]
         let hosting = deal.operations.hostingUSDPerTHDay * deal.token.hashrateTH
         let p = deal.operations.powerUSDPerKWh
@@ -124,18 +128,19 @@ public enum MiningCalculator {
         var cum = 0.0, sumMargin = 0.0, sumEnergy = 0.0
         for i in 0..<td {
             let S = scratch.price[off + i], hp = scratch.hashpriceUSD[off + i]
-            let energy = costRun[i] - hosting
-            let revenue = grossRun[i] * S
-            let power = energy * p
+            // Running every day (breakeven): energy and uncurtailed revenue; as priced: after curtailment and termination.
+            let energy = costRun[i] - hosting, revenueRunning = grossRun[i] * S
+            let revenue = gross[i] * S, host = min(hosting, cost[i]), power = cost[i] - host
             cum += payUSD[i]
-            sumMargin += revenue - hosting; sumEnergy += energy
-            out.append(Day(date: schedule.asOf + off + i + 1, hashpriceUSD: hp, priceUSD: S, revenueBTC: grossRun[i], revenueUSD: revenue,
-                           powerUSD: power, hostingUSD: hosting, profitUSD: revenue - power - hosting, payoutBTC: payBTC[i], payoutUSD: payUSD[i],
+            sumMargin += revenueRunning - hosting; sumEnergy += energy
+            out.append(Day(date: schedule.asOf + off + i + 1, hashpriceUSD: hp, priceUSD: S, revenueBTC: gross[i], revenueUSD: revenue,
+                           powerUSD: power, hostingUSD: host, profitUSD: revenue - power - host, payoutBTC: payBTC[i], payoutUSD: payUSD[i],
                            cumulativePayoutUSD: cum, energyKWh: energy,
-                           breakevenPowerUSDPerKWh: energy > 0 ? (revenue - hosting) / energy : nil,
-                           breakevenHashpriceUSD: revenue > 0 ? hp * (power + hosting) / revenue : nil))
+                           breakevenPowerUSDPerKWh: energy > 0 ? (revenueRunning - hosting) / energy : nil,
+                           breakevenHashpriceUSD: revenueRunning > 0 ? hp * (energy * p + hosting) / revenueRunning : nil))
         }
         return Projection(days: out, outcome: outcome, capexUSD: deal.token.priceUSD,
-                          breakevenPowerUSDPerKWh: sumEnergy > 0 ? sumMargin / sumEnergy : nil, assumptions: assumptions, calibration: cal)
+                          breakevenPowerUSDPerKWh: sumEnergy > 0 ? sumMargin / sumEnergy : nil, assumptions: assumptions, calibration: cal,
+                          halvings: scratch.halvingDay[0] >= 0 ? [schedule.asOf + Int(scratch.halvingDay[0]) + 1] : [])
     }
 }
