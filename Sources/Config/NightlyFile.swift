@@ -98,6 +98,10 @@ public struct NightlyFile: Equatable, Sendable {
     public var model: String
     /// `drift: historical | shrunk | zero | <log return per year>` (SPEC §5), validated by `Models.Drift`.
     public var drift: String
+    /// `measure: real | risk-neutral | forward` (default real). `forward` matches each deal's simulated monthly mean
+    /// hashprice to the store's latest forward curve on or before the as-of date (SPEC §13; ingest one through `inputs`
+    /// with `format: curve`); a deal simulated under it and no stored curve fails with exit 67 like `simulate`.
+    public var measure: String = "real"
     /// `parameter_uncertainty: on | off`.
     public var parameterUncertainty: Bool
     public var calibrationWindowDays: Int
@@ -117,10 +121,11 @@ public struct NightlyFile: Equatable, Sendable {
     public var downloadTimeoutSeconds: Double = 120
 
     public static let keys = ["db", "inputs", "max_data_age_days", "today", "deals", "scenarios", "paths", "stress_paths", "seed", "threads",
-                              "horizon_days", "model", "drift", "parameter_uncertainty", "calibration_window_days",
+                              "horizon_days", "model", "drift", "measure", "parameter_uncertainty", "calibration_window_days",
                               "hashrate_window_days", "fee_window_days", "efficiency_trend", "efficiency_window_years",
                               "reports_dir", "notebooks_dir", "thresholds", "download_timeout_seconds", "backtest"]
-    public static let formats = ["coinmetrics", "tidy", "series", "headers"]
+    public static let formats = ["coinmetrics", "tidy", "series", "headers", "curve"]
+    public static let measures = ["real", "risk-neutral", "forward"]
     public static var models: [String] { PriceModels.names }
 
     static func drift(_ root: YAMLNode) throws -> String {
@@ -208,6 +213,7 @@ public struct NightlyFile: Equatable, Sendable {
             notebooksDir: try root.string("notebooks_dir", default: nil).map(resolve),
             thresholds: thresholds,
             backtest: backtest)
+        result.measure = try root.choice("measure", measures, default: "real")
         result.downloadTimeoutSeconds = try root.double("download_timeout_seconds", range: 0.001...86_400, default: 120)!
         return result
     }

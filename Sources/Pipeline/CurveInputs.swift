@@ -27,7 +27,15 @@ struct ResolvedCurve {
     var source: String
 }
 
-enum CurveInputs {
+public enum CurveInputs {
+    /// The USD forward curve a run as of `asOf` would use: the latest quote on or before `asOf` from `options.path` (a
+    /// curve file, checked like `ingest`) when given, else from the store at `dbPath` (nil when there is none, or no
+    /// store). With `ForwardCurve.levelHeld(on:)` it is a deterministic hashprice path (the stub before the first month at
+    /// the first level, gaps at the previous level, held flat after the last month), e.g. for `hashsec calc`.
+    public static func latestCurve(_ options: CurveOptions = CurveOptions(), dbPath: String, asOf: Day) throws -> ForwardCurve? {
+        try resolve(options, dbPath: dbPath, asOf: asOf, storeRead: true, required: false)?.usd
+    }
+
     /// The latest curve quoted on or before `asOf`: from `options.path` when given, else from the store at `dbPath` when
     /// the store is read anyway (`storeRead`), asked for (`fromStore`) or the curve is `required` (forward measure, hedge).
     /// nil when there is none and none is required; `SimulateError.forwardCurve` (exit 67) when required and missing.

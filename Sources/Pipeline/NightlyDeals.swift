@@ -20,17 +20,21 @@ enum NightlyDeals {
             try data.write(to: dir.appendingPathComponent("deal.yaml"))
         } catch { throw PipelineError.cannotWrite(path: dir.path, reason: "\(error)") }
         let c = ctx.config
-        let settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
+        var settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
                                           model: PriceModel(rawValue: c.model) ?? SimulationSettings.defaultModel,
                                           drift: Drift(c.drift) ?? .default, parameterUncertainty: c.parameterUncertainty,
                                           horizonDays: c.horizonDays)
+        settings.measure = Measure(rawValue: c.measure) ?? .real
+        // The store's latest forward curve (when one is stored): the forward measure's target and the curve value row.
+        let curve = CurveOptions(fromStore: true)
         // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
         let sim = try SimulateJob.run(.init(dealPath: dealPath, settings: settings, asOf: ctx.asOf, calibrationPath: ctx.calibrationPath,
-                                      dbPath: c.db, out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false))
+                                      dbPath: c.db, out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false, curve: curve))
         var stressSettings = settings
         stressSettings.paths = c.stressPaths
         _ = try StressJob.run(.init(dealPath: dealPath, scenariosPath: c.scenarios, dbPath: c.db, asOf: ctx.asOf, settings: stressSettings,
-                                    out: dir.path, windowDays: c.calibrationWindowDays, calibrationPath: ctx.calibrationPath))
+                                    out: dir.path, windowDays: c.calibrationWindowDays, calibrationPath: ctx.calibrationPath,
+                                    curve: curve))
         return Outcome(name: name, metrics: sim.summary.map(headline))
     }
 

@@ -169,10 +169,18 @@ public enum SimulateJob {
     static func curveContext(_ o: Options, deal: Deal, calibration cal: Calibration, schedule: DealSchedule,
                              settings s: inout SimulationSettings) throws -> CurveContext? {
         let asOf = cal.initialState.date
+        let required = s.measure == .forward || o.hedge != nil || o.curve.path != nil
         guard let rc = try CurveInputs.resolve(o.curve, dbPath: o.dbPath, asOf: asOf, storeRead: o.calibrationPath == nil,
-                                               required: s.measure == .forward || o.hedge != nil) else { return nil }
+                                               required: required) else { return nil }
+        var plan: CurvePlan
+        do {
+            plan = try CurvePlan(curve: rc.usd, btcCurve: rc.btc, schedule: schedule, discountRate: deal.valuation.discountRate)
+        } catch SimulateError.forwardCurve(_) where !required {
+            // A stored curve that was not asked for and has no month within the simulated days (quoted long before the
+            // as-of date): the run has no curve outputs, as without a stored curve.
+            return nil
+        }
         try CurveInputs.applyForward(&s, deal: deal, calibration: cal, curve: rc, options: o.curve)
-        var plan = try CurvePlan(curve: rc.usd, btcCurve: rc.btc, schedule: schedule, discountRate: deal.valuation.discountRate)
         let own = plan.ownHashrate(deal: deal, offset: schedule.offset)
         if let size = o.hedge {
             guard !plan.hedgedMonths.isEmpty else {

@@ -21,12 +21,14 @@ public enum StressJob {
         public var calibrationPath: String?
         /// `--shard i/n`: write `out/stress-shard-i-of-n/` for `hashsec merge`.
         public var shard: Shard?
+        /// Under `--measure forward`: where the curve comes from (`--curve`, the store), `--forward-beyond`, `--forward-pilot`.
+        public var curve: CurveOptions
         public init(dealPath: String, scenariosPath: String? = nil, dbPath: String, asOf: Day? = nil,
                     settings: SimulationSettings = SimulationSettings(paths: 2000), out: String? = nil, windowDays: Int = 1460,
-                    calibrationPath: String? = nil, shard: Shard? = nil) {
+                    calibrationPath: String? = nil, shard: Shard? = nil, curve: CurveOptions = CurveOptions()) {
             self.dealPath = dealPath; self.scenariosPath = scenariosPath; self.dbPath = dbPath; self.asOf = asOf
             self.settings = settings; self.out = out; self.windowDays = windowDays; self.calibrationPath = calibrationPath
-            self.shard = shard
+            self.shard = shard; self.curve = curve
         }
     }
 
@@ -69,6 +71,14 @@ public enum StressJob {
             ? resolveCalibration(path: nil, store: store(), dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
             : resolveCalibration(path: o.calibrationPath, store: nil, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays)
         try DealFile.checkFleet(deal, path: o.dealPath, networkHashRateHs: calibration.initialState.hashRateHs, on: calibration.initialState.date)
+        // `--measure forward`: the drift shift is solved once, on the base case's first paths (the same for every shard), and
+        // every scenario runs on the shifted law (a scenario is a shock relative to the curve-matched base).
+        var settings = o.settings
+        if settings.measure == .forward {
+            let rc = try CurveInputs.resolve(o.curve, dbPath: o.dbPath, asOf: calibration.initialState.date,
+                                             storeRead: o.calibrationPath == nil, required: true)
+            try CurveInputs.applyForward(&settings, deal: deal, calibration: calibration, curve: rc, options: o.curve)
+        }
         var history: [DailyObservation] = []
         if let lo = replays.map(\.0).min(), let hi = replays.map(\.1).max() {
             history = try store().observations(from: lo - 7, through: hi)
@@ -80,11 +90,13 @@ public enum StressJob {
             let calData = try calEncoder.encode(calibration)
             try runShard(deal: deal, dealYAML: String(decoding: dealData, as: UTF8.self), scenarios: scenarios,
                          scenariosSHA256: SimulateJob.sha256(scenData), calibration: calibration,
-                         calibrationSHA256: SimulateJob.sha256(calData), history: history, settings: o.settings, shard: sh, out: out)
+                         calibrationSHA256: SimulateJob.sha256(calData), history: history, settings: settings, shard: sh, out: out)
             return Result(table: StressTable(rows: [], structure: false, leverage: false), seconds: [:],
                           text: "stress shard \(sh) written to \(out)/stress-shard-\(sh.index)-of-\(sh.count)")
         }
-        return try run(deal: deal, scenarios: scenarios, calibration: calibration, history: history, settings: o.settings, out: o.out)
+        var result = try run(deal: deal, scenarios: scenarios, calibration: calibration, history: history, settings: settings, out: o.out)
+        if settings.measure != .real { result.text = "measure: \(settings.measureStatement)\n" + result.text }
+        return result
     }
 
     /// `stress-shard.json`: what a stress shard belongs to, and what `merge` needs to reduce the scenarios.

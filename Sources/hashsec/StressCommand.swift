@@ -20,6 +20,7 @@ struct StressCommand: ParsableCommand {
           hashsec stress datasets/deals/leveraged-example.yaml --scenarios datasets/scenarios/default.yaml --seed 7
           hashsec stress deal.yaml --scenarios my-scenarios.yaml --as-of 2024-04-19 --calibration cal.json --threads 2
           hashsec stress deal.yaml --calibration cal.json --paths 100000 --shard 0/4 --out runs/st   # then: hashsec merge runs/st
+          hashsec stress datasets/deals/s21-token.yaml --as-of 2024-10-07 --measure forward   # after: hashsec ingest datasets/curves/example-curve.csv
         """
     )
 
@@ -31,6 +32,7 @@ struct StressCommand: ParsableCommand {
     @Option(help: "Simulated days (default: token start offset + term).") var horizon: Int?
     @Option(help: "Use only data up to this day (YYYY-MM-DD).", transform: parseDayOption) var asOf: Day?
     @OptionGroup var price: PriceOptions
+    @OptionGroup var measure: MeasureOptions
     @Option(help: "Calibration JSON (default: the store's, or calibrate now).") var calibration: String?
     @Option(help: "Output directory for stress.csv and stress.json.") var out: String?
     @Option(help: "Write shard i of n (0-based) to OUT/stress-shard-i-of-n/ (combine with `hashsec merge OUT`).") var shard: String?
@@ -42,9 +44,10 @@ struct StressCommand: ParsableCommand {
             if let h = horizon, h < 1 { throw ValidationError("--horizon must be ≥ 1") }
             let sh = try parseShardOption(shard, out: out)
             var settings = SimulationSettings(paths: paths, seed: seed, threads: threads, horizonDays: horizon)
+            let curveOptions = try measure.apply(&settings)
             try price.apply(&settings)
             let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: asOf,
-                                            settings: settings, out: out, calibrationPath: calibration, shard: sh))
+                                            settings: settings, out: out, calibrationPath: calibration, shard: sh, curve: curveOptions))
             print(r.text)
             if let o = out, sh == nil { print("wrote \(o)/stress.csv, \(o)/stress.json") }
         }
