@@ -49,9 +49,13 @@ public enum CalcJob {
         public var calibrationPath: String?
         public var dbPath: String
         public var out: String?
+        /// The hashprice follows the forward curve: `--curve FILE`, or (`fromStore`) the store's latest quoted on or before
+        /// the as-of day (`CurveInputs.latestCurve`); nil: the projected network.
+        public var curve: CurveOptions?
         public init(dealPath: String? = nil, machine: Machine = Machine(), terms: Terms = Terms(),
                     assumptions: MiningCalculator.Assumptions = .init(), asOf: Day? = nil, calibrationPath: String? = nil,
-                    dbPath: String = "hashsec.sqlite", out: String? = nil) {
+                    dbPath: String = "hashsec.sqlite", out: String? = nil, curve: CurveOptions? = nil) {
+            self.curve = curve
             self.dealPath = dealPath; self.machine = machine; self.terms = terms; self.assumptions = assumptions; self.asOf = asOf
             self.calibrationPath = calibrationPath; self.dbPath = dbPath; self.out = out
         }
@@ -81,7 +85,13 @@ public enum CalcJob {
         try apply(o.terms, to: &deal, machine: o.dealPath == nil)
         let (cal, _, _) = try SimulateJob.loadCalibration(.init(dealPath: o.dealPath ?? "", settings: MiningCalculator.settings(horizonDays: nil),
                                                                 asOf: o.asOf, calibrationPath: o.calibrationPath, dbPath: o.dbPath))
-        let projection = try MiningCalculator.project(deal: deal, calibration: cal, assumptions: o.assumptions)
+        let curve = try o.curve.map { c -> ForwardCurve in
+            guard let fc = try CurveInputs.latestCurve(c, dbPath: o.dbPath, asOf: cal.initialState.date) else {
+                throw PipelineError.insufficientData("no forward curve quoted on or before \(cal.initialState.date) (\(c.path ?? "store \(o.dbPath)")); ingest one or give --curve FILE")
+            }
+            return fc
+        }
+        let projection = try MiningCalculator.project(deal: deal, calibration: cal, assumptions: o.assumptions, curve: curve)
         let files = [("calc.csv", CalcOutputs.monthlyCSV(projection)), ("calc_daily.csv", CalcOutputs.dailyCSV(projection)),
                      ("calc.svg", chart(projection, unit: unit))]
         if let out = o.out { try SimulateJob.writeFiles(files, binary: nil, to: out) }

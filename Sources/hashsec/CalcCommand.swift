@@ -46,6 +46,10 @@ struct CalcCommand: ParsableCommand {
     @Option(help: "Start from the last stored day at or before this day (YYYY-MM-DD).", transform: parseDayOption) var asOf: Day?
     @Option(help: "Calibration JSON for the as-of state (default: the store's).") var calibration: String?
     @Option(help: "Output directory.") var out: String?
+    @Option(help: "Hashprice path from this forward-curve file (quote_date,month,hashprice_usd_ph_day) instead of the projected network.")
+    var curve: String?
+    @Flag(name: .customLong("forward-curve"), help: "Hashprice path from the store's latest forward curve quoted on or before the as-of day.")
+    var forwardCurve = false
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -66,7 +70,8 @@ struct CalcCommand: ParsableCommand {
                              degradationPerYear: degradation, days: days, capexUSD: capexUSD, discountRate: discountRate, curtailment: cur),
                 assumptions: .init(hashRateGrowthPerMonth: difficultyGrowth / 100, priceGrowthPerMonth: priceGrowth / 100, priceUSD: btcPrice,
                                    feePerBlockBTC: feeBTC),
-                asOf: asOf, calibrationPath: calibration, dbPath: store.db, out: out))
+                asOf: asOf, calibrationPath: calibration, dbPath: store.db, out: out,
+                curve: curve != nil || forwardCurve ? CurveOptions(path: curve, fromStore: true) : nil))
             print(r.text)
             if let o = out { print("wrote \(o)") }
         }

@@ -1,3 +1,4 @@
+import Config
 import Domain
 import Foundation
 import Pipeline
@@ -93,5 +94,30 @@ final class CalcTests: XCTestCase {
         XCTAssertEqual(after.hashpriceUSD / before.hashpriceUSD, (subsidy / 2 + st.feePerBlockBTC) / (subsidy + st.feePerBlockBTC), accuracy: 1e-3)
         XCTAssertTrue(r.files.map(\.0) == ["calc.csv", "calc_daily.csv", "calc.svg"])
         XCTAssertTrue(r.files[2].1.hasPrefix("<svg"))
+    }
+
+    /// With the forward curve (`--curve FILE`) the hashprice follows the curve's levels, and the token's value equals the
+    /// curve value of `simulate` (`CurveValue`, the same pricer on the curve path).
+    func testCurvePathEqualsTheCurveValue() throws {
+        let dir = try TestSupport.temporaryDirectory("calc-curve")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var cal = try JSONDecoder().decode(Calibration.self, from: Data(contentsOf: URL(fileURLWithPath: calibrationPath)))
+        let asOf = Day(year: 2024, month: 10, day: 8)!
+        cal.asOf = asOf; cal.windowEnd = asOf; cal.initialState.date = asOf
+        let calPath = dir.appendingPathComponent("cal.json").path
+        try JSONEncoder().encode(cal).write(to: URL(fileURLWithPath: calPath))
+        let curvePath = repo.appendingPathComponent("datasets/curves/example-curve.csv").path
+        let dealPath = repo.appendingPathComponent("datasets/deals/s21-token.yaml").path
+        let r = try CalcJob.run(.init(dealPath: dealPath, calibrationPath: calPath, curve: CurveOptions(path: curvePath, fromStore: true)))
+        let curve = try XCTUnwrap(r.projection.curve)
+        XCTAssertEqual(r.projection.days[40].hashpriceUSD, curve.levelHeld(on: r.projection.days[40].date), accuracy: 1e-9)
+        let deal = try DealFile.load(path: dealPath, catalogPath: repo.appendingPathComponent("datasets/asic-catalog.csv").path)
+        let schedule = DealSchedule(deal: deal, asOf: asOf, horizon: nil)
+        let v = CurveValue.outcome(deal: deal, schedule: schedule, curve: curve, initialPriceUSD: cal.initialState.priceUSD)
+        XCTAssertEqual(r.projection.outcome.pvUSD, v.pvUSD, accuracy: 1e-9 * max(1, abs(v.pvUSD)))
+        XCTAssertEqual(r.projection.outcome.usdTotal, v.usdTotal, accuracy: 1e-9 * max(1, abs(v.usdTotal)))
+        XCTAssertTrue(r.text.contains("FORWARD CURVE"))
+        // No curve quoted by the as-of day: refused with the reason.
+        XCTAssertThrowsError(try CalcJob.run(.init(dealPath: dealPath, calibrationPath: calibrationPath, curve: CurveOptions(path: curvePath, fromStore: true))))
     }
 }

@@ -72,7 +72,8 @@ public enum CalcOutputs {
                  "  assumptions: BTC \(f(st.priceUSD, "%.0f")) USD growing \(f(a.priceGrowthPerMonth * 100, "%.3g")) %/month; network hash rate "
                  + "\(f(st.hashRateHs / 1e18, "%.4g")) EH/s growing \(f(a.hashRateGrowthPerMonth * 100, "%.3g")) %/month (difficulty follows at each retarget); "
                  + "fees \(f(st.feePerBlockBTC, "%.4g")) BTC/block held; halvings at the Consensus heights"
-                 + (p.halvings.isEmpty ? " (none within the horizon)" : " (next: \(p.halvings.map(\.iso).joined(separator: ", ")))")]
+                 + (p.halvings.isEmpty ? " (none within the horizon)" : " (next: \(p.halvings.map(\.iso).joined(separator: ", ")))")
+                 + (p.curve.map { "; HASHPRICE FROM THE FORWARD CURVE quoted \($0.quoteDate) (\($0.months.first?.iso ?? "")…\($0.months.last?.iso ?? ""), each month's level held, the last held after it)" } ?? "")]
         let ms = months(p)
         func row(_ label: String, _ days: Int, _ rev: Double, _ cost: Double, _ profit: Double, _ pay: Double) -> String {
             label.padding(toLength: 22, withPad: " ", startingAt: 0) + String(format: "%6d", days)

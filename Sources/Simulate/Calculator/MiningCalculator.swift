@@ -68,6 +68,8 @@ public enum MiningCalculator {
         public var calibration: Calibration
         /// The date of the first halving on the path (empty when none falls within the horizon).
         public var halvings: [Domain.Day]
+        /// The forward curve the hashprice followed (nil: the projected network).
+        public var curve: ForwardCurve?
     }
 
     /// The settings of the deterministic run (also what a zero-volatility `simulate` must use to agree).
@@ -96,7 +98,12 @@ public enum MiningCalculator {
 
     /// Projects `deal` (one unit: a machine, or one token) over its term (or `horizonDays`) from `calibration`'s as-of
     /// state under `assumptions`; payback against `deal.token.priceUSD` (the capex; 0 = none).
-    public static func project(deal: Deal, calibration: Calibration, assumptions: Assumptions, horizonDays: Int? = nil) throws -> Projection {
+    ///
+    /// `curve`: the hashprice path follows the forward curve instead (`ForwardCurve.levelHeld(on:)`, USD/PH/day, converted
+    /// at the day's BTC price), as the curve value of `simulate` (`CurveValue`); the network assumptions then only move
+    /// the BTC price path and the halving date.
+    public static func project(deal: Deal, calibration: Calibration, assumptions: Assumptions, horizonDays: Int? = nil,
+                               curve: ForwardCurve? = nil) throws -> Projection {
         guard assumptions.hashRateGrowthPerMonth > -1, assumptions.priceGrowthPerMonth > -1,
               [assumptions.hashRateGrowthPerMonth, assumptions.priceGrowthPerMonth].allSatisfy({ $0.isFinite }) else {
             throw SimulateError.invalidSettings("growth per month must be finite and above −100 %")
@@ -108,6 +115,12 @@ public enum MiningCalculator {
         let generator = PathGenerator(process: try ModelProcess(calibration: cal, settings: s), initial: cal.initialState, settings: s, days: days)
         let scratch = generator.makeScratch()
         generator.generate(first: 0, count: 1, into: scratch)
+        if let c = curve {
+            for t in 0..<days {
+                scratch.hashpriceUSD[t] = c.levelHeld(on: schedule.asOf + t + 1)
+                scratch.hashpriceBTC[t] = scratch.hashpriceUSD[t] / scratch.price[t]
+            }
+        }
         // The deal as priced, and the same machines running every day at 1 USD/kWh (energy and uncurtailed revenue).
         var running = deal
         running.operations.curtailment = .never; running.operations.powerUSDPerKWh = 1; running.operations.terminateAfterDeficitDays = nil
@@ -141,6 +154,6 @@ public enum MiningCalculator {
         }
         return Projection(days: out, outcome: outcome, capexUSD: deal.token.priceUSD,
                           breakevenPowerUSDPerKWh: sumEnergy > 0 ? sumMargin / sumEnergy : nil, assumptions: assumptions, calibration: cal,
-                          halvings: scratch.halvingDay[0] >= 0 ? [schedule.asOf + Int(scratch.halvingDay[0]) + 1] : [])
+                          halvings: scratch.halvingDay[0] >= 0 ? [schedule.asOf + Int(scratch.halvingDay[0]) + 1] : [], curve: curve)
     }
 }
