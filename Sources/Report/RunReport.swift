@@ -247,6 +247,13 @@ public enum RunReport {
         if let t = try CSVTable.read(url.appendingPathComponent("stress.csv")) {
             d["stress"] = table(t, csv: relative + "stress.csv", caption: "Stress scenarios (first row: base)")
         }
+        if let t = try CSVTable.read(url.appendingPathComponent("sensitivities.csv")), let ic = t.column("input"), let bc = t.column("bump") {
+            d["sensitivities"] = table(t, csv: relative + "sensitivities.csv", caption: "Sensitivities (common random numbers)")
+            let up = t.doubles("dpv_up"), down = t.doubles("dpv_down")
+            d["tornado_svg"] = Charts.tornado(title: "PV per token: change when each input is bumped", xTitle: "change of PV per token, USD",
+                                              bars: t.rows.indices.map { Charts.TornadoBar(label: "\(t.rows[$0][ic]) \(t.rows[$0][bc])", up: up[$0] ?? 0,
+                                                                                           down: down[$0]) })
+        }
         return (d, written)
     }
 
