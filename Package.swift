@@ -81,7 +81,7 @@ let package = Package(
         // Orchestration
         .target(name: "Pipeline", dependencies: [
             "Diagnostics", "FileIO", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate", "Statistics",
-            "Results", "Structures", "Report", "Backtest",
+            "Results", "Structures", "Report", "Backtest", "Charts",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
         // The `hashsec perf` harnesses: linked by the executable, outside the HashsecPipeline library product.

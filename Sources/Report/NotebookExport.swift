@@ -90,7 +90,7 @@ public enum NotebookExport {
         for (name, _) in run.deals {
             let base = run.isSingleDeal ? "" : "deals/\(name)/"
             md("## Deal \(name)")
-            for f in ["terms.csv", "metrics.csv", "tranches.csv", "leverage_returns.csv", "stress.csv"] where exists(base + f) {
+            for f in ["terms.csv", "metrics.csv", "tranches.csv", "leverage_returns.csv", "stress.csv", "sensitivities.csv"] where exists(base + f) {
                 code("pd.read_csv(RUN + \(pyString("/" + base + f)))")
             }
             if exists(base + "hashprice_quantiles.csv") {
@@ -104,6 +104,9 @@ public enum NotebookExport {
             }
             if exists(base + "tranches.csv") {
                 code("tr = pd.read_csv(RUN + \(pyString("/" + base + "tranches.csv")))\ntr.plot.bar(x=\"tranche\", y=[c for c in [\"expected_loss\", \"prob_shortfall\", \"prob_loss\"] if c in tr.columns], title=\"Tranche losses\")\nplt.show()")
+            }
+            if exists(base + "sensitivities.csv") {
+                code("se = pd.read_csv(RUN + \(pyString("/" + base + "sensitivities.csv")))\nse[\"label\"] = se[\"input\"] + \" \" + se[\"bump\"]\nse = se.reindex(se[[\"dpv_up\", \"dpv_down\"]].abs().max(axis=1).sort_values().index)\nfig, ax = plt.subplots(figsize=(8, 3.5))\nax.barh(se[\"label\"], se[\"dpv_up\"], label=\"input bumped up\")\nax.barh(se[\"label\"], se[\"dpv_down\"].fillna(0), label=\"input bumped down\")\nax.axvline(0, color=\"k\", lw=0.8)\nax.set_xlabel(\"change of PV per token, USD\")\nax.set_title(\"PV per token: change when each input is bumped\")\nax.legend()\nplt.show()")
             }
             if exists(base + "leverage_sweep.csv") {
                 code("lv = pd.read_csv(RUN + \(pyString("/" + base + "leverage_sweep.csv")))\nax = None\nfor fam, g in (lv.groupby(\"sweep\") if \"sweep\" in lv.columns else [(\"loops\", lv)]):\n    ax = g.sort_values(\"leverage\").plot(x=\"leverage\", y=\"prob_liquidation\", label=\"P(liquidation), \" + fam, ax=ax, title=\"Liquidation probability vs leverage\")\nplt.show()")

@@ -34,6 +34,8 @@ struct DealContext {
     var leverageReturns: TableContext?
     var baseCase: TableContext?
     var stress: TableContext?
+    var sensitivities: TableContext?
+    var tornadoSVG: String?
     var curveSVG: String?
     var hedgeSVG: String?
     var curveCase: TableContext?

@@ -125,6 +125,13 @@ extension RunReport {
         d.leverageSweep = try read("leverage_sweep.csv").map { table($0, csv: relative + "leverage_sweep.csv", caption: "Leverage sweep") }
         d.leverageReturns = try read("leverage_returns.csv").map { table($0, csv: relative + "leverage_returns.csv", caption: "Unlevered vs levered returns") }
         d.stress = try read("stress.csv").map { table($0, csv: relative + "stress.csv", caption: "Stress scenarios (first row: base)") }
+        if let t = try read("sensitivities.csv"), let ic = t.column("input"), let bc = t.column("bump") {
+            d.sensitivities = table(t, csv: relative + "sensitivities.csv", caption: "Sensitivities (common random numbers)")
+            let up = t.doubles("dpv_up"), down = t.doubles("dpv_down")
+            d.tornadoSVG = Charts.tornado(title: "PV per token: change when each input is bumped", xTitle: "change of PV per token, USD",
+                                          bars: t.rows.indices.map { Charts.TornadoBar(label: "\(t.rows[$0][ic]) \(t.rows[$0][bc])", up: up[$0] ?? 0,
+                                                                                       down: down[$0]) })
+        }
         try curveSection(&d, url: url, relative: relative)
     }
 

@@ -77,12 +77,15 @@ extension Store {
     public func curve(quoteDate: Day, unit: CurveUnit = .usd) throws -> ForwardCurve? {
         try wrap("read curves") {
             try db.read { db -> ForwardCurve? in
-                let rows = try Row.fetchAll(db, sql: "SELECT month, level FROM curves WHERE quote_date = ? AND unit = ? ORDER BY month",
+                let rows = try Row.fetchAll(db, sql: "SELECT month, level, typeof(month) = 'text', typeof(level) IN ('real', 'integer') FROM curves WHERE quote_date = ? AND unit = ? ORDER BY month",
                                             arguments: [Store.isoDate(quoteDate), unit.rawValue])
                 guard !rows.isEmpty else { return nil }
                 var months: [YearMonth] = [], levels: [Double] = []
                 for r in rows {
-                    let ms: String? = String.fromDatabaseValue(r[0]), lv = Double.fromDatabaseValue(r[1])
+                    // The types are checked in SQL, then read by typed subscripts: `String.fromDatabaseValue(r[i])` here crashed the
+                    // Swift 6.x optimizer in release builds ("Found ownership error", CopyPropagation).
+                    let typed: Bool = r[2] && r[3]
+                    let ms: String? = typed ? r[0] : nil, lv: Double? = typed ? r[1] : nil
                     guard let ms, let m = YearMonth(iso: ms), let lv else {
                         throw StoreError.corruptRow(path: self.path, table: "curves", reason: "\(quoteDate.iso) \(unit.rawValue): bad month or level")
                     }

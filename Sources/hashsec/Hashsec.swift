@@ -13,7 +13,7 @@ struct Hashsec: ParsableCommand {
         subcommands: [
             IngestCommand.self, BenchmarkCommand.self, CalibrateCommand.self, SimulateCommand.self,
             StressCommand.self, BacktestCommand.self, ReportCommand.self, NightlyCommand.self, MergeCommand.self,
-            BenchHashCommand.self, SynthCommand.self, PerfCommand.self,
+            BenchHashCommand.self, SynthCommand.self, PerfCommand.self, CalcCommand.self,
         ]
     )
 }
