@@ -1,7 +1,7 @@
 import Foundation
 import Statistics
 
-/// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0003", firstPath, count, days (Int64 each);
+/// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0004", firstPath, count, days (Int64 each);
 /// pv, btc, usd, irr (count Float64 each); payback, curtailed (count Int32 each); terminated (count UInt8);
 /// then the four DayHistograms (eMin, eMax as Int64, then days·bins UInt32); then the structure record widths
 /// (waterfall, leverage, sweep as Int64) and the records (count·width Float64 each); then the halving-day counts
