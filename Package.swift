@@ -10,7 +10,7 @@
 //   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
 //   Ingest, Store, Benchmark, Calibrate, Simulate, Report   one module per stage
-//   Structures                    waterfall and staking-leverage engines (pure, used by Simulate)
+//   Structures                    waterfall and staking-leverage engines, the collateral marks (pure, used by Simulate)
 //   Charts                        hand-written SVG charts (used by Report)
 //   Backtest                      forecast scoring: quantiles, PIT, coverage, pinball loss, naive baseline (pure)
 //   Pipeline                      wires the stages and the store together
@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["Domain", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
         .target(name: "Benchmark", dependencies: ["Domain", "Bitcoin"], exclude: docs("Benchmark"), swiftSettings: v5),
         .target(name: "Calibrate", dependencies: ["Domain", "Models", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
-        .target(name: "Structures", dependencies: ["Domain", "Statistics"], exclude: docs("Structures"), swiftSettings: v5),
+        .target(name: "Structures", dependencies: ["Domain", "Statistics", "LinearAlgebra"], exclude: docs("Structures"), swiftSettings: v5),
         .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "LinearAlgebra", "Structures", "Bitcoin", "CKernels"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
         .target(name: "Charts", dependencies: ["Domain"], exclude: docs("Charts"), swiftSettings: v5),
         .target(name: "Backtest", dependencies: ["Domain", "Statistics"], exclude: docs("Backtest"), swiftSettings: v5),

@@ -12,11 +12,13 @@ import Foundation
 ///       - {name: power008, kind: power_price, usd_kwh: 0.08, from_day: 1}
 ///       - {name: halving+30, kind: halving_shift, days: 30}
 ///       - {name: replay2021, kind: historical_replay, from: 2021-05-01, to: 2021-07-31}
+///       - {name: fleet_down60, kind: fleet_outage, days: 60, start: 30}         # the token's own machines; pct: 100 default
+///       - {name: suspended60, kind: payout_suspension, days: 60, start: 30, then: paid}   # or then: forfeited
 ///
 /// Every entry may carry a `description:`.
 public enum ScenarioFile {
     public static let kinds = ["price_crash", "hashrate_surge", "hashrate_outage", "fee_collapse", "fee_spike", "power_price",
-                               "halving_shift", "historical_replay"]
+                               "halving_shift", "historical_replay", "fleet_outage", "payout_suspension"]
 
     public static func load(path: String) throws -> [Scenario] {
         try parse(text: YAMLNode.readText(path: path), file: path)
@@ -61,6 +63,15 @@ public enum ScenarioFile {
             case "halving_shift":
                 try e.checkKeys(common + ["days"])
                 k = .halvingShift(days: try e.int("days", range: -3650...3650))
+            case "fleet_outage":
+                try e.checkKeys(common + ["pct", "days", "start"])
+                k = .fleetOutage(pct: try e.double("pct", range: 0.01...100, default: 100)! / 100, days: try e.int("days", range: 1...36_500),
+                                 start: try e.int("start", range: 1...36_500, default: 1)!)
+            case "payout_suspension":
+                try e.checkKeys(common + ["days", "start", "then"])
+                let then = try e.optional("then").map { try $0.asChoice(["paid", "forfeited"]) } ?? "paid"
+                k = .payoutSuspension(days: try e.int("days", range: 1...36_500), start: try e.int("start", range: 1...36_500, default: 1)!,
+                                      forfeited: then == "forfeited")
             default:
                 try e.checkKeys(common + ["from", "to"])
                 let from = try e.day("from"), to = try e.day("to")

@@ -16,6 +16,13 @@ public struct Scenario: Equatable, Sendable {
         case halvingShift(days: Int)
         /// Today's state driven by the realized daily moves of price, 7-day-smoothed hash rate and fees over `from…to`.
         case historicalReplay(from: Day, to: Day)
+        /// The token's own machines (share `pct` of them, 1 = all) are down for `days` days from day `start`: no output and
+        /// no power drawn (power is billed by consumption, so it is not owed), hosting still owed (a capacity fee). The
+        /// network is untouched (unlike `hashrateOutage`, which shocks only the network).
+        case fleetOutage(pct: Double, days: Int, start: Int)
+        /// The token's payouts are withheld for `days` days from day `start`, then paid in one lump (in BTC, with the payout
+        /// of day `start + days`, or on the token's last day if it ends first) or, with `forfeited`, never paid.
+        case payoutSuspension(days: Int, start: Int, forfeited: Bool)
     }
     public var name: String
     public var description: String
@@ -32,6 +39,8 @@ public struct Scenario: Equatable, Sendable {
         case .powerPrice: return "power_price"
         case .halvingShift: return "halving_shift"
         case .historicalReplay: return "historical_replay"
+        case .fleetOutage: return "fleet_outage"
+        case .payoutSuspension: return "payout_suspension"
         }
     }
 }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Statistics
+import Structures
 
 /// The memory a run will need, from the buffers it allocates (issue 12 item 8): checked before anything is allocated, so
 /// an impossible run (`--paths 10000000000`, `--horizon 100000000`, `synth --days 2000000000`) is refused with the
@@ -82,10 +83,21 @@ extension MonteCarlo {
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
         let structures = try StructurePricer(deal: deal, schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
                                              enabled: accumulate.contains(.structures))
-        let e = memoryEstimate(paths: (range ?? 0..<settings.paths).count, days: schedule.horizonDays, tokenDays: schedule.tokenDays,
+        var e = memoryEstimate(paths: (range ?? 0..<settings.paths).count, days: schedule.horizonDays, tokenDays: schedule.tokenDays,
                                scenarios: scenarios, threads: settings.threads, blockSize: settings.blockSize, accumulate: accumulate,
                                recordWidth: structures.waterfallWidth + structures.leverageWidth + structures.sweepWidth + curveWidth,
                                captureDays: captureDays, antithetic: settings.antithetic, dailyScenarios: dailyScenarios)
+        // The model mark's pilot (pass 1): a base run of its paths over the whole term, the samples it records on the fit
+        // days, and the recorded generator state of both passes.
+        if let lev = structures.leverage, case let .model(pilot) = lev.spec.mark, schedule.tokenDays > 0 {
+            let fitDays = Structures.ConditionalMark.fitDays(horizon: lev.horizon(pathDays: schedule.tokenDays)).count
+            let full = schedule.offset + schedule.termDays
+            let run = memoryEstimate(paths: pilot, days: full, tokenDays: schedule.termDays, scenarios: 1, threads: settings.threads,
+                                     blockSize: settings.blockSize, accumulate: [], antithetic: settings.antithetic).bytes
+            let workers = Double(max(1, min(settings.threads, (max(pilot, 1) + settings.blockSize - 1) / max(settings.blockSize, 2))))
+            let recording = workers * Double(full) * 8 * Double(4 * settings.blockSize + 3)
+            e.parts.append(("leverage mark pilot", run + recording + Double(pilot) * Double(MarkSamples.bytes(fitDays: fitDays))))
+        }
         try (budget ?? MemoryBudget.fromEnvironment()).check(e, advice: "use fewer --paths, a shorter --horizon, fewer --threads or shards (--shard i/n)")
     }
 

@@ -92,6 +92,27 @@ public enum MonteCarlo {
         try checkMemory(deal: deal, calibration: calibration, settings: settings, range: r, scenarios: scenarios.count, accumulate: union,
                         sweepMaxLoops: sweepMaxLoops, captureDays: capture?.count ?? 0, dailyScenarios: accumulations.filter { $0.contains(.daily) }.count,
                         curveWidth: curve?.recordWidth ?? 0, budget: memory)
+        // Pass 1 for a leveraged deal (SPEC §8): the collateral mark, fitted once on its own pilot paths (the model mark;
+        // the same in every shard and for every scenario of the call's deal), then pass 2: the paths and their structures
+        // with that mark.
+        var marker: LeverageMarker? = nil
+        if union.contains(.structures), let spec = deal.leverage, schedule.tokenDays > 0 {
+            let engine = try LeverageEngine(spec: spec, deal: deal, termDays: schedule.termDays)
+            marker = try LeverageMarker.make(deal: deal, spec: spec, engine: engine, calibration: calibration, settings: settings,
+                                             schedule: schedule)
+        }
+        return try engine(deal: deal, calibration: calibration, settings: settings, schedule: schedule, range: r, paths: scenarios,
+                          accumulations: accumulations, sweepMaxLoops: sweepMaxLoops, capture: capture, curve: curve, marker: marker, pilot: nil)
+    }
+
+    /// The engine's loop over blocks of paths `r` of every scenario (see `run(…, paths:)`, which checks the inputs).
+    /// `marker`: the leveraged deal's collateral mark (for the scenarios of the call's deal and calibration); `pilot`: the
+    /// mark's pilot pass (record every path's mark state and realized remaining PV on the fit days).
+    static func engine(deal: Deal, calibration: Calibration, settings: SimulationSettings, schedule: DealSchedule, range r: Range<Int>,
+                       paths scenarios: [PathScenario], accumulations: [Accumulation], sweepMaxLoops: Int?, capture: [Int]?,
+                       curve: CurvePlan?, marker: LeverageMarker?, pilot: (plan: MarkPlan, samples: MarkSamples)?) throws -> [PartialResult] {
+        let days = schedule.horizonDays
+        let deals = scenarios.map { $0.deal ?? deal }, calibrations = scenarios.map { $0.calibration ?? calibration }
         // One process per distinct calibration; consecutive scenarios with the same calibration and overlay share paths.
         var processes: [ModelProcess] = []
         for (s, c) in calibrations.enumerated() {
@@ -105,7 +126,8 @@ public enum MonteCarlo {
         defer { for p in pricers { p.deallocate() } }
         let structures = try scenarios.indices.map {
             try StructurePricer(deal: deals[$0], schedule: schedule, seed: settings.seed, sweepMaxLoops: sweepMaxLoops,
-                                enabled: accumulations[$0].contains(.structures))
+                                enabled: accumulations[$0].contains(.structures),
+                                marker: scenarios[$0].deal == nil && scenarios[$0].calibration == nil ? marker : nil)
         }
         let daily = accumulations.map { $0.contains(.daily) }
         let curvePricer = curve.map { CurvePricer(plan: $0, schedule: schedule, tokenPriceUSD: deal.token.priceUSD,
@@ -115,7 +137,7 @@ public enum MonteCarlo {
         var sinks: [ScenarioSink?] = scenarios.indices.map { s in
             ScenarioSink(count: r.count, structures: structures[s], captureDays: capture,
                          curveWidth: scenarios[s].deal == nil && scenarios[s].calibration == nil ? curvePricer?.width ?? 0 : 0,
-                         powerOverride: scenarios[s].overlay?.powerPriceFromDay.map { (day: max(1, $0.day - schedule.offset), usdPerKWh: $0.usdPerKWh) })
+                         overlay: PricerOverlay(scenarios[s].overlay, schedule: schedule))
         }
         let k = sinks.count
         Ziggurat.prepare()
@@ -129,7 +151,7 @@ public enum MonteCarlo {
         func loop(_ sinks: [ScenarioSink]) {
             DispatchQueue.concurrentPerform(iterations: threads) { w in
                 let worker = Worker(generators: generators, sharesPaths: sharesPaths, pricers: pricers, structures: structures, schedule: schedule,
-                                    blockSize: bs, daily: daily, captureDays: capture ?? [], curve: curvePricer)
+                                    blockSize: bs, daily: daily, captureDays: capture ?? [], curve: curvePricer, pilot: pilot)
                 var b = w
                 while b < nBlocks {
                     let first = r.lowerBound + b * bs
@@ -144,6 +166,7 @@ public enum MonteCarlo {
         loop(sinks.map { $0! })
         return (0..<k).map { s in
             var result = sinks[s]!.result(firstPath: r.lowerBound, days: daily[s] ? days : 0)
+            if structures[s].marker != nil { result.markFit = marker?.fitRows ?? [] }
             sinks[s] = nil
             if daily[s] {
                 for d in workerDaily where d.count == k { if let q = d[s] { result.daily.add(q) } }
@@ -158,7 +181,8 @@ public enum MonteCarlo {
 /// into a `PartialResult` once the loop is over.
 final class ScenarioSink: @unchecked Sendable {
     let count: Int
-    let powerOverride: (day: Int, usdPerKWh: Double)?
+    /// The scenario's changes to the token's own cash flows (power price, own-fleet outage, payout suspension).
+    let overlay: PricerOverlay
     let waterfallWidth: Int, leverageWidth: Int, sweepWidth: Int
     /// nil without a capture.
     let captureDays: [Int]?
@@ -170,8 +194,8 @@ final class ScenarioSink: @unchecked Sendable {
     let curveWidth: Int
     let curve: UnsafeMutablePointer<Double>
 
-    init(count n: Int, structures s: StructurePricer, captureDays: [Int]?, curveWidth: Int = 0, powerOverride: (day: Int, usdPerKWh: Double)?) {
-        count = n; self.powerOverride = powerOverride; self.captureDays = captureDays; self.curveWidth = curveWidth
+    init(count n: Int, structures s: StructurePricer, captureDays: [Int]?, curveWidth: Int = 0, overlay: PricerOverlay) {
+        count = n; self.overlay = overlay; self.captureDays = captureDays; self.curveWidth = curveWidth
         waterfallWidth = s.waterfallWidth; leverageWidth = s.leverageWidth; sweepWidth = s.sweepWidth
         func doubles(_ k: Int) -> UnsafeMutablePointer<Double> {
             let p = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1)); p.initialize(repeating: 0, count: max(k, 1)); return p
@@ -232,16 +256,27 @@ final class Worker {
     let captureDays: [Int]
     let curve: CurvePricer?
     let curveScratch: CurvePricer.Scratch?
+    /// The mark's pilot pass (nil otherwise).
+    let pilot: (plan: MarkPlan, samples: MarkSamples)?
+    /// One path's pricer state (`TokenPricer.stateWidth` per token day) and collateral marks (days 0…horizon), when a
+    /// scenario's leverage or the pilot reads them.
+    let pricerState: UnsafeMutablePointer<Double>?
+    let marks: UnsafeMutablePointer<Double>?
 
     init(generators: [PathGenerator], sharesPaths: [Bool], pricers: [TokenPricer], structures: [StructurePricer], schedule: DealSchedule,
-         blockSize bs: Int, daily: [Bool], captureDays: [Int], curve: CurvePricer? = nil) {
+         blockSize bs: Int, daily: [Bool], captureDays: [Int], curve: CurvePricer? = nil, pilot: (plan: MarkPlan, samples: MarkSamples)? = nil) {
         self.curve = curve; curveScratch = curve?.makeScratch()
+        self.pilot = pilot
+        let marker = structures.lazy.compactMap(\.marker).first
+        let record = pilot != nil || (marker?.needsRecording ?? false)
+        pricerState = pilot != nil || marker != nil ? .allocate(capacity: TokenPricer.stateWidth * max(schedule.tokenDays, 1)) : nil
+        marks = marker.map { .allocate(capacity: $0.plan.horizon + 1) }
         self.generators = generators; self.sharesPaths = sharesPaths; self.pricers = pricers; self.structures = structures
         days = schedule.horizonDays; offset = schedule.offset; tokenDays = schedule.tokenDays; blockSize = bs
         // Every scenario's generator has the same shape (block, days), so one scratch serves all those with the same history.
         var made: [PathGenerator.Scratch] = []
         for (s, g) in generators.enumerated() {
-            made.append(s > 0 && g.lnHistory == generators[s - 1].lnHistory ? made[s - 1] : g.makeScratch())
+            made.append(s > 0 && g.lnHistory == generators[s - 1].lnHistory ? made[s - 1] : g.makeScratch(record: record))
         }
         scratches = made; scratch = made[0]
         structureScratch = structures.map { $0.makeScratch() }
@@ -254,7 +289,7 @@ final class Worker {
         self.captureDays = captureDays
     }
 
-    deinit { buffers.deallocate(); cumulative.deallocate(); daySeries.deallocate() }
+    deinit { buffers.deallocate(); cumulative.deallocate(); daySeries.deallocate(); pricerState?.deallocate(); marks?.deallocate() }
 
     /// Generates (unless it shares the previous scenario's block), prices and accumulates paths `first ..< first + count`
     /// (one block) of scenario `s`; `index` is the block's first path within the run's range (the sink's row).
@@ -274,12 +309,19 @@ final class Worker {
             let o = pricer.price(priceUSD: sp, hashpriceBTC: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
                                  netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td,
                                  cumulativeBTC: hist == nil ? nil : cumulative + p * td,
-                                 powerOverride: sink.powerOverride)
+                                 state: pricerState, overlay: sink.overlay)
             let idx = index + p
+            if let (plan, samples) = pilot {
+                LeverageMarker.record(plan, samples: samples, scratch: scratch, path: p, index: idx, netUSD: buf.netUSD + p * td,
+                                      state: pricerState!, pricer: pricer)
+            }
+            if let m = structures.marker, let mk = marks {
+                m.marks(scratch, path: p, state: pricerState!, countWithheld: !(sink.overlay.suspension?.forfeited ?? true), into: mk)
+            }
             sink.pv[idx] = o.pvUSD; sink.btc[idx] = o.btcTotal; sink.usd[idx] = o.usdTotal; sink.irr[idx] = o.irr
             sink.payback[idx] = Int32(o.paybackDay); sink.curtailed[idx] = Int32(o.daysCurtailed); sink.terminated[idx] = o.terminated ? 1 : 0
             structures.run(index: first + p, price: sp, hashprice: sh, grossBTC: buf.grossBTC + p * td, costUSD: buf.costUSD + p * td,
-                           netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, scratch: &structureScratch[s],
+                           netBTC: buf.netBTC + p * td, netUSD: buf.netUSD + p * td, marks: marks, scratch: &structureScratch[s],
                            waterfallOut: sink.waterfallWidth > 0 ? sink.waterfall + idx * sink.waterfallWidth : nil,
                            leverageOut: sink.leverageWidth > 0 ? sink.leverage + idx * sink.leverageWidth : nil,
                            sweepOut: sink.sweepWidth > 0 ? sink.sweep + idx * sink.sweepWidth : nil)

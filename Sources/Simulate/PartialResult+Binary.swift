@@ -1,13 +1,15 @@
 import Foundation
 import Statistics
+import Structures
 
-/// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0004", firstPath, count, days (Int64 each);
+/// `partial.bin`: little-endian binary of a shard. Layout: magic "HSPR0005", firstPath, count, days (Int64 each);
 /// pv, btc, usd, irr (count Float64 each); payback, curtailed (count Int32 each); terminated (count UInt8);
 /// then the four DayHistograms (eMin, eMax as Int64, then days·bins UInt32); then the structure record widths
 /// (waterfall, leverage, sweep as Int64) and the records (count·width Float64 each); then the halving-day counts
-/// (days UInt32); then the curve record width (Int64) and the curve records (count·width Float64).
+/// (days UInt32); then the curve record width (Int64) and the curve records (count·width Float64); then the collateral
+/// mark's fit rows (count as Int64, then `MarkFitRow.width` Float64 each).
 extension PartialResult {
-    static let magic = Array("HSPR0004".utf8)
+    static let magic = Array("HSPR0005".utf8)
 
     public func encoded() -> Data {
         var d = Data(PartialResult.magic)
@@ -25,6 +27,8 @@ extension PartialResult {
         f64s(waterfall); f64s(leverage); f64s(sweep)
         for c in halvingDayCounts { var x = c.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
         i64(curveWidth); f64s(curve)
+        i64(markFit.count)
+        for row in markFit { f64s(row.flat) }
         return d
     }
 
@@ -82,6 +86,12 @@ extension PartialResult {
         try need(8 * n * cw)
         curveWidth = cw
         curve = try (0..<(n * cw)).map { _ in Double(bitPattern: try u64()) }
+        let rows = Int(Int64(bitPattern: try u64()))
+        guard (0..<100_000).contains(rows) else { throw SimulateError.badShard("bad mark fit row count") }
+        try need(8 * rows * MarkFitRow.width)
+        markFit = try (0..<rows).map { _ in
+            MarkFitRow(flat: try (0..<MarkFitRow.width).map { _ in Double(bitPattern: try u64()) }[...])
+        }
         guard pos == b.count else { throw SimulateError.badShard("trailing bytes in partial.bin") }
         daily.hashpriceUSD = hs[0]; daily.priceUSD = hs[1]; daily.payoutUSD = hs[2]; daily.cumulativeBTC = hs[3]
     }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Statistics
+import Structures
 
 /// What the engine accumulated for a contiguous range of paths (a whole run or a shard) of one scenario: per-path
 /// outcomes in path order, the optional per-day statistics (histograms and halving-day counts), the per-path structure
@@ -21,6 +22,8 @@ public struct PartialResult: Equatable {
     public var curve: [Double] = []
     /// Per-path values at the days asked for by `MonteCarlo.run(…, capture:)` (nil otherwise; never in shard files).
     public var capture: PathCapture?
+    /// The model-consistent collateral mark's fit quality per fit day (empty without one): the same in every shard of a run.
+    public var markFit: [MarkFitRow] = []
     public var count: Int { pvUSD.count }
 
     public init(firstPath: Int, count: Int, days: Int, waterfallWidth: Int = 0, leverageWidth: Int = 0, sweepWidth: Int = 0) {
@@ -55,6 +58,10 @@ public struct PartialResult: Equatable {
         }
         guard o.halvingDayCounts.count == halvingDayCounts.count, o.daily.hashpriceUSD.days == daily.hashpriceUSD.days else {
             throw SimulateError.badShard("horizons differ at path \(o.firstPath)")
+        }
+        // Every shard fits the same mark on the same pilot paths: different fits are different runs.
+        guard o.markFit.count == markFit.count, zip(o.markFit.map(\.flat), markFit.map(\.flat)).allSatisfy({ zip($0, $1).allSatisfy { $0.bitPattern == $1.bitPattern } }) else {
+            throw SimulateError.badShard("the collateral mark's fit differs at path \(o.firstPath)")
         }
         guard o.curveWidth == curveWidth else { throw SimulateError.badShard("curve records differ at path \(o.firstPath)") }
         curve += o.curve

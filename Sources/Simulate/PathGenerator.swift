@@ -28,7 +28,9 @@ public struct PathGenerator {
 
     public init(process: ModelProcess, initial: InitialState, settings: SimulationSettings, days: Int, overlay: StressOverlay? = nil) {
         self.process = process; self.initial = initial; self.settings = settings; self.days = days
-        self.overlay = (overlay?.isEmpty ?? true) && (overlay?.replayLnHashRate.isEmpty ?? true) && (overlay?.replayLnFee.isEmpty ?? true) ? nil : overlay
+        // An overlay that changes only the token's own cash flows (power price, own-fleet outage, payout suspension) leaves
+        // the paths alone: the pricer applies it.
+        self.overlay = (overlay?.changesPaths ?? false) ? overlay : nil
         var h = initial.lnHashpriceHistory.filter { $0.isFinite }
         if h.isEmpty {
             let sub = ChainClock.subsidyBTC(block: initial.height + 1, shift: 0)

@@ -68,7 +68,8 @@ public enum SimulationOutputs {
                                  termDays: ctx.schedule.termDays, truncated: ctx.schedule.truncated)
         let halving = RunSummary.Halving(counts: r.halvingDayCounts, paths: r.count) { (ctx.schedule.asOf + $0).iso }
         var s = RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
-                           leverage: st.leverage.map { RunSummary.Leverage($0, best: st.sweep.flatMap { LeverageSweep.best($0) }) })
+                           leverage: st.leverage.map { RunSummary.Leverage($0, best: st.sweep.flatMap { LeverageSweep.best($0) }, spec: ctx.leverage,
+                                                                           markFit: r.markFit) })
         if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {
             s.curve = CurveOutputs.summary(r, c, priceUSD: ctx.priceUSD, antithetic: id.antithetic)
         }
@@ -119,6 +120,7 @@ public enum SimulationOutputs {
         if let l = st.leverage {
             f.append(("leverage_liquidation.csv", StructureOutputs.liquidationCSV(l, firstDay: ctx.firstTokenDay)))
             f.append(("leverage_returns.csv", l.returnsCSV))
+            if !r.markFit.isEmpty { f.append(("leverage_mark.csv", StructureOutputs.markCSV(r.markFit, startDate: ctx.schedule.startDate))) }
         }
         if let rows = st.sweep { f.append(("leverage_sweep.csv", StructureOutputs.sweepCSV(rows))) }
         if let c = ctx.curve, r.curveWidth == c.plan.recordWidth, r.curveWidth > 0 {

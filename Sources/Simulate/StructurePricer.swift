@@ -4,18 +4,22 @@ import Structures
 /// The path pricer of a deal's structures: its securitization waterfall, staking leverage and leverage sweep
 /// (`Structures` engines) run on the token cash flows `TokenPricer` just wrote for one path. Records are fixed-width
 /// `[Double]` rows stored by path index (`WaterfallPathLayout`, `LeveragePathLayout`, `LeverageSweep.width`), hence
-/// thread- and shard-independent.
+/// thread- and shard-independent. The staking leverage marks its collateral with the run's `LeverageMarker` (the marks of
+/// the path's days 0…horizon, computed by the worker from the path's state).
 struct StructurePricer {
     let waterfall: WaterfallEngine?
     let leverage: LeverageEngine?
+    let marker: LeverageMarker?
     let sweepLoops: Int?
     let offset: Int, tokenDays: Int
     let seed: UInt64
 
-    init(deal: Deal, schedule: DealSchedule, seed: UInt64, sweepMaxLoops: Int?, enabled: Bool = true) throws {
+    init(deal: Deal, schedule: DealSchedule, seed: UInt64, sweepMaxLoops: Int?, enabled: Bool = true, marker: LeverageMarker? = nil) throws {
         offset = schedule.offset; tokenDays = schedule.tokenDays; self.seed = seed
         waterfall = try (enabled ? deal.structure : nil).map { try WaterfallEngine(spec: $0, deal: deal) }
-        leverage = try (enabled ? deal.leverage : nil).map { try LeverageEngine(spec: $0, deal: deal, termDays: schedule.tokenDays) }
+        // The mark values the whole remaining term, also when the run is truncated.
+        leverage = try (enabled ? deal.leverage : nil).map { try LeverageEngine(spec: $0, deal: deal, termDays: schedule.termDays) }
+        self.marker = leverage == nil ? nil : marker
         if let m = sweepMaxLoops, leverage != nil {
             guard m >= 0, m <= 50 else { throw SimulateError.invalidSettings("--sweep-leverage must be in 0…50") }
             sweepLoops = m
@@ -35,7 +39,7 @@ struct StructurePricer {
     @inline(__always)
     func run(index: Int, price: UnsafePointer<Double>, hashprice: UnsafePointer<Double>,
              grossBTC: UnsafePointer<Double>, costUSD: UnsafePointer<Double>, netBTC: UnsafePointer<Double>, netUSD: UnsafePointer<Double>,
-             scratch: inout WaterfallScratch?, waterfallOut: UnsafeMutablePointer<Double>?, leverageOut: UnsafeMutablePointer<Double>?,
+             marks: UnsafeMutablePointer<Double>?, scratch: inout WaterfallScratch?, waterfallOut: UnsafeMutablePointer<Double>?, leverageOut: UnsafeMutablePointer<Double>?,
              sweepOut: UnsafeMutablePointer<Double>?) {
         guard active else { return }
         let view = TokenPathView(
@@ -48,11 +52,12 @@ struct StructurePricer {
         if let wf = waterfall, let out = waterfallOut {
             wf.run(view, scratch: &scratch!, into: UnsafeMutableBufferPointer(start: out, count: wf.resultWidth))
         }
-        if let lev = leverage, let out = leverageOut {
+        if let lev = leverage, let out = leverageOut, let mk = marks, let marker {
+            let mv = UnsafeBufferPointer(start: UnsafePointer(mk), count: marker.plan.horizon + 1)
             var rng = PathRandom(seed: seed, path: UInt64(index), stream: LeverageEngine.premiumStream)
-            lev.run(view, random: &rng, loops: lev.spec.loops, into: UnsafeMutableBufferPointer(start: out, count: LeveragePathLayout.width))
+            lev.run(view, marks: mv, random: &rng, loops: lev.spec.loops, into: UnsafeMutableBufferPointer(start: out, count: LeveragePathLayout.width))
             if let m = sweepLoops, let so = sweepOut {
-                LeverageSweep.run(engine: lev, path: view, seed: seed, pathIndex: UInt64(index), maxLoops: m,
+                LeverageSweep.run(engine: lev, path: view, marks: mv, seed: seed, pathIndex: UInt64(index), maxLoops: m,
                                   into: UnsafeMutableBufferPointer(start: so, count: LeverageSweep.width(maxLoops: m, ltv: lev.spec.ltvInitial)))
             }
         }

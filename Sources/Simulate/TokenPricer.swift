@@ -20,7 +20,55 @@ public struct PathOutcome: Equatable, Sendable {
     }
 }
 
+/// A stress scenario's changes to the token's own cash flows, in token days (0-based indices, `lo ..< hi`): what the
+/// pricer applies (the path generator applies the rest of a `StressOverlay`).
+public struct PricerOverlay: Equatable, Sendable {
+    /// Power price `usdPerKWh` from token index `from` on.
+    public var power: (from: Int, usdPerKWh: Double)?
+    /// Share `fraction` of the token's machines down on token indices `from ..< to`.
+    public var outage: (from: Int, to: Int, fraction: Double)?
+    /// Payouts withheld on token indices `from ..< to`, released with the payout of index `release` (nil: forfeited, or
+    /// beyond the simulated days) or, unless `forfeited`, of the day the token terminates if that comes first.
+    public var suspension: (from: Int, to: Int, release: Int?, forfeited: Bool)?
+
+    public init(power: (from: Int, usdPerKWh: Double)? = nil, outage: (from: Int, to: Int, fraction: Double)? = nil,
+                suspension: (from: Int, to: Int, release: Int?, forfeited: Bool)? = nil) {
+        self.power = power; self.outage = outage; self.suspension = suspension
+    }
+
+    /// The pricer's part of `overlay` for the deal's `schedule` (scenario days are 1-based simulated days; token day
+    /// `t` is simulated day `offset + t`, a shock before the token starts applies from its first day). A withheld payout
+    /// is released on the day after the suspension or, when the token's term ends first, on its last day; a release beyond
+    /// the simulated days (a truncated run) is not simulated.
+    public init(_ overlay: StressOverlay?, schedule: DealSchedule) {
+        let off = schedule.offset, n = schedule.tokenDays
+        func index(_ simulatedDay: Int) -> Int { max(0, simulatedDay - off - 1) }
+        power = overlay?.powerPriceFromDay.map { (from: index($0.day), usdPerKWh: $0.usdPerKWh) }
+        outage = overlay?.fleetOutage.flatMap { o in
+            let lo = index(o.day), hi = min(n, max(0, o.day + o.days - off - 1))
+            return lo < hi ? (from: lo, to: hi, fraction: o.fraction) : nil
+        }
+        suspension = overlay?.payoutSuspension.flatMap { o in
+            let lo = index(o.day), hiAll = max(0, o.day + o.days - off - 1), hi = min(n, hiAll)
+            guard lo < hi else { return nil }
+            let r = min(hiAll, schedule.termDays - 1)
+            return (from: lo, to: hi, release: o.forfeited || r >= n ? nil : r, forfeited: o.forfeited)
+        }
+    }
+
+    public static func == (a: PricerOverlay, b: PricerOverlay) -> Bool {
+        a.power?.from == b.power?.from && a.power?.usdPerKWh == b.power?.usdPerKWh && a.outage?.from == b.outage?.from
+            && a.outage?.to == b.outage?.to && a.outage?.fraction == b.outage?.fraction && a.suspension?.from == b.suspension?.from
+            && a.suspension?.to == b.suspension?.to && a.suspension?.release == b.suspension?.release
+            && a.suspension?.forfeited == b.suspension?.forfeited
+    }
+    public var isEmpty: Bool { power == nil && outage == nil && suspension == nil }
+}
+
 /// Token cash flows on one path (the "path pricer"). Token day `t` (1-based) is simulated day `offset + t`.
+///
+/// The day's terms are `Domain.TokenCashFlow` (one definition, shared with the collateral marks), evaluated for all days
+/// at once by the vectorised kernel `hashsec_token_terms`:
 ///
 ///     gross_BTC = h·(1−deg)^{t/365}·uptime·hp_btc_ph_day/1000·(1−pool_fee)(1−mgmt)
 ///     power_USD = h·e·24/1000·p·uptime,   hosting_USD = hosting_usd_th_day·h
@@ -33,26 +81,39 @@ public struct PathOutcome: Equatable, Sendable {
 /// does not cover the running cost: net < 0, or — with `curtailment: economic` — a day on which the machines are
 /// switched off because running them would lose money (gross·S < power). Curtailed days therefore count towards
 /// termination; without that a curtailed contract (no revenue, no cost: net = 0) could never end.
+///
+/// Stress overlays on the token's own cash flows (`PricerOverlay`): a power price from a day on; an **own-fleet outage**
+/// — share x of the machines down: gross and power × (1 − x) (power is billed by consumption: machines that are down draw
+/// none, so it is not owed), hosting owed in full (a capacity fee); a day of a whole-fleet outage is a deficit day only
+/// when net < 0 (hosting owed), not because its gross is 0 (the machines are down, not switched off for economics);
+/// a **payout suspension** — the day's payout (after the deficit rule) is withheld, and the withheld BTC is paid with the
+/// payout of the release day (or the day the token terminates, if earlier), or never when forfeited.
+///
 /// PV = Σ payout_USD·(1+r)^{−t/365}. IRR: the annual i with Σ payout_USD·(1+i)^{−t/365} = price (safeguarded Newton on
 /// v = (1+i)^{−1/365}, monotone for non-negative payouts).
 public struct TokenPricer {
     public let deal: Deal
     public let offset: Int
     public let tokenDays: Int
+    public let cashFlow: TokenCashFlow
     /// (1−deg)^{t/365} and (1+r)^{−t/365} for t = 0…tokenDays (allocated once per run, shared read-only).
     let degradation: UnsafeMutablePointer<Double>
     let discount: UnsafeMutablePointer<Double>
 
     public init(deal: Deal, offset: Int, tokenDays: Int) {
         self.deal = deal; self.offset = offset; self.tokenDays = tokenDays
-        let deg = deal.miner.degradationPerYear, r = deal.valuation.discountRate
+        cashFlow = deal.cashFlow
+        let r = deal.valuation.discountRate
         let n = max(tokenDays, 0) + 1
         degradation = .allocate(capacity: n); discount = .allocate(capacity: n)
-        for t in 0..<n { degradation[t] = Foundation.pow(1 - deg, Double(t) / 365); discount[t] = Foundation.pow(1 + r, -Double(t) / 365) }
+        for t in 0..<n { degradation[t] = cashFlow.degradation(day: t); discount[t] = Foundation.pow(1 + r, -Double(t) / 365) }
     }
 
     /// Frees the factor tables (call once when the run is over).
     public func deallocate() { degradation.deallocate(); discount.deallocate() }
+
+    /// `(1+r)^{−t/365}`, t = 0…tokenDays (the PV's discount factors).
+    public func discountFactor(day t: Int) -> Double { discount[t] }
 
     /// Daily series for the structure engines / quantiles, indexed by token day − 1 (length ≥ tokenDays).
     public struct DailyBuffers {
@@ -69,36 +130,40 @@ public struct TokenPricer {
         public func deallocate() { grossBTC.deallocate(); costUSD.deallocate(); netBTC.deallocate(); netUSD.deallocate() }
     }
 
+    /// Values of the pricer's sequential state after each token day, `stateWidth` per day (`state[i·3 + k]`): the BTC owed
+    /// under `carry_forward` (k = 0), the current run of consecutive deficit days (k = 1; `terminate_after_deficit_days` or
+    /// more once terminated) and the BTC withheld by a payout suspension (k = 2).
+    public static let stateWidth = 3
+
     /// Prices one path given its simulated price and hashprice (BTC/PH/day) series, indexed by simulated day − 1.
-    /// `powerOverride`: (first token day, USD/kWh) from a stress overlay.
     @inline(__always)
     public func price(priceUSD: UnsafePointer<Double>, hashpriceBTC: UnsafePointer<Double>, into b: DailyBuffers,
-                      powerOverride: (day: Int, usdPerKWh: Double)? = nil) -> PathOutcome {
+                      overlay: PricerOverlay = PricerOverlay()) -> PathOutcome {
         price(priceUSD: priceUSD, hashpriceBTC: hashpriceBTC, grossBTC: b.grossBTC, costUSD: b.costUSD, netBTC: b.netBTC, netUSD: b.netUSD,
-              powerOverride: powerOverride)
+              overlay: overlay)
     }
 
     /// Same, writing the daily series at the given pointers (length ≥ tokenDays); `cumulativeBTC`, when given, gets the
-    /// running total of paid BTC after each token day.
+    /// running total of paid BTC after each token day, and `state` (`stateWidth` per day) the sequential state.
     @inline(__always)
     public func price(priceUSD: UnsafePointer<Double>, hashpriceBTC: UnsafePointer<Double>, grossBTC: UnsafeMutablePointer<Double>,
                       costUSD: UnsafeMutablePointer<Double>, netBTC: UnsafeMutablePointer<Double>, netUSD: UnsafeMutablePointer<Double>,
-                      cumulativeBTC: UnsafeMutablePointer<Double>? = nil,
-                      powerOverride: (day: Int, usdPerKWh: Double)? = nil) -> PathOutcome {
+                      cumulativeBTC: UnsafeMutablePointer<Double>? = nil, state: UnsafeMutablePointer<Double>? = nil,
+                      overlay: PricerOverlay = PricerOverlay()) -> PathOutcome {
         let b = (grossBTC: grossBTC, costUSD: costUSD, netBTC: netBTC, netUSD: netUSD)
         let degradation = self.degradation, discount = self.discount, offset = self.offset, tokenDays = self.tokenDays
-        let o = deal.operations, h = deal.token.hashrateTH
-        let feeFactor = h * o.uptime / 1000 * (1 - o.poolFee) * (1 - o.managementFee)
-        let basePower = h * deal.miner.efficiencyJTH * 24 / 1000 * o.uptime
-        let hosting = o.hostingUSDPerTHDay * h
-        let economic = o.curtailment == .economic, carry = o.deficit == .carryForward
+        let o = deal.operations, cf = cashFlow
+        let feeFactor = cf.revenuePerHashprice
+        let basePower = cf.energyKWhPerDay
+        let hosting = cf.hostingUSDPerDay
+        let economic = cf.economic, carry = o.deficit == .carryForward
         let termN = o.terminateAfterDeficitDays ?? Int.max
-        var pv = 0.0, btc = 0.0, usd = 0.0, owed = 0.0
+        var pv = 0.0, btc = 0.0, usd = 0.0, owed = 0.0, withheld = 0.0
         var payback = 0, curtailed = 0, run = 0, terminated = false
         let priceToken = deal.token.priceUSD
         var last = tokenDays
-        let overrideDay = powerOverride?.day ?? Int.max, overridePrice = powerOverride?.usdPerKWh ?? 0
-        let normalPower = basePower * o.powerUSDPerKWh, overridePower = basePower * overridePrice
+        let overrideFrom = overlay.power?.from ?? Int.max, overridePrice = overlay.power?.usdPerKWh ?? 0
+        let normalPower = cf.powerUSDPerDay, overridePower = basePower * overridePrice
         let canPayBack = priceToken > 0
         // Element-wise terms (gross, cost, net = gross − cost/S after curtailment) in one vectorised pass
         // (`hashsec_token_terms`); `netBTC` holds `net` until the sequential pass below overwrites it with the payout.
@@ -108,37 +173,73 @@ public struct TokenPricer {
         // Token days i ≥ from (0-based): the terms and the number of curtailed days among them.
         func terms(from i: Int) -> Int {
             hashsec_token_terms(tokenDays - i, priceUSD + offset + i, hashpriceBTC + offset + i, degradation + 1 + i, feeFactor, normalPower,
-                                overridePower, overrideDay == Int.max ? Int.max : overrideDay - 1 - i, hosting, economic ? 1 : 0,
+                                overridePower, overrideFrom == Int.max ? Int.max : overrideFrom - i, hosting, economic ? 1 : 0,
                                 b.grossBTC + i, b.costUSD + i, b.netBTC + i)
         }
         curtailed = terms(from: 0)
+        // Own-fleet outage: those days again with the running share 1 − x of output and power (hosting in full).
+        var fullOutage = (lo: 0, hi: 0)
+        if let out = overlay.outage {
+            let r = 1 - out.fraction
+            if out.fraction >= 1 { fullOutage = (out.from, out.to) }
+            for i in out.from..<out.to {
+                let S = priceUSD[offset + i], g0 = feeFactor * degradation[1 + i] * hashpriceBTC[offset + i]
+                let p0 = i >= overrideFrom ? overridePower : normalPower
+                let wasOff = economic && g0 * S < p0
+                let d = cf.day(hashpriceBTC: hashpriceBTC[offset + i], priceUSD: S, degradation: degradation[1 + i] * r, powerUSD: p0 * r)
+                b.grossBTC[i] = d.grossBTC; b.costUSD[i] = d.costUSD; b.netBTC[i] = d.netBTC
+                curtailed += (d.off ? 1 : 0) - (wasOff ? 1 : 0)
+            }
+        }
+        let susLo = overlay.suspension?.from ?? 0, susHi = overlay.suspension?.to ?? 0, release = overlay.suspension?.release ?? -1
+        let releaseOnEnd = overlay.suspension.map { !$0.forfeited } ?? false
         // Sequential pass, branch-free (selects, not jumps): near breakeven the deficit test flips unpredictably.
         var t = 1
         while t <= tokenDays {
             let i = t &- 1
             let S = priceUSD[offset &+ i]
             let net = b.netBTC[i]
-            let pay: Double
+            var pay: Double
             if carry {
                 let bal = net - owed
                 pay = bal >= 0 ? bal : 0
                 owed = bal >= 0 ? 0 : -bal
             } else { pay = net > 0 ? net : 0 }
-            // Switched off (economic curtailment writes gross = 0) or running at a loss.
-            let deficit = net < 0 || (economic && b.grossBTC[i] == 0)
+            // Switched off (economic curtailment writes gross = 0) or running at a loss; a whole-fleet outage day only
+            // when it runs at a loss (hosting owed).
+            let down = i >= fullOutage.lo && i < fullOutage.hi
+            let deficit = net < 0 || (economic && b.grossBTC[i] == 0 && !down)
             run = deficit ? run &+ 1 : 0
+            if i >= susLo && i < susHi { withheld += pay; pay = 0 }
+            let ends = run >= termN
+            if i == release || (ends && releaseOnEnd) { pay += withheld; withheld = 0 }
             let payUSD = pay * S
             b.netBTC[i] = pay; b.netUSD[i] = payUSD
             btc += pay; usd += payUSD; pv += payUSD * discount[t]
             cumulativeBTC?[i] = btc
+            if let st = state { st[3 &* i] = owed; st[3 &* i &+ 1] = Double(run); st[3 &* i &+ 2] = withheld }
             payback = payback == 0 && canPayBack && usd >= priceToken ? t : payback
-            if run >= termN { terminated = true; last = t; break }
+            if ends { terminated = true; last = t; break }
             t &+= 1
         }
         // After termination nothing more is paid, and later days do not count as curtailed (the same kernel counts them).
         if terminated {
             curtailed -= terms(from: last)
-            for i in last..<tokenDays { b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc }
+            if let out = overlay.outage, out.to > last {
+                // Outage days after the end were recounted by the kernel without the outage: undo the adjustment above.
+                for i in max(last, out.from)..<out.to {
+                    let S = priceUSD[offset + i], g0 = feeFactor * degradation[1 + i] * hashpriceBTC[offset + i]
+                    let p0 = i >= overrideFrom ? overridePower : normalPower
+                    let wasOff = economic && g0 * S < p0
+                    let d = cf.day(hashpriceBTC: hashpriceBTC[offset + i], priceUSD: S, degradation: degradation[1 + i] * (1 - out.fraction),
+                                   powerUSD: p0 * (1 - out.fraction))
+                    curtailed -= (d.off ? 1 : 0) - (wasOff ? 1 : 0)
+                }
+            }
+            for i in last..<tokenDays {
+                b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc
+                if let st = state { st[3 * i] = owed; st[3 * i + 1] = Double(termN); st[3 * i + 2] = 0 }
+            }
         }
         let irr = TokenPricer.irr(flows: b.netUSD, count: last, price: priceToken)
         return PathOutcome(pvUSD: pv, btcTotal: btc, usdTotal: usd, irr: irr, paybackDay: payback,

@@ -78,11 +78,58 @@ public struct RunSummary: Codable, Equatable, Sendable {
         }
         /// The highest leverage with P(liquidation) < 5 % over the sweep (nil without a sweep or when none qualifies).
         public var best: Best?
+        /// How the collateral was marked (nil in summaries written before the model mark).
+        public var mark: Mark?
+
+        /// The collateral mark (summary.json `leverage.mark`).
+        public struct Mark: Codable, Equatable, Sendable {
+            /// `model` (the conditional expectation fitted on pilot paths) or `intrinsic` (frozen state).
+            public var method: String
+            /// Pilot paths of the model mark's regression (nil for intrinsic).
+            public var pilotPaths: Int?
+            /// The opening mark, USD per token (mean over paths), and — model — the pilot's standard error of it.
+            public var day0USD: Double
+            public var day0StderrUSD: Double?
+            /// Fit quality by bucket of token days (model): means over the bucket's fit days.
+            public var fit: [Bucket]
+            public struct Bucket: Codable, Equatable, Sendable {
+                public var fromDay: Int, toDay: Int, r2: Double, r2CV: Double, rmseCV: Double
+                public init(fromDay: Int, toDay: Int, r2: Double, r2CV: Double, rmseCV: Double) {
+                    self.fromDay = fromDay; self.toDay = toDay; self.r2 = r2; self.r2CV = r2CV; self.rmseCV = rmseCV
+                }
+                public func encode(to encoder: Encoder) throws {
+                    var c = encoder.container(keyedBy: NameKey.self)
+                    try c.encode(fromDay, forKey: "from_day"); try c.encode(toDay, forKey: "to_day")
+                    try c.encodeFinite(r2, forKey: "r2"); try c.encodeFinite(r2CV, forKey: "r2_cv"); try c.encodeFinite(rmseCV, forKey: "rmse_cv")
+                }
+                public init(from decoder: Decoder) throws {
+                    let c = try decoder.container(keyedBy: NameKey.self)
+                    fromDay = try c.decode(Int.self, forKey: "from_day"); toDay = try c.decode(Int.self, forKey: "to_day")
+                    r2 = try c.decodeFinite("r2"); r2CV = try c.decodeFinite("r2_cv"); rmseCV = try c.decodeFinite("rmse_cv")
+                }
+            }
+            public init(method: String, pilotPaths: Int?, day0USD: Double, day0StderrUSD: Double?, fit: [Bucket]) {
+                self.method = method; self.pilotPaths = pilotPaths; self.day0USD = day0USD; self.day0StderrUSD = day0StderrUSD; self.fit = fit
+            }
+            public func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: NameKey.self)
+                try c.encode(method, forKey: "method"); try c.encodeIfPresent(pilotPaths, forKey: "pilot_paths")
+                try c.encodeFinite(day0USD, forKey: "day0_usd")
+                if method == "model" { try c.encodeFinite(day0StderrUSD, forKey: "day0_stderr_usd"); try c.encode(fit, forKey: "fit") }
+            }
+            public init(from decoder: Decoder) throws {
+                let c = try decoder.container(keyedBy: NameKey.self)
+                method = try c.decode(String.self, forKey: "method"); pilotPaths = try c.decodeIfPresent(Int.self, forKey: "pilot_paths")
+                day0USD = try c.decodeFinite("day0_usd")
+                day0StderrUSD = try c.decodeIfPresent(Double.self, forKey: "day0_stderr_usd")
+                fit = try c.decodeIfPresent([Bucket].self, forKey: "fit") ?? []
+            }
+        }
 
         public init(probLiquidation: Double, probBadDebt: Double, badDebtMeanFraction: Double, levered: ReturnStatistics,
-                    unlevered: ReturnStatistics, best: Best?) {
+                    unlevered: ReturnStatistics, best: Best?, mark: Mark? = nil) {
             self.probLiquidation = probLiquidation; self.probBadDebt = probBadDebt; self.badDebtMeanFraction = badDebtMeanFraction
-            self.levered = levered; self.unlevered = unlevered; self.best = best
+            self.levered = levered; self.unlevered = unlevered; self.best = best; self.mark = mark
         }
 
         static let bestKey = "max_leverage_under_5pct_liquidation"
@@ -96,6 +143,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
                 try c.encodeFinite(b.leverage, forKey: NameKey(Self.bestKey)); try c.encode(b.loops, forKey: NameKey(Self.bestKey + "_loops"))
                 try c.encodeFinite(b.ltv, forKey: NameKey(Self.bestKey + "_ltv"))
             }
+            try c.encodeIfPresent(mark, forKey: "mark")
         }
 
         public init(from decoder: Decoder) throws {
@@ -107,6 +155,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
                 best = Best(leverage: l, loops: try c.decode(Int.self, forKey: NameKey(Self.bestKey + "_loops")),
                             ltv: try c.decodeFinite(NameKey(Self.bestKey + "_ltv")))
             } else { best = nil }
+            mark = try c.decodeIfPresent(Mark.self, forKey: "mark")
         }
     }
 

@@ -7,7 +7,8 @@ import Foundation
 /// Each day t = 1…H (H = min(horizon_days, path days)):
 ///   1. debt accrues `D ← D·(1 + apr/365)`; staking accrues on collateral `N ← N·(1+apy)^{1/365}`;
 ///   2. the collateral's net payout `N·max(0, payoutUSD_t)` repays debt; any excess is kept as holder cash;
-///   3. value `V_t = TokenValueModel.value(t) · max(0, 1 + p_t)` (p = optional OU premium, `PathRandom` stream 2 of the path);
+///   3. value `V_t = mark_t · max(0, 1 + p_t)` (mark: the model-consistent `ConditionalMark` or the intrinsic
+///      `TokenValueModel`, per token, given by the caller for days 0…H; p = optional OU premium, `PathRandom` stream 2);
 ///   4. health factor `HF = N·V_t·θ / D`; while `HF < 1`: if `N·V_t ≤ D` the position is closed with bad debt
 ///      `D − N·V_t`; otherwise repay `x = close_factor·D`, seize `x·(1+bonus)/V_t` tokens (if that exceeds the collateral,
 ///      all collateral is seized for `N·V_t/(1+bonus)` of debt and the rest is bad debt).
@@ -40,26 +41,42 @@ public struct LeverageEngine: Sendable {
         return s
     }
 
-    /// Convenience (allocates).
+    /// Days of the position on a path of `pathDays` token days: `H = min(horizon_days, path days, term)`; the marks of
+    /// days 0…H are needed.
+    public func horizon(pathDays: Int) -> Int { max(0, min(spec.horizonDays, pathDays, model.termDays)) }
+
+    /// The intrinsic marks of days 0…H on `path` (allocates), day 0 at the path's first day.
+    public func intrinsicMarks(_ path: TokenPathView) -> [Double] {
+        var marks = [Double](repeating: 0, count: horizon(pathDays: path.days) + 1)
+        marks.withUnsafeMutableBufferPointer { model.marks(path, day0: nil, into: $0) }
+        return marks
+    }
+
+    /// Convenience (allocates): the intrinsic marks, day 0 at the path's first day.
     public func run(_ path: TokenPathView, random: inout PathRandom) -> [Double] {
+        run(path, marks: intrinsicMarks(path), random: &random)
+    }
+
+    /// Convenience (allocates): `marks` for days 0…H.
+    public func run(_ path: TokenPathView, marks: [Double], random: inout PathRandom) -> [Double] {
         var out = [Double](repeating: 0, count: LeveragePathLayout.width)
-        out.withUnsafeMutableBufferPointer { run(path, random: &random, loops: spec.loops, into: $0) }
+        marks.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { run(path, marks: m, random: &random, loops: spec.loops, into: $0) } }
         return out
     }
 
     /// Runs one path with `loops` at LTV `ltv` (default `spec.ltvInitial`; pass `spec.loops` normally; the sweep passes
     /// 0…n_max, and LTVs below the spec's at one loop, with a fresh `PathRandom` each time so every leverage sees the same
-    /// premium draws). Writes `LeveragePathLayout.width` values into `out`.
-    public func run(_ path: TokenPathView, random: inout PathRandom, loops: Int, ltv: Double? = nil, into out: UnsafeMutableBufferPointer<Double>) {
-        let H = min(spec.horizonDays, path.days, model.termDays)
+    /// premium draws). `marks[t]`: the token's mark on day t = 0…H (before the premium). Writes `LeveragePathLayout.width`
+    /// values into `out`.
+    public func run(_ path: TokenPathView, marks: UnsafeBufferPointer<Double>, random: inout PathRandom, loops: Int, ltv: Double? = nil,
+                    into out: UnsafeMutableBufferPointer<Double>) {
+        let H = min(horizon(pathDays: path.days), marks.count - 1)
         let dt = 1.0 / 365
         var prem = spec.premium?.initial ?? 0
         let kappa = spec.premium?.kappa ?? 0, sigma = spec.premium?.sigma ?? 0, sq = dt.squareRoot()
         let hasPremium = spec.premium != nil
-        @inline(__always) func val(_ t: Int, _ idx: Int) -> Double {
-            model.value(day: t, hashpriceBTC: path.hashpriceBTCPerPHDay[idx], priceUSD: path.priceUSD[idx]) * max(0, 1 + prem)
-        }
-        let E = path.days > 0 ? val(0, 0) : 0
+        @inline(__always) func val(_ t: Int) -> Double { marks[t] * max(0, 1 + prem) }
+        let E = path.days > 0 && marks.count > 0 ? val(0) : 0
         let lsum = LeverageEngine.loopSum(ltv: ltv ?? spec.ltvInitial, loops: loops)
         var N = 1 + lsum, D = E * lsum, cash = 0.0
         var Nu = 1.0, cashU = 0.0
@@ -73,7 +90,7 @@ public struct LeverageEngine: Sendable {
                 if hasPremium { prem += -kappa * prem * dt + sigma * sq * LeverageEngine.normal(&random) }
                 let payout = max(0, path.netPayoutUSD[i])
                 Nu *= stake; cashU += Nu * payout
-                V = val(t, i)
+                V = val(t)
                 if closed { continue }
                 D *= borrow; N *= stake
                 let pay = N * payout

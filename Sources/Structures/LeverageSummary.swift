@@ -13,18 +13,20 @@ public struct LeverageSummary: Equatable, Sendable {
     public var meanBadDebtFraction: Double
     /// Cumulative P(first liquidation ≤ day d), d = 1…horizon (index d−1).
     public var liquidationByDay: [Double]
+    /// Mean opening value of the position's token (its day-0 mark with the premium), USD per token.
+    public var meanInitialEquity: Double = 0
 
     public static func reduce(results: [Double], horizonDays: Int) -> LeverageSummary {
         let w = LeveragePathLayout.width
         let n = results.count / w
         var lev = [Double](), unl = [Double]()
         lev.reserveCapacity(n); unl.reserveCapacity(n)
-        var liq = 0.0, bad = 0.0, badFrac = 0.0
+        var liq = 0.0, bad = 0.0, badFrac = 0.0, equity = 0.0
         var firstCount = [Double](repeating: 0, count: max(0, horizonDays))
         for p in 0..<n {
             let b = p * w
             lev.append(results[b]); unl.append(results[b + 1])
-            liq += results[b + 2]; bad += results[b + 4]; badFrac += results[b + 5]
+            liq += results[b + 2]; bad += results[b + 4]; badFrac += results[b + 5]; equity += results[b + 7]
             let d = Int(results[b + 3])
             if d >= 1 && d <= horizonDays { firstCount[d - 1] += 1 }
         }
@@ -32,7 +34,7 @@ public struct LeverageSummary: Equatable, Sendable {
         let dn = Double(max(n, 1))
         let byDay = firstCount.map { c -> Double in cum += c; return cum / dn }
         return LeverageSummary(paths: n, levered: Returns(sample: lev), unlevered: Returns(sample: unl), probLiquidation: liq / dn,
-                               probBadDebt: bad / dn, meanBadDebtFraction: badFrac / dn, liquidationByDay: byDay)
+                               probBadDebt: bad / dn, meanBadDebtFraction: badFrac / dn, liquidationByDay: byDay, meanInitialEquity: equity / dn)
     }
 
     /// Rows of `leverage_returns.csv`: `measure,unlevered,levered`.
@@ -83,17 +85,18 @@ public enum LeverageSweep {
     /// values each.
     public static func width(maxLoops: Int, ltv: Double) -> Int { (maxLoops + 1 + ltvGrid(below: ltv).count) * LeveragePathLayout.width }
 
-    /// Runs the whole sweep on one path (each run with a fresh `PathRandom(seed:path:stream: LeverageEngine.premiumStream)`
-    /// so all leverages see the same premium draws) into `out` (`width(maxLoops:ltv:)` values).
-    public static func run(engine: LeverageEngine, path: TokenPathView, seed: UInt64, pathIndex: UInt64, maxLoops: Int,
-                           into out: UnsafeMutableBufferPointer<Double>) {
+    /// Runs the whole sweep on one path with the path's marks (days 0…H; each run with a fresh
+    /// `PathRandom(seed:path:stream: LeverageEngine.premiumStream)` so all leverages see the same premium draws) into `out`
+    /// (`width(maxLoops:ltv:)` values).
+    public static func run(engine: LeverageEngine, path: TokenPathView, marks: UnsafeBufferPointer<Double>, seed: UInt64, pathIndex: UInt64,
+                           maxLoops: Int, into out: UnsafeMutableBufferPointer<Double>) {
         let w = LeveragePathLayout.width
         let grid = ltvGrid(below: engine.spec.ltvInitial)
         for slot in 0..<(maxLoops + 1 + grid.count) {
             var rng = PathRandom(seed: seed, path: pathIndex, stream: LeverageEngine.premiumStream)
             let part = UnsafeMutableBufferPointer(rebasing: out[(slot * w)..<((slot + 1) * w)])
-            if slot <= maxLoops { engine.run(path, random: &rng, loops: slot, into: part) }
-            else { engine.run(path, random: &rng, loops: 1, ltv: grid[slot - maxLoops - 1], into: part) }
+            if slot <= maxLoops { engine.run(path, marks: marks, random: &rng, loops: slot, into: part) }
+            else { engine.run(path, marks: marks, random: &rng, loops: 1, ltv: grid[slot - maxLoops - 1], into: part) }
         }
     }
 

@@ -80,7 +80,7 @@ final class ResourceLimitTests: XCTestCase {
 
     /// A `partial.bin` whose header announces more paths or days than the file holds is refused before allocating.
     func testShardHeaderCannotForceAHugeAllocation() throws {
-        var d = Data("HSPR0004".utf8)   // the current partial.bin format (curve records since HSPR0004)
+        var d = Data("HSPR0005".utf8)
         for v in [Int64(0), Int64(1 << 31), Int64(1 << 19)] { var x = v.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
         XCTAssertThrowsError(try PartialResult(encoded: d)) { e in
             XCTAssertEqual(e as? SimulateError, .badShard("partial.bin truncated"))

@@ -74,7 +74,11 @@ final class StressOverlayTests: XCTestCase {
     func testScenarioFileParsesDefaultsAndRejectsWithLines() throws {
         let path = TestSupport.repositoryRoot.appendingPathComponent("datasets/scenarios/default.yaml").path
         let all = try ScenarioFile.load(path: path)
-        XCTAssertEqual(all.count, 11)
+        XCTAssertEqual(all.count, 15)
+        XCTAssertEqual(all[11].kind, .fleetOutage(pct: 1, days: 30, start: 30))
+        XCTAssertEqual(all[12].kind, .fleetOutage(pct: 0.5, days: 90, start: 1))
+        XCTAssertEqual(all[13].kind, .payoutSuspension(days: 60, start: 30, forfeited: false))
+        XCTAssertEqual(all[14].kind, .payoutSuspension(days: 60, start: 30, forfeited: true))
         XCTAssertEqual(all[0].kind, .priceCrash(pct: 0.5, day: 30))
         XCTAssertEqual(all[3].kindName, "fee_collapse")
         XCTAssertEqual(all[9].kind, .historicalReplay(from: Day(iso: "2022-05-01")!, to: Day(iso: "2022-12-31")!))

@@ -34,7 +34,8 @@ final class LeverageTests: XCTestCase {
         let d = Fixtures.deal(hashrateTH: 0.1, termDays: 400, eff: 20, deg: 0.1, power: 0.06, uptime: 0.95, pool: 0.02, mgmt: 0.05,
                               hosting: 0.01, discount: 0.15)
         let m = TokenValueModel(deal: d)
-        let cost = 0.1 * 20 * 24 / 1000 * 0.06 + 0.01 * 0.1
+        // Power is drawn by the running machines only (uptime), as in the pricer; hosting is a capacity fee.
+        let cost = 0.1 * 20 * 24 / 1000 * 0.95 * 0.06 + 0.01 * 0.1
         for (hp, s) in [(0.0006, 40_000.0), (0.0004, 30_000.0), (0.0008, 90_000.0), (0.0002, 20_000.0)] {
             for t in [0, 1, 50, 200, 399, 400] {
                 var v = 0.0
@@ -105,9 +106,12 @@ final class LeverageTests: XCTestCase {
         for p in 0..<n {
             let path = Fixtures.randomPath(seed: 3, path: UInt64(p), days: 365, vol: 0.03, cost: 0.0)
             path.withView { v in
-                flat.withUnsafeMutableBufferPointer { b in
-                    LeverageSweep.run(engine: engine, path: v, seed: 3, pathIndex: UInt64(p), maxLoops: maxLoops,
-                                      into: UnsafeMutableBufferPointer(rebasing: b[(p * w)..<((p + 1) * w)]))
+                let marks = engine.intrinsicMarks(v)
+                marks.withUnsafeBufferPointer { m in
+                    flat.withUnsafeMutableBufferPointer { b in
+                        LeverageSweep.run(engine: engine, path: v, marks: m, seed: 3, pathIndex: UInt64(p), maxLoops: maxLoops,
+                                          into: UnsafeMutableBufferPointer(rebasing: b[(p * w)..<((p + 1) * w)]))
+                    }
                 }
             }
         }

@@ -27,7 +27,8 @@ public enum StressApplicability {
             }
             return after(from)
         case let .priceCrash(_, day): return after(day)
-        case let .hashrateSurge(_, _, start), let .hashrateOutage(_, _, start), let .feeMultiplier(_, start, _): return after(start)
+        case let .hashrateSurge(_, _, start), let .hashrateOutage(_, _, start), let .feeMultiplier(_, start, _),
+             let .fleetOutage(_, _, start), let .payoutSuspension(_, start, _): return after(start)
         case .halvingShift, .historicalReplay: return nil
         }
     }

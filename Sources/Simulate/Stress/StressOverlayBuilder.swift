@@ -9,6 +9,8 @@ import Foundation
 /// * fee_collapse / fee_spike ×m from day s for k days: `ln m` at `s−1`, `−ln m` at `s+k−1` (no end when k is absent).
 /// * power_price: `powerPriceFromDay = (d, usd/kWh)`.
 /// * halving_shift ±d days: `halvingShiftBlocks = +144·d` (positive = later, as the generator's `subsidy(n − shift)`).
+/// * fleet_outage X% for k days from day s: `fleetOutage = (s, k, X)` (the pricer: no output, no power, hosting owed).
+/// * payout_suspension k days from day s: `payoutSuspension = (s, k, forfeited)` (the pricer withholds, then pays or not).
 /// * historical_replay from…to: the realized daily log increments over the window replace the model's increments:
 ///   `Δln S_t = ln(S_{from+t+1}/S_{from+t})`, hash rate smoothed by a trailing 7-day mean `H̄`, `Δln H̄`, and fees per block
 ///   `F = fees_btc/block_count`, `Δln F` (t = 0 … to−from−1, truncated to the horizon). A missing day is an error.
@@ -35,6 +37,10 @@ public enum StressOverlayBuilder {
             o.powerPriceFromDay = (day: from, usdPerKWh: usd)
         case let .halvingShift(days):
             o.halvingShiftBlocks = blocksPerDay * days
+        case let .fleetOutage(pct, days, start):
+            o.fleetOutage = (day: start, days: days, fraction: pct)
+        case let .payoutSuspension(days, start, forfeited):
+            o.payoutSuspension = (day: start, days: days, forfeited: forfeited)
         case let .historicalReplay(from, to):
             let r = try replayIncrements(scenario: scenario.name, history: history, from: from, to: to)
             let k = min(n, r.price.count)
