@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Pipeline
 import Simulate
+import Statistics
 import TestSupport
 import XCTest
 
@@ -130,6 +131,45 @@ final class CurveJobTests: XCTestCase {
         XCTAssertEqual(try parse("measure: risk-neutral\n").measure, "risk-neutral")
         XCTAssertEqual(try parse("").inputs[1].format, "curve")
         XCTAssertThrowsError(try parse("measure: sideways\n")) { XCTAssertTrue("\($0)".contains("/tmp/n.yaml:5"), "\($0)") }
+    }
+
+    /// The nightly end to end with `measure: forward` and a curve among its inputs: the curve is stored, the deal is
+    /// simulated and stressed under the forward measure (its monthly means at the curve's levels), and its folder holds the
+    /// curve files.
+    func testNightlyUnderTheForwardMeasure() throws {
+        let dir = try TestSupport.temporaryDirectory("curvejob-nightly")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = TestSupport.repositoryRoot.appendingPathComponent("datasets").path
+        // The synthetic history ends on 2026-11-24 (hashprice about 48 USD/PH/day).
+        try "# test\nquote_date,month,hashprice_usd_ph_day\n2026-11-20,2026-12,46\n2026-11-20,2027-01,45\n2026-11-20,2027-02,44\n"
+            .write(to: dir.appendingPathComponent("curve.csv"), atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("n.yaml")
+        try """
+            db: n.sqlite
+            inputs:
+              - path: \(data)/synthetic-history.csv
+                format: tidy
+              - path: curve.csv
+                format: curve
+            today: data
+            deals:
+              - \(data)/deals/s21-token.yaml
+            scenarios: \(data)/scenarios/synthetic.yaml
+            paths: 100
+            stress_paths: 40
+            threads: 2
+            measure: forward
+            efficiency_trend: 0
+            reports_dir: reports
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let r = try NightlyJob.run(.init(configPath: config.path, logFile: dir.appendingPathComponent("log.jsonl").path))
+        let deal = URL(fileURLWithPath: r.reportPath).deletingLastPathComponent().appendingPathComponent("deals/s21-token")
+        let summary = try JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: deal.appendingPathComponent("summary.json")))
+        XCTAssert(summary.run.measure.hasPrefix("forward (curve 2026-11-20 USD 2026-12…2027-02, solved on 100 paths"), summary.run.measure)
+        let fw = try XCTUnwrap(summary.curve?.forward)
+        for m in fw.months { XCTAssertEqual(m.relativeError.value, 0, accuracy: 1e-8, m.month) }
+        XCTAssert(FileManager.default.fileExists(atPath: deal.appendingPathComponent("curve_case.csv").path))
+        XCTAssert(FileManager.default.fileExists(atPath: deal.appendingPathComponent("stress.csv").path))
     }
 
     /// `CurveInputs.latestCurve`: the latest USD quote on or before the day, from a file or a store; nil before any.
