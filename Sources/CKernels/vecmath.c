@@ -173,12 +173,21 @@ static int detect(void) {
 static int detect(void) { return 0; }
 #endif
 
-static int variant_cap(int v) {
-    const char *env = getenv("HASHSEC_VECMATH");
-    if (!env) return v;
-    if (strcmp(env, "portable") == 0) return 0;
-    if (strcmp(env, "avx2") == 0) return v < 1 ? v : 1;
-    return v;
+/* The one parser of variant names (HASHSEC_KERNEL, LinearAlgebra.KernelVariant). */
+int hashsec_kernel_parse(const char *name) {
+    if (!name || !*name) return -1;
+    if (strcmp(name, "portable") == 0) return 0;
+    if (strcmp(name, "avx2") == 0) return 1;
+    if (strcmp(name, "avx512") == 0) return 2;
+    return -2;
+}
+
+/* HASHSEC_KERNEL selects a variant this CPU has; anything else (unset, unknown, a variant the CPU lacks) runs the best
+   one: the kernels never execute an instruction the CPU lacks. Callers refuse the bad values first
+   (LinearAlgebra.KernelVariant.checkEnvironment: the CLI exits 64). */
+static int variant_select(int best) {
+    int r = hashsec_kernel_parse(getenv("HASHSEC_KERNEL"));
+    return r >= 0 && r <= best ? r : best;
 }
 
 /* cpuid is slow (it traps in a VM): detect once; racing first calls compute the same value. */
@@ -190,7 +199,7 @@ int hashsec_vecmath_supported(void) {
 }
 int hashsec_vecmath_variant(void) {
     int v = __atomic_load_n(&chosen, __ATOMIC_ACQUIRE);
-    if (v < 0) { v = variant_cap(hashsec_vecmath_supported()); __atomic_store_n(&chosen, v, __ATOMIC_RELEASE); }
+    if (v < 0) { v = variant_select(hashsec_vecmath_supported()); __atomic_store_n(&chosen, v, __ATOMIC_RELEASE); }
     return v;
 }
 

@@ -22,8 +22,12 @@ public enum Calibrator {
 
     /// `catalog`: the ASIC catalog (`datasets/asic-catalog.csv`) for δ, the ASIC-era start and the breakeven check; it may be
     /// nil only when `options.efficiencyTrendPerYear` states δ (then there is no era cut and no breakeven check).
+    /// `priceModels`: the price models to fit (nil: every registered model, as `hashsec calibrate` stores them). A caller
+    /// that simulates only some models (the backtest) may fit only those (plus the closed-form gbm and bootstrap); the
+    /// others keep the unfitted placeholders.
     public static func calibrate(observations allObs: [DailyObservation], hashprice allHP: [HashpriceDay],
-                                 asOf: Day, options o: CalibrationOptions = .standard, catalog: AsicCatalog?) throws -> Calibration {
+                                 asOf: Day, options o: CalibrationOptions = .standard, catalog: AsicCatalog?,
+                                 priceModels: [PriceModel]? = nil) throws -> Calibration {
         let windowDays = o.priceWindowDays
         guard windowDays > 0 else { throw CalibrateError.invalidWindow(windowDays) }
         guard o.hashRateWindowDays > 0 else { throw CalibrateError.invalidWindow(o.hashRateWindowDays) }
@@ -98,7 +102,10 @@ public enum Calibrator {
                               gbm: PriceModels.unfittedGBM, hashRate: supply.parameters, fees: feeFit.parameters, correlation: corr,
                               historicalLogReturns: [], initialState: initial, options: o)
         do {
-            for m in PriceModels.all { try m.fit(returns: returns, into: &cal) }
+            // gbm and bootstrap are always fitted (closed form, no optimiser): `sampleMeanSE`, which every drift rule reads,
+            // needs the GBM σ̂ and the window's return count.
+            let wanted = priceModels.map { Set($0.map(\.rawValue) + [GBMModel.name, BootstrapModel.name]) }
+            for m in PriceModels.all where wanted?.contains(m.name) ?? true { try m.fit(returns: returns, into: &cal) }
         } catch ModelsError.insufficientData(let why) { throw CalibrateError.insufficientData(why) }
         return cal
     }

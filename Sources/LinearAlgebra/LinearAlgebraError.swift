@@ -10,6 +10,8 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable {
     case insufficientObservations(needed: Int, got: Int)
     /// A LAPACK routine reported an illegal argument (info < 0).
     case lapack(routine: String, info: Int)
+    /// `HASHSEC_KERNEL` names no kernel variant, or one this CPU cannot run (`KernelVariant`).
+    case unavailableKernel(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable {
         case .dimensionMismatch(let s): return "dimension mismatch: \(s)"
         case .insufficientObservations(let n, let g): return "need more than \(n) observations, got \(g)"
         case .lapack(let r, let i): return "\(r) failed with info \(i)"
+        case .unavailableKernel(let m): return m
         }
     }
 }

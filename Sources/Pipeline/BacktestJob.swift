@@ -122,7 +122,7 @@ public enum BacktestJob {
     /// nil when no horizon has a realized value.
     static func evaluateOrigin(_ requested: Day, history: History, deal: Deal, settings s: Settings, fixed: Calibration?) throws -> OriginResult? {
         let t0 = Date()
-        let cal = try calibration(at: requested, history: history, windowDays: s.windowDays, fit: s.fit, fixed: fixed)
+        let cal = try calibration(at: requested, history: history, windowDays: s.windowDays, fit: s.fit, fixed: fixed, models: s.models)
         let tCal = Date().timeIntervalSince(t0)
         let origin = cal.initialState.date
         let horizons = s.horizons.filter { history.hashpriceUSD(origin + $0) != nil }
@@ -162,16 +162,17 @@ public enum BacktestJob {
     /// The calibration a forecast from `requested` starts from, using the history's days ≤ `requested` only: fitted
     /// (`Calibrator.calibrate` on the once-computed observations and index, with `fit` and the price window `windowDays`),
     /// or `fixed` with its initial state re-based (its hash-rate trend keeps its own origin, so the breakeven goes on falling
-    /// from the fixed calibration's as-of).
+    /// from the fixed calibration's as-of). `models`: the price models to fit (nil: all; the backtest fits only those it
+    /// simulates, the other models' parameters stay unfitted placeholders).
     public static func calibration(at requested: Day, history: History, windowDays: Int, fit: CalibrationOptions = .standard,
-                                   fixed: Calibration? = nil) throws -> Calibration {
+                                   fixed: Calibration? = nil, models: [PriceModel]? = nil) throws -> Calibration {
         do {
             guard var c = fixed else {
                 var o = fit
                 o.priceWindowDays = windowDays
                 o.catalogSHA256 = history.catalogSHA256
                 return try Calibrator.calibrate(observations: history.observations, hashprice: history.hashprice, asOf: requested,
-                                                options: o, catalog: history.catalog)
+                                                options: o, catalog: history.catalog, priceModels: models)
             }
             c.initialState = try Calibrator.initialState(observations: history.observations, hashprice: history.hashprice, asOf: requested)
             return c

@@ -124,7 +124,10 @@ public enum IngestJob {
 
     /// `hashsec perf ingest`: writes a synthetic tidy CSV of `rows` days (from 0001-01-01, so 10^6 distinct days
     /// fit) into a temp dir, then times parse + validation + one-transaction insert into a fresh temp store.
-    public static func perf(rows: Int) throws -> (seconds: Double, parseSeconds: Double, fileBytes: Int, summary: ApplySummary) {
+    /// `steps`: the timed span's parts in order (parse, then the store's `applyTimings`, then closing the store, which
+    /// checkpoints the WAL into the database file); `cpuSeconds`: user + system CPU time of the timed span.
+    public static func perf(rows: Int) throws -> (seconds: Double, parseSeconds: Double, fileBytes: Int, summary: ApplySummary,
+                                                  steps: [(step: String, seconds: Double)], cpuSeconds: Double) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-perf-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -156,19 +159,28 @@ public enum IngestJob {
         // 10^6 distinct days cannot fit between the genesis block and tomorrow: the benchmark (only) widens the date
         // bounds of the plausibility rules; every other rule applies as in a real ingest.
         let limits = DailyObservation.PlausibilityLimits(earliest: start, latest: start + rows)
+        let c0 = ProcessUsage.cpuSeconds()
         let t0 = DispatchTime.now().uptimeNanoseconds
         let parsed = try Ingest.parse(path: csv.path, options: IngestOptions(limits: limits))
         let t1 = DispatchTime.now().uptimeNanoseconds
+        var steps: [(step: String, seconds: Double)] = [("parse", Double(t1 - t0) / 1e9)]
         // The store is closed (WAL checkpointed) inside the timed span, as in a real `hashsec ingest`.
-        let applied: ApplySummary? = try {
-            let store = try Store(path: dir.appendingPathComponent("perf.sqlite").path, verify: true)
-            return try store.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue, limits: limits)
-        }()
+        var store: Store? = try Store(path: dir.appendingPathComponent("perf.sqlite").path, verify: true)
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        steps.append(("open", Double(t2 - t1) / 1e9))
+        let applied = try store!.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue, limits: limits)
+        steps += store!.applyTimings
+        let t3 = DispatchTime.now().uptimeNanoseconds
+        store = nil   // the last connection closes: SQLite checkpoints the WAL into the database file
+        let end = DispatchTime.now().uptimeNanoseconds
+        steps.append(("close", Double(end - t3) / 1e9))
         guard let summary = applied else { throw PipelineError.insufficientData("fresh store already held the file") }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let seconds = Double(end - t0) / 1e9
         guard summary.newRows == rows else { throw PipelineError.insufficientData("expected \(rows) new rows, got \(summary.newRows)") }
-        return (seconds, Double(t1 - t0) / 1e9, bytes, summary)
+        return (seconds, Double(t1 - t0) / 1e9, bytes, summary, steps, ProcessUsage.cpuSeconds() - c0)
     }
+
+
 }
 
 /// SplitMix64 (Steele et al.): only for the synthetic perf file.

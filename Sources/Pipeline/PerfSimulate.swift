@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import LinearAlgebra
 import Simulate
 
 /// `hashsec perf simulate`: times the engine on an in-memory synthetic deal and calibration.
@@ -10,6 +11,16 @@ public enum PerfSimulate {
         public var estimateMB: Double
     }
 
+    /// The machine line every benchmark prints: the CPU model (`/proc/cpuinfo`), its logical CPUs and the kernel variant
+    /// in use, e.g. `CPU: Intel(R) Xeon(R) Processor, 2 logical CPUs; kernel variant avx2 (HASHSEC_KERNEL=avx2; this CPU
+    /// runs up to avx512)`.
+    public static func machine() throws -> String {
+        let v = try KernelVariant.checkEnvironment(), best = KernelVariant.supported
+        let request = ProcessInfo.processInfo.environment[KernelVariant.environmentKey].flatMap { $0.isEmpty ? nil : $0 }
+        let how = request.map { "\(KernelVariant.environmentKey)=\($0); this CPU runs up to \(best)" } ?? "the best this CPU runs; HASHSEC_KERNEL=portable|avx2|avx512 selects another it runs"
+        return "CPU: \(BenchHashJob.cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs; kernel variant \(v) (\(how))"
+    }
+
     public static func benchmarkDeal(days: Int) -> Deal {
         Deal(name: "perf-s21", token: TokenTerms(count: 1, hashrateTH: 1, termDays: days, start: .asOf, priceUSD: 20),
              miner: MinerSpec(model: nil, efficiencyJTH: 17.5, degradationPerYear: 0.03),
@@ -18,17 +29,6 @@ public enum PerfSimulate {
              valuation: Valuation(discountRate: 0.15))
     }
 
-    static func peakRSSMB() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_maxrss) / 1024   // Linux: KiB
-    }
-
-    static func cpuSeconds() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
-    }
 
     /// The reference calibration with the standard errors and covariances of a 4-year fit (so the default parameter
     /// uncertainty draws as in a real run) and a regime fit: `perf simulate` measures the default configuration.
@@ -55,13 +55,13 @@ public enum PerfSimulate {
         for t in threads {
             // The default model, drift and parameter uncertainty (SimulationSettings' defaults).
             let s = SimulationSettings(paths: paths, seed: seed, threads: t, horizonDays: days, blockSize: blockSize)
-            let t0 = Date(), c0 = cpuSeconds()
+            let t0 = Date(), c0 = ProcessUsage.cpuSeconds()
             _ = try MonteCarlo.run(deal: deal, calibration: cal, settings: s)
             let dt = Date().timeIntervalSince(t0)
             let est = MonteCarlo.memoryEstimate(paths: paths, days: days, tokenDays: days, scenarios: 1, threads: t, blockSize: blockSize,
                                                 accumulate: [.daily, .structures]).bytes
-            rows.append(Row(threads: t, seconds: dt, cpuSeconds: cpuSeconds() - c0, pathDaysPerSecond: Double(paths) * Double(days) / dt,
-                            peakRSSMB: peakRSSMB(), estimateMB: est / 1_048_576))
+            rows.append(Row(threads: t, seconds: dt, cpuSeconds: ProcessUsage.cpuSeconds() - c0, pathDaysPerSecond: Double(paths) * Double(days) / dt,
+                            peakRSSMB: ProcessUsage.peakRSSMB(), estimateMB: est / 1_048_576))
         }
         return rows
     }

@@ -2,6 +2,7 @@ import Bitcoin
 import Config
 import Domain
 import Foundation
+import LinearAlgebra
 import Models
 import Simulate
 import Statistics
@@ -261,7 +262,7 @@ public enum SimulateJob {
         let o: [String: Any] = [
             "command": command, "version": "hashsec 0.1", "run_id": "\(identity.dealSHA256.prefix(8))-\(identity.seed)-\(identity.paths)",
             "created_utc": iso, "inputs": inputs.map { ["path": $0.0, "sha256": $0.1] }, "parameters": params,
-            "seed": NSNumber(value: s.seed), "rng": PathGenerator.rngDescription,
+            "seed": NSNumber(value: s.seed), "rng": PathGenerator.rngDescription, "kernel": KernelVariant.inUse.description,
             "paths": s.paths, "threads": s.threads, "shard": shard.map { $0.description } ?? NSNull(), "timings_s": timings,
         ]
         return SimulationOutputs.json(o)

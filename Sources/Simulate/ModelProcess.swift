@@ -76,14 +76,17 @@ public struct NetworkLane: Equatable, Sendable {
 /// with (Z₁,Z₂,Z₃) = L·(iid normals), L the Cholesky factor of the calibrated correlation.
 ///
 /// Parameter uncertainty: path p's lane (its price parameters and `NetworkLane`) comes from `drawDimension` normals of its
-/// own stream (`PathGenerator`): the price model's `ParameterDraw` (its covariance), then `(ln σ_H, ln κ, m, ln σ_F)`
-/// independent with their standard errors (`Estimate.stderr`; σ, κ drawn log-normally so they stay > 0), each normal
-/// clamped to ±3. The hash-rate drift terms `(a, b, c)` are **not** drawn: without their covariance (the calibration has
-/// none) independent draws are badly wrong, because `a` and `b·ln hp` are nearly collinear (as of 2021-07-01:
-/// `SE(a) = 0.0074/day`, i.e. ±2.7 a year of log hash-rate growth, while the fitted daily drift `a + b·ln hp + c·t` is known
-/// far better). A miner-supply calibration has Cov(α̂, κ̂) (`hashRate.supply.covarianceAlphaKappa`): drawing `(α, κ, δ)`
-/// from it (`a = α`, `b = κ`, `c = κ·δ` per path) was tried and lowered the backtest's 365–730-day skill by 0.02–0.04 with
-/// no coverage gain (`Sources/Calibrate/README.md`), so the drift terms stay at their estimates.
+/// own stream (`PathGenerator`): the price model's `ParameterDraw` (its covariance), then `(ln σ_H, ln κ_F, m, ln σ_F)`
+/// independent with their standard errors (`Estimate.stderr`; σ, κ drawn log-normally so they stay > 0), then — for a
+/// miner-supply calibration — the supply response's drift terms `(α, ln κ)` jointly from the fit's 2×2 covariance
+/// (`alpha.stderr²`, `covarianceAlphaKappa`, `kappa.stderr²`, delta method for ln κ) and `δ` independently with its
+/// standard error when it has one (a catalog fit; a stated δ is exact), each normal clamped to ±3; the lane's engine
+/// coefficients are then `a = α`, `b = κ`, `c = κ·δ`. Why the drift terms must be drawn: the simulated hashprice reverts
+/// toward the equilibrium `ln hp_eq = (m_S − α)/κ − δ·t` (m_S the price drift), so the error of `(α̂, κ̂)` — and of the
+/// price drift, already drawn by the price model — moves the whole long-horizon distribution; with them at their
+/// estimates the re-calibrated synthetic self-backtest's 730-day 90 % band covered 0.71 (Sources/Models/README.md).
+/// A free-trend calibration (written before the supply model) has no covariance of `(a, b, c)`, and independent draws are
+/// badly wrong there (`a` and `b·ln hp` are nearly collinear): its drift terms stay at their estimates.
 public struct ModelProcess: Sendable {
     public var model: PriceModel
     public var price: PriceLaw
@@ -93,6 +96,9 @@ public struct ModelProcess: Sendable {
     public var trendDay0: Int
     /// Sampling law of `(σ_H, κ, m, σ_F)`; nil without parameter uncertainty or standard errors.
     public var networkDraw: ParameterDraw?
+    /// Sampling law of the supply response's `(α, κ[, δ])` (δ only when it has a standard error); nil without parameter
+    /// uncertainty, for a free-trend calibration, or without standard errors.
+    public var supplyDraw: ParameterDraw?
     /// Lᵀ, 3×3 row-major (the dgemm right-hand side).
     public var choleskyT: [Double]
 
@@ -110,6 +116,7 @@ public struct ModelProcess: Sendable {
         networkDraw = s.parameterUncertainty
             ? ParameterDraw(estimate: est.map(\.value), stderr: est.map(\.stderr), covariance: nil,
                             transforms: [.log, .log, .identity, .log]) : nil
+        supplyDraw = s.parameterUncertainty ? h.supply.flatMap(Self.supplyDraw) : nil
         let n = network
         let vals = [n.hashA, n.hashB, n.hashC, n.hashSigma, n.feeKappa, n.feeM, n.feeSigma]
         guard vals.allSatisfy({ $0.isFinite }), n.hashSigma >= 0, n.feeSigma >= 0 else {
@@ -133,17 +140,38 @@ public struct ModelProcess: Sendable {
         }
     }
 
+    /// The sampling law of `(α, κ[, δ])` of a supply fit (see the type's doc); nil when nothing has a standard error.
+    static func supplyDraw(_ r: SupplyResponse) -> ParameterDraw? {
+        let va = r.alpha.stderr * r.alpha.stderr, vk = r.kappa.stderr * r.kappa.stderr
+        guard va > 0, vk > 0, r.covarianceAlphaKappa.isFinite else { return nil }
+        let d = r.efficiencyTrend.delta
+        let withDelta = d.stderr > 0 && d.stderr.isFinite
+        var cov = [[va, r.covarianceAlphaKappa], [r.covarianceAlphaKappa, vk]]
+        if withDelta { cov = [cov[0] + [0], cov[1] + [0], [0, 0, d.stderr * d.stderr]] }
+        return ParameterDraw(estimate: [r.alpha.value, r.kappa.value] + (withDelta ? [d.value] : []),
+                             stderr: [r.alpha.stderr, r.kappa.stderr] + (withDelta ? [d.stderr] : []), covariance: cov,
+                             transforms: [.identity, .log] + (withDelta ? [.identity] : []))
+    }
+
     /// Normals one path's parameter draw takes (0: every path uses the point estimates).
-    public var drawDimension: Int { price.drawDimension + (networkDraw?.dimension ?? 0) }
+    public var drawDimension: Int { price.drawDimension + (networkDraw?.dimension ?? 0) + (supplyDraw?.dimension ?? 0) }
 
     /// The lanes for the draw `z` (`drawDimension` normals; nil: point estimates).
     public func lanes(_ z: UnsafePointer<Double>?) -> (PriceLane, NetworkLane) {
         guard let z else { return (price.base, network) }
         let p = price.lane(price.drawDimension > 0 ? z : nil)
-        guard let d = networkDraw else { return (p, network) }
-        let t = d.sample(z + price.drawDimension)
         var n = network
-        n.hashSigma = t[0]; n.feeKappa = t[1]; n.feeM = t[2]; n.feeSigma = t[3]
-        return (p, t.allSatisfy { $0.isFinite } ? n : network)
+        var k = price.drawDimension
+        if let d = networkDraw {
+            let t = d.sample(z + k)
+            k += d.dimension
+            if t.allSatisfy({ $0.isFinite }) { n.hashSigma = t[0]; n.feeKappa = t[1]; n.feeM = t[2]; n.feeSigma = t[3] }
+        }
+        if let d = supplyDraw {
+            let t = d.sample(z + k)
+            let delta = t.count > 2 ? t[2] : network.hashB > 0 ? network.hashC / network.hashB : 0
+            if t.allSatisfy({ $0.isFinite }), delta.isFinite { n.hashA = t[0]; n.hashB = t[1]; n.hashC = t[1] * delta }
+        }
+        return (p, n)
     }
 }

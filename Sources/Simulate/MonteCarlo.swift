@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import LinearAlgebra
 import Statistics
 import Structures
 
@@ -66,6 +67,7 @@ public enum MonteCarlo {
                            paths scenarios: [PathScenario], accumulate: Accumulation, sweepMaxLoops: Int? = nil,
                            capture: [Int]? = nil, curve: CurvePlan? = nil, memory: MemoryBudget? = nil) throws -> [PartialResult] {
         guard settings.paths >= 1 else { throw SimulateError.invalidSettings("--paths must be ≥ 1") }
+        try KernelVariant.checkEnvironment()   // HASHSEC_KERNEL naming a variant this CPU lacks is refused, not replaced
         guard settings.blockSize >= 2, settings.blockSize % 2 == 0 else { throw SimulateError.invalidSettings("block size must be even") }
         guard !scenarios.isEmpty else { throw SimulateError.invalidSettings("no scenario to run") }
         let r = range ?? 0..<settings.paths

@@ -27,6 +27,16 @@ public struct Revision: Equatable, Sendable {
     }
 }
 
+/// Wall-clock laps of one operation's steps (`Store.applyTimings`).
+struct StepClock {
+    private(set) var steps: [(step: String, seconds: Double)] = []
+    private var last = DispatchTime.now().uptimeNanoseconds
+    mutating func lap(_ step: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        steps.append((step, Double(now - last) / 1e9)); last = now
+    }
+}
+
 /// What applying one file did to `daily`.
 public struct ApplySummary: Equatable, Sendable {
     /// Dates that were not in the store.
@@ -101,7 +111,9 @@ extension Store {
         let inOrder = zip(observations, observations.dropFirst()).allSatisfy { $0.date < $1.date }
         let sorted = inOrder ? observations : observations.sorted { $0.date < $1.date }
         let limits = limits ?? .ingest(today: Day(unixSeconds: Int64(Date().timeIntervalSince1970)))
-        return try wrap("ingest write") {
+        var clock = StepClock()
+        defer { applyTimings = clock.steps }
+        let result: ApplySummary? = try wrap("ingest write") {
             try db.write { db -> ApplySummary? in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM ingested_files WHERE sha256 = ?", arguments: [sha256]) != nil {
                     return nil
@@ -111,12 +123,29 @@ extension Store {
                 if let lo = sorted.first?.date, let hi = sorted.last?.date {
                     for o in try Store.fetchDaily(db, from: lo - 1, through: hi + 1, path: self.path) { existing[o.date.ordinal] = o }
                 }
+                clock.lap("read stored days")
                 try Store.checkMerged(sorted, existing: existing, limits: limits, path: self.path)
+                clock.lap("plausibility")
+                // A large load keeps its pages in memory until the commit (a page spilled mid-transaction is written to
+                // the WAL again each time it changes); restored afterwards. Crash safety is unchanged: nothing reaches the
+                // database file before the commit, and an interrupted transaction is discarded on the next open.
+                let bulk = sorted.count > Store.bulkRows
+                if bulk { try db.execute(sql: "PRAGMA cache_size = -\(Store.bulkCacheKiB)") }
+                defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
                 let now = Store.nowUTC()
-                let insert = try db.makeStatement(sql: """
-                    INSERT INTO daily (date, price_usd, block_count, difficulty, hash_rate_hs, fees_btc, issuance_btc, height_end)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let insert = try db.makeStatement(sql: Store.insertSQL(rows: 1))
+                // New dates in runs of `batchRows` go through one multi-row INSERT (one statement step per batch).
+                let insertBatch = try db.makeStatement(sql: Store.insertSQL(rows: Store.batchRows))
+                var pending: [(iso: String, o: DailyObservation)] = []
+                pending.reserveCapacity(Store.batchRows)
+                func flush() throws {
+                    if pending.count == Store.batchRows {
+                        try Store.bindAndRun(insertBatch, pending, db: db)
+                    } else {
+                        for r in pending { try Store.bindAndRun(insert, iso: r.iso, r.o, db: db) }
+                    }
+                    pending.removeAll(keepingCapacity: true)
+                }
                 let update = try db.makeStatement(sql: """
                     UPDATE daily SET price_usd = ?2, block_count = ?3, difficulty = ?4, hash_rate_hs = ?5, fees_btc = ?6,
                       issuance_btc = ?7, height_end = ?8 WHERE date = ?1
@@ -127,7 +156,12 @@ extension Store {
                 for o in sorted {
                     let iso = Store.isoDate(o.date)
                     guard let old = existing[o.date.ordinal] else {
-                        try Store.bindAndRun(insert, iso: iso, o, db: db)
+                        if iso.utf8.count == 10 {
+                            pending.append((iso, o))
+                            if pending.count == Store.batchRows { try flush() }
+                        } else {
+                            try Store.bindAndRun(insert, iso: iso, o, db: db)   // years beyond 9999: not batched
+                        }
                         summary.newRows += 1
                         continue
                     }
@@ -144,11 +178,36 @@ extension Store {
                     if revised > 0 { summary.revisedRows += 1; summary.revisedValues += revised } else { summary.filledRows += 1 }
                     try Store.bindAndRun(update, iso: iso, merged, db: db)
                 }
+                try flush()
                 try db.execute(sql: "INSERT INTO ingested_files (path, sha256, format, rows, ingested_utc) VALUES (?, ?, ?, ?, ?)",
                                arguments: [filePath, sha256, format, sorted.count, now])
+                clock.lap("insert")
+                Store.testPause("ingest-commit")
                 return summary
             }
         }
+        clock.lap("commit")
+        return result
+    }
+
+    /// Rows above which `apply` raises the page cache for its transaction, and that cache (KiB).
+    static let bulkRows = 20_000, bulkCacheKiB = 262_144
+    /// New rows per multi-row INSERT (8 parameters each, far below SQLite's 32,766).
+    static let batchRows = 64
+
+    /// `INSERT INTO daily (…) VALUES (?, …), …` for `rows` rows.
+    static func insertSQL(rows: Int) -> String {
+        "INSERT INTO daily (date, price_usd, block_count, difficulty, hash_rate_hs, fees_btc, issuance_btc, height_end) VALUES "
+            + [String](repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    /// Tests only: with `HASHSEC_TEST_PAUSE_AT=<point>` the process announces the point on stderr and sleeps
+    /// `HASHSEC_TEST_PAUSE_SECONDS` (default 30), so a test can SIGKILL it there (e.g. inside the ingest transaction).
+    static func testPause(_ point: String) {
+        let env = ProcessInfo.processInfo.environment
+        guard env["HASHSEC_TEST_PAUSE_AT"] == point else { return }
+        FileHandle.standardError.write(Data("hashsec: pausing for a test at \(point)\n".utf8))
+        Thread.sleep(forTimeInterval: Double(env["HASHSEC_TEST_PAUSE_SECONDS"] ?? "30") ?? 30)
     }
 
     /// The plausibility rules on every day of `sorted` as it will be stored (merged over `existing`), and between it
@@ -196,6 +255,35 @@ extension Store {
         [(.priceUSD, a.priceUSD, b.priceUSD), (.blockCount, a.blockCount, b.blockCount), (.difficulty, a.difficulty, b.difficulty),
          (.hashRateHs, a.hashRateHs, b.hashRateHs), (.feesBTC, a.feesBTC, b.feesBTC), (.issuanceBTC, a.issuanceBTC, b.issuanceBTC),
          (.heightEnd, a.heightEnd.map(Double.init), b.heightEnd.map(Double.init))]
+    }
+
+    /// Binds `rows` to a multi-row INSERT (parameters 8k+1…8k+8 for row k) and steps it once; the dates are copied into
+    /// one buffer that stays pinned until the step (SQLITE_STATIC binding, as `bindAndRun(_:iso:_:db:)`).
+    static func bindAndRun(_ st: Statement, _ rows: [(iso: String, o: DailyObservation)], db: Database) throws {
+        let s = st.sqliteStatement
+        sqlite3_reset(s)
+        var dates = [CChar](repeating: 0, count: 10 * rows.count)
+        for (k, r) in rows.enumerated() {
+            var j = 10 * k
+            for c in r.iso.utf8 { dates[j] = CChar(bitPattern: c); j += 1 }   // 10 bytes: checked by the caller
+        }
+        try dates.withUnsafeBufferPointer { d in
+            var rc: Int32 = SQLITE_OK
+            for (k, r) in rows.enumerated() {
+                let b = Int32(8 * k), o = r.o
+                rc |= sqlite3_bind_text(s, b + 1, d.baseAddress! + 10 * k, 10, nil)
+                func bind(_ i: Int32, _ v: Double?) -> Int32 { v.map { sqlite3_bind_double(s, b + i, $0) } ?? sqlite3_bind_null(s, b + i) }
+                rc |= bind(2, o.priceUSD); rc |= bind(3, o.blockCount); rc |= bind(4, o.difficulty); rc |= bind(5, o.hashRateHs)
+                rc |= bind(6, o.feesBTC); rc |= bind(7, o.issuanceBTC)
+                rc |= o.heightEnd.map { sqlite3_bind_int64(s, b + 8, Int64($0)) } ?? sqlite3_bind_null(s, b + 8)
+            }
+            guard rc == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "bind failed") }
+            let step = sqlite3_step(s)
+            guard step == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            sqlite3_reset(s)
+        }
     }
 
     /// Binds an observation straight to the SQLite statement (parameters 1...8) and steps it.

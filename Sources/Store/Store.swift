@@ -11,6 +11,9 @@ public final class Store {
     /// Path of the SQLite file.
     public let path: String
     let db: DatabaseQueue
+    /// The steps of the last `apply` and their wall times (read stored days, plausibility, insert, commit), for
+    /// `hashsec perf ingest`.
+    public internal(set) var applyTimings: [(step: String, seconds: Double)] = []
 
     /// Opens (creating it if absent) the store at `path`, switches it to WAL and applies pending migrations.
     /// With `verify` (every command that writes: ingest, calibrate, nightly), SQLite's `PRAGMA quick_check` runs

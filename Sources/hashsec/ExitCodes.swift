@@ -13,6 +13,7 @@ import Simulate
 import Structures
 import Report
 import Backtest
+import LinearAlgebra
 
 /// Every exit code of `hashsec`, in one place (documented in README.md → "Exit codes").
 enum ExitStatus: Int32, CaseIterable {
@@ -109,15 +110,19 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .invalidSpecification: return .usage
         case .requirementsFailed: return .requirementsFailed
         }
+    case let e as LinearAlgebraError:
+        if case .unavailableKernel = e { return .usage }   // HASHSEC_KERNEL: unknown or not on this CPU
+        return .internalError
     case is ValidationError: return .usage
     default:
         return .internalError
     }
 }
 
-/// Runs a command body, printing any error as `hashsec: error: ...` and exiting with its mapped code.
+/// Runs a command body, printing any error as `hashsec: error: ...` and exiting with its mapped code. A `HASHSEC_KERNEL`
+/// this CPU cannot run (or an unknown one) is refused first, whatever the command (exit 64).
 func guarded(_ body: () throws -> Void) throws {
-    do { try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch {
+    do { try KernelVariant.checkEnvironment(); try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch {
         let status = exitStatus(for: error)
         var stderr = StandardError()
         print("hashsec: error: \(error)", to: &stderr)

@@ -24,7 +24,10 @@ struct PerfIngestCommand: ParsableCommand {
         try guarded {
             let r = try IngestJob.perf(rows: rows)
             let rate = Double(rows) / r.seconds
+            print(try PerfSimulate.machine())
             print("perf ingest: \(rows) rows (\(r.fileBytes / 1_000_000) MB tidy CSV) in \(String(format: "%.3f", r.seconds)) s (parse \(String(format: "%.3f", r.parseSeconds)) s, store \(String(format: "%.3f", r.seconds - r.parseSeconds)) s) = \(Int(rate.rounded())) rows/s (target 1000000 rows ≤ 3 s: \(rows >= 1_000_000 && r.seconds <= 3 ? "met" : rows >= 1_000_000 ? "MISSED" : "n/a"))")
+            print("  steps: " + r.steps.map { "\($0.step) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", ")
+                  + String(format: "; CPU %.3f s (wall above CPU: I/O or a busy machine)", r.cpuSeconds))
         }
     }
 }

@@ -15,8 +15,13 @@ struct PerfSimulateCommand: ParsableCommand {
         shared machine's neighbours can slow single runs by tens of percent (a CPU time well above the 1-thread one is the
         sign). The SPEC §11 target is checked against the best.
 
+        The first line names the CPU (/proc/cpuinfo) and the kernel variant in use: the best this CPU runs, or the one
+        HASHSEC_KERNEL=portable|avx2|avx512 selects (all give the same bits; e.g. HASHSEC_KERNEL=avx2 measures the AVX2
+        build on an AVX-512 machine; a variant the CPU lacks is refused, exit 64).
+
         Examples:
           .build/release/hashsec perf simulate
+          HASHSEC_KERNEL=avx2 .build/release/hashsec perf simulate
           .build/release/hashsec perf simulate --repeat 5
           .build/release/hashsec perf simulate --paths 20000 --days 365 --repeat 1
         """
@@ -33,6 +38,7 @@ struct PerfSimulateCommand: ParsableCommand {
             let ts = threads.split(separator: ",").compactMap { Int($0) }
             guard !ts.isEmpty, ts.allSatisfy({ $0 >= 1 }), paths >= 2, days >= 1 else { throw ValidationError("bad --paths/--days/--threads") }
             guard `repeat` >= 1 else { throw ValidationError("--repeat must be ≥ 1") }
+            print(try PerfSimulate.machine())
             var all: [PerfSimulate.Row] = []
             for _ in 0..<`repeat` {
                 let rows = try PerfSimulate.run(paths: paths, days: days, threads: ts, seed: seed, blockSize: block)

@@ -92,6 +92,42 @@ final class VectorMathTests: XCTestCase {
         print("VectorMath: variant in use \(VectorMath.variant); \(tested) vector variant(s) compared with portable")
     }
 
+    /// `HASHSEC_KERNEL`: a variant's name selects it where the CPU has it; an unknown name, or a variant beyond what the
+    /// CPU runs, is refused with the reason (checked against every "CPU" from portable-only to AVX-512).
+    func testKernelVariantRequestsResolveOrAreRefused() throws {
+        for best in KernelVariant.allCases {
+            XCTAssertEqual(try KernelVariant.resolve(nil, supported: best), best)
+            XCTAssertEqual(try KernelVariant.resolve("", supported: best), best)
+            for v in KernelVariant.allCases {
+                if v.rawValue <= best.rawValue {
+                    XCTAssertEqual(try KernelVariant.resolve(v.description, supported: best), v)
+                } else {
+                    XCTAssertThrowsError(try KernelVariant.resolve(v.description, supported: best)) { e in
+                        let m = "\(e)"
+                        XCTAssertTrue(m.contains("HASHSEC_KERNEL=\(v)") && m.contains("this CPU lacks") && m.contains("best, \(best)"), m)
+                    }
+                }
+            }
+            for bad in ["AVX2", "sse2", "avx", "avx2 ", "512", "portable,avx2"] {
+                XCTAssertThrowsError(try KernelVariant.resolve(bad, supported: best)) { e in
+                    XCTAssertEqual(e as? LinearAlgebraError, .unavailableKernel("HASHSEC_KERNEL=\(bad): unknown kernel variant; use one of "
+                                                                                + "portable, avx2, avx512 (this CPU runs up to \(best)), or unset HASHSEC_KERNEL"))
+                }
+            }
+        }
+        // This process: the variant in use is the one the environment asks for (the best without a request), and no
+        // variant beyond what the CPU reports runs.
+        let inUse = try KernelVariant.checkEnvironment()
+        XCTAssertEqual(KernelVariant.inUse, inUse)
+        XCTAssertLessThanOrEqual(inUse.rawValue, KernelVariant.supported.rawValue)
+        XCTAssertEqual(KernelVariant.available.first, .portable)
+        XCTAssertEqual(KernelVariant.available.last, KernelVariant.supported)
+        for v in KernelVariant.allCases {
+            var y = [0.0]
+            XCTAssertEqual(VectorMath.exp(variant: v.rawValue, [1.0], &y, count: 1), KernelVariant.available.contains(v))
+        }
+    }
+
     func testInPlaceAndOddLengths() {
         for n in [0, 1, 3, 7, 17, 33] {
             var x = (0..<n).map { Double($0) * 0.37 - 3 }

@@ -83,11 +83,64 @@ final class AssumptionsTests: XCTestCase {
         XCTAssertEqual(sc.drift1[0], sc.drift1[1]); XCTAssertEqual(sc.sigma1[0], sc.sigma1[1])
         XCTAssertNotEqual(sc.sigma1[0], sc.sigma1[2])
         XCTAssertEqual(sc.hashSigma[2], sc.hashSigma[3]); XCTAssertNotEqual(sc.hashSigma[0], sc.hashSigma[2])
-        XCTAssertEqual(sc.hashA[0], c.hashRate.a.value)   // a, b, c are not drawn (no covariance)
+        XCTAssertEqual(sc.hashA[0], c.hashRate.a.value)   // the reference supply fit has no standard errors: a, b, c not drawn
         // Path 2 alone (a different block split) gets the same lane.
         let sc2 = gen.makeScratch()
         gen.generate(first: 2, count: 2, into: sc2)
         XCTAssertEqual(sc2.sigma1[0], sc.sigma1[2]); XCTAssertEqual(sc2.price[19], sc.price[2 * 20 + 19])
+    }
+
+    /// The supply response's drift terms are drawn per path from the fit's covariance: over many paths the drawn
+    /// `(a, ln b)` have the delta-method covariance `[[Vαα, Vακ/κ], [Vακ/κ, Vκκ/κ²]]` around `(α̂, ln κ̂)`, `c = b·δ` exactly
+    /// (δ stated: exact), an antithetic pair shares its draw, and nothing moves with parameter uncertainty off or for a
+    /// free-trend calibration (no covariance of a, b, c).
+    func testSupplyDriftTermsAreDrawnFromTheirCovariance() throws {
+        var c = calibration()
+        let alpha = -0.0068, kappa = 0.002, delta = 0.2 / 365.25
+        let va = 0.002 * 0.002, vk = 0.0006 * 0.0006, vak = -0.9 * 0.002 * 0.0006
+        var sup = try XCTUnwrap(c.hashRate.supply)
+        sup.alpha = Estimate(alpha, stderr: va.squareRoot()); sup.kappa = Estimate(kappa, stderr: vk.squareRoot()); sup.covarianceAlphaKappa = vak
+        sup.efficiencyTrend.delta = Estimate(delta, stderr: 0)
+        c.hashRate.supply = sup
+        c.hashRate.a = sup.alpha; c.hashRate.b = sup.kappa; c.hashRate.c = Estimate(kappa * delta, stderr: 0)
+        let n = 20_000
+        let s = SimulationSettings(paths: n, seed: 3, model: .gbm, drift: .historical, parameterUncertainty: true, horizonDays: 2, blockSize: 16)
+        let gen = PathGenerator(process: try ModelProcess(calibration: c, settings: s), initial: c.initialState, settings: s, days: 2)
+        var a: [Double] = [], lb: [Double] = []
+        var first = 0
+        while first < n {
+            let sc = gen.makeScratch()
+            gen.generate(first: first, count: 16, into: sc)
+            for p in 0..<16 {
+                a.append(sc.hashA[p]); lb.append(Foundation.log(sc.hashB[p]))
+                XCTAssertEqual(sc.hashC[p], sc.hashB[p] * delta, accuracy: 1e-18)
+                if p % 2 == 1 { XCTAssertEqual(sc.hashA[p], sc.hashA[p - 1]); XCTAssertEqual(sc.hashB[p], sc.hashB[p - 1]) }
+            }
+            first += 16
+        }
+        // Pairs share draws: the n/2 even paths are the independent draws.
+        let ea = stride(from: 0, to: n, by: 2).map { a[$0] }, eb = stride(from: 0, to: n, by: 2).map { lb[$0] }
+        let m = Double(ea.count)
+        let ma = ea.reduce(0, +) / m, mb = eb.reduce(0, +) / m
+        var caa = 0.0, cab = 0.0, cbb = 0.0
+        for i in 0..<ea.count { caa += (ea[i] - ma) * (ea[i] - ma); cab += (ea[i] - ma) * (eb[i] - mb); cbb += (eb[i] - mb) * (eb[i] - mb) }
+        caa /= m; cab /= m; cbb /= m
+        // ±3 clamping shrinks the variance by 1 − 0.0297 (truncated normal at 3 σ), within the tolerances below.
+        XCTAssertEqual(ma, alpha, accuracy: 4 * va.squareRoot() / m.squareRoot())
+        XCTAssertEqual(mb, Foundation.log(kappa), accuracy: 4 * vk.squareRoot() / kappa / m.squareRoot())
+        XCTAssertEqual(caa, va, accuracy: 0.06 * va)
+        XCTAssertEqual(cbb, vk / (kappa * kappa), accuracy: 0.06 * vk / (kappa * kappa))
+        XCTAssertEqual(cab / (caa * cbb).squareRoot(), -0.9, accuracy: 0.02)
+        // Off, or a free-trend calibration: the point estimates.
+        let off = SimulationSettings(paths: 4, seed: 3, model: .gbm, drift: .historical, parameterUncertainty: false, horizonDays: 2, blockSize: 4)
+        var free = c
+        free.hashRate.supply = nil
+        for (cal, set) in [(c, off), (free, SimulationSettings(paths: 4, seed: 3, model: .gbm, drift: .historical, parameterUncertainty: true, horizonDays: 2, blockSize: 4))] {
+            let g = PathGenerator(process: try ModelProcess(calibration: cal, settings: set), initial: cal.initialState, settings: set, days: 2)
+            let sc = g.makeScratch()
+            g.generate(first: 0, count: 4, into: sc)
+            for p in 0..<4 { XCTAssertEqual(sc.hashA[p], alpha); XCTAssertEqual(sc.hashB[p], kappa); XCTAssertEqual(sc.hashC[p], kappa * delta) }
+        }
     }
 
     /// The registry drives the names; an unknown name is rejected.

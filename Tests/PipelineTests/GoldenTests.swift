@@ -42,17 +42,81 @@ final class GoldenTests: XCTestCase {
         return "same lines, different bytes"
     }
 
-    func testCorpusOutputsAreByteIdentical() throws {
-        guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build` first") }
+    /// Runs the corpus in a fresh directory with `env` added; the files written under out/ (nil when a command failed: the
+    /// failure is recorded, or handed to `refused` when given).
+    private func runCorpus(env: [String: String] = [:], unset: [String] = [], refused: ((HashsecBinary.Outcome) -> Void)? = nil) throws -> [String: Data]? {
         let dir = try TestSupport.temporaryDirectory("golden")
         defer { try? FileManager.default.removeItem(at: dir) }
         for sub in ["out", "work"] { try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true) }
         for args in try commands() {
-            let r = try HashsecBinary.run(args, in: dir, env: ["OPENBLAS_NUM_THREADS": "1"])
+            let r = try HashsecBinary.run(args, in: dir, env: ["OPENBLAS_NUM_THREADS": "1"].merging(env) { $1 }, unset: unset)
+            if r.status != 0, let refused {
+                XCTAssertEqual(Self.tree(dir.appendingPathComponent("out")), [:], "a refused run writes nothing")
+                refused(r); return nil
+            }
             XCTAssertEqual(r.status, 0, "hashsec \(args.joined(separator: " ")): \(r.stderr)")
-            if r.status != 0 { return }
+            if r.status != 0 { return nil }
         }
-        let actual = Self.tree(dir.appendingPathComponent("out"))
+        var out = Self.tree(dir.appendingPathComponent("out"))
+        // The kernel variant each simulate run's manifest names (the manifests themselves are not compared).
+        if let d = FileManager.default.contents(atPath: dir.appendingPathComponent("out/simulate/s21-token/manifest.json").path),
+           let j = try JSONSerialization.jsonObject(with: d) as? [String: Any], let k = j["kernel"] as? String {
+            out["<kernel>"] = Data(k.utf8)
+        }
+        return out
+    }
+
+    /// The corpus outputs against Tests/Golden/expected/ (manifest.json aside).
+    private func compareWithExpected(_ actual: [String: Data], _ label: String) {
+        let expected = Self.tree(golden.appendingPathComponent("expected"))
+        XCTAssertFalse(expected.isEmpty, "no expected files in Tests/Golden/expected: run scripts/golden.sh --update")
+        XCTAssertEqual(Set(actual.keys).subtracting(expected.keys).sorted(), [], "\(label): files written that the corpus does not expect")
+        XCTAssertEqual(Set(expected.keys).subtracting(actual.keys).sorted(), [], "\(label): expected files not written")
+        for rel in expected.keys.sorted() {
+            guard let a = actual[rel], let x = expected[rel] else { continue }
+            if a != x { XCTFail("\(label): \(rel) differs from Tests/Golden/expected/\(rel): \(Self.firstDifference(x, a))") }
+        }
+    }
+
+    /// Every kernel variant this CPU runs (`HASHSEC_KERNEL=portable|avx2|avx512`) writes the expected bytes (simulate,
+    /// stress, shards and merge, summaries and per-path CSVs), and its manifests name the variant that ran; a variant the
+    /// CPU lacks is refused at the first command (exit 64, the reason, nothing written).
+    func testCorpusIsByteIdenticalUnderEveryKernelVariant() throws {
+        guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build` first") }
+        // The best variant this CPU runs is the default one (testCorpusOutputsAreByteIdentical): the others run here.
+        let probe = try HashsecBinary.run(["perf", "simulate", "--paths", "2", "--days", "1", "--threads", "1", "--repeat", "1"],
+                                          in: TestSupport.repositoryRoot, unset: ["HASHSEC_KERNEL"])
+        let names = ["portable", "avx2", "avx512"]
+        let best = try XCTUnwrap(names.last { probe.stdout.contains("kernel variant \($0) (the best this CPU runs") }, probe.stdout + probe.stderr)
+        var ran: [String] = []
+        for v in names where v != best {
+            let out = try runCorpus(env: ["HASHSEC_KERNEL": v]) { r in
+                XCTAssertEqual(r.status, 64, r.stderr)
+                XCTAssertTrue(r.stderr.contains("HASHSEC_KERNEL=\(v): this CPU lacks"), r.stderr)
+            }
+            guard var out else { continue }
+            XCTAssertEqual(out.removeValue(forKey: "<kernel>").map { String(decoding: $0, as: UTF8.self) }, v, "the manifest names the variant run")
+            compareWithExpected(out, "HASHSEC_KERNEL=\(v)")
+            ran.append(v)
+        }
+        XCTAssertEqual(ran, Array(names.prefix { $0 != best }), "every variant below the best runs, the ones above are refused")
+        print("golden corpus byte-identical under kernel variants \(ran.joined(separator: ", ")) and \(best) (the default run)")
+        // An unknown name is refused the same way.
+        let dir = try TestSupport.temporaryDirectory("golden-kernel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try HashsecBinary.run(["simulate", TestSupport.repositoryRoot.appendingPathComponent("datasets/deals/s21-token.yaml").path,
+                                       "--calibration", TestSupport.repositoryRoot.appendingPathComponent("datasets/synthetic-calibration.json").path,
+                                       "--db", dir.appendingPathComponent("none.sqlite").path, "--paths", "8", "--out", dir.appendingPathComponent("o").path],
+                                      in: dir, env: ["HASHSEC_KERNEL": "sse4"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.contains("HASHSEC_KERNEL=sse4: unknown kernel variant; use one of portable, avx2, avx512"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
+    }
+
+    func testCorpusOutputsAreByteIdentical() throws {
+        guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build` first") }
+        guard var actual = try runCorpus(env: [:], unset: ["HASHSEC_KERNEL"]) else { return }
+        XCTAssertNotNil(actual.removeValue(forKey: "<kernel>"), "the manifest names the kernel variant")
         let expectedDir = golden.appendingPathComponent("expected")
         if ProcessInfo.processInfo.environment["HASHSEC_GOLDEN_UPDATE"] == "1" {
             try? FileManager.default.removeItem(at: expectedDir)
@@ -64,13 +128,6 @@ final class GoldenTests: XCTestCase {
             print("golden corpus: wrote \(actual.count) expected files to \(expectedDir.path)")
             return
         }
-        let expected = Self.tree(expectedDir)
-        XCTAssertFalse(expected.isEmpty, "no expected files in \(expectedDir.path): run scripts/golden.sh --update")
-        XCTAssertEqual(Set(actual.keys).subtracting(expected.keys).sorted(), [], "files written that the corpus does not expect")
-        XCTAssertEqual(Set(expected.keys).subtracting(actual.keys).sorted(), [], "expected files not written")
-        for rel in expected.keys.sorted() {
-            guard let a = actual[rel], let x = expected[rel] else { continue }
-            if a != x { XCTFail("\(rel) differs from Tests/Golden/expected/\(rel): \(Self.firstDifference(x, a))") }
-        }
+        compareWithExpected(actual, "default variant")
     }
 }

@@ -11,12 +11,16 @@
 void hashsec_vexp(const double *x, double *y, long n);
 void hashsec_vlog(const double *x, double *y, long n);
 
-/* The variant in use: 0 portable, 1 AVX2+FMA, 2 AVX-512 (chosen once from cpuid; HASHSEC_VECMATH=portable|avx2|avx512
-   in the environment caps it). */
+/* The variant in use: 0 portable, 1 AVX2+FMA, 2 AVX-512, chosen once: HASHSEC_KERNEL=portable|avx2|avx512 in the
+   environment when this CPU has it, else the best this CPU has (callers refuse an unknown or unavailable request
+   before running: LinearAlgebra.KernelVariant). */
 int hashsec_vecmath_variant(void);
-/* Runs one variant explicitly (tests compare variants bit for bit). Returns 0, or -1 when this CPU lacks it. */
-/* The best variant this CPU supports (ignores HASHSEC_VECMATH). */
+/* The best variant this CPU supports (cpuid/xgetbv; ignores HASHSEC_KERNEL). */
 int hashsec_vecmath_supported(void);
+/* A variant's name → 0/1/2; −1 for NULL or "", −2 for any other string. */
+int hashsec_kernel_parse(const char *name);
+/* The *_variant functions below run one variant explicitly (tests compare variants bit for bit): 0, or −1 when this
+   CPU lacks it. */
 int hashsec_vexp_variant(int variant, const double *x, double *y, long n);
 int hashsec_vlog_variant(int variant, const double *x, double *y, long n);
 
