@@ -75,6 +75,14 @@ public enum NotebookExport {
             } else if exists(base + "leverage_liquidation.csv") {
                 code("lq = pd.read_csv(RUN + \(pyString("/" + base + "leverage_liquidation.csv")), parse_dates=[\"date\"])\nlq.plot(x=\"date\", y=\"prob_liquidated\", title=\"Cumulative liquidation probability\")\nplt.show()")
             }
+            // Forward curve and hedge (SPEC §13).
+            for f in ["curve_case.csv", "hedge_margin.csv"] where exists(base + f) { code("pd.read_csv(RUN + \(pyString("/" + base + f)))") }
+            if exists(base + "curve_months.csv") {
+                code("cm = pd.read_csv(RUN + \(pyString("/" + base + "curve_months.csv")), parse_dates=[\"first_date\"])\nax = cm.plot(x=\"first_date\", y=[\"level_usd_ph_day\", \"simulated_mean_usd_ph_day\"], title=\"Forward curve vs simulated monthly mean hashprice\", ylim=(0, None))\nplt.show()\ncm")
+            }
+            if exists(base + "hedge.csv") {
+                code("hg = pd.read_csv(RUN + \(pyString("/" + base + "hedge.csv")))\nhg.plot.bar(x=\"strategy\", y=[\"pv_usd_p05\", \"pv_usd_p50\", \"pv_usd_mean\", \"pv_usd_p95\"], title=\"PV per token, hedged vs unhedged\")\nplt.show()\nhg")
+            }
         }
         let nb: [String: Any] = [
             "cells": cells,

@@ -178,6 +178,11 @@ public enum RunReport {
             if let h = s["halving"] as? [String: Any] {
                 for k in ["prob_within_horizon", "date_p05", "date_p50", "date_p95"] where h[k] != nil { rows.append(["halving_" + k, stringify(h[k])]) }
             }
+            // SPEC §13 base case: the token's value on the forward curve, beside the simulated distribution above.
+            if let v = s["curve_value"] as? [String: Any] {
+                if let q = (s["curve"] as? [String: Any])?["quote_date"] { rows.append(["curve_quote_date", stringify(q)]) }
+                for k in ["pv_usd", "usd_total", "btc_total", "irr"] where v[k] != nil { rows.append(["curve_value_" + k, stringify(v[k])]) }
+            }
             let metrics = CSVTable(header: ["metric", "value"], rows: rows)
             try writeAtomically(Data(metrics.text.utf8), to: url.appendingPathComponent("metrics.csv")); written.append(relative + "metrics.csv")
             d["metrics"] = table(metrics, csv: relative + "metrics.csv", caption: "Headline metrics")
@@ -247,7 +252,33 @@ public enum RunReport {
         if let t = try CSVTable.read(url.appendingPathComponent("stress.csv")) {
             d["stress"] = table(t, csv: relative + "stress.csv", caption: "Stress scenarios (first row: base)")
         }
+        try curveSection(&d, url: url, relative: relative)
         return (d, written)
+    }
+
+    /// The forward curve and the NDF hedge (SPEC §13; docs/outputs.md): the curve's levels against the simulated monthly
+    /// mean hashprice, the curve value, and with a hedge the hedged/unhedged PV distributions and the margin table.
+    static func curveSection(_ d: inout [String: Any], url: URL, relative: String) throws {
+        if let t = try CSVTable.read(url.appendingPathComponent("curve_months.csv")), let fc = t.column("first_date") {
+            let xs = t.rows.map { Double(ChartDate.parse($0[fc]) ?? 0) }
+            d["curve_svg"] = Charts.line(title: "Forward curve vs simulated monthly mean hashprice", xTitle: "delivery month (first day)",
+                                         yTitle: "hashprice, USD/PH/day",
+                                         series: [Series(name: "curve", x: xs, y: t.doubles("level_usd_ph_day")),
+                                                  Series(name: "simulated mean", x: xs, y: t.doubles("simulated_mean_usd_ph_day"))], yMin: 0)
+            d["curve_months"] = table(t, csv: relative + "curve_months.csv", caption: "Curve months")
+        }
+        if let t = try CSVTable.read(url.appendingPathComponent("curve_case.csv")) {
+            d["curve_case"] = table(t, csv: relative + "curve_case.csv", caption: "Curve value (the token on the curve path)")
+        }
+        if let t = try CSVTable.read(url.appendingPathComponent("hedge.csv")), let sc = t.column("strategy") {
+            d["hedge"] = table(t, csv: relative + "hedge.csv", caption: "Hedged vs unhedged PV per token (same paths)")
+            d["hedge_svg"] = Charts.bars(title: "PV per token, hedged vs unhedged", yTitle: "PV, USD/token", categories: t.rows.map { $0[sc] },
+                                         series: [("p05", t.doubles("pv_usd_p05").map { $0 ?? 0 }), ("p50", t.doubles("pv_usd_p50").map { $0 ?? 0 }),
+                                                  ("mean", t.doubles("pv_usd_mean").map { $0 ?? 0 }), ("p95", t.doubles("pv_usd_p95").map { $0 ?? 0 })])
+        }
+        if let t = try CSVTable.read(url.appendingPathComponent("hedge_margin.csv")) {
+            d["hedge_margin"] = table(t, csv: relative + "hedge_margin.csv", caption: "Hedge margin per token: initial, and the peak over each path")
+        }
     }
 
     /// Mustache context of a table: header cells and rows of (text, numeric) cells.

@@ -10,7 +10,7 @@ struct MeasureOptions: ParsableArguments {
     @Option(help: "Annual rate for the risk-neutral drift.") var rate: Double = 0.04
     @Option(help: "Forward curve file (quote_date,month,hashprice_usd_ph_day) instead of the store's latest quote on or before the as-of date.")
     var curve: String?
-    @Option(help: "--measure forward after the curve's last month: hold (the last month's drift shift continues) or real (the real-world drift resumes).")
+    @Option(help: "--measure forward after the curve's last month: hold (the last month's drift shift continues), flat (the last level held to the horizon, solved month by month) or real (the real-world drift resumes).")
     var forwardBeyond: String = ForwardAdjustment.Beyond.hold.rawValue
     @Option(help: "--measure forward: the run's first N paths the drift shift is solved on.")
     var forwardPilot: Int = ForwardMeasure.defaultPilotPaths
@@ -19,7 +19,7 @@ struct MeasureOptions: ParsableArguments {
     func apply(_ s: inout SimulationSettings, fromStore: Bool = false) throws -> CurveOptions {
         guard let m = Measure(rawValue: measure) else { throw ValidationError("--measure must be real, risk-neutral or forward") }
         guard rate.isFinite, rate > -1, rate < 10 else { throw ValidationError("--rate must be an annual rate in (−1, 10), got \(rate)") }
-        guard let b = ForwardAdjustment.Beyond(rawValue: forwardBeyond) else { throw ValidationError("--forward-beyond must be hold or real") }
+        guard let b = ForwardAdjustment.Beyond(rawValue: forwardBeyond) else { throw ValidationError("--forward-beyond must be hold, flat or real") }
         guard (2...10_000_000).contains(forwardPilot) else { throw ValidationError("--forward-pilot must be in 2…10000000") }
         s.measure = m; s.rate = rate
         return CurveOptions(path: curve, fromStore: fromStore, beyond: b, pilotPaths: forwardPilot)

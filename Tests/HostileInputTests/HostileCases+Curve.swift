@@ -59,7 +59,7 @@ extension HostileCases {
         sim("curve cli: --initial-margin 2", ["--hedge", "own", "--initial-margin", "2"], says: "--initial-margin must be"),
         sim("curve cli: --initial-margin without --hedge", ["--initial-margin", "0.2"], says: "need --hedge"),
         sim("curve cli: --hedge-settlement eur", ["--hedge", "own", "--hedge-settlement", "eur"], says: "--hedge-settlement must be usd or btc"),
-        sim("curve cli: --forward-beyond later", ["--measure", "forward", "--forward-beyond", "later"], says: "--forward-beyond must be hold or real"),
+        sim("curve cli: --forward-beyond later", ["--measure", "forward", "--forward-beyond", "later"], says: "--forward-beyond must be hold, flat or real"),
         sim("curve cli: --forward-pilot 1", ["--measure", "forward", "--forward-pilot", "1"], says: "--forward-pilot must be"),
         stressRun("curve cli: stress --measure forward without a curve", ["--measure", "forward"], exit: 67, says: "no hashprice forward curve")
             .checking(wroteNothing),

@@ -61,6 +61,19 @@ final class CurveJobTests: XCTestCase {
 
         let scenarios = dir.appendingPathComponent("scen.yaml")
         try "scenarios:\n  - {name: crash, kind: price_crash, pct: 50, day: 10}\n".write(to: scenarios, atomically: true, encoding: .utf8)
+        // The report shows the curve against the simulated monthly means, the hedged/unhedged chart and the curve tables,
+        // and the curve value beside the simulated distribution in the headline metrics.
+        let rep = try ReportJob.run(runDirectory: dir.appendingPathComponent("a").path, notebookDirectory: nil)
+        let html = try String(contentsOf: URL(fileURLWithPath: rep.html), encoding: .utf8)
+        for text in ["Forward curve and hedge", "Forward curve vs simulated monthly mean hashprice", "PV per token, hedged vs unhedged",
+                     "curve_value_pv_usd", "curve_months.csv", "hedge.csv", "hedge_margin.csv", "curve_case.csv", "hedged (own)"] {
+            XCTAssert(html.contains(text), "the report lacks \(text)")
+        }
+        let metrics = try String(contentsOf: dir.appendingPathComponent("a/metrics.csv"), encoding: .utf8)
+        let curveCase = try String(contentsOf: dir.appendingPathComponent("a/curve_case.csv"), encoding: .utf8)
+        let pvCurve = try XCTUnwrap(curveCase.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false)[2])
+        XCTAssert(metrics.contains("curve_value_pv_usd,\(pvCurve)"), metrics)
+
         let st = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios.path, dbPath: dir.appendingPathComponent("none.sqlite").path,
                                          settings: settings(400), calibrationPath: cal, curve: curve))
         XCTAssert(st.text.hasPrefix("measure: forward (curve 2022-11-25"), st.text)

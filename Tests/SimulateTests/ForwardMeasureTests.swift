@@ -58,6 +58,33 @@ final class ForwardMeasureTests: XCTestCase {
         for k in plan.months.indices { XCTAssertEqual(pilotMeans[k] / c.levels[k], 1, accuracy: 1e-8) }
     }
 
+    /// `--forward-beyond flat`: the last level held to the horizon, solved month by month, so every later month's
+    /// simulated mean equals it too (the pilot is the run: to the solver's tolerance); `hold` keeps the last shift, and the
+    /// hash rate's lagged answer moves the later months off the last level.
+    func testFlatBeyondHoldsTheLastLevelToTheHorizon() throws {
+        let deal = Fixture.deal(term: 300, curtailment: .economic, power: 0.05)
+        var s = SimulationSettings(paths: 300, seed: 3, threads: 2, measure: .forward, blockSize: 8)
+        let c = curve([38, 24])
+        let schedule = DealSchedule(deal: deal, asOf: asOf, horizon: nil)
+        let flat = try ForwardMeasure.solve(deal: deal, calibration: cal, settings: s, curve: c, beyond: .flat, pilotPaths: 300)
+        XCTAssertEqual(flat.curve, c, "the quoted curve is recorded as quoted")
+        XCTAssertGreaterThan(flat.months.count, 8, "a shift per month to the horizon")
+        // Every month to the horizon, at the curve's levels then the last level.
+        var months = c.months, levels = c.levels
+        while months.last!.lastDay < asOf + schedule.horizonDays { months.append(YearMonth(containing: months.last!.lastDay + 1)); levels.append(24) }
+        let plan = try CurvePlan(curve: ForwardCurve(quoteDate: asOf, unit: .usd, months: months, levels: levels), schedule: schedule, discountRate: 0.1)
+        s.forward = flat
+        let rf = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, curve: plan)
+        for (k, m) in monthlyMeans(rf, plan).enumerated() { XCTAssertEqual(m.mean / levels[k], 1, accuracy: 1e-8, "flat, month \(k)") }
+        s.forward = try ForwardMeasure.solve(deal: deal, calibration: cal, settings: s, curve: c, beyond: .hold, pilotPaths: 300)
+        let rh = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, curve: plan)
+        let hold = monthlyMeans(rh, plan)
+        for k in 0..<2 { XCTAssertEqual(hold[k].mean / levels[k], 1, accuracy: 1e-8, "hold, quoted month \(k)") }
+        let drift = hold.dropFirst(2).map { abs($0.mean / 24 - 1) }.max()!
+        print("hold: largest relative distance of a later month's mean from the last level \(drift)")
+        XCTAssertGreaterThan(drift, 1e-4, "hold is not flat (else the two choices would be one)")
+    }
+
     /// Independent check of the solve without noise or feedback: with σ = 0, no jumps, fixed hash-rate growth and fees, the
     /// BTC hashprice path does not depend on the price, so `θ` solves `mean_{i∈m} hp_BTC(i)·S₀·e^{A(i)} = F_m` in closed
     /// form month by month (`A(i)` the cumulative log drift): a bisection here, against the Newton solve.

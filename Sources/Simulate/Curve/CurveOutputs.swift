@@ -114,8 +114,7 @@ public enum CurveOutputs {
                              pilotMean: j.map { f.pilotMeans[$0] } ?? .nan, simulatedMean: mean, simulatedMeanStderr: se)
             }
             forward = .init(method: "per-month additive shift of the log-price drift, solved by Newton iterations (feedback-free Jacobian) "
-                            + "on the run's first \(f.pilotPaths) paths (common random numbers)", beyond: f.beyond == .hold
-                            ? "hold: the last month's shift continues after the curve" : "real: the real-world drift resumes after the curve",
+                            + "on the run's first \(f.pilotPaths) paths (common random numbers)", beyond: f.beyond.summary,
                             pilotPaths: f.pilotPaths, iterations: f.iterations, maxLogErrorPilot: f.maxLogError, months: months)
         }
         var hedge: CurveSummary.Hedge? = nil
