@@ -3,6 +3,7 @@ import Config
 import Domain
 import Foundation
 import LinearAlgebra
+import Pipeline
 import Simulate
 
 /// `hashsec perf simulate`: times the engine on an in-memory synthetic deal and calibration.

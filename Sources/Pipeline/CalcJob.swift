@@ -1,6 +1,7 @@
 import Charts
 import Config
 import Domain
+import FileIO
 import Foundation
 import Simulate
 
@@ -83,8 +84,8 @@ public enum CalcJob {
             units = o.machine.count
         }
         try apply(o.terms, to: &deal, machine: o.dealPath == nil)
-        let (cal, _, _) = try SimulateJob.loadCalibration(.init(dealPath: o.dealPath ?? "", settings: MiningCalculator.settings(horizonDays: nil),
-                                                                asOf: o.asOf, calibrationPath: o.calibrationPath, dbPath: o.dbPath))
+        let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, dbPath: o.dbPath, asOf: o.asOf,
+                                                  windowDays: 1460).calibration
         let curve = try o.curve.map { c -> ForwardCurve in
             guard let fc = try CurveInputs.latestCurve(c, dbPath: o.dbPath, asOf: cal.initialState.date) else {
                 throw PipelineError.insufficientData("no forward curve quoted on or before \(cal.initialState.date) (\(c.path ?? "store \(o.dbPath)")); ingest one or give --curve FILE")
@@ -94,7 +95,7 @@ public enum CalcJob {
         let projection = try MiningCalculator.project(deal: deal, calibration: cal, assumptions: o.assumptions, curve: curve)
         let files = [("calc.csv", CalcOutputs.monthlyCSV(projection)), ("calc_daily.csv", CalcOutputs.dailyCSV(projection)),
                      ("calc.svg", chart(projection, unit: unit))]
-        if let out = o.out { try SimulateJob.writeFiles(files, binary: nil, to: out) }
+        if let out = o.out { try OutputWriter.writeDirectory(files.map { OutputFile($0.0, $0.1) }, to: out) }
         return Result(projection: projection, unit: unit, units: units, files: files,
                       text: CalcOutputs.text(projection, unit: unit, units: units, deal: deal))
     }

@@ -57,7 +57,7 @@ final class CalcTests: XCTestCase {
             let days = calc.projection.days
             XCTAssertEqual(days.reduce(0) { $0 + $1.payoutUSD }, o.usdTotal, accuracy: 1e-9 * max(1, o.usdTotal), name)
             XCTAssertEqual(days.last?.cumulativePayoutUSD ?? 0, o.usdTotal, accuracy: 1e-9 * max(1, o.usdTotal), name)
-            let paths = try XCTUnwrap(sim.files.first { $0.0 == "paths.csv" }?.1).split(separator: "\n").dropFirst()
+            let paths = try XCTUnwrap(sim.files.first { $0.name == "paths.csv" }?.text).split(separator: "\n").dropFirst()
             for line in paths {
                 let c = line.split(separator: ",", omittingEmptySubsequences: false)
                 XCTAssertEqual(c[5].isEmpty ? 0 : Int(c[5])!, o.paybackDay, "\(name): payback day")

@@ -2,6 +2,7 @@ import Config
 import Domain
 import Foundation
 import Pipeline
+import Results
 import Simulate
 import Statistics
 import TestSupport
