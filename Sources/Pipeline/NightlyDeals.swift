@@ -25,7 +25,7 @@ enum NightlyDeals {
         // The store's latest forward curve (when one is stored): the forward measure's target and the curve value row.
         let curve = CurveOptions(fromStore: true)
         // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
-        let sim = try SimulateJob.run(.init(dealPath: deal.path, settings: settings, asOf: asOf, windowDays: c.calibrationWindowDays,
+        let sim = try SimulateJob.run(.init(dealPath: deal.path, settings: settings, asOf: asOf, dbPath: c.db, windowDays: c.calibrationWindowDays,
                                             out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false, curve: curve),
                                       .init(deal: deal, calibration: calibration))
         var stressSettings = settings

@@ -25,7 +25,14 @@ extension RunReport {
         }
         rows.append(["halving_prob_within_horizon", text(s.halving.probWithinHorizon)])
         for d in s.halving.days { rows.append(["halving_date_" + d.level, d.date]) }
-        // SPEC §13 base case: the token's value on the forward curve, beside the simulated distribution above.
+        // SPEC §13 base cases beside the simulated distribution above: today's hashprice held flat (`base_case.csv`), and
+        // the token's value on the forward curve when one was used.
+        if let b = s.baseCase {
+            for (k, x) in [("pv_usd", b.pvUSD), ("usd_total", b.usdTotal), ("btc_total", b.btcTotal), ("irr", b.irr)] {
+                rows.append(["base_case_" + k, text(x.value)])
+            }
+        }
+        // The forward curve: the token on the curve path.
         if let c = s.curve, let v = c.value {
             rows.append(["curve_quote_date", c.curve.quoteDate])
             for (k, x) in [("pv_usd", v.pvUSD), ("usd_total", v.usdTotal), ("btc_total", v.btcTotal), ("irr", v.irr)] {

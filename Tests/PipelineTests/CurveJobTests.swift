@@ -75,6 +75,9 @@ final class CurveJobTests: XCTestCase {
         let curveCase = try String(contentsOf: dir.appendingPathComponent("a/curve_case.csv"), encoding: .utf8)
         let pvCurve = try XCTUnwrap(curveCase.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false)[2])
         XCTAssert(metrics.contains("curve_value_pv_usd,\(pvCurve)"), metrics)
+        // The flat-hashprice base case sits beside it (issue 14 item 5), the same number as summary.json's.
+        let flat = try XCTUnwrap(a.summary?.baseCase?.pvUSD.value)
+        XCTAssert(metrics.contains("base_case_pv_usd,\(flat == flat.rounded() && abs(flat) < 1e15 ? String(Int64(flat)) : flat.description)"), metrics)
 
         let st = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios.path, dbPath: dir.appendingPathComponent("none.sqlite").path,
                                          settings: settings(400), calibrationPath: cal, curve: curve))
