@@ -1,3 +1,4 @@
+import Calibrate
 import Charts
 import Config
 import Domain
@@ -85,7 +86,7 @@ public enum CalcJob {
         }
         try apply(o.terms, to: &deal, machine: o.dealPath == nil)
         let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, dbPath: o.dbPath, asOf: o.asOf,
-                                                  windowDays: 1460).calibration
+                                                  windowDays: Calibrator.defaultWindowDays).calibration
         let curve = try o.curve.map { c -> ForwardCurve in
             guard let fc = try CurveInputs.latestCurve(c, dbPath: o.dbPath, asOf: cal.initialState.date) else {
                 throw PipelineError.insufficientData("no forward curve quoted on or before \(cal.initialState.date) (\(c.path ?? "store \(o.dbPath)")); ingest one or give --curve FILE")

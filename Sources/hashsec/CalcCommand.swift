@@ -58,6 +58,10 @@ struct CalcCommand: ParsableCommand {
                 guard v.isFinite, v > -100, v <= 1000 else { throw ValidationError("\(name) is % per month in (−100, 1000], got \(v)") }
             }
             if let p = btcPrice { guard p.isFinite, p > 0 else { throw ValidationError("--btc-price must be > 0, got \(p)") } }
+            for (name, v) in [("--hashrate-th", hashrateTH), ("--power-w", powerW), ("--efficiency-j-th", efficiencyJTH)] {
+                if let v { guard v.isFinite, v > 0 else { throw ValidationError("\(name) must be > 0, got \(v)") } }
+            }
+            guard count >= 1 else { throw ValidationError("--count must be ≥ 1, got \(count)") }
             if let f = feeBTC { guard f.isFinite, f >= 0, f < 100 else { throw ValidationError("--fee-btc must be in [0, 100), got \(f)") } }
             let cur = try curtailment.map { c -> Operations.Curtailment in
                 guard let v = Operations.Curtailment(rawValue: c) else { throw ValidationError("--curtailment must be never or economic") }
