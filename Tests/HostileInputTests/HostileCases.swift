@@ -6,7 +6,7 @@ enum HostileCases {
     typealias C = HostileCase
     static let F = HostileFixtures.self
 
-    static var all: [HostileCase] { tidy + coinMetrics + series + headers + deals + scenarioFiles + nightly + store + http + cliValues + merge + curves + sensitivities + house }
+    static var all: [HostileCase] { tidy + coinMetrics + series + headers + deals + scenarioFiles + nightly + store + http + cliValues + merge + curves + sensitivities + house + review }
 
     static func tidyRows(_ rows: String...) -> String { ([F.tidyHeader] + rows).joined(separator: "\n") + "\n" }
     /// `prefix`, then `chunk` repeated `times`, then a newline, written in 1 MiB pieces.
