@@ -16,8 +16,8 @@ extension RunReport {
         if let p = t.minerProfile { rows.append(["miner_profile", p]) }
         rows += [["degradation_per_year", text(t.degradationPerYear)], ["power_usd_per_kwh", text(t.powerUSDPerKWh)], ["uptime", text(t.uptime)],
                  ["pool_fee", text(t.poolFee)], ["management_fee", text(t.managementFee)], ["hosting_usd_per_th_day", text(t.hostingUSDPerTHDay)],
-                 ["payout_rule", t.deficit == "floor_zero" ? "floor_zero (a day's deficit is absorbed: payout ≥ 0)" : "carry_forward (deficits are carried and netted from later payouts)"],
-                 ["curtailment", t.curtailment == "economic" ? "economic (off on days when power costs more than the day's revenue)" : "never"]]
+                 ["payout_rule", t.deficit == "floor_zero" ? "floor_zero (a deficit day pays 0)" : "carry_forward (deficits netted from later payouts)"],
+                 ["curtailment", t.curtailment == "economic" ? "economic (off on unprofitable days)" : "never"]]
         if let n = t.terminateAfterDeficitDays { rows.append(["terminate_after_deficit_days", String(n)]) }
         rows.append(["discount_rate", text(t.discountRate)])
         if let s = t.structure {

@@ -46,7 +46,7 @@ final class BrowserTests: XCTestCase {
 
     /// Issue 12 item 15: the report of a real structured deal (the example waterfall, simulated by the built binary), its
     /// charts measured in headless Chromium: no legend box intersects its title's box (`getBBox`, scripts/check_chart_boxes.py),
-    /// and the tranche chart has its legend. The deal section shows the deal's terms, the run settings and the issue price.
+    /// the tranche chart has its legend, and the deal's key/value tables are not cut off. The deal section shows the deal's terms, the run settings and the issue price.
     func testStructuredDealLegendsClearTheirTitlesInChromium() throws {
         guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build` first") }
         let dir = try TestSupport.temporaryDirectory("report-legend")
@@ -64,5 +64,8 @@ final class BrowserTests: XCTestCase {
         if code == 2 { throw XCTSkip("chromium absent (CI installs it via scripts/install-deps.sh): \(out)") }
         XCTAssertEqual(code, 0, out)
         XCTAssertTrue(out.contains("\"overlaps\": []") && out.contains("Tranche losses"), out)
+        // The terms, settings and metrics tables fit their boxes at 1280 px (their right-aligned values were hidden when a
+        // long text cell widened the value column beyond the scrolling box).
+        XCTAssertTrue(out.contains("\"tables\": 3") && out.contains("\"tables_cut_off\": []"), out)
     }
 }
