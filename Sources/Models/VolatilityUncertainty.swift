@@ -18,7 +18,9 @@ import Foundation
 /// by `k = exp(s_v·z − s_v²)`, `z` one more normal of its parameter draw clamped to ±3 (`PriceLaw.lane`): `E[k²] = 1`, so
 /// the simulated variance is kept on average and the forecast becomes a scale mixture — a narrower centre and fatter
 /// tails, the shape the real-history backtest asks for (Sources/Models/README.md). The mean daily log return of the
-/// lane is kept. Not under the risk-neutral measure (its drift depends on σ), not for `bootstrap` (it resamples returns).
+/// lane is kept. Models `merton` and `gbm`; not `regime` (its Markov chain already moves the volatility between calm and turbulent
+/// periods: adding the scale counted that spread twice, 30-day 50 % band on quarter starts 0.51 → 0.38), not `bootstrap`
+/// (it resamples returns), not under the risk-neutral measure (its drift depends on σ).
 ///
 /// On the real history (4-year windows) `s_v` is 0.19–0.50: 0.50 as of 2016-01, 0.33 2018-01, 0.25 2021-01,
 /// 0.19 2023-01, 0.25 2025-01.

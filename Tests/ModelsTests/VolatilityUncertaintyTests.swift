@@ -60,6 +60,10 @@ final class VolatilityUncertaintyTests: XCTestCase {
         XCTAssertEqual(try ModelProcess(calibration: c, settings: SimulationSettings(model: .merton, parameterUncertainty: false)).price.drawDimension, 0)
         XCTAssertEqual(try ModelProcess(calibration: c, settings: SimulationSettings(model: .merton, measure: .riskNeutral)).price.volatilityDispersion, 0)
         XCTAssertEqual(try ModelProcess(calibration: c, settings: SimulationSettings(model: .bootstrap)).price.volatilityDispersion, 0)
+        XCTAssertGreaterThan(try ModelProcess(calibration: c, settings: SimulationSettings(model: .gbm)).price.volatilityDispersion, 0)
+        if c.regime != nil {
+            XCTAssertEqual(try ModelProcess(calibration: c, settings: SimulationSettings(model: .regime)).price.volatilityDispersion, 0)
+        }
 
         // Only the scale normal moves: z = 0 for the model's own draw, z_v = x.
         let d = law.drawDimension
