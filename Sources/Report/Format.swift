@@ -37,7 +37,9 @@ enum Format {
         if words.contains("usd") { return .usd }
         let shares: Set<String> = ["ltv", "apr", "apy", "fee", "share", "uptime", "rate", "return", "var95", "cvar95", "var99", "cvar99",
                                    "degradation", "change", "threshold", "bonus", "factor", "coverage"]
-        if !words.isDisjoint(with: shares) || n.hasSuffix("expected_loss") || n.hasSuffix("loss_given_shortfall") { return .percent }
+        // Shares; a backtest's band coverages (`cov50`, `cov90`, `payout_cov90`) and tail shares (`below_p05`, `above_p95`).
+        let coverage = words.contains { $0.hasPrefix("cov") && $0.dropFirst(3).allSatisfy(\.isNumber) } || n == "below_p05" || n == "above_p95"
+        if !words.isDisjoint(with: shares) || coverage || n.hasSuffix("expected_loss") || n.hasSuffix("loss_given_shortfall") { return .percent }
         if words.contains("btc") { return .btc }
         return .plain
     }

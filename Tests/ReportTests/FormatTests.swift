@@ -115,6 +115,7 @@ final class FormatTests: XCTestCase {
             "btc_total_mean": .btc, "payout_btc": .btc, "paths": .count, "horizon_days": .count, "loops": .count, "tokens": .count,
             "irr_paths_missing": .count, "seed": .verbatim, "calibration_key": .verbatim, "sha256": .verbatim, "leverage": .plain,
             "wal_years": .plain, "days_curtailed_mean": .plain, "efficiency_j_th": .plain,
+            "cov50": .percent, "cov90": .percent, "payout_cov90": .percent, "below_p05": .percent, "skill": .plain, "n_eff": .plain,
         ]
         for (name, unit) in expected { XCTAssertEqual(Format.unit(of: name), unit, name) }
     }
