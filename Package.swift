@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "HashpriceTests", dependencies: ["Hashprice", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CalibrateTests", dependencies: ["Models", "Calibrate", "Hashprice", "Ingest", "Simulate", "Domain", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Results", "FileIO"], swiftSettings: v5),
-        .testTarget(name: "SimulateTests", dependencies: ["Models", "Simulate", "Statistics", "Results", "FileIO", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "SimulateTests", dependencies: ["Models", "LinearAlgebra", "Simulate", "Statistics", "Results", "FileIO", "Structures", "Config", "Domain", "Bitcoin", "CKernels", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "StructuresTests", dependencies: ["Structures", "Statistics", "FileIO", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "Results", "Statistics", "FileIO", "TestSupport"], swiftSettings: v5),
         // Runs the built `hashsec` binary on hostile inputs (issue 12's acceptance suite; table in HostileCases.swift).

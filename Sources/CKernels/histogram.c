@@ -69,10 +69,13 @@ void hashsec_hist_flush(const uint16_t *pending, long n, long days, long batch, 
         for (long dt = 0; dt < m; dt += 4) {
             long k = m - dt < 4 ? m - dt : 4;
             if (k == 4) {
-                uint16_t *h0 = h[0], *h1 = h[1], *h2 = h[2], *h3 = h[3];
-                for (long j = 0; j < n; j++) {
-                    uint64_t w; __builtin_memcpy(&w, src + j * T + dt, 8);
-                    h0[w & 0xFFFF]++; h1[(w >> 16) & 0xFFFF]++; h2[(w >> 32) & 0xFFFF]++; h3[w >> 48]++;
+                /* One base pointer (the four sub-histograms are `bins` apart): the loop keeps everything in registers. */
+                uint16_t *h0 = local;
+                const uint64_t b1 = (uint64_t)bins, b2 = 2 * (uint64_t)bins, b3 = 3 * (uint64_t)bins;
+                const uint16_t *s = src + dt;
+                for (long j = 0; j < n; j++, s += T) {
+                    uint64_t w; __builtin_memcpy(&w, s, 8);
+                    h0[w & 0xFFFF]++; h0[((w >> 16) & 0xFFFF) + b1]++; h0[((w >> 32) & 0xFFFF) + b2]++; h0[(w >> 48) + b3]++;
                 }
             } else {
                 for (long q = 0; q < k; q++) for (long j = 0; j < n; j++) h[q][src[j * T + dt + q]]++;

@@ -72,7 +72,7 @@ INLINE_PASS void token_pass_body(const hashsec_token_pass_in *in, const double *
     const long susLo = in->suspendFrom, susHi = in->suspendTo, release = in->release;
     const int carry = in->carry, economic = in->economic, releaseOnEnd = in->releaseOnEnd, canPayBack = in->canPayBack;
     const double priceToken = in->priceToken;
-    double pv = 0, btc = 0, usd = 0, owed = 0, withheld = 0;
+    double pv = 0, btc = 0, usd = 0, tw = 0, owed = 0, withheld = 0;
     long payback = 0, run = 0, last = n;
     int terminated = 0;
     for (long i = 0; i < n; i++) {
@@ -94,13 +94,13 @@ INLINE_PASS void token_pass_body(const hashsec_token_pass_in *in, const double *
         if (general && (i == release || (ends && releaseOnEnd))) { pay += withheld; withheld = 0; }
         const double payUSD = pay * s;
         net[i] = pay; netUSD[i] = payUSD;
-        btc += pay; usd += payUSD; pv += payUSD * discount[i];
+        btc += pay; usd += payUSD; pv += payUSD * discount[i]; tw += (double)t * payUSD;
         if (cumulative) cumulative[i] = btc;
         if (general && state) { state[3 * i] = owed; state[3 * i + 1] = (double)run; state[3 * i + 2] = withheld; }
         payback = payback == 0 && canPayBack && usd >= priceToken ? t : payback;
         if (ends) { terminated = 1; last = t; break; }
     }
-    out->pv = pv; out->btc = btc; out->usd = usd; out->owed = owed; out->withheld = withheld;
+    out->pv = pv; out->btc = btc; out->usd = usd; out->weightedUSD = tw; out->owed = owed; out->withheld = withheld;
     out->payback = payback; out->last = last; out->terminated = terminated;
 }
 

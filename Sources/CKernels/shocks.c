@@ -73,14 +73,23 @@ INLINE void correlate3(double z0, double z1, double z2, const double *restrict l
     out[1] = fma(z2, lt[7], fma(z1, lt[4], z0 * lt[1]));
     out[2] = fma(z2, lt[8], fma(z1, lt[5], z0 * lt[2]));
 }
+/* The same triple stored with component stride cs; with mirror also negated at +1 (an antithetic partner's shocks:
+   −(z·Lᵀ) = (−z)·Lᵀ exactly). */
+INLINE void correlate3_to(double z0, double z1, double z2, const double *restrict lt, double *restrict out, long cs, int mirror) {
+    double c[3];
+    correlate3(z0, z1, z2, lt, c);
+    out[0] = c[0]; out[cs] = c[1]; out[2 * cs] = c[2];
+    if (mirror) { out[1] = -c[0]; out[cs + 1] = -c[1]; out[2 * cs + 1] = -c[2]; }
+}
 
 /* Normals first … first+count−1 of a stream; lt (3×3 row-major Lᵀ) non-NULL correlates each whole triple on the way
-   out (correlate3), NULL stores them as drawn. The counter key + (n+1)·γ advances by γ (an addition per lane, not a
+   out (correlate3_to: components cs apart, with mirror also negated at +1), NULL stores them as drawn (contiguous). The counter key + (n+1)·γ advances by γ (an addition per lane, not a
    64-bit multiplication: AVX2 has none); rejected draws are found a word (8 flags) at a time. */
 #define DEFINE_COUNTER(SUFFIX, ATTR) \
 ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count, \
                                   double *restrict out, long tripleStride, const double *restrict xs, \
-                                  const double *restrict rs, const double *restrict fs, const double *restrict lt) { \
+                                  const double *restrict rs, const double *restrict fs, const double *restrict lt, \
+                                  long cs, int mirror) { \
     uint64_t bits[CHUNK + 1]; unsigned char rej[CHUNK + 1 + 8]; double o[CHUNK + 1]; \
     for (long c0 = 0; c0 < count; c0 += CHUNK) { \
         long m = count - c0 < CHUNK ? count - c0 : CHUNK; \
@@ -104,11 +113,11 @@ ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, u
         double *dst = out + (c0 / 3) * tripleStride; \
         long i = 0; \
         if (lt) { \
-            for (; i + 3 <= m; i += 3, dst += tripleStride) correlate3(o[i], o[i + 1], o[i + 2], lt, dst); \
+            for (; i + 3 <= m; i += 3, dst += tripleStride) correlate3_to(o[i], o[i + 1], o[i + 2], lt, dst, cs, mirror); \
         } else { \
             for (; i + 3 <= m; i += 3, dst += tripleStride) { dst[0] = o[i]; dst[1] = o[i + 1]; dst[2] = o[i + 2]; } \
         } \
-        for (long k = 0; i < m; i++, k++) dst[k] = o[i]; \
+        for (long k = 0; i < m; i++, k++) dst[lt ? k * cs : k] = o[i]; \
     } \
 } \
 ATTR static void uniforms_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t first, long count, double *restrict out) { \
@@ -116,48 +125,52 @@ ATTR static void uniforms_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t first,
     _Pragma("clang loop vectorize(enable)") \
     for (long i = 0; i < count; i++) { out[i] = unit_##SUFFIX(mix64(base)); base += gamma; } \
 } \
-ATTR static void correlate_##SUFFIX(long rows, const double *restrict z, const double *restrict lt, double *restrict zc) { \
-    for (long r = 0; r < rows; r++) correlate3(z[3 * r], z[3 * r + 1], z[3 * r + 2], lt, zc + 3 * r); \
+ATTR static void correlate_##SUFFIX(long rows, const double *restrict z, const double *restrict lt, double *restrict out, \
+                                    long rowStride, long cs, int mirror) { \
+    for (long r = 0; r < rows; r++) correlate3_to(z[3 * r], z[3 * r + 1], z[3 * r + 2], lt, out + r * rowStride, cs, mirror); \
 }
 
 HASHSEC_DEFINE_VARIANTS(DEFINE_COUNTER)
 
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
                                     long count, double *out, long tripleStride, const double *xs, const double *rs, const double *fs) {
-    return hashsec_counter_normals_correlated_variant(variant, key, gamma, fkey, fgamma, first, count, out, tripleStride, xs, rs, fs, NULL);
+    return hashsec_counter_normals_correlated_variant(variant, key, gamma, fkey, fgamma, first, count, out, tripleStride, xs, rs, fs, NULL,
+                                                      1, 0);
 }
 
 int hashsec_counter_normals_correlated_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma,
                                                uint64_t first, long count, double *out, long tripleStride, const double *xs,
-                                               const double *rs, const double *fs, const double *lt) {
+                                               const double *rs, const double *fs, const double *lt, long componentStride,
+                                               int mirror) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
-    HASHSEC_CALL(variant, normals, key, gamma, fkey, fgamma, first, count, out, tripleStride, xs, rs, fs, lt);
+    HASHSEC_CALL(variant, normals, key, gamma, fkey, fgamma, first, count, out, tripleStride, xs, rs, fs, lt, componentStride, mirror);
     return 0;
 }
 
 void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
                              double *out, long tripleStride, const double *xs, const double *rs, const double *fs) {
     (void)hashsec_counter_normals_correlated_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
-                                                     xs, rs, fs, NULL);
+                                                     xs, rs, fs, NULL, 1, 0);
 }
 
 void hashsec_counter_normals_correlated(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
                                         double *out, long tripleStride, const double *xs, const double *rs, const double *fs,
-                                        const double *lt) {
+                                        const double *lt, long componentStride, int mirror) {
     (void)hashsec_counter_normals_correlated_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
-                                                     xs, rs, fs, lt);
+                                                     xs, rs, fs, lt, componentStride, mirror);
 }
 
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out) {
     HASHSEC_CALL(hashsec_vecmath_variant(), uniforms, key, gamma, first, count, out);
 }
 
-int hashsec_correlate3_variant(int variant, long rows, const double *z, const double *lt, double *zc) {
+int hashsec_correlate3_variant(int variant, long rows, const double *z, const double *lt, double *out, long rowStride,
+                               long componentStride, int mirror) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
-    HASHSEC_CALL(variant, correlate, rows, z, lt, zc);
+    HASHSEC_CALL(variant, correlate, rows, z, lt, out, rowStride, componentStride, mirror);
     return 0;
 }
 
-void hashsec_correlate3(long rows, const double *z, const double *lt, double *zc) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), correlate, rows, z, lt, zc);
+void hashsec_correlate3(long rows, const double *z, const double *lt, double *out, long rowStride, long componentStride, int mirror) {
+    HASHSEC_CALL(hashsec_vecmath_variant(), correlate, rows, z, lt, out, rowStride, componentStride, mirror);
 }

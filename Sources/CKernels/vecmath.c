@@ -226,49 +226,62 @@ int hashsec_vlog_variant(int variant, const double *x, double *y, long n) {
         S[P] = a; H[P] = b; F[P] = c; \
     } while (0)
 #define DEFINE_DAY(SUFFIX, ATTR) \
-ATTR static void day_##SUFFIX(long n, int pairs, const double *restrict z, const double *restrict jump, const double *restrict lagged, \
+ATTR static void day_##SUFFIX(long n, const double *restrict z, long zStride, const double *restrict jump, const double *restrict lagged, \
         double laggedAll, int useLagged, double trendDay, const hashsec_day_lanes *L, \
         double *restrict lnS, double *restrict lnH, double *restrict lnF, double *restrict S, double *restrict H, double *restrict F) { \
     const double *restrict drift = L->drift, *restrict sigma = L->sigma, *restrict hashA = L->hashA, *restrict hashB = L->hashB; \
     const double *restrict hashC = L->hashC, *restrict hashSigma = L->hashSigma, *restrict kappa = L->kappa; \
     const double *restrict feeM = L->feeM, *restrict feeSigma = L->feeSigma; \
-    if (pairs) { \
-        /* Antithetic pairs: row u of z drives path 2u with +z and path 2u+1 with −z; an odd last path has no partner. */ \
+    const double *restrict z1 = z, *restrict z2 = z + zStride, *restrict z3 = z + 2 * zStride; \
+    /* Contiguous per-path shocks (an antithetic partner's stored negated): plain unit-stride vector loops. */ \
+    if (lagged) { \
         _Pragma("clang loop vectorize(enable)") \
-        for (long u = 0; u < n / 2; u++) { \
-            double z1 = z[3 * u], z2 = z[3 * u + 1], z3 = z[3 * u + 2]; \
-            double l0 = lagged ? lagged[2 * u] : laggedAll, l1 = lagged ? lagged[2 * u + 1] : laggedAll; \
-            DAY_STEP(2 * u, z1, z2, z3, l0); \
-            DAY_STEP(2 * u + 1, -z1, -z2, -z3, l1); \
-        } \
-        if (n & 1) { \
-            long p = n - 1, u = n / 2; \
-            DAY_STEP(p, z[3 * u], z[3 * u + 1], z[3 * u + 2], lagged ? lagged[p] : laggedAll); \
-        } \
+        for (long p = 0; p < n; p++) DAY_STEP(p, z1[p], z2[p], z3[p], lagged[p]); \
     } else { \
         _Pragma("clang loop vectorize(enable)") \
-        for (long p = 0; p < n; p++) { \
-            double lag = lagged ? lagged[p] : laggedAll; \
-            DAY_STEP(p, z[3 * p], z[3 * p + 1], z[3 * p + 2], lag); \
-        } \
+        for (long p = 0; p < n; p++) DAY_STEP(p, z1[p], z2[p], z3[p], laggedAll); \
     } \
     /* Then the exponentials, in place, by this build's vexp. */ \
     vexp_##SUFFIX(S, S, n); vexp_##SUFFIX(H, H, n); vexp_##SUFFIX(F, F, n); \
 }
 HASHSEC_DEFINE_VARIANTS(DEFINE_DAY)
 
-void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll, int useLagged,
+void hashsec_evolve_day(long n, const double *z, long zStride, const double *jump, const double *lagged, double laggedAll, int useLagged,
                         double trendDay, const hashsec_day_lanes *lanes,
                         double *lnS, double *lnH, double *lnF, double *S, double *H, double *F) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), day, n, pairs, z, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
+    HASHSEC_CALL(hashsec_vecmath_variant(), day, n, z, zStride, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
 }
 
-int hashsec_evolve_day_variant(int variant, long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll,
+int hashsec_evolve_day_variant(int variant, long n, const double *z, long zStride, const double *jump, const double *lagged, double laggedAll,
                                int useLagged, double trendDay, const hashsec_day_lanes *lanes,
                                double *lnS, double *lnH, double *lnF, double *S, double *H, double *F) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
-    HASHSEC_CALL(variant, day, n, pairs, z, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
+    HASHSEC_CALL(variant, day, n, z, zStride, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
     return 0;
+}
+
+/* The end of a path-generator day (see ckernels.h): the day's S, hashprice BTC and USD into the path-major outputs, and
+   the day's ln hashprice USD (hashsec_vlog's function; the previous value where the hashprice is not positive). */
+#define DEFINE_OUTPUTS(SUFFIX, ATTR) \
+ATTR static void outputs_##SUFFIX(long n, long t, long days, const double *restrict S, const double *restrict hpB, \
+        const double *restrict hpU, double *restrict outS, double *restrict outB, double *restrict outU, double *restrict lg, \
+        double *restrict lnOut, const double *restrict lnPrev, double lnFirst) { \
+    for (long p = 0, o = t; p < n; p++, o += days) { outS[o] = S[p]; outB[o] = hpB[p]; outU[o] = hpU[p]; } \
+    if (!lnOut) return; \
+    vlog_##SUFFIX(hpU, lg, n); \
+    if (lnPrev) { \
+        _Pragma("clang loop vectorize(enable)") \
+        for (long p = 0; p < n; p++) lnOut[p] = hpU[p] > 0 ? lg[p] : lnPrev[p]; \
+    } else { \
+        _Pragma("clang loop vectorize(enable)") \
+        for (long p = 0; p < n; p++) lnOut[p] = hpU[p] > 0 ? lg[p] : lnFirst; \
+    } \
+}
+HASHSEC_DEFINE_VARIANTS(DEFINE_OUTPUTS)
+
+void hashsec_day_outputs(long n, long t, long days, const double *S, const double *hpB, const double *hpU, double *outS, double *outB,
+                         double *outU, double *lg, double *lnOut, const double *lnPrev, double lnFirst) {
+    HASHSEC_CALL(hashsec_vecmath_variant(), outputs, n, t, days, S, hpB, hpU, outS, outB, outU, lg, lnOut, lnPrev, lnFirst);
 }
 
 void hashsec_vexp(const double *x, double *y, long n) { (void)hashsec_vexp_variant(hashsec_vecmath_variant(), x, y, n); }

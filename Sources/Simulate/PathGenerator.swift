@@ -47,9 +47,8 @@ public struct PathGenerator {
     public final class Scratch {
         public let block: Int, days: Int
         // Day-major (`[day][path]`), so one day of the whole block is contiguous for the lockstep evolution.
-        /// Rows of normals per day: with antithetic variates pair u (paths 2u, 2u+1) shares row u (the odd path negates it).
-        let rows: Int
-        let zc: UnsafeMutablePointer<Double>       // [day][row][3] correlated normals
+        /// The correlated shocks, `[day][component][path]` (`3·block` per day); an antithetic partner's are stored negated.
+        let zc: UnsafeMutablePointer<Double>
         let draws: UnsafeMutablePointer<Double>    // 2·days: one path's uniforms
         let jump: UnsafeMutablePointer<Double>     // [day][block]: jump log sum or bootstrap uniform pair
         let aux: UnsafeMutablePointer<Double>      // [day][block]: second uniform (bootstrap restart index)
@@ -96,10 +95,9 @@ public struct PathGenerator {
             self.block = block; self.days = days
             recorded = record ? (.allocate(capacity: block * days), .allocate(capacity: block * days),
                                  .allocate(capacity: block * days), .allocate(capacity: block * days)) : nil
-            rows = antithetic ? (block + 1) / 2 : block
             let n = block * days
-            zc = .allocate(capacity: 3 * rows * days)
-            zc.initialize(repeating: 0, count: 3 * rows * days)
+            zc = .allocate(capacity: 3 * n)
+            zc.initialize(repeating: 0, count: 3 * n)
             jump = .allocate(capacity: n); aux = .allocate(capacity: n); draws = .allocate(capacity: 2 * max(days, 1))
             histCount = h.count
             history = .allocate(capacity: max(h.count, 1))
@@ -178,7 +176,7 @@ public struct PathGenerator {
         let law = process.price
         let boot = law.step == .bootstrap, regime = law.step == .regime
         let jumps = !boot && law.base.lambda > 0
-        let bs = s.block, tmp = s.draws, zs = 3 * s.rows   // day strides of jump/aux and of z
+        let bs = s.block, tmp = s.draws, zs = 3 * s.block   // day strides of jump/aux and of z
         var p = 0
         while p < count {
             let path = first + p
@@ -187,9 +185,9 @@ public struct PathGenerator {
             if pair { setLane(p + 1, path: path + 1, s) }
             let st = ShockStreams(seed: settings.seed, path: UInt64(path))
             // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2, stored
-            // correlated (the row z·Lᵀ). An antithetic partner reads the same row negated (L·(−z) = −(L·z)).
+            // correlated (the row z·Lᵀ) at [t][k][p]; an antithetic partner's slot p + 1 gets them negated (L·(−z) = −(L·z)).
             hashsec_counter_normals_correlated(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
-                                               s.zc + 3 * (settings.antithetic ? p / 2 : p), zs, xs, rs, Ziggurat.fs, lt)
+                                               s.zc + p, zs, xs, rs, Ziggurat.fs, lt, bs, pair ? 1 : 0)
             let j = s.jump + p, x = s.aux + p
             if boot {
                 // Two uniforms per day: block restart test and restart index.
@@ -243,8 +241,7 @@ public struct PathGenerator {
     /// are `H·86400/(D·2³²)` and the hashprice is `10¹⁵·86400/(D·2³²)·(subsidy + F)` BTC/PH/day (H cancels), so the day
     /// costs two multiplications; days with a boundary (≈ 1 in 14) go through `ChainClock.advanceDay`.
     func evolve(first: Int, count n: Int, _ s: Scratch) {
-        let d = days, pr = process, bs = s.block, zs = 3 * s.rows
-        let pairs = settings.antithetic
+        let d = days, pr = process, bs = s.block, zs = 3 * s.block
         let hist = s.history, hc = s.histCount, sim = s.simLnHP
         let lnS = s.lnS, lnH = s.lnH, lnF = s.lnF, e = s.expArg, lg = s.logArg
         let eS = e, eH = e + bs, eF = e + 2 * bs
@@ -319,12 +316,11 @@ public struct PathGenerator {
             }
             if fastDay {
                 // Diffusion/regime without overlay: the day's update and its three exponentials in one vectorised C loop.
-                hashsec_evolve_day(n, pairs ? 1 : 0, zRow, jRow, needLnHP && !fromHistory ? UnsafePointer(simRow) : nil, histTerm, needLnHP ? 1 : 0,
+                hashsec_evolve_day(n, zRow, bs, jRow, needLnHP && !fromHistory ? UnsafePointer(simRow) : nil, histTerm, needLnHP ? 1 : 0,
                                    trendDay, &lanes, lnS, lnH, lnF, eS, eH, eF)
             } else {
                 for p in 0..<n {
-                    let row = zRow + 3 &* (pairs ? p >> 1 : p), sg = pairs && p & 1 == 1 ? -1.0 : 1.0
-                    let z1 = sg * row[0], z2 = sg * row[1], z3 = sg * row[2]
+                    let z1 = zRow[p], z2 = zRow[bs &+ p], z3 = zRow[2 &* bs &+ p]
                     var dS: Double
                     if boot {
                         if t > 0 { bIdx[p] = BootstrapModel.nextIndex(bIdx[p], restartU: jRow[p], indexU: aRow[p], count: nRet) }
@@ -370,19 +366,14 @@ public struct PathGenerator {
                     hpB[p] = hp; hpU[p] = hp * S
                 }
             }
-            for p in 0..<n {
-                let o = p &* d &+ t
-                outS[o] = eS[p]; outB[o] = hpB[p]; outU[o] = hpU[p]
-            }
             if let r = s.recorded {
                 for p in 0..<n { let o = p &* d &+ t; r.hashRate[o] = eH[p]; r.fee[o] = eF[p]; r.height[o] = height[p] }
             }
-            // ln hashprice of day t is read at step t + 1 + L only: skip the logs when no later step reads them.
-            if needLnHP && t < lastLnHPDay {
-                VectorMath.log(hpU, lg, count: n)
-                let out = sim + t &* bs, prev = sim + (t &- 1) &* bs
-                for p in 0..<n { out[p] = hpU[p] > 0 ? lg[p] : (t == 0 ? hist[hc - 1] : prev[p]) }
-            }
+            // The day's outputs (path-major) and, when a later step reads it (step t + 1 + L), the day's ln hashprice:
+            // ln hpU, or the previous day's where hpU is not positive (`hashsec_day_outputs`).
+            let wantLn = needLnHP && t < lastLnHPDay
+            hashsec_day_outputs(n, t, d, eS, hpB, hpU, outS, outB, outU, lg, wantLn ? sim + t &* bs : nil,
+                                t == 0 ? nil : UnsafePointer(sim + (t &- 1) &* bs), hist[hc - 1])
         }
     }
 

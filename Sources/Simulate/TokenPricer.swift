@@ -223,7 +223,8 @@ public struct TokenPricer {
                 if let st = state { st[3 * i] = owed; st[3 * i + 1] = Double(termN); st[3 * i + 2] = 0 }
             }
         }
-        let irr = TokenPricer.irr(flows: b.netUSD, count: last, price: priceToken)
+        // The pass's running sums are irr's Σ flows and Σ t·flows (same additions, same order).
+        let irr = TokenPricer.irr(flows: b.netUSD, count: last, price: priceToken, total: usd, weighted: pout.weightedUSD)
         return PathOutcome(pvUSD: pv, btcTotal: btc, usdTotal: usd, irr: irr, paybackDay: payback,
                            daysCurtailed: curtailed, terminated: terminated)
     }
@@ -242,6 +243,14 @@ public struct TokenPricer {
     /// so the chains run side by side instead of one long dependent chain (the IRR is a per-path hot spot).
     public static func irr(flows: UnsafePointer<Double>, count: Int, price: Double) -> Double {
         guard price > 0, count > 0 else { return .nan }
+        var tot = 0.0, tw = 0.0
+        for k in 0..<count { tot += flows[k]; tw += Double(k + 1) * flows[k] }
+        return irr(flows: flows, count: count, price: price, total: tot, weighted: tw)
+    }
+
+    /// The same with `total` = Σ flows[k] and `weighted` = Σ (k+1)·flows[k] (in index order) already summed.
+    static func irr(flows: UnsafePointer<Double>, count: Int, price: Double, total tot: Double, weighted tw: Double) -> Double {
+        guard price > 0, count > 0 else { return .nan }
         @inline(__always) func f(_ v: Double) -> (Double, Double) {
             var s = 0.0, ds = 0.0
             hashsec_flows_poly(flows, count, v, &s, &ds)
@@ -250,8 +259,6 @@ public struct TokenPricer {
         var lo = Foundation.pow(1001.0, -1.0 / 365), hi = Foundation.pow(0.001, -1.0 / 365)
         let loBound = lo, hiBound = hi
         // Start from the IRR of receiving the undiscounted total at the flows' centre of mass.
-        var tot = 0.0, tw = 0.0
-        for k in 0..<count { tot += flows[k]; tw += Double(k + 1) * flows[k] }
         guard tot > 0 else { return -1 }   // nothing paid: the whole price is lost
         var v = Foundation.pow(price / tot, 1 / max(1, tw / tot))
         if !(v > lo && v < hi) { v = (lo + hi) / 2 }

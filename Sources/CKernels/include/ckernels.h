@@ -40,17 +40,24 @@ int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, u
 
 /* The same normals with each whole triple correlated on the way out: (z0, z1, z2) → zc_j = fma(z2, lt[6+j],
    fma(z1, lt[3+j], z0·lt[j])) for lt = Lᵀ (3×3 row-major): the row (z0 z1 z2)·Lᵀ with the bits of OpenBLAS's dgemm on
-   FMA machines (lt NULL: as hashsec_counter_normals). A count that is not a multiple of 3 stores its last partial triple
+   FMA machines. Triple k's component j goes to out[k·tripleStride + j·componentStride], and with `mirror` its negation
+   to the element after it (an antithetic partner path's shocks). lt NULL: as hashsec_counter_normals (contiguous
+   triples; componentStride and mirror unused). A count that is not a multiple of 3 stores its last partial triple
    uncorrelated. */
 void hashsec_counter_normals_correlated(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
                                         double *out, long tripleStride, const double *xs, const double *rs, const double *fs,
-                                        const double *lt);
+                                        const double *lt, long componentStride, int mirror);
 int hashsec_counter_normals_correlated_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma,
                                                uint64_t first, long count, double *out, long tripleStride, const double *xs,
-                                               const double *rs, const double *fs, const double *lt);
-/* zc = z·Lᵀ for `rows` rows of 3 (the correlation of iid shock triples, same bits as the fused form above). */
-void hashsec_correlate3(long rows, const double *z, const double *lt, double *zc);
-int hashsec_correlate3_variant(int variant, long rows, const double *z, const double *lt, double *zc);
+                                               const double *rs, const double *fs, const double *lt, long componentStride,
+                                               int mirror);
+/* Row r of z (`rows` contiguous triples of iid normals) times Lᵀ, stored as the fused form above stores triple r:
+   component j at out[r·rowStride + j·componentStride], with `mirror` negated at +1 (same bits). For a sampling method
+   that transforms a path's iid normals before they are correlated: draw them with hashsec_counter_normals (stride 3),
+   transform, then hashsec_correlate3(days, z, Lᵀ, zc + p, 3·block, block, pair) gives PathGenerator's layout. */
+void hashsec_correlate3(long rows, const double *z, const double *lt, double *out, long rowStride, long componentStride, int mirror);
+int hashsec_correlate3_variant(int variant, long rows, const double *z, const double *lt, double *out, long rowStride,
+                               long componentStride, int mirror);
 
 /* Per-path parameters of one day (arrays of n, indexed by path; a parameter draw makes them differ between paths). */
 typedef struct hashsec_day_lanes {
@@ -60,15 +67,22 @@ typedef struct hashsec_day_lanes {
 /* One day of PathGenerator.evolve for n paths (diffusion and regime price steps, no stress overlay), vectorised across
    paths, with path p's parameters from lane p:
        lnS += drift + σ·z1 + jump,  lnH += a + b·lagged + c·trendDay + σ_H·z2,  x += κ(m − x) + σ_F·z3
-   (z: the day's correlated shocks, [path][3], or with `pairs` [pair][3] where pair u drives paths 2u (+z) and 2u+1 (−z); lagged: per path, or NULL for the common value `laggedAll`; useLagged = 0 drops the term),
-   then S, H, F = exp(lnS, lnH, x) with hashsec_vexp's function (same bits). */
-void hashsec_evolve_day(long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll, int useLagged,
+   (z: the day's correlated shocks per path, z1[p] = z[p], z2[p] = z[zStride + p], z3[p] = z[2·zStride + p]; an
+   antithetic partner's are stored negated (hashsec_counter_normals_correlated's mirror); lagged: per path, or NULL for
+   the common value `laggedAll`; useLagged = 0 drops the term), then S, H, F = exp(lnS, lnH, x) with hashsec_vexp's
+   function (same bits). */
+void hashsec_evolve_day(long n, const double *z, long zStride, const double *jump, const double *lagged, double laggedAll, int useLagged,
                         double trendDay, const hashsec_day_lanes *lanes,
                         double *lnS, double *lnH, double *lnF, double *S, double *H, double *F);
 /* The same in a given variant (0 portable, 1 AVX2, 2 AVX-512); −1 when this CPU lacks it (tests). */
-int hashsec_evolve_day_variant(int variant, long n, int pairs, const double *z, const double *jump, const double *lagged, double laggedAll,
+int hashsec_evolve_day_variant(int variant, long n, const double *z, long zStride, const double *jump, const double *lagged, double laggedAll,
                                int useLagged, double trendDay, const hashsec_day_lanes *lanes,
                                double *lnS, double *lnH, double *lnF, double *S, double *H, double *F);
+/* The end of day t of a block of n paths (Simulate.PathGenerator.evolve): outS/outB/outU[p·days + t] = S, hpB, hpU[p]
+   (path-major outputs), and with lnOut non-NULL lnOut[p] = ln hpU[p] (hashsec_vlog's function, via the scratch lg of
+   n) where hpU[p] > 0, else lnPrev[p] (lnPrev NULL: lnFirst). */
+void hashsec_day_outputs(long n, long t, long days, const double *S, const double *hpB, const double *hpU, double *outS, double *outB,
+                         double *outU, double *lg, double *lnOut, const double *lnPrev, double lnFirst);
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out);
 
 /* Token cash flows, the element-wise part (Simulate.TokenPricer), for token days i < n (S, hp, deg: that day's price,
@@ -91,14 +105,15 @@ long hashsec_clock_day(long n, const double *S, const double *H, const double *F
    withheld and paid with day `release` (−1: none) or, with releaseOnEnd, on the last day. netUSD[i] = payout·S[i];
    PV = Σ netUSD[i]·discount[i] (discount[i]: the factor of token day i + 1); cumulative (may be NULL): running paid BTC;
    state (may be NULL): owed, run, withheld after each day (3 per day). payback: first token day (1-based) with paid USD
-   ≥ priceToken (canPayBack), else 0; last: the number of days paid (the end day when terminated). */
+   ≥ priceToken (canPayBack), else 0; last: the number of days paid (the end day when terminated); usd = Σ netUSD and
+   weightedUSD = Σ (i + 1)·netUSD[i] over those days, in day order (TokenPricer.irr's starting point). */
 typedef struct hashsec_token_pass_in {
     long days, terminateAfter, fullOutageFrom, fullOutageTo, suspendFrom, suspendTo, release;
     int carry, economic, releaseOnEnd, canPayBack;
     double priceToken;
 } hashsec_token_pass_in;
 typedef struct hashsec_token_pass_out {
-    double pv, btc, usd, owed, withheld;
+    double pv, btc, usd, weightedUSD, owed, withheld;
     long payback, last;
     int terminated;
 } hashsec_token_pass_out;
