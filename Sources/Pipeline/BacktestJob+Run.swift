@@ -62,7 +62,7 @@ extension BacktestJob {
         guard FileManager.default.fileExists(atPath: o.dbPath) else {
             throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; run `hashsec ingest` first")
         }
-        let store = try Store(path: o.dbPath)
+        let store = try HistoryStore(path: o.dbPath)
         let history = try History(observations: try store.observations(through: o.dataThrough), catalogPath: o.catalogPath)
         guard let first = history.firstDay, let last = history.lastDay else {
             throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first")

@@ -32,7 +32,7 @@ public enum BenchHashJob {
         var source = "genesis and block 1 embedded"
         let headersPath = RepositoryData.resolve(o.headers)
         if FileManager.default.fileExists(atPath: headersPath) {
-            let fileRows = try Ingest.headerRows(path: headersPath)
+            let fileRows = try InputParser.headerRows(path: headersPath)
             rows += fileRows
             source += " + \(fileRows.count) rows of \(headersPath)"
         } else {

@@ -34,7 +34,7 @@ public enum BenchmarkJob {
         if let f = o.from, let t = o.to, f > t { throw PipelineError.invalidArgument("--from \(f) is after --to \(t)") }
         guard o.powerPriceUSDPerKWh.isFinite, o.powerPriceUSDPerKWh > 0 else { throw HashpriceError.invalidPowerPrice(o.powerPriceUSDPerKWh) }
         // One extra day before --from so the first day's height-based fallbacks and trailing fees have their predecessor.
-        let obs = try Store(path: o.dbPath).observations(from: o.from.map { $0 - 1 }, through: o.to)
+        let obs = try HistoryStore(path: o.dbPath).observations(from: o.from.map { $0 - 1 }, through: o.to)
         let catalog = try o.fleetOut.map { _ in try JobInputs.catalog(o.catalogPath, files: DiskFiles.shared) }
         let r = try compute(observations: obs, from: o.from, to: o.to, catalog: catalog, powerPriceUSDPerKWh: o.powerPriceUSDPerKWh, store: o.dbPath)
         var files = [(o.out, Data(HashpriceCSV.index(r.days).utf8))]

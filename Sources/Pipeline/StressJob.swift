@@ -95,7 +95,7 @@ public enum StressJob {
             guard FileManager.default.fileExists(atPath: o.dbPath) else {
                 throw PipelineError.inputMissing(path: o.dbPath, reason: "no store for the scenarios' historical replays; run `hashsec ingest`")
             }
-            history = try Store(path: o.dbPath).observations(from: w.lo, through: w.hi)
+            history = try HistoryStore(path: o.dbPath).observations(from: w.lo, through: w.hi)
         }
         return Resolved(deal: deal, scenarios: scen, calibration: cal, history: history, curve: curve)
     }
