@@ -156,3 +156,30 @@ final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
         finish()
     }
 }
+
+extension InputParser {
+    /// Downloads the URLs among `inputs` (into a temporary folder, removed after) and parses every input; throws if any is
+    /// rejected, listing all rejected files (`IngestError.rejectedFiles`), so nothing is stored unless every file is good.
+    public static func parseAll(_ inputs: [String], options: IngestOptions) throws -> [ParsedFile] {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-ingest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        var parsed: [ParsedFile] = []
+        var rejected: [IngestError] = []
+        for input in inputs {
+            do {
+                var path = input
+                if input.hasPrefix("http://") || input.hasPrefix("https://") {
+                    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+                    path = try download(input, into: tmp, timeout: options.downloadTimeout).path
+                }
+                parsed.append(try parse(path: path, options: options, name: input))
+            } catch let e as IngestError {
+                guard case .rejected = e else { throw e }
+                rejected.append(e)
+            }
+        }
+        if rejected.count == 1 { throw rejected[0] }
+        if rejected.count > 1 { throw IngestError.rejectedFiles(rejected) }
+        return parsed
+    }
+}

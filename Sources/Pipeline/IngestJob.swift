@@ -36,13 +36,13 @@ public enum IngestJob {
     /// Ingests `inputs` into the store at `dbPath`.
     /// - Throws: `IngestError` (rejected → nothing from any input is stored), `StoreError`.
     public static func run(inputs: [String], dbPath: String, options: IngestOptions = IngestOptions()) throws -> [FileResult] {
-        let parsed = try parseAll(inputs, options)
+        let parsed = try InputParser.parseAll(inputs, options: options)
         return try apply(parsed, to: HistoryStore(path: dbPath, verify: true), options)
     }
 
     /// Same as `run(inputs:dbPath:options:)` against an open store (for `nightly`).
     public static func run(inputs: [String], store: HistoryStore, options: IngestOptions = IngestOptions()) throws -> [FileResult] {
-        try apply(parseAll(inputs, options), to: store, options)
+        try apply(InputParser.parseAll(inputs, options: options), to: store, options)
     }
 
     /// Applies each file in its own transaction. Days that are implausible only together with what is stored (the
@@ -96,29 +96,5 @@ public enum IngestJob {
             }
         }
         if !problems.isEmpty { throw IngestError.rejected(file: p.name, problems: problems) }
-    }
-
-    /// Downloads URLs and parses every input; throws if any is rejected (listing all rejected files).
-    static func parseAll(_ inputs: [String], _ options: IngestOptions) throws -> [ParsedFile] {
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-ingest-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        var parsed: [ParsedFile] = []
-        var rejected: [IngestError] = []
-        for input in inputs {
-            do {
-                var path = input
-                if input.hasPrefix("http://") || input.hasPrefix("https://") {
-                    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-                    path = try InputParser.download(input, into: tmp, timeout: options.downloadTimeout).path
-                }
-                parsed.append(try InputParser.parse(path: path, options: options, name: input))
-            } catch let e as IngestError {
-                guard case .rejected = e else { throw e }
-                rejected.append(e)
-            }
-        }
-        if rejected.count == 1 { throw rejected[0] }
-        if rejected.count > 1 { throw IngestError.rejectedFiles(rejected) }
-        return parsed
     }
 }

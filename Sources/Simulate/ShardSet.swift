@@ -32,6 +32,15 @@ public enum ShardSet {
         return (dirs.filter { !stress.contains($0) }, stress, out)
     }
 
+    /// What a shard writes: its folder (`<out>/shard-i-of-n` or `<out>/stress-shard-i-of-n`) and two files, the header
+    /// (`header` with the payload's name, size and SHA-256 filled in) and the payload.
+    public static func output(_ header: ShardHeader, payload: Data, out: String) throws -> (folder: String, files: [OutputFile]) {
+        var h = header
+        h.payload = .init(file: ShardHeader.payloadName(h.kind), bytes: payload.count, sha256: sha256(payload))
+        let folder = (out as NSString).appendingPathComponent(ShardHeader.folderName(h.kind, index: h.index, count: h.identity.shardCount))
+        return (folder, [OutputFile(ShardHeader.fileName(h.kind), try JSONText.encode(h)), OutputFile(h.payload.file, data: payload)])
+    }
+
     /// Reads every folder's header, checks they are one run's complete set (each index once), that the recorded deal
     /// text, calibration and scenario file hash to the identity's SHA-256, and reads the payloads.
     public static func load(_ dirs: [String], kind: ShardHeader.Kind) throws -> Contents {

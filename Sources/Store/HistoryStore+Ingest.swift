@@ -118,7 +118,6 @@ extension HistoryStore {
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM ingested_files WHERE sha256 = ?", arguments: [sha256]) != nil {
                     return nil
                 }
-                var summary = ApplySummary()
                 var existing: [Int: DailyObservation] = [:]
                 if let lo = sorted.first?.date, let hi = sorted.last?.date {
                     for o in try HistoryStore.fetchDaily(db, from: lo - 1, through: hi + 1, path: self.path) { existing[o.date.ordinal] = o }
@@ -133,52 +132,7 @@ extension HistoryStore {
                 if bulk { try db.execute(sql: "PRAGMA cache_size = -\(HistoryStore.bulkCacheKiB)") }
                 defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
                 let now = HistoryStore.nowUTC()
-                let insert = try db.makeStatement(sql: HistoryStore.insertSQL(rows: 1))
-                // New dates in runs of `batchRows` go through one multi-row INSERT (one statement step per batch).
-                let insertBatch = try db.makeStatement(sql: HistoryStore.insertSQL(rows: HistoryStore.batchRows))
-                var pending: [(iso: String, o: DailyObservation)] = []
-                pending.reserveCapacity(HistoryStore.batchRows)
-                func flush() throws {
-                    if pending.count == HistoryStore.batchRows {
-                        try HistoryStore.bindAndRun(insertBatch, pending, db: db)
-                    } else {
-                        for r in pending { try HistoryStore.bindAndRun(insert, iso: r.iso, r.o, db: db) }
-                    }
-                    pending.removeAll(keepingCapacity: true)
-                }
-                let update = try db.makeStatement(sql: """
-                    UPDATE daily SET price_usd = ?2, block_count = ?3, difficulty = ?4, hash_rate_hs = ?5, fees_btc = ?6,
-                      issuance_btc = ?7, height_end = ?8 WHERE date = ?1
-                    """)
-                let logRevision = try db.makeStatement(sql: """
-                    INSERT INTO revisions (date, field, old, new, file_sha256, utc) VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                for o in sorted {
-                    let iso = HistoryStore.isoDate(o.date)
-                    guard let old = existing[o.date.ordinal] else {
-                        if iso.utf8.count == 10 {
-                            pending.append((iso, o))
-                            if pending.count == HistoryStore.batchRows { try flush() }
-                        } else {
-                            try HistoryStore.bindAndRun(insert, iso: iso, o, db: db)   // years beyond 9999: not batched
-                        }
-                        summary.newRows += 1
-                        continue
-                    }
-                    // Values equal to 1e-12 relative (float noise of a derived value) are not revisions: keep the stored one.
-                    let incoming = HistoryStore.droppingNoise(o, against: old)
-                    let merged = old.merging(incoming)
-                    if merged == old { summary.unchangedRows += 1; continue }
-                    var revised = 0
-                    for (field, a, b) in HistoryStore.pairs(old, incoming) {
-                        guard let a, let b, a != b else { continue }
-                        try logRevision.execute(arguments: [iso, field.rawValue, a, b, sha256, now])
-                        revised += 1
-                    }
-                    if revised > 0 { summary.revisedRows += 1; summary.revisedValues += revised } else { summary.filledRows += 1 }
-                    try HistoryStore.bindAndRun(update, iso: iso, merged, db: db)
-                }
-                try flush()
+                let summary = try HistoryStore.writeRows(sorted, existing: existing, sha256: sha256, now: now, db: db)
                 try db.execute(sql: "INSERT INTO ingested_files (path, sha256, format, rows, ingested_utc) VALUES (?, ?, ?, ?, ?)",
                                arguments: [filePath, sha256, format, sorted.count, now])
                 clock.lap("insert")
@@ -188,6 +142,60 @@ extension HistoryStore {
         }
         clock.lap("commit")
         return result
+    }
+
+    /// `apply`'s writes inside its transaction: new dates inserted (in multi-row batches), changed days updated with every
+    /// changed value logged in `revisions` (`sha256`, `now`), unchanged days left alone; the counts.
+    static func writeRows(_ sorted: [DailyObservation], existing: [Int: DailyObservation], sha256: String, now: String,
+                          db: Database) throws -> ApplySummary {
+        var summary = ApplySummary()
+        let insert = try db.makeStatement(sql: HistoryStore.insertSQL(rows: 1))
+        // New dates in runs of `batchRows` go through one multi-row INSERT (one statement step per batch).
+        let insertBatch = try db.makeStatement(sql: HistoryStore.insertSQL(rows: HistoryStore.batchRows))
+        var pending: [(iso: String, o: DailyObservation)] = []
+        pending.reserveCapacity(HistoryStore.batchRows)
+        func flush() throws {
+            if pending.count == HistoryStore.batchRows {
+                try HistoryStore.bindAndRun(insertBatch, pending, db: db)
+            } else {
+                for r in pending { try HistoryStore.bindAndRun(insert, iso: r.iso, r.o, db: db) }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        let update = try db.makeStatement(sql: """
+            UPDATE daily SET price_usd = ?2, block_count = ?3, difficulty = ?4, hash_rate_hs = ?5, fees_btc = ?6,
+              issuance_btc = ?7, height_end = ?8 WHERE date = ?1
+            """)
+        let logRevision = try db.makeStatement(sql: """
+            INSERT INTO revisions (date, field, old, new, file_sha256, utc) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for o in sorted {
+            let iso = HistoryStore.isoDate(o.date)
+            guard let old = existing[o.date.ordinal] else {
+                if iso.utf8.count == 10 {
+                    pending.append((iso, o))
+                    if pending.count == HistoryStore.batchRows { try flush() }
+                } else {
+                    try HistoryStore.bindAndRun(insert, iso: iso, o, db: db)   // years beyond 9999: not batched
+                }
+                summary.newRows += 1
+                continue
+            }
+            // Values equal to 1e-12 relative (float noise of a derived value) are not revisions: keep the stored one.
+            let incoming = HistoryStore.droppingNoise(o, against: old)
+            let merged = old.merging(incoming)
+            if merged == old { summary.unchangedRows += 1; continue }
+            var revised = 0
+            for (field, a, b) in HistoryStore.pairs(old, incoming) {
+                guard let a, let b, a != b else { continue }
+                try logRevision.execute(arguments: [iso, field.rawValue, a, b, sha256, now])
+                revised += 1
+            }
+            if revised > 0 { summary.revisedRows += 1; summary.revisedValues += revised } else { summary.filledRows += 1 }
+            try HistoryStore.bindAndRun(update, iso: iso, merged, db: db)
+        }
+        try flush()
+        return summary
     }
 
     /// Rows above which `apply` raises the page cache for its transaction, and that cache (KiB).
