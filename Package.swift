@@ -97,6 +97,7 @@ let package = Package(
 
         // Tests
         .testTarget(name: "BitcoinTests", dependencies: ["Bitcoin", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO"], swiftSettings: v5),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ConfigTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: v5),

@@ -2,9 +2,10 @@
 ///
 /// **Spreadsheet safety** (issue 12 item 16): a text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
 /// would run as a formula when the file is opened in a spreadsheet (a scenario named `=HYPERLINK(…)`); such a cell is
-/// written with a leading `'` (OWASP's "CSV injection" advice), unless it is a number (`-0.25`, `-1e-05` are left as
-/// they are). Numbers are written in full precision (`Double.description`, the shortest text that reads back to the same
-/// value); a missing or non-finite number is an empty cell, never NaN or inf.
+/// written with a leading `'` (OWASP's "CSV injection" advice), unless the whole cell is a number or a percentage
+/// (`-0.25`, `-1e-05`, `-10%` are left as they are; `-1+2` is not: `isNumber`). Numbers are written in full precision
+/// (`Double.description`, the shortest text that reads back to the same value); a missing or non-finite number is an
+/// empty cell, never NaN or inf.
 public struct CSVText: Sendable {
     /// One cell of a row.
     public enum Cell: Sendable, Equatable {
@@ -64,11 +65,13 @@ public struct CSVText: Sendable {
 
     static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
 
-    /// A decimal number as written by `Double.description` or a person (`-12`, `+0.5`, `-1e-05`): not a formula.
+    /// A decimal number as written by `Double.description` or a person (`-12`, `+0.5`, `-1e-05`), or such a number with
+    /// a trailing `%` (`-10%`, a bump label): a spreadsheet reads it as a value, not a formula. Anything more after a
+    /// leading sign is text (`-1+2`, `-2+3+cmd|…`: the classic injection starts with a digit after the sign), so the rule
+    /// is "the whole cell is one number", not "a sign followed by a digit".
     static func isNumber(_ s: String) -> Bool {
-        guard let v = Double(s), !v.isNaN else { return false }
-        return s.unicodeScalars.allSatisfy { "0123456789+-.eE".unicodeScalars.contains($0) }
+        let body = s.hasSuffix("%") ? String(s.dropLast()) : s
+        guard let v = Double(body), !v.isNaN else { return false }
+        return body.unicodeScalars.allSatisfy { "0123456789+-.eE".unicodeScalars.contains($0) }
     }
 }
-
-import Foundation

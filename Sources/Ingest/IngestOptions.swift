@@ -73,17 +73,17 @@ public struct IngestOptions: Sendable {
                 limits: DailyObservation.PlausibilityLimits? = nil, downloadTimeout: Double = IngestOptions.defaultDownloadTimeout,
                 files: InputFiles = DiskFiles.shared) {
         self.format = format; self.series = series; self.unit = unit; self.maxRecordBytes = maxRecordBytes
-        self.limits = limits ?? .ingest(today: Ingest.todayUTC())
+        self.limits = limits ?? .ingest(today: InputParser.todayUTC())
         self.downloadTimeout = downloadTimeout; self.files = files
     }
 }
 
-extension Ingest {
+extension InputParser {
     /// Today's UTC date by the system clock.
     public static func todayUTC() -> Day { Day(unixSeconds: Int64(time(nil))) }
 }
 
-/// A validated file, ready for `Store.apply`.
+/// A validated file, ready for `HistoryStore.apply`.
 public struct ParsedFile: Sendable {
     /// The name used in messages (the path, or the URL it was downloaded from).
     public var name: String

@@ -197,11 +197,11 @@ struct DateBook {
     }
 
     /// The sorted observations with the line of each, as a format parser returns them.
-    func result(rows: Int, columns: ParsedFile.Columns) -> Ingest.FormatResult {
+    func result(rows: Int, columns: ParsedFile.Columns) -> InputParser.FormatResult {
         var isSorted = true
         for i in observations.indices.dropFirst() where observations[i - 1].date > observations[i].date { isSorted = false; break }
-        if isSorted { return Ingest.FormatResult(obs: observations, rows: rows, lines: lines, columns: columns) }
+        if isSorted { return InputParser.FormatResult(obs: observations, rows: rows, lines: lines, columns: columns) }
         let order = observations.indices.sorted { observations[$0].date < observations[$1].date }
-        return Ingest.FormatResult(obs: order.map { observations[$0] }, rows: rows, lines: order.map { lines[$0] }, columns: columns)
+        return InputParser.FormatResult(obs: order.map { observations[$0] }, rows: rows, lines: order.map { lines[$0] }, columns: columns)
     }
 }

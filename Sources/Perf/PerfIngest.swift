@@ -30,11 +30,11 @@ public enum PerfIngest {
         let limits = DailyObservation.PlausibilityLimits(earliest: start, latest: start + rows)
         let c0 = ProcessUsage.cpuSeconds()
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let parsed = try Ingest.parse(path: csv.path, options: IngestOptions(limits: limits))
+        let parsed = try InputParser.parse(path: csv.path, options: IngestOptions(limits: limits))
         let t1 = DispatchTime.now().uptimeNanoseconds
         var steps: [(step: String, seconds: Double)] = [("parse", Double(t1 - t0) / 1e9)]
         // The store is closed (WAL checkpointed) inside the timed span, as in a real `hashsec ingest`.
-        var store: Store? = try Store(path: dir.appendingPathComponent("perf.sqlite").path, verify: true)
+        var store: HistoryStore? = try HistoryStore(path: dir.appendingPathComponent("perf.sqlite").path, verify: true)
         let t2 = DispatchTime.now().uptimeNanoseconds
         steps.append(("open", Double(t2 - t1) / 1e9))
         let applied = try store!.apply(parsed.observations, path: csv.path, sha256: parsed.sha256, format: parsed.format.rawValue, limits: limits)

@@ -24,7 +24,7 @@ public enum PerfStress {
         // The store's history when there is one; otherwise the reference calibration of the synthetic history.
         var cal = SyntheticHistory.referenceCalibration
         var source = "reference calibration (datasets/synthetic-calibration.json)"
-        if FileManager.default.fileExists(atPath: dbPath), let store = try? Store(path: dbPath), try store.dateRange() != nil {
+        if FileManager.default.fileExists(atPath: dbPath), let store = try? HistoryStore(path: dbPath), try store.dateRange() != nil {
             cal = try CalibrationResolver.resolve(calibrationPath: nil, dbPath: dbPath, asOf: asOf, windowDays: 1460).calibration
             source = "calibration of \(dbPath) as of \(cal.asOf)"
         }

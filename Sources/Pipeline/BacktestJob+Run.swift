@@ -1,5 +1,6 @@
 import Backtest
 import Calibrate
+import Hashprice
 import FileIO
 import Results
 import Config
@@ -61,7 +62,7 @@ extension BacktestJob {
         guard FileManager.default.fileExists(atPath: o.dbPath) else {
             throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; run `hashsec ingest` first")
         }
-        let store = try Store(path: o.dbPath)
+        let store = try HistoryStore(path: o.dbPath)
         let history = try History(observations: try store.observations(through: o.dataThrough), catalogPath: o.catalogPath)
         guard let first = history.firstDay, let last = history.lastDay else {
             throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first")
@@ -95,5 +96,15 @@ extension BacktestJob {
         if let out = o.out { try OutputWriter.writeDirectory(files, to: out) }
         return RunResult(origins: results, scores: scores, text: text, files: files, requirementOutcomes: outcomes, failures: failures,
                          seconds: Date().timeIntervalSince(t0))
+    }
+}
+
+extension BacktestHistory {
+    /// Sorts the observations, computes their hashprice index (`HashpriceIndex`) and reads the ASIC catalog at
+    /// `catalogPath` (default: the repository's) with its SHA-256.
+    public init(observations: [DailyObservation], catalogPath: String = CalibrateJob.defaultCatalog) throws {
+        let (catalog, sha) = try JobInputs.catalogWithHash(catalogPath)
+        let obs = observations.sorted { $0.date < $1.date }
+        self.init(sortedObservations: obs, hashprice: HashpriceIndex.compute(obs), catalog: catalog, catalogSHA256: sha)
     }
 }

@@ -52,36 +52,8 @@ public enum BacktestJob {
         }
     }
 
-    /// The realized history, indexed by day, and the ASIC catalog the calibrations use (built once per backtest).
-    public struct History: Sendable {
-        public let observations: [DailyObservation]
-        public let hashprice: [HashpriceDay]
-        /// The ASIC catalog (δ's frontier as of each origin, the ASIC-era start, the breakeven check) and its SHA-256.
-        public let catalog: AsicCatalog
-        public let catalogSHA256: String
-        let byDay: [Day: HashpriceDay]
-        let priceByDay: [Day: Double]
-        public var firstDay: Day? { observations.first?.date }
-        public var lastDay: Day? { observations.last?.date }
-
-        /// `catalogPath`: the ASIC catalog CSV (default: the repository's).
-        public init(observations: [DailyObservation], catalogPath: String = CalibrateJob.defaultCatalog) throws {
-            (catalog, catalogSHA256) = try JobInputs.catalogWithHash(catalogPath)
-            let obs = observations.sorted { $0.date < $1.date }
-            self.observations = obs
-            hashprice = HashpriceIndex.compute(obs)
-            var d: [Day: HashpriceDay] = [:]
-            for h in hashprice { d[h.date] = h }
-            byDay = d
-            var p: [Day: Double] = [:]
-            for o in obs { if let v = o.priceUSD, v > 0, v.isFinite { p[o.date] = v } }
-            priceByDay = p
-        }
-
-        /// Realized hashprice index, USD/PH/day (nil when the index has no USD value that day).
-        public func hashpriceUSD(_ d: Day) -> Double? { byDay[d]?.hashpriceUSDPerPHDay.flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }
-        func lnHashpriceUSD(_ d: Day) -> Double? { hashpriceUSD(d).map { Foundation.log($0) } }
-    }
+    /// The realized history (`Backtest.BacktestHistory`).
+    public typealias History = BacktestHistory
 
     /// One origin's scored forecasts and what they cost.
     public struct OriginResult: Sendable {
@@ -94,32 +66,19 @@ public enum BacktestJob {
         public var simulationSeconds: Double
     }
 
-    /// Scores every origin (in origin order). `fixed`: keep its parameters and re-base only the initial state at each
-    /// origin. `progress(done, total)` is called after each origin (from worker threads, serialised).
+    /// Scores every origin (in origin order, `BacktestRun.parallel`). `fixed`: keep its parameters and re-base only the
+    /// initial state at each origin. `progress(done, total)` is called after each origin (from worker threads, serialised).
     public static func evaluate(history: History, deal: Deal, origins: [Day], settings s: Settings, fixed: Calibration? = nil,
                                 progress: ((Int, Int) -> Void)? = nil) throws -> [OriginResult] {
         guard s.paths >= 2 else { throw PipelineError.invalidConfiguration("--paths must be ≥ 2") }
         guard !s.models.isEmpty, !s.horizons.isEmpty else { throw PipelineError.invalidConfiguration("backtest needs at least one model and one horizon") }
-        var results = [Result<OriginResult?, Error>?](repeating: nil, count: origins.count)
-        let lock = NSLock()
-        var next = 0, done = 0
-        let workers = max(1, min(s.threads, origins.count))
-        results.withUnsafeMutableBufferPointer { out in
-            let slots = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    lock.lock(); let i = next; next += 1; lock.unlock()
-                    guard i < origins.count else { return }
-                    let r = Result { try evaluateOrigin(origins[i], history: history, deal: deal, settings: s, fixed: fixed) }
-                    lock.lock(); slots[i] = r; done += 1; let d = done; progress?(d, origins.count); lock.unlock()
-                }
-            }
+        return try BacktestRun.parallel(count: origins.count, threads: s.threads, progress: progress) { i in
+            try evaluateOrigin(origins[i], history: history, deal: deal, settings: s, fixed: fixed)
         }
-        return try results.compactMap { try $0!.get() }
     }
 
-    /// One origin: calibration (or re-based fixed parameters), the realized values, one simulation per model, the scores.
-    /// nil when no horizon has a realized value.
+    /// One origin: calibration (or re-based fixed parameters), the realized values, one simulation per model, the scores
+    /// (`BacktestRun.records`). nil when no horizon has a realized value.
     static func evaluateOrigin(_ requested: Day, history: History, deal: Deal, settings s: Settings, fixed: Calibration?) throws -> OriginResult? {
         let t0 = Date()
         let cal = try calibration(at: requested, history: history, windowDays: s.windowDays, fit: s.fit, fixed: fixed, models: s.models)
@@ -128,9 +87,11 @@ public enum BacktestJob {
         let horizons = s.horizons.filter { history.hashpriceUSD(origin + $0) != nil }
         guard let maxH = horizons.last else { return nil }
         let schedule = DealSchedule(deal: deal, asOf: origin, horizon: maxH)
-        let realizedPayout = realizedCumulativePayout(history: history, deal: deal, schedule: schedule, horizons: horizons)
+        let realized = history.realizedDays(after: origin, count: maxH)
+        let realizedPayout = TokenPricer.realizedCumulativeNetUSD(deal: deal, schedule: schedule, priceUSD: realized.priceUSD,
+                                                                  hashpriceBTC: realized.hashpriceBTC, available: realized.available, horizons: horizons)
         let naive = NaiveBaseline(lnHashprice: history.lnHashpriceUSD, origin: origin)
-        let seed = originSeed(s.seed, origin)
+        let seed = BacktestRun.originSeed(s.seed, origin)
         var records: [ForecastRecord] = []
         let t1 = Date()
         for (mi, model) in s.models.enumerated() {
@@ -148,12 +109,8 @@ public enum BacktestJob {
                     + "hashprices/payouts at \(horizons.map(String.init).joined(separator: ","))-day horizons are not finite (or hashprice ≤ 0): the "
                     + "calibration does not identify the model (e.g. parameter draws from a short window); try a longer --window or --parameter-uncertainty off")
             }
-            for (k, h) in horizons.enumerated() {
-                let payout = realizedPayout[k].map { (simulated: cap.payout(day: k), realized: $0, u: pitUniform(seed, mi, h, series: 1)) }
-                records.append(ForecastRecord.score(model: model.rawValue, origin: origin, horizon: h, simulated: cap.hashprice(day: k),
-                                                    realized: history.hashpriceUSD(origin + h)!, u: pitUniform(seed, mi, h, series: 0),
-                                                    naive: naive, payout: payout))
-            }
+            records += BacktestRun.records(model: model.rawValue, modelIndex: mi, origin: origin, horizons: horizons, seed: seed, history: history,
+                                           naive: naive, realizedPayout: realizedPayout, simulated: cap.hashprice(day:), payout: cap.payout(day:))
         }
         return OriginResult(requested: requested, origin: origin, records: records, calibration: cal, calibrationSeconds: tCal,
                             simulationSeconds: Date().timeIntervalSince(t1))
@@ -179,41 +136,5 @@ public enum BacktestJob {
         } catch let e as CalibrateError {
             throw PipelineError.insufficientData("backtest origin \(requested): \(e)")
         }
-    }
-
-    /// The deal's realized cumulative net payout per token (USD) at each horizon, by the pricer of the simulation
-    /// (`TokenPricer`) run over the realized price and hashprice (BTC/PH/day) history from the day after the origin;
-    /// nil at a horizon when a day up to it lacks either.
-    static func realizedCumulativePayout(history: History, deal: Deal, schedule: DealSchedule, horizons: [Int]) -> [Double?] {
-        let origin = schedule.asOf, n = horizons.last ?? 0
-        var price = [Double](repeating: 0, count: max(n, 1)), hpBTC = price
-        var available = 0
-        for t in 1...max(n, 1) where t <= n {
-            guard let p = history.priceByDay[origin + t], let h = history.byDay[origin + t]?.hashpriceBTCPerPHDay, h.isFinite, h >= 0 else { break }
-            price[t - 1] = p; hpBTC[t - 1] = h; available = t
-        }
-        let tokenDays = max(0, min(schedule.tokenDays, available - schedule.offset))
-        let pricer = TokenPricer(deal: deal, offset: schedule.offset, tokenDays: tokenDays)
-        defer { pricer.deallocate() }
-        let buf = TokenPricer.DailyBuffers(capacity: max(tokenDays, 1))
-        defer { buf.deallocate() }
-        _ = price.withUnsafeBufferPointer { p in hpBTC.withUnsafeBufferPointer { h in pricer.price(priceUSD: p.baseAddress!, hashpriceBTC: h.baseAddress!, into: buf) } }
-        return horizons.map { h in
-            guard h <= available else { return nil }
-            let upTo = min(max(h - schedule.offset, 0), tokenDays)
-            var sum = 0.0
-            for i in 0..<upTo { sum += buf.netUSD[i] }
-            return sum
-        }
-    }
-
-    /// The simulation seed of an origin: `splitmix64(seed ⊕ splitmix64(origin day number))`, the same for every model
-    /// (common random numbers across models), different across origins.
-    static func originSeed(_ seed: UInt64, _ origin: Day) -> UInt64 { splitMix64(seed ^ splitMix64(UInt64(bitPattern: Int64(origin.ordinal)))) }
-
-    /// The PIT randomisation of (origin seed, model, horizon, series), uniform in (0, 1).
-    static func pitUniform(_ originSeed: UInt64, _ model: Int, _ horizon: Int, series: Int) -> Double {
-        var r = PathRandom(seed: originSeed, path: UInt64(model * 100_000 + horizon), stream: UInt64(100 + series))
-        return r.uniform()
     }
 }

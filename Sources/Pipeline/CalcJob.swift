@@ -155,7 +155,7 @@ public enum CalcJob {
         let months = CalcOutputs.months(p)
         let x = months.map { Double($0.first.ordinal) }
         func perDay(_ f: (CalcOutputs.Month) -> Double) -> [Double?] { months.map { f($0) / Double($0.days) } }
-        return Charts.line(title: "Mining calculator: \(unit), USD per day (monthly average)", xTitle: "month", yTitle: "USD per day",
+        return SVGChart.line(title: "Mining calculator: \(unit), USD per day (monthly average)", xTitle: "month", yTitle: "USD per day",
                            series: [Series(name: "revenue", x: x, y: perDay { $0.revenueUSD }),
                                     Series(name: "power + hosting", x: x, y: perDay { $0.powerUSD + $0.hostingUSD }),
                                     Series(name: "profit", x: x, y: perDay { $0.profitUSD })],

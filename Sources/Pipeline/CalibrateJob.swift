@@ -42,7 +42,7 @@ public enum CalibrateJob {
     /// partial row still being filled is not an as-of), else the last stored day; a later `--as-of` is clamped to the
     /// last stored day. Uses only data ≤ asOf. Always fits (and replaces the store's fit of the same key).
     public static func run(_ o: Options) throws -> Result {
-        let store = try Store(path: o.dbPath, verify: true)
+        let store = try HistoryStore(path: o.dbPath, verify: true)
         let asOf = try CalibrationResolver.asOf(requested: o.asOf, store: store)
         let history = try store.observations(through: asOf)
         // The files first (aside), so a bad --out path stores nothing.

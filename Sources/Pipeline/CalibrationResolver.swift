@@ -41,7 +41,7 @@ public enum CalibrationResolver {
 
     /// The as-of of a fit: the requested day clamped to the last stored day; by default the newest complete day (a
     /// trailing partial row still being filled is not an as-of), else the last stored day.
-    public static func asOf(requested: Day?, store: Store) throws -> Day {
+    public static func asOf(requested: Day?, store: HistoryStore) throws -> Day {
         guard let range = try store.dateRange() else { throw PipelineError.insufficientData("the store \(store.path) is empty: run `hashsec ingest` first") }
         if let r = requested {
             guard r >= range.lowerBound else { throw PipelineError.insufficientData("no history on or before --as-of \(r) (store starts \(range.lowerBound))") }
@@ -59,7 +59,7 @@ public enum CalibrationResolver {
     /// The store's fit of the key, else a fresh fit (`hashprice`: the index of `history`, when already computed) stored
     /// under it. `refit`: fit and store even when the key is present (`hashsec calibrate`). The catalog is read first: its
     /// SHA-256 is part of the key.
-    public static func stored(store: Store, history: [DailyObservation], hashprice: [HashpriceDay]? = nil, asOf: Day,
+    public static func stored(store: HistoryStore, history: [DailyObservation], hashprice: [HashpriceDay]? = nil, asOf: Day,
                               options: CalibrationOptions, catalogPath: String = CalibrateJob.defaultCatalog, refit: Bool = false) throws -> Resolved {
         let (catalog, catalogSHA) = try JobInputs.catalogWithHash(catalogPath)
         var options = options
@@ -92,7 +92,7 @@ public enum CalibrationResolver {
         guard FileManager.default.fileExists(atPath: dbPath) else {
             throw PipelineError.inputMissing(path: dbPath, reason: "no store; pass --calibration FILE.json or run `hashsec ingest`")
         }
-        let store = try Store(path: dbPath)
+        let store = try HistoryStore(path: dbPath)
         let day = try Self.asOf(requested: asOf, store: store)
         return try stored(store: store, history: try store.observations(through: day), asOf: day, options: .standard(priceWindowDays: windowDays))
     }

@@ -42,7 +42,7 @@ public enum CurveInputs {
     static func resolve(_ options: CurveOptions, dbPath: String, asOf: Day, storeRead: Bool, required: Bool) throws -> ResolvedCurve? {
         var found: ResolvedCurve? = nil
         if let p = options.path {
-            let parsed = try Ingest.parse(path: p, options: IngestOptions(format: .curve))
+            let parsed = try InputParser.parse(path: p, options: IngestOptions(format: .curve))
             func pick(_ u: CurveUnit, quote: Day?) -> ForwardCurve? {
                 let pts = parsed.curve.filter { $0.unit == u && $0.quoteDate <= asOf && (quote == nil || $0.quoteDate == quote) }
                 guard let q = quote ?? pts.map(\.quoteDate).max() else { return nil }
@@ -54,7 +54,7 @@ public enum CurveInputs {
                 throw SimulateError.forwardCurve("\(p) has no USD curve quoted on or before the as-of date \(asOf.iso)")
             }
         } else if storeRead || options.fromStore || required, FileManager.default.fileExists(atPath: dbPath) {
-            let store = try Store(path: dbPath)
+            let store = try HistoryStore(path: dbPath)
             if let usd = try store.curve(onOrBefore: asOf, unit: .usd) {
                 found = ResolvedCurve(usd: usd, btc: try store.curve(quoteDate: usd.quoteDate, unit: .btc), source: "store")
             }

@@ -36,18 +36,18 @@ public enum IngestJob {
     /// Ingests `inputs` into the store at `dbPath`.
     /// - Throws: `IngestError` (rejected → nothing from any input is stored), `StoreError`.
     public static func run(inputs: [String], dbPath: String, options: IngestOptions = IngestOptions()) throws -> [FileResult] {
-        let parsed = try parseAll(inputs, options)
-        return try apply(parsed, to: Store(path: dbPath, verify: true), options)
+        let parsed = try InputParser.parseAll(inputs, options: options)
+        return try apply(parsed, to: HistoryStore(path: dbPath, verify: true), options)
     }
 
     /// Same as `run(inputs:dbPath:options:)` against an open store (for `nightly`).
-    public static func run(inputs: [String], store: Store, options: IngestOptions = IngestOptions()) throws -> [FileResult] {
-        try apply(parseAll(inputs, options), to: store, options)
+    public static func run(inputs: [String], store: HistoryStore, options: IngestOptions = IngestOptions()) throws -> [FileResult] {
+        try apply(InputParser.parseAll(inputs, options: options), to: store, options)
     }
 
     /// Applies each file in its own transaction. Days that are implausible only together with what is stored (the
     /// store checks them with the same rules as the parser) are reported as the file's `file:line: column: reason`.
-    static func apply(_ parsed: [ParsedFile], to store: Store, _ options: IngestOptions) throws -> [FileResult] {
+    static func apply(_ parsed: [ParsedFile], to store: HistoryStore, _ options: IngestOptions) throws -> [FileResult] {
         try parsed.map { p in
             if p.format == .curve {
                 try checkCurveAgainstIndex(p, store: store)
@@ -78,7 +78,7 @@ public enum IngestJob {
     /// level must be within `maxCurveToIndexRatio` of that day's hashprice index (`HashpriceIndex`, the same unit), as a
     /// day's hash rate must be within 10× of the one its blocks imply. A curve quoted per TH/s instead of per PH/s is off
     /// by 1,000. Without the quote date in the store the check cannot be made (stated in the Ingest README).
-    static func checkCurveAgainstIndex(_ p: ParsedFile, store: Store) throws {
+    static func checkCurveAgainstIndex(_ p: ParsedFile, store: HistoryStore) throws {
         var problems: [IngestProblem] = []
         var index: [Day: Double?] = [:]
         for (k, c) in p.curve.enumerated() {
@@ -96,29 +96,5 @@ public enum IngestJob {
             }
         }
         if !problems.isEmpty { throw IngestError.rejected(file: p.name, problems: problems) }
-    }
-
-    /// Downloads URLs and parses every input; throws if any is rejected (listing all rejected files).
-    static func parseAll(_ inputs: [String], _ options: IngestOptions) throws -> [ParsedFile] {
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-ingest-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        var parsed: [ParsedFile] = []
-        var rejected: [IngestError] = []
-        for input in inputs {
-            do {
-                var path = input
-                if input.hasPrefix("http://") || input.hasPrefix("https://") {
-                    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-                    path = try Ingest.download(input, into: tmp, timeout: options.downloadTimeout).path
-                }
-                parsed.append(try Ingest.parse(path: path, options: options, name: input))
-            } catch let e as IngestError {
-                guard case .rejected = e else { throw e }
-                rejected.append(e)
-            }
-        }
-        if rejected.count == 1 { throw rejected[0] }
-        if rejected.count > 1 { throw IngestError.rejectedFiles(rejected) }
-        return parsed
     }
 }

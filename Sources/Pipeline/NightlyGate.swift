@@ -9,7 +9,7 @@ import Store
 /// - a value the later stages need (price, difficulty, hash rate, block count) is missing or non-positive in that window,
 /// - fees or issuance are negative.
 ///
-/// `last` is the newest **complete** day (`Store.lastCompleteDay`: every value the model needs). Days after it are a
+/// `last` is the newest **complete** day (`HistoryStore.lastCompleteDay`: every value the model needs). Days after it are a
 /// partial row still being filled (the real Coin Metrics file's last row has only its reference rates): SPEC §2 makes
 /// empty cells missing values, so they are reported in `partialDays` (the nightly logs them) and are not fatal.
 public enum NightlyGate {
@@ -21,12 +21,12 @@ public enum NightlyGate {
     }
 
     /// Returns the data range `[first, last complete]` of the store when every check passes.
-    public static func check(store: Store, today: Day?, maxAgeDays: Int, windowDays: Int) throws -> ClosedRange<Day> {
+    public static func check(store: HistoryStore, today: Day?, maxAgeDays: Int, windowDays: Int) throws -> ClosedRange<Day> {
         try evaluate(store: store, today: today, maxAgeDays: maxAgeDays, windowDays: windowDays).range
     }
 
     /// The gate with the partial trailing days it skipped.
-    public static func evaluate(store: Store, today: Day?, maxAgeDays: Int, windowDays: Int) throws -> Outcome {
+    public static func evaluate(store: HistoryStore, today: Day?, maxAgeDays: Int, windowDays: Int) throws -> Outcome {
         guard let stored = try store.dateRange() else { throw PipelineError.qualityGate("the store is empty after ingest") }
         guard let last = try store.lastCompleteDay() else {
             throw PipelineError.qualityGate("no stored day has every value the model needs (price, block count, difficulty, hash rate, fees, issuance)")

@@ -117,7 +117,7 @@ final class NightlyRun {
     private var stageIndex = 0
     /// The stages (and the scheduled backtest's, when configured).
     let stageCount: Int
-    private var store: Store!
+    private var store: HistoryStore!
 
     init(_ o: NightlyJob.Options) throws {
         self.o = o
@@ -156,7 +156,7 @@ final class NightlyRun {
         do { try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true) } catch {
             throw OutputError.cannotWrite(path: tmp.path, reason: "\(error)")
         }
-        store = try Store(path: config.db, verify: true)
+        store = try HistoryStore(path: config.db, verify: true)
         let ingested = try stage("ingest") { try ingest() }
         let (window, asOf) = try stage("gate") { try gate() }
         let (history, index) = try stage("benchmark") { try benchmark(asOf: asOf) }

@@ -60,7 +60,7 @@ public enum NightlyPublish {
     }
 
     /// Writes `<reports>/index.html` from the store's run history (newest first); only runs whose folder exists get a link.
-    public static func writeIndex(store: Store, reportsDir: URL, latest: String?) throws {
+    public static func writeIndex(store: HistoryStore, reportsDir: URL, latest: String?) throws {
         let entries = try store.runs().map { r -> RunsIndex.Entry in
             let exists = FileManager.default.fileExists(atPath: reportsDir.appendingPathComponent(r.runID).appendingPathComponent("index.html").path)
             return RunsIndex.Entry(runID: r.runID, started: r.startedUTC, finished: r.finishedUTC ?? "", status: r.status,

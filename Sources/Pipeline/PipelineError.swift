@@ -14,8 +14,6 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case inputMissing(path: String, reason: String)
     /// An output could not be written.
     case cannotWrite(path: String, reason: String)
-    /// Shards that do not belong to one run, or an incomplete set.
-    case shardMismatch(String)
     /// A configuration value is invalid (outside the YAML parser's checks).
     case invalidConfiguration(String)
     /// A command-line value that is impossible (e.g. `--from` after `--to`, `--seconds 0`): a usage error (64).
@@ -29,7 +27,6 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .insufficientData(m): return "insufficient data: \(m)"
         case let .inputMissing(path, reason): return "\(path): \(reason)"
         case let .cannotWrite(path, reason): return "cannot write \(path): \(reason)"
-        case let .shardMismatch(m): return "shards do not form one run: \(m)"
         case let .invalidConfiguration(m): return "invalid configuration: \(m)"
         case let .invalidArgument(m): return m
         }
@@ -45,7 +42,6 @@ extension PipelineError: CategorizedError {
         case .insufficientData: return .insufficientData
         case .inputMissing: return .inputMissing
         case .cannotWrite: return .cannotWrite
-        case .shardMismatch: return .shardMismatch
         case .invalidConfiguration: return .configInvalid
         case .invalidArgument: return .usage
         }

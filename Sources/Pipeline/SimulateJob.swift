@@ -127,14 +127,13 @@ public enum SimulateJob {
         var files: [OutputFile], text: String, summary: RunSummary? = nil
         var folder = o.out
         if let sh = o.shard {
-            let payload = result.encoded()
             let header = ShardHeader(kind: .simulate, identity: identity, index: sh.index, dealYAML: inputs.deal.text,
                                      efficiencyJTH: deal.miner.efficiencyJTH, calibrationJSON: inputs.calibration.json, scenariosYAML: nil,
-                                     pathsCSV: o.pathsCSV, parameters: parameters,
-                                     curveJSON: try curve.map { try JSONText.encode($0) },
-                                     payload: .init(file: ShardHeader.payloadName(.simulate), bytes: payload.count, sha256: JobInputs.sha256(payload)))
-            files = [OutputFile(ShardHeader.fileName(.simulate), try JSONText.encode(header)), OutputFile(header.payload.file, data: payload)]
-            folder = o.out.map { ($0 as NSString).appendingPathComponent(ShardHeader.folderName(.simulate, index: sh.index, count: sh.count)) }
+                                     pathsCSV: o.pathsCSV, parameters: parameters, curveJSON: try curve.map { try JSONText.encode($0) },
+                                     payload: .init(file: "", bytes: 0, sha256: ""))
+            let shard = try ShardSet.output(header, payload: result.encoded(), out: o.out ?? "")
+            files = shard.files
+            folder = o.out.map { _ in shard.folder }
             text = "shard \(sh): paths \(range!.lowerBound)..<\(range!.upperBound) simulated in \(String(format: "%.2f", simSeconds)) s"
         } else {
             let ctx = SimulationOutputs.Context(deal: deal, identity: identity, schedule: schedule, state: cal.initialState, pathsCSV: o.pathsCSV,

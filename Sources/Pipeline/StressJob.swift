@@ -95,7 +95,7 @@ public enum StressJob {
             guard FileManager.default.fileExists(atPath: o.dbPath) else {
                 throw PipelineError.inputMissing(path: o.dbPath, reason: "no store for the scenarios' historical replays; run `hashsec ingest`")
             }
-            history = try Store(path: o.dbPath).observations(from: w.lo, through: w.hi)
+            history = try HistoryStore(path: o.dbPath).observations(from: w.lo, through: w.hi)
         }
         return Resolved(deal: deal, scenarios: scen, calibration: cal, history: history, curve: curve)
     }
@@ -162,17 +162,12 @@ public enum StressJob {
                                    shard: o.shard?.description, calibration: inputs.calibration.reference, timings: ["stress": seconds])
         let manifestFile = OutputFile("manifest.json", try JSONText.encode(manifest))
         if let sh = o.shard, let out = o.out {
-            let payload = PartialResult.encoded(scenarios: results)
             let header = ShardHeader(kind: .stress, identity: identity, index: sh.index, dealYAML: inputs.deal.text,
                                      efficiencyJTH: deal.miner.efficiencyJTH, calibrationJSON: inputs.calibration.json,
-                                     scenariosYAML: inputs.scenarios.text, pathsCSV: false,
-                                     parameters: parameters,
-                                     payload: .init(file: ShardHeader.payloadName(.stress), bytes: payload.count, sha256: JobInputs.sha256(payload)))
-            let folder = (out as NSString).appendingPathComponent(ShardHeader.folderName(.stress, index: sh.index, count: sh.count))
+                                     scenariosYAML: inputs.scenarios.text, pathsCSV: false, parameters: parameters, payload: .init(file: "", bytes: 0, sha256: ""))
+            let (folder, files) = try ShardSet.output(header, payload: PartialResult.encoded(scenarios: results), out: out)
             return Result(table: StressTable(rows: [], structure: false, leverage: false), seconds: ["stress": seconds],
-                          text: "stress shard \(sh) written to \(folder)",
-                          files: [OutputFile(ShardHeader.fileName(.stress), try JSONText.encode(header)), OutputFile(header.payload.file, data: payload)],
-                          manifest: manifestFile, folder: folder)
+                          text: "stress shard \(sh) written to \(folder)", files: files, manifest: manifestFile, folder: folder)
         }
         let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
                                             pathsCSV: false, structure: deal.structure, leverage: deal.leverage)

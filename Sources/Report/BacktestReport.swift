@@ -76,7 +76,7 @@ public enum BacktestReport {
         guard !allH.isEmpty else { return nil }
         let hs = Array(Set(allH)).sorted()
         series.append(Series(name: "nominal \(band)%", x: hs, y: hs.map { _ in Double(band) / 100 }))
-        return Charts.line(title: "Coverage of the \(band)% band by horizon", xTitle: "horizon (days)", yTitle: "share of origins covered",
+        return SVGChart.line(title: "Coverage of the \(band)% band by horizon", xTitle: "horizon (days)", yTitle: "share of origins covered",
                            series: series, xKind: .numeric, yMin: 0, yMax: 1)
     }
 
@@ -93,7 +93,7 @@ public enum BacktestReport {
         let hs = Array(Set(allH)).sorted()
         guard !hs.isEmpty else { return nil }
         series.append(Series(name: "naive", x: hs, y: hs.map { _ in 0 }))
-        return Charts.line(title: "Pinball-loss skill vs the naive random walk", xTitle: "horizon (days)", yTitle: "skill = 1 − loss/loss_naive",
+        return SVGChart.line(title: "Pinball-loss skill vs the naive random walk", xTitle: "horizon (days)", yTitle: "skill = 1 − loss/loss_naive",
                            series: series, xKind: .numeric)
     }
 
@@ -105,7 +105,7 @@ public enum BacktestReport {
         let pc = sc.column("chi2_p_adj")
         return sc.rows.map { r in
             let p = pc.map { r[$0] }.flatMap(Double.init).map { ", χ² p (adj.) \(ChartFormat.fixed($0, decimals: 2))" } ?? ""
-            let svg = Charts.histogram(title: "PIT \(r[mc]) \(r[hc]) d\(p)", xTitle: "PIT", yTitle: "origins",
+            let svg = SVGChart.histogram(title: "PIT \(r[mc]) \(r[hc]) d\(p)", xTitle: "PIT", yTitle: "origins",
                                        bins: bins.enumerated().map { (low: Double($0.offset) / 10, high: Double($0.offset + 1) / 10, count: Double(r[$0.element]) ?? 0) })
             return SVGContext(svg: svg)
         }
@@ -122,7 +122,7 @@ public enum BacktestReport {
             guard rows.count >= 2 else { continue }
             func col(_ k: String) -> [Double] { bt.column(k).map { c in rows.map { Double($0[c]) ?? 0 } } ?? [] }
             let x = rows.map { Double(ChartDate.parse($0[tc]) ?? 0) }
-            let svg = Charts.fan(title: "\(first), \(h)-day forecasts against the realized hashprice", xTitle: "target date (origin + \(h) d)",
+            let svg = SVGChart.fan(title: "\(first), \(h)-day forecasts against the realized hashprice", xTitle: "target date (origin + \(h) d)",
                                  yTitle: "hashprice, USD/PH/day (log)", x: x, p05: col("p05"), p25: col("p25"), p50: col("p50"), p75: col("p75"),
                                  p95: col("p95"), logY: true, lines: [Series(name: "realized", x: x, y: rows.map { Double($0[rc]) })])
             out.append(SVGContext(svg: svg))

@@ -55,7 +55,7 @@ public enum NotebookExport {
             import pandas as pd
             import matplotlib.pyplot as plt
             RUN = \(pyString(relativeRunPath))
-            HALVINGS = [\(Charts.halvings.map { pyString(ChartDate.format($0.day)) }.joined(separator: ", "))]
+            HALVINGS = [\(SVGChart.halvings.map { pyString(ChartDate.format($0.day)) }.joined(separator: ", "))]
             def mark_halvings(ax, dates):
                 lo, hi = dates.min(), dates.max()
                 for h in pd.to_datetime(HALVINGS):

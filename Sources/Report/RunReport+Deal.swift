@@ -132,9 +132,9 @@ extension RunReport {
             let xs = t.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) }
             func c(_ k: String) -> [Double] { t.doubles(k).map { $0 ?? 0 } }
             let logY = log && !c("p05").contains { $0 <= 0 }
-            return Charts.fan(title: title, yTitle: unit + (logY ? " (log)" : ""), x: xs, p05: c("p05"), p25: c("p25"), p50: c("p50"), p75: c("p75"),
+            return SVGChart.fan(title: title, yTitle: unit + (logY ? " (log)" : ""), x: xs, p05: c("p05"), p25: c("p25"), p50: c("p50"), p75: c("p75"),
                               p95: c("p95"), logY: logY,
-                              markers: Charts.halvingMarkers(from: xs.first ?? 0, to: xs.last ?? 0, projected: simulated == nil)
+                              markers: SVGChart.halvingMarkers(from: xs.first ?? 0, to: xs.last ?? 0, projected: simulated == nil)
                                 + (simulated.map { [Marker(x: Double($0.day), label: $0.label)] } ?? []))
         }
         d.hashpriceFan = try fan("hashprice_quantiles.csv", "Simulated hashprice (5/25/50/75/95%)", "hashprice, USD/PH/day", log: true)
@@ -142,12 +142,12 @@ extension RunReport {
         func hist(_ file: String, _ title: String, _ x: String) throws -> String? {
             guard let t = try CSVTable.read(url.appendingPathComponent(file)) else { return nil }
             let lo = t.doubles("bin_low"), hi = t.doubles("bin_high"), n = t.doubles("count")
-            return Charts.histogram(title: title, xTitle: x, bins: lo.indices.map { (low: lo[$0] ?? 0, high: hi[$0] ?? 0, count: n[$0] ?? 0) })
+            return SVGChart.histogram(title: title, xTitle: x, bins: lo.indices.map { (low: lo[$0] ?? 0, high: hi[$0] ?? 0, count: n[$0] ?? 0) })
         }
         d.pvHist = try hist("pv_histogram.csv", "Present value per token", "PV, USD")
         d.irrHist = try hist("irr_histogram.csv", "Annual IRR", "IRR (fraction per year)")
         if let t = try CSVTable.read(url.appendingPathComponent("tranches.csv")), let nc = t.column("tranche") {
-            d.trancheSVG = Charts.bars(title: "Tranche losses", yTitle: "fraction of initial balance", categories: t.rows.map { $0[nc] },
+            d.trancheSVG = SVGChart.bars(title: "Tranche losses", yTitle: "fraction of initial balance", categories: t.rows.map { $0[nc] },
                                        series: [("expected loss", t.doubles("expected_loss").map { $0 ?? 0 }),
                                                 ("P(shortfall)", t.doubles("prob_shortfall").map { $0 ?? 0 })]
                                            + (t.column("prob_loss") == nil ? [] : [("P(final loss)", t.doubles("prob_loss").map { $0 ?? 0 })]))
@@ -155,7 +155,7 @@ extension RunReport {
         if let t = try CSVTable.read(url.appendingPathComponent("leverage_sweep.csv")) {
             d.leverageSVG = leverageChart(t)
         } else if let t = try CSVTable.read(url.appendingPathComponent("leverage_liquidation.csv")), let dc = t.column("date") {
-            d.leverageSVG = Charts.line(title: "Cumulative liquidation probability", xTitle: "date", yTitle: "P(liquidated by date)",
+            d.leverageSVG = SVGChart.line(title: "Cumulative liquidation probability", xTitle: "date", yTitle: "P(liquidated by date)",
                                         series: [Series(name: "P(liquidated)", x: t.rows.map { Double(ChartDate.parse($0[dc]) ?? 0) },
                                                         y: t.doubles("prob_liquidated"))], yMin: 0)
         }
@@ -179,7 +179,7 @@ extension RunReport {
             let l = pick("loops", liq), b = pick("loops", bad)
             series = [Series(name: "P(liquidation)", x: l.x, y: l.y), Series(name: "P(bad debt)", x: b.x, y: b.y)]
         }
-        return Charts.line(title: "Liquidation probability vs leverage", xTitle: "leverage (×)", yTitle: "P(liquidation)", series: series,
+        return SVGChart.line(title: "Liquidation probability vs leverage", xTitle: "leverage (×)", yTitle: "P(liquidation)", series: series,
                            xKind: .numeric, yMin: 0)
     }
 
@@ -194,8 +194,8 @@ extension RunReport {
         if let t = try read("sensitivities.csv"), let ic = t.column("input"), let bc = t.column("bump") {
             d.sensitivities = table(t, csv: relative + "sensitivities.csv", caption: "Sensitivities (common random numbers)")
             let up = t.doubles("dpv_up"), down = t.doubles("dpv_down")
-            d.tornadoSVG = Charts.tornado(title: "PV per token: change when each input is bumped", xTitle: "change of PV per token, USD",
-                                          bars: t.rows.indices.map { Charts.TornadoBar(label: "\(t.rows[$0][ic]) \(t.rows[$0][bc])", up: up[$0] ?? 0,
+            d.tornadoSVG = SVGChart.tornado(title: "PV per token: change when each input is bumped", xTitle: "change of PV per token, USD",
+                                          bars: t.rows.indices.map { SVGChart.TornadoBar(label: "\(t.rows[$0][ic]) \(t.rows[$0][bc])", up: up[$0] ?? 0,
                                                                                        down: down[$0]) })
         }
         try curveSection(&d, url: url, relative: relative)
@@ -207,7 +207,7 @@ extension RunReport {
         func read(_ f: String) throws -> CSVTable? { try CSVTable.read(url.appendingPathComponent(f)) }
         if let t = try read("curve_months.csv"), let fc = t.column("first_date") {
             let xs = t.rows.map { Double(ChartDate.parse($0[fc]) ?? 0) }
-            d.curveSVG = Charts.line(title: "Forward curve vs simulated monthly mean hashprice", xTitle: "delivery month (first day)",
+            d.curveSVG = SVGChart.line(title: "Forward curve vs simulated monthly mean hashprice", xTitle: "delivery month (first day)",
                                      yTitle: "hashprice, USD/PH/day",
                                      series: [Series(name: "curve", x: xs, y: t.doubles("level_usd_ph_day")),
                                               Series(name: "simulated mean", x: xs, y: t.doubles("simulated_mean_usd_ph_day"))], yMin: 0)
@@ -216,7 +216,7 @@ extension RunReport {
         d.curveCase = try read("curve_case.csv").map { table($0, csv: relative + "curve_case.csv", caption: "Curve value (the token on the curve path)") }
         if let t = try read("hedge.csv"), let sc = t.column("strategy") {
             d.hedge = table(t, csv: relative + "hedge.csv", caption: "Hedged vs unhedged PV per token (same paths)")
-            d.hedgeSVG = Charts.bars(title: "PV per token, hedged vs unhedged", yTitle: "PV, USD/token", categories: t.rows.map { $0[sc] },
+            d.hedgeSVG = SVGChart.bars(title: "PV per token, hedged vs unhedged", yTitle: "PV, USD/token", categories: t.rows.map { $0[sc] },
                                      series: [("p05", t.doubles("pv_usd_p05").map { $0 ?? 0 }), ("p50", t.doubles("pv_usd_p50").map { $0 ?? 0 }),
                                               ("mean", t.doubles("pv_usd_mean").map { $0 ?? 0 }), ("p95", t.doubles("pv_usd_p95").map { $0 ?? 0 })])
         }

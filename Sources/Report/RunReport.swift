@@ -77,7 +77,7 @@ public enum RunReport {
         // Halvings where the data shows them: the first day whose mean subsidy per block is > 5% below the previous
         // day's (at most one per 30 days, as a mixed halving day is followed by the new subsidy), so a synthetic
         // history is marked at its own halvings. Without a subsidy column: the real chain's dates.
-        var markers = Charts.halvingMarkers(from: xs.min() ?? 0, to: xs.max() ?? 0)
+        var markers = SVGChart.halvingMarkers(from: xs.min() ?? 0, to: xs.max() ?? 0)
         if b.column("subsidy_btc_per_block") != nil {
             let sub = b.doubles("subsidy_btc_per_block")
             var found: [Marker] = []
@@ -88,7 +88,7 @@ public enum RunReport {
             }
             markers = found
         }
-        let svg = Charts.line(title: "Hashprice history", xTitle: "date (UTC)",
+        let svg = SVGChart.line(title: "Hashprice history", xTitle: "date (UTC)",
                               yTitle: col.hasPrefix("hashprice_usd") ? "hashprice, USD/PH/day (log)" : "hashprice, BTC/PH/day (log)",
                               series: series, logY: true, markers: markers)
         return HistoryContext(svg: svg, rows: b.rows.count, first: b.rows.first?[dc] ?? "", last: b.rows.last?[dc] ?? "")

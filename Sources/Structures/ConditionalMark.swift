@@ -208,40 +208,71 @@ public struct ConditionalMark: Sendable {
     /// predicted, by the same evaluation rule as the mark — tail continuations and floor included — from the fit on the
     /// other half; antithetic pairs stay in one half).
     static func fitDay(samples: MarkSamples, k: Int, day: Int, basis: MarkBasis, antithetic: Bool) throws -> (DayFit, MarkFitRow) {
-        let m = basis.count
-        var xs: [Double] = [], ys: [Double] = [], fold: [Int] = [], yAll: [Double] = [], us: [Double] = [], states: [MarkState] = []
-        var x = [Double](repeating: 0, count: m)
-        for p in 0..<samples.paths {
-            let (s, y) = samples.state(fitDay: k, path: p)
-            yAll.append(s.terminated ? 0 : y)
-            if !s.terminated { us.append(s.hashprice) }
-        }
-        us.sort()
-        let knots = MarkBasis.knotLevels.map { Quantiles.of(sorted: us, $0) ?? 1 }
-        var owedAll: [Double] = []
-        for p in 0..<samples.paths { let (s, _) = samples.state(fitDay: k, path: p); if !s.terminated { owedAll.append(s.owedUSD) } }
-        owedAll.sort()
-        let owedCap = Quantiles.of(sorted: owedAll, 0.99) ?? 0
-        for p in 0..<samples.paths {
-            let (s, y) = samples.state(fitDay: k, path: p)
-            if s.terminated { continue }
-            x.withUnsafeMutableBufferPointer { basis.fill(s, u: s.hashprice, knots: knots, owedCap: owedCap, into: $0.baseAddress!) }
-            xs.append(contentsOf: x); ys.append(y); fold.append((p / 2) % 2); states.append(s)
-        }
+        let (d, yAll) = DayDesign.build(samples: samples, k: k, basis: basis)
+        let ys = d.ys, states = d.states
         let n = ys.count
         let se = Moments.meanStderr(yAll, antithetic: antithetic).stderr
         guard n > 0 else {
-            return (DayFit(kept: [], mean: [], scale: [], beta: [0], knots: knots, uLo: 1, uHi: 1, owedCap: 0),
+            return (DayFit(kept: [], mean: [], scale: [], beta: [0], knots: d.knots, uLo: 1, uHi: 1, owedCap: 0),
                     MarkFitRow(day: day, paths: 0, regressors: 0, meanRemainingPV: 0, stderrMean: se, sdRemainingPV: 0, r2: .nan, r2CV: .nan, rmseCV: .nan))
         }
         let yMean = ys.reduce(0, +) / Double(n)
         var tss = 0.0
         for y in ys { tss += (y - yMean) * (y - yMean) }
+        let all = Array(0..<n)
+        let fit = try d.fit(all)
+        var rss = 0.0
+        for i in all { let e = ys[i] - ConditionalMark.raw(fit, basis, states[i], u: states[i].hashprice); rss += e * e }
+        var sse = 0.0, cvOK = true
+        for f in 0..<2 {
+            let train = all.filter { d.fold[$0] != f }, test = all.filter { d.fold[$0] == f }
+            guard train.count > 20, !test.isEmpty else { cvOK = false; break }
+            let g = try d.fit(train)
+            for i in test { let e = ys[i] - ConditionalMark.evaluate(g, basis, states[i]); sse += e * e
+            }
+        }
+        let r2 = tss > 0 ? 1 - rss / tss : .nan
+        let r2cv = cvOK && tss > 0 ? 1 - sse / tss : .nan
+        let rmse = cvOK ? (sse / Double(n)).squareRoot() : .nan
+        let row = MarkFitRow(day: day, paths: n, regressors: fit.kept.count + 1, meanRemainingPV: yMean, stderrMean: se,
+                             sdRemainingPV: (tss / Double(n)).squareRoot(), r2: r2, r2CV: r2cv, rmseCV: rmse)
+        return (fit, row)
+    }
+
+    /// One fit day's regression data: the basis row (`m` regressors, `xs` row-major) and remaining PV of every pilot path
+    /// not terminated that day, its fold, its state; the knots (hashprice quantiles) and the 99 % cap of the amount owed.
+    struct DayDesign {
+        var m: Int, xs: [Double], ys: [Double], fold: [Int], states: [MarkState], knots: [Double], owedCap: Double
+
+        /// The design of fit day `k`, and the remaining PV of every path (0 where terminated) for the mean's error.
+        static func build(samples: MarkSamples, k: Int, basis: MarkBasis) -> (DayDesign, yAll: [Double]) {
+            let m = basis.count
+            var xs: [Double] = [], ys: [Double] = [], fold: [Int] = [], yAll: [Double] = [], us: [Double] = [], states: [MarkState] = []
+            var x = [Double](repeating: 0, count: m)
+            for p in 0..<samples.paths {
+                let (s, y) = samples.state(fitDay: k, path: p)
+                yAll.append(s.terminated ? 0 : y)
+                if !s.terminated { us.append(s.hashprice) }
+            }
+            us.sort()
+            let knots = MarkBasis.knotLevels.map { Quantiles.of(sorted: us, $0) ?? 1 }
+            var owedAll: [Double] = []
+            for p in 0..<samples.paths { let (s, _) = samples.state(fitDay: k, path: p); if !s.terminated { owedAll.append(s.owedUSD) } }
+            owedAll.sort()
+            let owedCap = Quantiles.of(sorted: owedAll, 0.99) ?? 0
+            for p in 0..<samples.paths {
+                let (s, y) = samples.state(fitDay: k, path: p)
+                if s.terminated { continue }
+                x.withUnsafeMutableBufferPointer { basis.fill(s, u: s.hashprice, knots: knots, owedCap: owedCap, into: $0.baseAddress!) }
+                xs.append(contentsOf: x); ys.append(y); fold.append((p / 2) % 2); states.append(s)
+            }
+            return (DayDesign(m: m, xs: xs, ys: ys, fold: fold, states: states, knots: knots, owedCap: owedCap), yAll)
+        }
 
         /// The least-squares fit on `rows`: the columns that vary over them, standardized; a column that makes the design
         /// rank deficient is dropped and the fit repeated. With fewer than 10 paths per regressor (a token that has
         /// terminated on most paths) only u is kept, and with 20 paths or fewer only the intercept (the mean).
-        func fitOn(_ rows: [Int]) throws -> DayFit {
+        func fit(_ rows: [Int]) throws -> DayFit {
             var kept: [Int] = [], mean: [Double] = [], scale: [Double] = []
             let r = Double(rows.count)
             let candidates = rows.count >= 10 * (m + 1) ? m : (rows.count > 20 ? 1 : 0)
@@ -273,24 +304,6 @@ public struct ConditionalMark: Sendable {
                 }
             }
         }
-        let all = Array(0..<n)
-        let fit = try fitOn(all)
-        var rss = 0.0
-        for i in all { let e = ys[i] - ConditionalMark.raw(fit, basis, states[i], u: states[i].hashprice); rss += e * e }
-        var sse = 0.0, cvOK = true
-        for f in 0..<2 {
-            let train = all.filter { fold[$0] != f }, test = all.filter { fold[$0] == f }
-            guard train.count > 20, !test.isEmpty else { cvOK = false; break }
-            let g = try fitOn(train)
-            for i in test { let e = ys[i] - ConditionalMark.evaluate(g, basis, states[i]); sse += e * e
-            }
-        }
-        let r2 = tss > 0 ? 1 - rss / tss : .nan
-        let r2cv = cvOK && tss > 0 ? 1 - sse / tss : .nan
-        let rmse = cvOK ? (sse / Double(n)).squareRoot() : .nan
-        let row = MarkFitRow(day: day, paths: n, regressors: fit.kept.count + 1, meanRemainingPV: yMean, stderrMean: se,
-                             sdRemainingPV: (tss / Double(n)).squareRoot(), r2: r2, r2CV: r2cv, rmseCV: rmse)
-        return (fit, row)
     }
 
     /// The fitted function `f` at state `s` with hashprice `u` (no continuation, no floor).

@@ -342,7 +342,7 @@ final class CalibrateTests: XCTestCase {
         guard let url = TestSupport.sharedDataset("btc_daily_network_market.csv") else {
             throw XCTSkip("btc_daily_network_market.csv absent from ../shared/datasets")
         }
-        let obs = try Ingest.parse(path: url.path).observations
+        let obs = try InputParser.parse(path: url.path).observations
         let hp = HashpriceIndex.compute(obs)
         let catalog = try AsicCatalog(csvText: String(contentsOf: TestSupport.repositoryRoot.appendingPathComponent("datasets/asic-catalog.csv"), encoding: .utf8))
         for asOf in ["2026-03-22", "2022-06-30"] {

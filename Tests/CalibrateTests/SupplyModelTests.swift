@@ -181,7 +181,7 @@ final class SupplyModelTests: XCTestCase {
         guard let url = TestSupport.sharedDataset("btc_daily_network_market.csv") else {
             throw XCTSkip("btc_daily_network_market.csv absent from ../shared/datasets")
         }
-        let obs = try Ingest.parse(path: url.path).observations
+        let obs = try InputParser.parse(path: url.path).observations
         return (obs, HashpriceIndex.compute(obs))
     }
 

@@ -30,7 +30,7 @@ final class HashpriceIndexTests: XCTestCase {
                   let f = num(r[c["fees_btc"]!]), let i = num(r[c["issuance_btc"]!]) else { continue }
             expected[String(r[c["date"]!])] = 86400.0 * 1e15 / (d * 4294967296.0) * ((i + f) / b) * p
         }
-        let days = HashpriceIndex.compute(try Ingest.parse(path: url.path).observations)
+        let days = HashpriceIndex.compute(try InputParser.parse(path: url.path).observations)
         var got: [String: Double] = [:]
         for d in days { if let u = d.hashpriceUSDPerPHDay { got[d.date.iso] = u } }
         XCTAssertGreaterThan(expected.count, 5000)
@@ -66,7 +66,7 @@ final class HashpriceIndexTests: XCTestCase {
                   let f = num(r[c["FeeTotNtv"]!]), let i = num(r[c["IssTotNtv"]!]) else { continue }
             expected[String(r[c["time"]!].prefix(10))] = (i + f) * p * 1e15 / (h * 1e12)
         }
-        let days = HashpriceIndex.compute(try Ingest.parse(path: url.path).observations)
+        let days = HashpriceIndex.compute(try InputParser.parse(path: url.path).observations)
         var got: [String: Double] = [:]
         for d in days { if let u = d.hashpriceUSDPerPHDay { got[d.date.iso] = u } }
         XCTAssertGreaterThan(expected.count, 3000)

@@ -9,12 +9,12 @@ import XCTest
 /// and leave the store exactly as it was.
 final class BadInputTests: XCTestCase {
     var dir: URL!
-    var store: Store!
+    var store: HistoryStore!
     var before: H.Snapshot!
 
     override func setUpWithError() throws {
         dir = try TestSupport.temporaryDirectory("bad")
-        store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
+        store = try HistoryStore(path: dir.appendingPathComponent("s.sqlite").path)
         let good = try H.write(dir, "good.csv", [H.tidyHeader, H.tidyRow("2022-01-01"), H.tidyRow("2022-01-02", price: 31000)]
             .joined(separator: "\n") + "\n")
         XCTAssertEqual(try H.ingest(good, into: store)?.newRows, 2)
@@ -123,7 +123,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testMissingFile() throws {
-        XCTAssertThrowsError(try Ingest.parse(path: dir.appendingPathComponent("nope.csv").path)) { e in
+        XCTAssertThrowsError(try InputParser.parse(path: dir.appendingPathComponent("nope.csv").path)) { e in
             guard case .fileMissing? = e as? IngestError else { return XCTFail("\(e)") }
         }
     }

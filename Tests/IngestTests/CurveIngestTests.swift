@@ -13,14 +13,14 @@ final class CurveIngestTests: XCTestCase {
 
     func testExampleCurveParsesAndRoundTripsThroughTheStore() throws {
         let path = RepositoryData.example
-        let p = try Ingest.parse(path: path)
+        let p = try InputParser.parse(path: path)
         XCTAssertEqual(p.format, .curve)
         XCTAssertTrue(p.observations.isEmpty)
         XCTAssertEqual(p.curve.count, 6); XCTAssertEqual(p.curveLines, Array(5...10), "three comment lines, then the header on line 4")
         XCTAssertEqual(Set(p.curve.map(\.level)), [42.5]); XCTAssertEqual(p.curve.first?.quoteDate, day("2024-10-07"))
         XCTAssertEqual(p.curve.map(\.month.iso), ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04"])
         let dir = try TestSupport.temporaryDirectory("curve")
-        let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try HistoryStore(path: dir.appendingPathComponent("s.sqlite").path)
         XCTAssertTrue(try store.appliedMigrations().contains("v6-curves"))
         let s = try XCTUnwrap(try store.applyCurve(p.curve, path: path, sha256: p.sha256, format: "curve"))
         XCTAssertEqual(s.newRows, 6)
@@ -33,7 +33,7 @@ final class CurveIngestTests: XCTestCase {
         // A later quote date is preferred on or after its day; a revised level is an upsert, logged.
         let dir2 = try TestSupport.temporaryDirectory("curve2")
         let later = try H.write(dir2, "later.csv", header + "2024-11-04,2024-12,44\n2024-11-04,2025-01,45.25\n2024-10-07,2024-12,41\n")
-        let q = try Ingest.parse(path: later)
+        let q = try InputParser.parse(path: later)
         let t = try XCTUnwrap(try store.applyCurve(q.curve, path: later, sha256: q.sha256, format: "curve"))
         XCTAssertEqual([t.newRows, t.revisedRows, t.unchangedRows], [2, 1, 0])
         XCTAssertEqual(try store.curve(onOrBefore: day("2024-11-04"))?.levels, [44, 45.25])
@@ -44,7 +44,7 @@ final class CurveIngestTests: XCTestCase {
                        [["2024-12", "42.5", "41.0"]])
         // A BTC curve is its own unit.
         let btc = try H.write(dir2, "btc.csv", "quote_date,month,hashprice_btc_ph_day\n2024-10-07,2024-11,0.00068\n")
-        let b = try Ingest.parse(path: btc)
+        let b = try InputParser.parse(path: btc)
         XCTAssertEqual(b.curve.first?.unit, .btc)
         _ = try store.applyCurve(b.curve, path: btc, sha256: b.sha256, format: "curve")
         XCTAssertEqual(try store.curve(quoteDate: day("2024-10-07"), unit: .btc)?.levels, [0.00068])
@@ -63,7 +63,7 @@ final class CurveIngestTests: XCTestCase {
         let options = IngestOptions(limits: .ingest(today: today))
         func problems(_ body: String, header h: String? = nil) throws -> [String] {
             let path = try H.write(dir, "c.csv", (h ?? header) + body)
-            do { _ = try Ingest.parse(path: path, options: options); return [] } catch let IngestError.rejected(_, ps) {
+            do { _ = try InputParser.parse(path: path, options: options); return [] } catch let IngestError.rejected(_, ps) {
                 return ps.map { "\($0.line): \($0.column): \($0.reason)" }
             }
         }
@@ -94,9 +94,9 @@ final class CurveIngestTests: XCTestCase {
         XCTAssertEqual(try problems("2024-10-07,40\n", header: "quote_date,hashprice_usd_ph_day\n"), ["1: -: unrecognised header 'quote_date,hashprice_usd_ph_day': expected Coin Metrics (time,BlkCnt,FeeTotNtv,HashRate,IssTotNtv,PriceUSD,...), tidy (date,price_usd,block_count,hash_rate_ths,difficulty_mean,fees_btc,issuance_btc,...), a series (date,value), headers (height,header_hex[,hash_hex]) or a forward curve (quote_date,month,hashprice_usd_ph_day)"])
         XCTAssertEqual(try problems("2024-01-01,1\n", header: "# a note\ndate,price\n"), ["1: -: comment lines (#) are allowed in forward-curve files only"])
         XCTAssertEqual(try problems("", header: "# only a note\n"), ["1: -: only comment lines (no header, no rows)"])
-        XCTAssertEqual(Ingest.detect(header: ["quote_date", "month", "hashprice_usd_ph_day"]), .curve)
+        XCTAssertEqual(InputParser.detect(header: ["quote_date", "month", "hashprice_usd_ph_day"]), .curve)
         // Rows out of order are fine; the parsed points are sorted.
-        let p = try Ingest.parse(path: try H.write(dir, "o.csv", header + "2024-10-07,2025-01,3\n2024-10-07,2024-11,1\n"), options: options)
+        let p = try InputParser.parse(path: try H.write(dir, "o.csv", header + "2024-10-07,2025-01,3\n2024-10-07,2024-11,1\n"), options: options)
         XCTAssertEqual(p.curve.map(\.month.iso), ["2024-11", "2025-01"]); XCTAssertEqual(p.curveLines, [3, 2])
     }
 }

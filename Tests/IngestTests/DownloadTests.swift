@@ -24,7 +24,7 @@ final class DownloadTests: XCTestCase {
 
     func assertFails(_ path: String, timeout: Double, reason: String, within: Double, file: StaticString = #filePath, line: UInt = #line) {
         let t0 = Date()
-        XCTAssertThrowsError(try Ingest.download(server.url(path), into: dir, timeout: timeout), path, file: file, line: line) { e in
+        XCTAssertThrowsError(try InputParser.download(server.url(path), into: dir, timeout: timeout), path, file: file, line: line) { e in
             guard case let .download(u, r)? = e as? IngestError else { return XCTFail("\(path): \(e)", file: file, line: line) }
             XCTAssertEqual(u, server.url(path), file: file, line: line)
             XCTAssertTrue(r.contains(reason), "\(path): \(r)", file: file, line: line)
@@ -35,9 +35,9 @@ final class DownloadTests: XCTestCase {
     }
 
     func testGoodDownloadAndRedirect() throws {
-        let a = try Ingest.download(server.url("/file/daily.csv"), into: dir, timeout: 10)
+        let a = try InputParser.download(server.url("/file/daily.csv"), into: dir, timeout: 10)
         XCTAssertEqual(try Data(contentsOf: a), server.files["daily.csv"])
-        let b = try Ingest.download(server.url("/redirect/daily.csv"), into: dir, timeout: 10)
+        let b = try InputParser.download(server.url("/redirect/daily.csv"), into: dir, timeout: 10)
         XCTAssertEqual(try Data(contentsOf: b), server.files["daily.csv"])
         XCTAssertEqual(files().count, 2)
     }
@@ -56,12 +56,12 @@ final class DownloadTests: XCTestCase {
         let port = server.port
         server.stop()
         let t0 = Date()
-        XCTAssertThrowsError(try Ingest.download("http://127.0.0.1:\(port)/x.csv", into: dir, timeout: 5)) { e in
+        XCTAssertThrowsError(try InputParser.download("http://127.0.0.1:\(port)/x.csv", into: dir, timeout: 5)) { e in
             XCTAssertTrue("\(e)".contains("cannot connect") || "\(e)".contains("connection"), "\(e)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(t0), 8)
         for bad in ["ftp://127.0.0.1/x.csv", "http://", "file:///etc/passwd"] {
-            XCTAssertThrowsError(try Ingest.download(bad, into: dir, timeout: 5)) { XCTAssertTrue("\($0)".contains("not a valid http(s) URL"), "\($0)") }
+            XCTAssertThrowsError(try InputParser.download(bad, into: dir, timeout: 5)) { XCTAssertTrue("\($0)".contains("not a valid http(s) URL"), "\($0)") }
         }
         XCTAssertEqual(files(), [])
     }

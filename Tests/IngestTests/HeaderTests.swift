@@ -15,7 +15,7 @@ final class HeaderTests: XCTestCase {
 
     func testRealHeadersVerifyAndMatchTidyBlockCounts() throws {
         let url = try headersFile()
-        let p = try Ingest.parse(path: url.path)
+        let p = try InputParser.parse(path: url.path)
         XCTAssertEqual(p.format, .headers)
         XCTAssertEqual(p.rows, 8065)
         XCTAssertEqual(p.retargets, 4)
@@ -45,7 +45,7 @@ final class HeaderTests: XCTestCase {
         let url = try headersFile()
         var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
         let dir = try TestSupport.temporaryDirectory("hdr")
-        let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try HistoryStore(path: dir.appendingPathComponent("s.sqlite").path)
         let before = try H.snapshot(store)
 
         func expectRejected(_ name: String, _ ls: [String], line: Int, reason: String) throws {

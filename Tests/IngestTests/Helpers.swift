@@ -21,8 +21,8 @@ enum H {
 
     /// What `hashsec ingest` does for one file: parse, then one transaction.
     @discardableResult
-    static func ingest(_ path: String, into store: Store, _ options: IngestOptions = IngestOptions()) throws -> ApplySummary? {
-        let p = try Ingest.parse(path: path, options: options)
+    static func ingest(_ path: String, into store: HistoryStore, _ options: IngestOptions = IngestOptions()) throws -> ApplySummary? {
+        let p = try InputParser.parse(path: path, options: options)
         return try store.apply(p.observations, path: path, sha256: p.sha256, format: p.format.rawValue)
     }
 
@@ -33,7 +33,7 @@ enum H {
         var revisions: [Revision]
     }
 
-    static func snapshot(_ s: Store) throws -> Snapshot {
+    static func snapshot(_ s: HistoryStore) throws -> Snapshot {
         Snapshot(daily: try s.observations(), files: try s.ingestedFiles(), revisions: try s.revisions())
     }
 

@@ -16,7 +16,7 @@ final class RealDataTests: XCTestCase {
         let url = try dataset("btc_daily_network_market.csv")
         let rows = try H.naiveRows(url)
         let header = rows[0]
-        let p = try Ingest.parse(path: url.path)
+        let p = try InputParser.parse(path: url.path)
         XCTAssertEqual(p.format, .tidy)
         XCTAssertEqual(p.rows, rows.count - 1)
         XCTAssertEqual(p.observations.count, 5727)
@@ -36,7 +36,7 @@ final class RealDataTests: XCTestCase {
     func testCoinMetricsDerivedDifficultyHeightsAndMissingCells() throws {
         let cmURL = try dataset("coinmetrics_btc.csv"), tidyURL = try dataset("btc_daily_network_market.csv")
         let cmRows = try H.naiveRows(cmURL), tidyRows = try H.naiveRows(tidyURL)
-        let store = try Store(path: try TestSupport.temporaryDirectory("cm").appendingPathComponent("s.sqlite").path)
+        let store = try HistoryStore(path: try TestSupport.temporaryDirectory("cm").appendingPathComponent("s.sqlite").path)
         let sum = try XCTUnwrap(H.ingest(cmURL.path, into: store))
         XCTAssertEqual(sum.newRows, cmRows.count - 1)
         XCTAssertEqual(try store.observationCount(), 6289)
@@ -78,7 +78,7 @@ final class RealDataTests: XCTestCase {
 
     func testReingestIsNoOpAndSecondSourceLogsRevisions() throws {
         let tidy = try dataset("btc_daily_network_market.csv"), cm = try dataset("coinmetrics_btc.csv")
-        let store = try Store(path: try TestSupport.temporaryDirectory("re").appendingPathComponent("s.sqlite").path)
+        let store = try HistoryStore(path: try TestSupport.temporaryDirectory("re").appendingPathComponent("s.sqlite").path)
         XCTAssertEqual(try H.ingest(tidy.path, into: store)?.newRows, 5727)
         let before = try H.snapshot(store)
         XCTAssertNil(try H.ingest(tidy.path, into: store))

@@ -8,7 +8,7 @@ import XCTest
 final class SeriesTests: XCTestCase {
     func testSeveralSeriesMergeByDateWithUnitsAndTimestamps() throws {
         let dir = try TestSupport.temporaryDirectory("series")
-        let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try HistoryStore(path: dir.appendingPathComponent("s.sqlite").path)
         let d1 = Day(iso: "2023-04-01")!, d2 = Day(iso: "2023-04-02")!
         // blockchain.com style: Timestamp with a time part, and Unix seconds / milliseconds.
         let price = try H.write(dir, "price.csv", "Timestamp,market-price\n2023-04-01 00:00:00,28000.5\n\(d2.unixSeconds),28100\n")
@@ -67,16 +67,16 @@ final class HTTPIngestTests: XCTestCase {
         defer { server.terminate(); server.waitUntilExit() }
         let work = try TestSupport.temporaryDirectory("dl")
         let url = "http://127.0.0.1:\(port)/daily.csv"
-        let local = try Ingest.download(url, into: work, timeout: 10)
+        let local = try InputParser.download(url, into: work, timeout: 10)
         XCTAssertEqual(try Data(contentsOf: local), Data(csv.utf8))
-        let p = try Ingest.parse(path: local.path, name: url)
+        let p = try InputParser.parse(path: local.path, name: url)
         XCTAssertEqual(p.name, url)
         XCTAssertEqual(p.observations.map(\.priceUSD), [30000, 20000])
-        let store = try Store(path: work.appendingPathComponent("s.sqlite").path)
+        let store = try HistoryStore(path: work.appendingPathComponent("s.sqlite").path)
         XCTAssertEqual(try store.apply(p.observations, path: url, sha256: p.sha256, format: "tidy")?.newRows, 2)
         XCTAssertEqual(try store.ingestedFiles().map(\.path), [url])
 
-        XCTAssertThrowsError(try Ingest.download("http://127.0.0.1:\(port)/missing.csv", into: work, timeout: 10)) { e in
+        XCTAssertThrowsError(try InputParser.download("http://127.0.0.1:\(port)/missing.csv", into: work, timeout: 10)) { e in
             guard case let .download(u, reason)? = e as? IngestError else { return XCTFail("\(e)") }
             XCTAssertEqual(u, "http://127.0.0.1:\(port)/missing.csv")
             XCTAssertTrue(reason.hasPrefix("HTTP 404"), reason)
@@ -86,12 +86,12 @@ final class HTTPIngestTests: XCTestCase {
 
 final class FormatDetectionTests: XCTestCase {
     func testDetectionAndLineEndingsDoNotChangeTheResult() throws {
-        XCTAssertEqual(Ingest.detect(header: ["time", "AdrActCnt", "BlkCnt", "PriceUSD"]), .coinmetrics)
-        XCTAssertEqual(Ingest.detect(header: ["date", "price_usd", "block_count", "extra"]), .tidy)
-        XCTAssertEqual(Ingest.detect(header: ["Timestamp", "hash-rate"]), .series)
-        XCTAssertEqual(Ingest.detect(header: ["date", "price_usd"]), .series)
-        XCTAssertEqual(Ingest.detect(header: ["height", "header_hex", "hash_hex"]), .headers)
-        XCTAssertNil(Ingest.detect(header: ["a", "b", "c"]))
+        XCTAssertEqual(InputParser.detect(header: ["time", "AdrActCnt", "BlkCnt", "PriceUSD"]), .coinmetrics)
+        XCTAssertEqual(InputParser.detect(header: ["date", "price_usd", "block_count", "extra"]), .tidy)
+        XCTAssertEqual(InputParser.detect(header: ["Timestamp", "hash-rate"]), .series)
+        XCTAssertEqual(InputParser.detect(header: ["date", "price_usd"]), .series)
+        XCTAssertEqual(InputParser.detect(header: ["height", "header_hex", "hash_hex"]), .headers)
+        XCTAssertNil(InputParser.detect(header: ["a", "b", "c"]))
 
         let dir = try TestSupport.temporaryDirectory("eol")
         let rows = [H.tidyHeader, H.tidyRow("2022-01-03"), H.tidyRow("2022-01-01", price: 1.25), H.tidyRow("2022-01-02", fees: 0)]
@@ -99,7 +99,7 @@ final class FormatDetectionTests: XCTestCase {
         let crlf = try H.writeBytes(dir, "crlf.csv", [0xEF, 0xBB, 0xBF] + Array(rows.joined(separator: "\r\n").utf8))
         let quoted = try H.write(dir, "quoted.csv", rows.map { $0.split(separator: ",").map { "\"\($0)\"" }.joined(separator: ",") }
             .joined(separator: "\n"))
-        let a = try Ingest.parse(path: lf), b = try Ingest.parse(path: crlf), c = try Ingest.parse(path: quoted)
+        let a = try InputParser.parse(path: lf), b = try InputParser.parse(path: crlf), c = try InputParser.parse(path: quoted)
         XCTAssertEqual(a.observations, b.observations)
         XCTAssertEqual(a.observations, c.observations)
         XCTAssertEqual(a.observations.map(\.date.iso), ["2022-01-01", "2022-01-02", "2022-01-03"], "out-of-order rows are sorted")

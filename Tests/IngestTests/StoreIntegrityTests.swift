@@ -31,7 +31,7 @@ final class StoreIntegrityTests: XCTestCase {
                 .joined(separator: "\n") + "\n")
         }
         do {
-            let s = try Store(path: path, verify: true)
+            let s = try HistoryStore(path: path, verify: true)
             XCTAssertNotNil(try H.ingest(input, into: s))
             XCTAssertNoThrow(try s.quickCheck())
         }
@@ -40,7 +40,7 @@ final class StoreIntegrityTests: XCTestCase {
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
         XCTAssertGreaterThan(size, 8192 + 512)
         try Self.damage(path)
-        XCTAssertThrowsError(try Store(path: path, verify: true)) { e in
+        XCTAssertThrowsError(try HistoryStore(path: path, verify: true)) { e in
             guard case let .damaged(p, detail)? = e as? StoreError else { return XCTFail("\(e)") }
             XCTAssertEqual(p, path)
             XCTAssertFalse(detail.isEmpty)
@@ -49,7 +49,7 @@ final class StoreIntegrityTests: XCTestCase {
                           && m.contains("hashsec ingest FILE... --db \(path)"), m)
         }
         // A read-only open (benchmark, simulate reading the store) refuses it too (the default verifies).
-        XCTAssertThrowsError(try Store(path: path)) { e in
+        XCTAssertThrowsError(try HistoryStore(path: path)) { e in
             guard case .damaged? = e as? StoreError else { return XCTFail("\(e)") }
         }
         // Nothing was written: the damaged bytes are still exactly there and the file did not grow.
@@ -62,10 +62,10 @@ final class StoreIntegrityTests: XCTestCase {
         let dir = try TestSupport.temporaryDirectory("notadb")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = try H.write(dir, "h.sqlite", String(repeating: "this is not sqlite\n", count: 300))
-        XCTAssertThrowsError(try Store(path: path, verify: true)) { e in
+        XCTAssertThrowsError(try HistoryStore(path: path, verify: true)) { e in
             guard case .damaged? = e as? StoreError else { return XCTFail("\(e)") }
         }
-        XCTAssertThrowsError(try Store(path: path)) { e in
+        XCTAssertThrowsError(try HistoryStore(path: path)) { e in
             guard case .damaged? = e as? StoreError else { return XCTFail("a store opened for reading reports the damage too: \(e)") }
         }
     }

@@ -21,7 +21,7 @@ final class PartialRowTests: XCTestCase {
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         let db = dir.appendingPathComponent("h.sqlite").path
         _ = try IngestJob.run(inputs: [path], dbPath: db)
-        let store = try Store(path: db)
+        let store = try HistoryStore(path: db)
         XCTAssertEqual(try store.dateRange()?.upperBound, lastDay + 2)
         XCTAssertEqual(try store.lastCompleteDay(), lastDay)
         let r = try NightlyGate.evaluate(store: store, today: lastDay + 3, maxAgeDays: 3, windowDays: 730)
@@ -38,7 +38,7 @@ final class PartialRowTests: XCTestCase {
         try holey.write(toFile: hp, atomically: true, encoding: .utf8)
         let db2 = dir.appendingPathComponent("holey.sqlite").path
         _ = try IngestJob.run(inputs: [hp], dbPath: db2)
-        XCTAssertThrowsError(try NightlyGate.evaluate(store: Store(path: db2), today: nil, maxAgeDays: 3, windowDays: 730)) {
+        XCTAssertThrowsError(try NightlyGate.evaluate(store: HistoryStore(path: db2), today: nil, maxAgeDays: 3, windowDays: 730)) {
             XCTAssertTrue("\($0)".contains("price_usd missing"), "\($0)")
         }
     }
@@ -47,7 +47,7 @@ final class PartialRowTests: XCTestCase {
         guard let cm = TestSupport.sharedDataset("coinmetrics_btc.csv") else { throw XCTSkip("coinmetrics_btc.csv absent from ../shared/datasets") }
         let db = dir.appendingPathComponent("cm.sqlite").path
         _ = try IngestJob.run(inputs: [cm.path], dbPath: db)
-        let store = try Store(path: db)
+        let store = try HistoryStore(path: db)
         let lastComplete = Day(iso: "2026-03-22")!
         XCTAssertEqual(try store.dateRange()?.upperBound, Day(iso: "2026-03-23"))
         XCTAssertEqual(try store.lastCompleteDay(), lastComplete)

@@ -36,7 +36,7 @@ final class SimulateJobTests: XCTestCase {
         XCTAssertEqual(try summary(a), try summary(b))
         XCTAssert(try summary(a).contains("\"as_of\" : \"2022-06-30\""))
         // The full store now holds a 2022-06-30 calibration; a run without --as-of must start from the last stored day.
-        let last = try XCTUnwrap(try Store(path: full).dateRange()).upperBound
+        let last = try XCTUnwrap(try HistoryStore(path: full).dateRange()).upperBound
         XCTAssertGreaterThan(last, asOf)
         XCTAssert(try summary(try run(full, asOf: nil)).contains("\"as_of\" : \"\(last)\""), "stale calibration reused")
     }

@@ -60,7 +60,7 @@ final class StressJobTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("store.sqlite").path
         _ = try IngestJob.run(inputs: [csv.path], dbPath: db)
-        let store = try Store(path: db)
+        let store = try HistoryStore(path: db)
         let asOf = try XCTUnwrap(try store.dateRange()).upperBound
         let cal = try CalibrateJob.calibrate(observations: try store.observations(through: asOf), asOf: asOf, windowDays: 1460)
         let deal = try DealFile.load(path: TestSupport.repositoryRoot.appendingPathComponent("datasets/deals/structured-example.yaml").path)

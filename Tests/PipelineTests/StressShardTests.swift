@@ -48,10 +48,10 @@ final class StressShardTests: XCTestCase {
         var dirs = complete
         dirs[1] = try shards(3, into: "other", seed: 6, only: [1])[0]
         XCTAssertThrowsError(try StressJob.merge(shardDirs: dirs, out: dir.appendingPathComponent("bad").path)) { e in
-            guard case PipelineError.shardMismatch = e else { return XCTFail("\(e)") }
+            guard case SimulateError.shardSet = e else { return XCTFail("\(e)") }
         }
         XCTAssertThrowsError(try StressJob.merge(shardDirs: [complete[0], complete[2]], out: dir.appendingPathComponent("bad").path)) { e in
-            guard case PipelineError.shardMismatch(let m) = e else { return XCTFail("\(e)") }
+            guard case SimulateError.shardSet(let m) = e else { return XCTFail("\(e)") }
             XCTAssertTrue(m.contains("missing"), m)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad/stress.csv").path))

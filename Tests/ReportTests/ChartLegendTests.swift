@@ -66,10 +66,10 @@ final class ChartLegendTests: XCTestCase {
 
     /// The report's tranche chart (its three series), and a wide title with many long series, which wraps.
     func testTrancheChartLegendClearsItsTitle() throws {
-        let tranche = Charts.bars(title: "Tranche losses", yTitle: "fraction of initial balance", categories: ["senior", "mezz", "equity"],
+        let tranche = SVGChart.bars(title: "Tranche losses", yTitle: "fraction of initial balance", categories: ["senior", "mezz", "equity"],
                                   series: [("expected loss", [0.004, 0.06, 0.3]), ("P(shortfall)", [0.02, 0.15, 0.5]), ("P(final loss)", [0.01, 0.1, 0.45])])
         try assertLegendClear(tranche, "tranche bars")
-        let wide = Charts.bars(title: "A long title that spans most of the chart's width, as a deal's name can", yTitle: "y",
+        let wide = SVGChart.bars(title: "A long title that spans most of the chart's width, as a deal's name can", yTitle: "y",
                                categories: ["a", "b"], series: (1...7).map { ("series number \($0) with a long name", [Double($0), 1]) })
         try assertLegendClear(wide, "wrapped legend")
         XCTAssertGreaterThan(try geometry(wide).legend.map(\.y0).max()!, try geometry(tranche).legend.map(\.y0).max()!, "a second row")
@@ -77,11 +77,11 @@ final class ChartLegendTests: XCTestCase {
 
     func testEveryChartWithALegendClearsItsTitle() throws {
         let x = (0..<30).map { Double(18000 + $0) }, y = x.map { _ in 1.0 }
-        try assertLegendClear(Charts.fan(title: "Simulated hashprice (5/25/50/75/95%)", yTitle: "USD/PH/day", x: x, p05: y, p25: y, p50: y, p75: y, p95: y),
+        try assertLegendClear(SVGChart.fan(title: "Simulated hashprice (5/25/50/75/95%)", yTitle: "USD/PH/day", x: x, p05: y, p25: y, p50: y, p75: y, p95: y),
                               "fan")
-        try assertLegendClear(Charts.line(title: "Hashprice history", xTitle: "date", yTitle: "USD",
+        try assertLegendClear(SVGChart.line(title: "Hashprice history", xTitle: "date", yTitle: "USD",
                                           series: [Series(name: "daily", x: x, y: y), Series(name: "144-block fees", x: x, y: y)]), "line")
-        try assertLegendClear(Charts.tornado(title: "PV per token: change when each input is bumped", xTitle: "USD",
+        try assertLegendClear(SVGChart.tornado(title: "PV per token: change when each input is bumped", xTitle: "USD",
                                              bars: [.init(label: "price +10%", up: 5, down: -4), .init(label: "hashrate +10%", up: -3, down: 2)]),
                               "tornado")
     }

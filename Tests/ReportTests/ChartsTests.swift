@@ -49,14 +49,14 @@ final class ChartsTests: XCTestCase {
     /// Halving markers sit at x = left + (day − x0)/(x1 − x0)·plotWidth (computed here independently: 70 + f·630).
     func testHalvingMarkerPosition() {
         let x0 = Double(ChartDate.dayNumber(year: 2015, month: 1, day: 1)), x1 = Double(ChartDate.dayNumber(year: 2024, month: 1, day: 1))
-        let svg = Charts.line(title: "t", xTitle: "date", yTitle: "y", series: [Series(name: "s", x: [x0, x1], y: [1, 100])],
-                              logY: true, markers: Charts.halvingMarkers(from: x0, to: x1))
+        let svg = SVGChart.line(title: "t", xTitle: "date", yTitle: "y", series: [Series(name: "s", x: [x0, x1], y: [1, 100])],
+                              logY: true, markers: SVGChart.halvingMarkers(from: x0, to: x1))
         let h = Double(ChartDate.dayNumber(year: 2020, month: 5, day: 11))
         let expected = 70 + (h - x0) / (x1 - x0) * 630
         XCTAssertTrue(svg.contains("<line class=\"mk\" x1=\"\(ChartFormat.fixed(expected))\""), "marker at \(expected)")
         XCTAssertTrue(svg.contains("halving 2016-07-09")); XCTAssertTrue(svg.contains("halving 2020-05-11"))
         XCTAssertFalse(svg.contains("halving 2024")); XCTAssertFalse(svg.contains("halving 2012"))
-        XCTAssertEqual(Charts.halvingMarkers(from: Double(ChartDate.dayNumber(year: 2026, month: 1, day: 1)),
+        XCTAssertEqual(SVGChart.halvingMarkers(from: Double(ChartDate.dayNumber(year: 2026, month: 1, day: 1)),
                                              to: Double(ChartDate.dayNumber(year: 2029, month: 1, day: 1))).map { $0.label },
                        ["halving ~2028-04 (projected)"])
     }
@@ -65,12 +65,12 @@ final class ChartsTests: XCTestCase {
         let xs = (0..<100).map { Double(19000 + $0) }
         let ys = xs.map { 10 + ($0 - 19000) * 0.5 }
         let charts = [
-            Charts.line(title: "a & b", xTitle: "x", yTitle: "USD/PH/day", series: [Series(name: "s", x: xs, y: ys.map { $0 })]),
-            Charts.fan(title: "fan", yTitle: "y", x: xs, p05: ys.map { $0 * 0.5 }, p25: ys.map { $0 * 0.8 }, p50: ys,
+            SVGChart.line(title: "a & b", xTitle: "x", yTitle: "USD/PH/day", series: [Series(name: "s", x: xs, y: ys.map { $0 })]),
+            SVGChart.fan(title: "fan", yTitle: "y", x: xs, p05: ys.map { $0 * 0.5 }, p25: ys.map { $0 * 0.8 }, p50: ys,
                        p75: ys.map { $0 * 1.2 }, p95: ys.map { $0 * 1.5 }, logY: true),
-            Charts.histogram(title: "h", xTitle: "PV", bins: [(0, 1, 3), (1, 2, 5), (2, 3, 1)]),
-            Charts.bars(title: "b", yTitle: "loss", categories: ["senior", "equity"], series: [("EL", [0.01, 0.3]), ("P", [0.02, 0.5])]),
-            Charts.line(title: "lev", xTitle: "leverage", yTitle: "p", series: [Series(name: "p", x: [1, 2, 3], y: [0, 0.5, nil])], xKind: .numeric),
+            SVGChart.histogram(title: "h", xTitle: "PV", bins: [(0, 1, 3), (1, 2, 5), (2, 3, 1)]),
+            SVGChart.bars(title: "b", yTitle: "loss", categories: ["senior", "equity"], series: [("EL", [0.01, 0.3]), ("P", [0.02, 0.5])]),
+            SVGChart.line(title: "lev", xTitle: "leverage", yTitle: "p", series: [Series(name: "p", x: [1, 2, 3], y: [0, 0.5, nil])], xKind: .numeric),
         ]
         for svg in charts {
             XCTAssertTrue(svg.hasPrefix("<svg class=\"chart\""))
@@ -82,12 +82,12 @@ final class ChartsTests: XCTestCase {
         XCTAssertTrue(charts[0].contains("a &amp; b"))
         XCTAssertEqual(charts[2].components(separatedBy: "<rect").count - 1, 3)
         XCTAssertEqual(charts[3].components(separatedBy: "<rect").count - 1, 4 + 2)   // 4 bars + 2 legend swatches
-        XCTAssertEqual(Charts.histogram(title: "h", xTitle: "PV", bins: [(0, 1, 3), (1, 2, 5), (2, 3, 1)]), charts[2])
+        XCTAssertEqual(SVGChart.histogram(title: "h", xTitle: "PV", bins: [(0, 1, 3), (1, 2, 5), (2, 3, 1)]), charts[2])
     }
 
     /// Histogram bar heights are proportional to counts: height = count/yMax·plotHeight (plotHeight = 340 − 34 − 52).
     func testHistogramHeights() {
-        let svg = Charts.histogram(title: "h", xTitle: "x", bins: [(0, 1, 5), (1, 2, 10)])
+        let svg = SVGChart.histogram(title: "h", xTitle: "x", bins: [(0, 1, 5), (1, 2, 10)])
         // y axis nice max for 10 is 10 → 10 maps to full height 254, 5 to 127.
         XCTAssertTrue(svg.contains("height=\"254\""), svg)
         XCTAssertTrue(svg.contains("height=\"127\""), svg)

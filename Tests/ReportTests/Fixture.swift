@@ -48,7 +48,7 @@ enum Fixture {
         var b = "date,hashprice_usd_ph_day,hashprice_usd_ph_day_144\n"
         for d in start...end {
             let t = Double(d - start)
-            let halvings = Charts.halvings.filter { $0.day <= d }.count
+            let halvings = SVGChart.halvings.filter { $0.day <= d }.count
             let v = 2.0e6 * (-t / 1500).exp() / Double(1 << max(0, halvings - 1)) * (1 + 0.2 * (t / 90).sin())
             b += "\(date(d)),\(v.description),\((v * 1.01).description)\n"
         }

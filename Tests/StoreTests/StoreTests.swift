@@ -11,12 +11,12 @@ final class StoreTests: XCTestCase {
         let dir = try TestSupport.temporaryDirectory("store")
         let path = dir.appendingPathComponent("sub/s.sqlite").path
         do {
-            let s = try Store(path: path)
+            let s = try HistoryStore(path: path)
             XCTAssertEqual(try s.journalMode(), "wal")
             XCTAssertEqual(try s.appliedMigrations(), ["v1-daily", "v2-ingested-files", "v3-revisions", "v4-calibrations", "v5-runs", "v6-curves", "v7-calibration-fits"])
             _ = try s.apply([DailyObservation(date: day("2020-01-02"), priceUSD: 7000)], path: "a", sha256: "aa", format: "tidy")
         }
-        let again = try Store(path: path)
+        let again = try HistoryStore(path: path)
         XCTAssertEqual(try again.observations(), [DailyObservation(date: day("2020-01-02"), priceUSD: 7000)])
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal") || FileManager.default.fileExists(atPath: path))
     }
@@ -24,7 +24,7 @@ final class StoreTests: XCTestCase {
     /// SPEC §5 / issue 12 item 12: a calibration is filed by everything it depends on. Two fits of the same as-of date
     /// with other windows, options or data are both kept (no last write wins); the same key again replaces its own JSON.
     func testCalibrationsKeyedByEverythingTheFitDependsOn() throws {
-        let s = try Store(path: try TestSupport.temporaryDirectory("store").appendingPathComponent("s.sqlite").path)
+        let s = try HistoryStore(path: try TestSupport.temporaryDirectory("store").appendingPathComponent("s.sqlite").path)
         let a = CalibrationKey(asOf: day("2024-01-31"), windowDays: 1460, dataSHA256: "d1")
         var b = a; b.windowDays = 3650
         var c = a; c.dataSHA256 = "d2"
@@ -58,7 +58,7 @@ final class StoreTests: XCTestCase {
     }
 
     func testRunsUpsertNewestFirst() throws {
-        let s = try Store(path: try TestSupport.temporaryDirectory("store").appendingPathComponent("s.sqlite").path)
+        let s = try HistoryStore(path: try TestSupport.temporaryDirectory("store").appendingPathComponent("s.sqlite").path)
         let a = RunRecord(runID: "r1", startedUTC: "2026-01-01T00:00:00Z", status: "running", configSHA256: "c1")
         var b = RunRecord(runID: "r2", startedUTC: "2026-01-02T00:00:00Z", status: "running", configSHA256: "c2")
         try s.recordRun(a); try s.recordRun(b)
@@ -69,7 +69,7 @@ final class StoreTests: XCTestCase {
     }
 
     func testApplyIdempotentRevisionsAndFill() throws {
-        let s = try Store(path: try TestSupport.temporaryDirectory("store").appendingPathComponent("s.sqlite").path)
+        let s = try HistoryStore(path: try TestSupport.temporaryDirectory("store").appendingPathComponent("s.sqlite").path)
         let d1 = day("2021-05-01"), d2 = day("2021-05-02")
         let first = [DailyObservation(date: d2, priceUSD: 100, blockCount: 150),
                      DailyObservation(date: d1, priceUSD: 90, blockCount: 140, difficulty: nil)]

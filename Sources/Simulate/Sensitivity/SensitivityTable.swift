@@ -1,15 +1,16 @@
+import FileIO
 import Foundation
 import Results
 import Statistics
 
 /// `sensitivities.csv` and the terminal table of `simulate --sensitivities` (projections of the `SensitivityRow`s).
 public enum SensitivityTable {
-    /// `sensitivities.csv` (columns `SensitivityRow.csvHeader`, docs/outputs.md).
+    /// `sensitivities.csv` (columns `SensitivityRow.csvHeader`, docs/outputs.md), through the one CSV writer (`CSVText`:
+    /// its numbers keep their full-precision text, a label or note that would be a spreadsheet formula gets its `'`).
     public static func csv(_ rows: [SensitivityRow]) -> String {
-        func cell(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
-        var out = SensitivityRow.csvHeader.joined(separator: ",") + "\n"
-        for r in rows { out += r.csvCells.map(cell).joined(separator: ",") + "\n" }
-        return out
+        var t = CSVText(header: SensitivityRow.csvHeader)
+        for r in rows { t.append(texts: r.csvCells) }
+        return t.text
     }
 
     /// The terminal table: per input, the central (or one-sided) change of PV/token, P(loss) and the IRR median, each

@@ -1,6 +1,6 @@
 import GRDB
 
-extension Store {
+extension HistoryStore {
     /// Inserts or replaces the run with `run.runID`.
     public func recordRun(_ run: RunRecord) throws {
         try wrap("record run") {

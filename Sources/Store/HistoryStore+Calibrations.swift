@@ -4,7 +4,7 @@ import GRDB
 /// Calibrations, filed by `CalibrationKey.id` (SPEC §5): one row per distinct fit, so a fit with another window or on
 /// revised data never replaces one with the same as-of date. (The `calibrations` table of schema v4, keyed by the as-of
 /// date alone, is no longer read or written.)
-extension Store {
+extension HistoryStore {
     /// One stored fit's key and bookkeeping.
     public struct CalibrationEntry: Equatable, Sendable {
         public var key: String, asOf: Day, windowDays: Int, options: String, dataSHA256: String, createdUTC: String
@@ -19,7 +19,7 @@ extension Store {
                     INSERT INTO calibration_fits (key, as_of, window_days, options, data_sha256, created_utc, json)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(key) DO UPDATE SET created_utc = excluded.created_utc, json = excluded.json
-                    """, arguments: [key.id, key.asOf.iso, key.windowDays, options, key.dataSHA256, Store.nowUTC(), json])
+                    """, arguments: [key.id, key.asOf.iso, key.windowDays, options, key.dataSHA256, HistoryStore.nowUTC(), json])
             }
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-extension Ingest {
+extension InputParser {
     /// Largest download accepted (bytes); a server that sends more is cut off (the real Coin Metrics file is 2.4 MB).
     public static let maxDownloadBytes = 512 << 20
     /// Redirects followed before a download is refused.
@@ -114,8 +114,8 @@ final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
             completionHandler(nil); task.cancel(); return
         }
         visited.append(next)
-        if visited.count > Ingest.maxRedirects + 1 {
-            fail("more than \(Ingest.maxRedirects) redirects")
+        if visited.count > InputParser.maxRedirects + 1 {
+            fail("more than \(InputParser.maxRedirects) redirects")
             completionHandler(nil); task.cancel(); return
         }
         completionHandler(request)
@@ -129,8 +129,8 @@ final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
             completionHandler(.cancel); return
         }
         expected = http.expectedContentLength
-        if expected > Int64(Ingest.maxDownloadBytes) {
-            fail("the server announces \(expected) bytes, more than the \(Ingest.maxDownloadBytes) allowed")
+        if expected > Int64(InputParser.maxDownloadBytes) {
+            fail("the server announces \(expected) bytes, more than the \(InputParser.maxDownloadBytes) allowed")
             completionHandler(.cancel); return
         }
         completionHandler(.allow)
@@ -139,8 +139,8 @@ final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         guard result() == nil else { return }
         bytes += data.count
-        if bytes > Ingest.maxDownloadBytes {
-            fail("more than \(Ingest.maxDownloadBytes) bytes"); dataTask.cancel(); return
+        if bytes > InputParser.maxDownloadBytes {
+            fail("more than \(InputParser.maxDownloadBytes) bytes"); dataTask.cancel(); return
         }
         do { try handle.write(contentsOf: data) } catch {
             fail("cannot write the download to disk: \(error.localizedDescription)"); dataTask.cancel()
@@ -150,9 +150,36 @@ final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
         if expected >= 0, Int64(bytes) < expected, result() == nil {
             fail("truncated: received \(bytes) of the \(expected) bytes announced (Content-Length); the connection closed early")
-        } else if let error { fail(Ingest.describe(error)) } else if expected >= 0, Int64(bytes) != expected {
+        } else if let error { fail(InputParser.describe(error)) } else if expected >= 0, Int64(bytes) != expected {
             fail("received \(bytes) bytes, not the \(expected) announced (Content-Length)")
         }
         finish()
+    }
+}
+
+extension InputParser {
+    /// Downloads the URLs among `inputs` (into a temporary folder, removed after) and parses every input; throws if any is
+    /// rejected, listing all rejected files (`IngestError.rejectedFiles`), so nothing is stored unless every file is good.
+    public static func parseAll(_ inputs: [String], options: IngestOptions) throws -> [ParsedFile] {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("hashsec-ingest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        var parsed: [ParsedFile] = []
+        var rejected: [IngestError] = []
+        for input in inputs {
+            do {
+                var path = input
+                if input.hasPrefix("http://") || input.hasPrefix("https://") {
+                    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+                    path = try download(input, into: tmp, timeout: options.downloadTimeout).path
+                }
+                parsed.append(try parse(path: path, options: options, name: input))
+            } catch let e as IngestError {
+                guard case .rejected = e else { throw e }
+                rejected.append(e)
+            }
+        }
+        if rejected.count == 1 { throw rejected[0] }
+        if rejected.count > 1 { throw IngestError.rejectedFiles(rejected) }
+        return parsed
     }
 }

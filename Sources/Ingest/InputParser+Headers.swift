@@ -2,7 +2,7 @@ import Bitcoin
 import Domain
 import FileIO
 
-extension Ingest {
+extension InputParser {
     /// Block headers `height,header_hex[,hash_hex]`, heights consecutive. Every header is verified by
     /// `Bitcoin.HeaderChainVerifier` (proof of work, claimed hash, previous-hash link, nBits constant inside an
     /// epoch, exact retargets); the first failure rejects the whole file at its line.
@@ -74,7 +74,7 @@ extension Ingest {
     }
 }
 
-extension Ingest {
+extension InputParser {
     /// The rows of a block-header file `height,header_hex,hash_hex` as they are (no chain verification): what
     /// `hashsec bench-hash` checks its kernels against. Read with the one CSV reader; a malformed row is rejected as
     /// `file:line: column: reason` (exit 65).

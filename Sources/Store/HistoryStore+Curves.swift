@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// Hashprice forward curves (`curves`, `curve_revisions`): one row per (quote date, unit, month), upserted by that key.
-extension Store {
+extension HistoryStore {
     /// Applies one curve file's levels in ONE transaction: new (quote date, unit, month) keys are inserted, a changed
     /// level of an existing key is updated and logged in `curve_revisions`, and the file is recorded in
     /// `ingested_files`. Every level is checked with `CurvePoint.plausibilityProblems` before anything is written.
@@ -24,9 +24,9 @@ extension Store {
             try db.write { db -> ApplySummary? in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM ingested_files WHERE sha256 = ?", arguments: [sha256]) != nil { return nil }
                 var summary = ApplySummary()
-                let now = Store.nowUTC()
+                let now = HistoryStore.nowUTC()
                 for p in points {
-                    let q = Store.isoDate(p.quoteDate), u = p.unit.rawValue, m = p.month.iso
+                    let q = HistoryStore.isoDate(p.quoteDate), u = p.unit.rawValue, m = p.month.iso
                     let old = try DatabaseValue.fetchOne(db, sql: "SELECT level FROM curves WHERE quote_date = ? AND unit = ? AND month = ?",
                                                          arguments: [q, u, m])
                     guard let old else {
@@ -78,7 +78,7 @@ extension Store {
         try wrap("read curves") {
             try db.read { db -> ForwardCurve? in
                 let rows = try Row.fetchAll(db, sql: "SELECT month, level, typeof(month) = 'text', typeof(level) IN ('real', 'integer') FROM curves WHERE quote_date = ? AND unit = ? ORDER BY month",
-                                            arguments: [Store.isoDate(quoteDate), unit.rawValue])
+                                            arguments: [HistoryStore.isoDate(quoteDate), unit.rawValue])
                 guard !rows.isEmpty else { return nil }
                 var months: [YearMonth] = [], levels: [Double] = []
                 for r in rows {

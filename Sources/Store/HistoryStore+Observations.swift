@@ -1,11 +1,11 @@
 import Domain
 import GRDB
 
-extension Store {
+extension HistoryStore {
     /// Daily observations with `from ≤ date ≤ through` (either bound optional), ordered by date.
     public func observations(from: Day? = nil, through: Day? = nil) throws -> [DailyObservation] {
         try wrap("read daily") {
-            try db.read { db in try Store.fetchDaily(db, from: from, through: through, path: path) }
+            try db.read { db in try HistoryStore.fetchDaily(db, from: from, through: through, path: path) }
         }
     }
 

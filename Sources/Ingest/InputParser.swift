@@ -4,7 +4,7 @@ import Foundation
 
 /// Entry point of the ingest stage: reads one file, detects or checks its format, validates every row and
 /// returns the observations to store. Pure with respect to the store: nothing is written here.
-public enum Ingest {
+public enum InputParser {
     /// Parses and validates `path`. `name` (default: the path) is used in messages, e.g. the URL a file came from.
     /// - Throws: `IngestError.rejected` listing every problem as `name:line: column: reason`;
     ///   `IngestError.fileMissing` when the file cannot be read.

@@ -7,7 +7,7 @@ import GRDB
 /// One SQLite file in WAL mode (readers never block the single writer), schema built by ordered,
 /// named migrations (`DatabaseMigrator`), so an old store is upgraded in place and a newer one is refused.
 /// Every write that belongs together (one ingested file, one run record) is one transaction.
-public final class Store {
+public final class HistoryStore {
     /// Path of the SQLite file.
     public let path: String
     let db: DatabaseQueue
@@ -37,12 +37,12 @@ public final class Store {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do { db = try DatabaseQueue(path: path, configuration: config) } catch {
-            if let d = Store.damage(error) { throw StoreError.damaged(path: path, detail: d) }
+            if let d = HistoryStore.damage(error) { throw StoreError.damaged(path: path, detail: d) }
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
         if verify { try quickCheck() }
         do {
-            let migrator = Store.migrator
+            let migrator = HistoryStore.migrator
             try db.read { db in
                 // Refuse another program's database (tables, but no migrations table) rather than change it.
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
@@ -55,7 +55,7 @@ public final class Store {
             }
             try migrator.migrate(db)
         } catch let e as StoreError { throw e } catch {
-            if let d = Store.damage(error) { throw StoreError.damaged(path: path, detail: d) }
+            if let d = HistoryStore.damage(error) { throw StoreError.damaged(path: path, detail: d) }
             throw StoreError.migrationFailed(path: path, reason: "\(error)")
         }
     }
@@ -65,7 +65,7 @@ public final class Store {
     public func quickCheck() throws {
         let rows: [String]
         do { rows = try db.read { try String.fetchAll($0, sql: "PRAGMA quick_check(5)") } } catch {
-            throw StoreError.damaged(path: path, detail: Store.damage(error) ?? "\(error)")
+            throw StoreError.damaged(path: path, detail: HistoryStore.damage(error) ?? "\(error)")
         }
         guard rows == ["ok"] else {
             throw StoreError.damaged(path: path, detail: "quick_check: " + rows.prefix(3).joined(separator: "; "))
@@ -80,7 +80,7 @@ public final class Store {
 
     /// The names of the applied migrations, in order (for diagnostics and tests).
     public func appliedMigrations() throws -> [String] {
-        try wrap("read migrations") { try db.read { try Store.migrator.appliedIdentifiers($0) }.sorted() }
+        try wrap("read migrations") { try db.read { try HistoryStore.migrator.appliedIdentifiers($0) }.sorted() }
     }
 
     /// The SQLite journal mode in effect (`"wal"`).
@@ -91,7 +91,7 @@ public final class Store {
     /// Runs `body`, turning any non-`StoreError` into `StoreError.sqlite`.
     func wrap<T>(_ what: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as StoreError { throw e } catch {
-            if let d = Store.damage(error) { throw StoreError.damaged(path: path, detail: d) }
+            if let d = HistoryStore.damage(error) { throw StoreError.damaged(path: path, detail: d) }
             throw StoreError.sqlite(path: path, operation: what, reason: "\(error)")
         }
     }

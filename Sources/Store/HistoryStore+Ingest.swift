@@ -27,7 +27,7 @@ public struct Revision: Equatable, Sendable {
     }
 }
 
-/// Wall-clock laps of one operation's steps (`Store.applyTimings`).
+/// Wall-clock laps of one operation's steps (`HistoryStore.applyTimings`).
 struct StepClock {
     private(set) var steps: [(step: String, seconds: Double)] = []
     private var last = DispatchTime.now().uptimeNanoseconds
@@ -52,13 +52,13 @@ public struct ApplySummary: Equatable, Sendable {
     public init() {}
 }
 
-extension Store {
+extension HistoryStore {
     /// The ingested-file record with this content hash, if any.
     public func ingestedFile(sha256: String) throws -> IngestedFile? {
         try wrap("read ingested_files") {
             try db.read { db in
                 try Row.fetchOne(db, sql: "SELECT path, sha256, format, rows, ingested_utc FROM ingested_files WHERE sha256 = ?",
-                                 arguments: [sha256]).map(Store.ingestedFile(row:))
+                                 arguments: [sha256]).map(HistoryStore.ingestedFile(row:))
             }
         }
     }
@@ -68,7 +68,7 @@ extension Store {
         try wrap("read ingested_files") {
             try db.read { db in
                 try Row.fetchAll(db, sql: "SELECT path, sha256, format, rows, ingested_utc FROM ingested_files ORDER BY id")
-                    .map(Store.ingestedFile(row:))
+                    .map(HistoryStore.ingestedFile(row:))
             }
         }
     }
@@ -118,76 +118,84 @@ extension Store {
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM ingested_files WHERE sha256 = ?", arguments: [sha256]) != nil {
                     return nil
                 }
-                var summary = ApplySummary()
                 var existing: [Int: DailyObservation] = [:]
                 if let lo = sorted.first?.date, let hi = sorted.last?.date {
-                    for o in try Store.fetchDaily(db, from: lo - 1, through: hi + 1, path: self.path) { existing[o.date.ordinal] = o }
+                    for o in try HistoryStore.fetchDaily(db, from: lo - 1, through: hi + 1, path: self.path) { existing[o.date.ordinal] = o }
                 }
                 clock.lap("read stored days")
-                try Store.checkMerged(sorted, existing: existing, limits: limits, path: self.path)
+                try HistoryStore.checkMerged(sorted, existing: existing, limits: limits, path: self.path)
                 clock.lap("plausibility")
                 // A large load keeps its pages in memory until the commit (a page spilled mid-transaction is written to
                 // the WAL again each time it changes); restored afterwards. Crash safety is unchanged: nothing reaches the
                 // database file before the commit, and an interrupted transaction is discarded on the next open.
-                let bulk = sorted.count > Store.bulkRows
-                if bulk { try db.execute(sql: "PRAGMA cache_size = -\(Store.bulkCacheKiB)") }
+                let bulk = sorted.count > HistoryStore.bulkRows
+                if bulk { try db.execute(sql: "PRAGMA cache_size = -\(HistoryStore.bulkCacheKiB)") }
                 defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
-                let now = Store.nowUTC()
-                let insert = try db.makeStatement(sql: Store.insertSQL(rows: 1))
-                // New dates in runs of `batchRows` go through one multi-row INSERT (one statement step per batch).
-                let insertBatch = try db.makeStatement(sql: Store.insertSQL(rows: Store.batchRows))
-                var pending: [(iso: String, o: DailyObservation)] = []
-                pending.reserveCapacity(Store.batchRows)
-                func flush() throws {
-                    if pending.count == Store.batchRows {
-                        try Store.bindAndRun(insertBatch, pending, db: db)
-                    } else {
-                        for r in pending { try Store.bindAndRun(insert, iso: r.iso, r.o, db: db) }
-                    }
-                    pending.removeAll(keepingCapacity: true)
-                }
-                let update = try db.makeStatement(sql: """
-                    UPDATE daily SET price_usd = ?2, block_count = ?3, difficulty = ?4, hash_rate_hs = ?5, fees_btc = ?6,
-                      issuance_btc = ?7, height_end = ?8 WHERE date = ?1
-                    """)
-                let logRevision = try db.makeStatement(sql: """
-                    INSERT INTO revisions (date, field, old, new, file_sha256, utc) VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                for o in sorted {
-                    let iso = Store.isoDate(o.date)
-                    guard let old = existing[o.date.ordinal] else {
-                        if iso.utf8.count == 10 {
-                            pending.append((iso, o))
-                            if pending.count == Store.batchRows { try flush() }
-                        } else {
-                            try Store.bindAndRun(insert, iso: iso, o, db: db)   // years beyond 9999: not batched
-                        }
-                        summary.newRows += 1
-                        continue
-                    }
-                    // Values equal to 1e-12 relative (float noise of a derived value) are not revisions: keep the stored one.
-                    let incoming = Store.droppingNoise(o, against: old)
-                    let merged = old.merging(incoming)
-                    if merged == old { summary.unchangedRows += 1; continue }
-                    var revised = 0
-                    for (field, a, b) in Store.pairs(old, incoming) {
-                        guard let a, let b, a != b else { continue }
-                        try logRevision.execute(arguments: [iso, field.rawValue, a, b, sha256, now])
-                        revised += 1
-                    }
-                    if revised > 0 { summary.revisedRows += 1; summary.revisedValues += revised } else { summary.filledRows += 1 }
-                    try Store.bindAndRun(update, iso: iso, merged, db: db)
-                }
-                try flush()
+                let now = HistoryStore.nowUTC()
+                let summary = try HistoryStore.writeRows(sorted, existing: existing, sha256: sha256, now: now, db: db)
                 try db.execute(sql: "INSERT INTO ingested_files (path, sha256, format, rows, ingested_utc) VALUES (?, ?, ?, ?, ?)",
                                arguments: [filePath, sha256, format, sorted.count, now])
                 clock.lap("insert")
-                Store.testPause("ingest-commit")
+                HistoryStore.testPause("ingest-commit")
                 return summary
             }
         }
         clock.lap("commit")
         return result
+    }
+
+    /// `apply`'s writes inside its transaction: new dates inserted (in multi-row batches), changed days updated with every
+    /// changed value logged in `revisions` (`sha256`, `now`), unchanged days left alone; the counts.
+    static func writeRows(_ sorted: [DailyObservation], existing: [Int: DailyObservation], sha256: String, now: String,
+                          db: Database) throws -> ApplySummary {
+        var summary = ApplySummary()
+        let insert = try db.makeStatement(sql: HistoryStore.insertSQL(rows: 1))
+        // New dates in runs of `batchRows` go through one multi-row INSERT (one statement step per batch).
+        let insertBatch = try db.makeStatement(sql: HistoryStore.insertSQL(rows: HistoryStore.batchRows))
+        var pending: [(iso: String, o: DailyObservation)] = []
+        pending.reserveCapacity(HistoryStore.batchRows)
+        func flush() throws {
+            if pending.count == HistoryStore.batchRows {
+                try HistoryStore.bindAndRun(insertBatch, pending, db: db)
+            } else {
+                for r in pending { try HistoryStore.bindAndRun(insert, iso: r.iso, r.o, db: db) }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        let update = try db.makeStatement(sql: """
+            UPDATE daily SET price_usd = ?2, block_count = ?3, difficulty = ?4, hash_rate_hs = ?5, fees_btc = ?6,
+              issuance_btc = ?7, height_end = ?8 WHERE date = ?1
+            """)
+        let logRevision = try db.makeStatement(sql: """
+            INSERT INTO revisions (date, field, old, new, file_sha256, utc) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for o in sorted {
+            let iso = HistoryStore.isoDate(o.date)
+            guard let old = existing[o.date.ordinal] else {
+                if iso.utf8.count == 10 {
+                    pending.append((iso, o))
+                    if pending.count == HistoryStore.batchRows { try flush() }
+                } else {
+                    try HistoryStore.bindAndRun(insert, iso: iso, o, db: db)   // years beyond 9999: not batched
+                }
+                summary.newRows += 1
+                continue
+            }
+            // Values equal to 1e-12 relative (float noise of a derived value) are not revisions: keep the stored one.
+            let incoming = HistoryStore.droppingNoise(o, against: old)
+            let merged = old.merging(incoming)
+            if merged == old { summary.unchangedRows += 1; continue }
+            var revised = 0
+            for (field, a, b) in HistoryStore.pairs(old, incoming) {
+                guard let a, let b, a != b else { continue }
+                try logRevision.execute(arguments: [iso, field.rawValue, a, b, sha256, now])
+                revised += 1
+            }
+            if revised > 0 { summary.revisedRows += 1; summary.revisedValues += revised } else { summary.filledRows += 1 }
+            try HistoryStore.bindAndRun(update, iso: iso, merged, db: db)
+        }
+        try flush()
+        return summary
     }
 
     /// Rows above which `apply` raises the page cache for its transaction, and that cache (KiB).

@@ -1,5 +1,5 @@
 /// The tornado chart of `simulate --sensitivities` (SPEC §13).
-extension Charts {
+extension SVGChart {
     /// One input's bar: the change of the output when the input is bumped up and (for ± bumps) down.
     public struct TornadoBar: Sendable {
         public var label: String

@@ -1,6 +1,6 @@
 import Bitcoin
 /// Hand-written SVG charts: deterministic bytes, inline in HTML, no JavaScript (see README.md).
-public enum Charts {
+public enum SVGChart {
     /// Bitcoin halving dates as day numbers, from `Consensus.halvings` (heights 210,000·k and their blocks' dates), plus
     /// the projected next one (height 210,000·(k+1)): `Consensus.daysBetweenHalvings` (210,000 blocks × 10 min) after
     /// the last, i.e. April 2028.

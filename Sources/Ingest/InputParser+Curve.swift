@@ -1,6 +1,6 @@
 import Domain
 
-extension Ingest {
+extension InputParser {
     /// Hashprice forward-curve files, the form of a Luxor hashprice NDF or Bitnomial HUP curve:
     ///
     ///     # optional comment lines (a source note) before the header
