@@ -5,6 +5,7 @@ import Foundation
 import LinearAlgebra
 import Pipeline
 import Simulate
+import Statistics
 
 /// `hashsec perf simulate`: times the engine on an in-memory synthetic deal and calibration.
 public enum PerfSimulate {
@@ -160,5 +161,40 @@ extension PerfSimulate {
         let tss = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         return AccuracyReport(pairs: n, controls: q, mean: mean, stderr: sd / Double(n).squareRoot(), seconds: seconds,
                               cvMean: cvMean, cvStderr: cvSE, cvSeconds: cvSeconds, rSquared: tss > 0 ? 1 - rss / tss : 0)
+    }
+}
+
+/// Accuracy per second of the sampling methods (SPEC §11, issue 15 item 3): each method runs the same paths of the same
+/// deal and calibration; its PV mean, standard error (antithetic pairs: `Moments.meanStderr`; RQMC: the replicates'
+/// `Moments.replicateStderr`) and the CPU seconds of the run. At equal time the SEs compare as `SE·√t`:
+/// `gain = (SE_ref·√t_ref) / (SE·√t)` against antithetic pairs alone (pseudo-random).
+public struct SamplingAccuracy: Sendable {
+    public var label: String
+    public var mean: Double, stderr: Double, cpuSeconds: Double, wallSeconds: Double
+    public func gain(over ref: SamplingAccuracy) -> Double {
+        (ref.stderr * ref.cpuSeconds.squareRoot()) / (stderr * cpuSeconds.squareRoot())
+    }
+}
+
+extension PerfSimulate {
+    /// One run per sampling in `samplings` (pseudo first is the reference) on `dealPath`, `paths` paths.
+    public static func samplingAccuracy(dealPath: String, paths: Int, seed: UInt64, threads: Int,
+                                        samplings: [Sampling]) throws -> [SamplingAccuracy] {
+        let cal = benchmarkCalibration()
+        let deal = try DealFile.load(path: dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv"))
+        var out: [SamplingAccuracy] = []
+        for sm in samplings {
+            var s = SimulationSettings(paths: paths, seed: seed, threads: threads)
+            s.sampling = sm
+            let t0 = Date(), c0 = ProcessUsage.cpuSeconds()
+            let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, structures: false)
+            let cpu = ProcessUsage.cpuSeconds() - c0, wall = Date().timeIntervalSince(t0)
+            let (m, se) = sm.method == .sobol
+                ? Moments.replicateStderr(r.pvUSD, unitSize: s.antithetic ? 2 : 1, replicates: sm.replicates)
+                : Moments.meanStderr(r.pvUSD, antithetic: s.antithetic)
+            out.append(SamplingAccuracy(label: sm.method == .pseudo ? "antithetic pairs, pseudo-random" : "antithetic pairs + \(sm)",
+                                        mean: m, stderr: se, cpuSeconds: cpu, wallSeconds: wall))
+        }
+        return out
     }
 }

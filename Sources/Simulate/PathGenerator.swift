@@ -26,6 +26,8 @@ public struct PathGenerator {
     let lnHistory: [Double]
     /// `--measure forward`: the log-price drift added on each simulated step (`ForwardAdjustment.shift`); nil otherwise.
     let driftShift: [Double]?
+    /// `--sampling sobol`: the run's RQMC points (nil: pseudo-random). Hooks: `setLane`, `fillShocks` (SAMPLING HOOK).
+    let sampler: RQMCSampler?
 
     public init(process: ModelProcess, initial: InitialState, settings: SimulationSettings, days: Int, overlay: StressOverlay? = nil) {
         self.process = process; self.initial = initial; self.settings = settings; self.days = days
@@ -40,6 +42,9 @@ public struct PathGenerator {
         }
         lnHistory = h
         driftShift = settings.forward.map { f in (0..<days).map { f.shift(step: $0) } }
+        sampler = settings.sampling.method == .sobol
+            ? RQMCSampler(sampling: settings.sampling, seed: settings.seed, drawDimension: process.drawDimension, days: days,
+                          antithetic: settings.antithetic) : nil
     }
 
     /// Per-worker buffers, reused across blocks (no allocation per path).
@@ -166,6 +171,7 @@ public struct PathGenerator {
             precondition(dim <= 64)
             var rng = PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 2)
             for i in 0..<dim { s.drawZ[i] = Ziggurat.normal(&rng) }
+            sampler?.drawNormals(path: path, into: s.drawZ)   // SAMPLING HOOK (qmc): RQMC parameter draw
             (pl, nl) = process.lanes(UnsafePointer(s.drawZ))
         } else {
             (pl, nl) = process.lanes(nil)
@@ -195,6 +201,8 @@ public struct PathGenerator {
             // An antithetic partner reads the same row negated (L·(−z) = −(L·z)).
             hashsec_counter_normals(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
                                     s.z + 3 * (settings.antithetic ? p / 2 : p), zs, xs, rs, Ziggurat.fs)
+            // SAMPLING HOOK (qmc): RQMC Brownian bridge of the price normals Z₁ (Sampling/Sampling.swift).
+            sampler?.bridgePrice(path: path, z: s.z + 3 * (settings.antithetic ? p / 2 : p), stride: zs, scratch: tmp)
             let j = s.jump + p, x = s.aux + p
             if boot {
                 // Two uniforms per day: block restart test and restart index.
