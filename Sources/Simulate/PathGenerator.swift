@@ -44,7 +44,8 @@ public struct PathGenerator {
         driftShift = settings.forward.map { f in (0..<days).map { f.shift(step: $0) } }
         sampler = settings.sampling.method == .sobol
             ? RQMCSampler(sampling: settings.sampling, seed: settings.seed, drawDimension: process.drawDimension, days: days,
-                          antithetic: settings.antithetic) : nil
+                          antithetic: settings.antithetic,
+                          jumps: process.price.step != .bootstrap && process.price.base.lambda > 0 && settings.sampling.jumps) : nil
     }
 
     /// Per-worker buffers, reused across blocks (no allocation per path).
@@ -202,7 +203,7 @@ public struct PathGenerator {
             hashsec_counter_normals(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
                                     s.z + 3 * (settings.antithetic ? p / 2 : p), zs, xs, rs, Ziggurat.fs)
             // SAMPLING HOOK (qmc): RQMC Brownian bridge of the price normals Z₁ (Sampling/Sampling.swift).
-            sampler?.bridgePrice(path: path, z: s.z + 3 * (settings.antithetic ? p / 2 : p), stride: zs, scratch: tmp)
+            sampler?.bridgeShocks(path: path, z: s.z + 3 * (settings.antithetic ? p / 2 : p), stride: zs, scratch: tmp)
             let j = s.jump + p, x = s.aux + p
             if boot {
                 // Two uniforms per day: block restart test and restart index.
@@ -229,6 +230,8 @@ public struct PathGenerator {
                         if pair { j[t * bs + 1] = 0 }
                     }
                 }
+                // SAMPLING HOOK (qmc): RQMC jumps from the horizon's totals (Sampling/Sampling.swift).
+                sampler?.jumps(path: path, pair: pair, lambda: lam, muJ: muJ, sigmaJ: sJ, into: j, stride: bs)
             } else {
                 for t in 0..<d { j[t * bs] = 0 }
                 if pair { for t in 0..<d { j[t * bs + 1] = 0 } }

@@ -37,8 +37,8 @@ struct PerfSimulateCommand: ParsableCommand {
     @Flag(help: "Instead of the timing table: the PV mean's standard error at equal wall time, antithetic pairs alone vs with control variates on the parameter draws (on --deal).")
     var accuracy = false
     @Option(help: "Deal for --accuracy.") var deal: String = "datasets/deals/s21-token.yaml"
-    @Option(help: "--accuracy: Sobol bridge dimensions to compare (randomized QMC, comma-separated; empty: none).")
-    var sobolDimensions: String = "8,16,32,64"
+    @Option(help: "--accuracy: Sobol configurations to compare (randomized QMC), comma-separated K or K:H (K price, H hash-rate Brownian-bridge dimensions).")
+    var sobolDimensions: String = "8,32,64,32:8,32:32"
     @Option(help: "--accuracy: Sobol replicates (independent randomizations).") var sobolReplicates: Int = Sampling.defaultReplicates
 
     func run() throws {
@@ -54,10 +54,12 @@ struct PerfSimulateCommand: ParsableCommand {
                 print(String(format: "  with %d control variates on the parameter draws (z, z²−1; R² %.3f): PV mean %.4f, SE %.4f in %.2f s",
                              a.controls, a.rSquared, a.cvMean, a.cvStderr, a.cvSeconds))
                 print(String(format: "  SE at equal wall time %.2fx smaller (target >= 3x: %@)", a.gainAtEqualTime, a.gainAtEqualTime >= 3 ? "met" : "MISSED"))
-                let ks = sobolDimensions.split(separator: ",").compactMap { Int($0) }
-                guard ks.allSatisfy({ $0 >= 1 }), sobolReplicates >= 2 else { throw ValidationError("bad --sobol-dimensions/--sobol-replicates") }
+                let ks = sobolDimensions.split(separator: ",").map { $0.split(separator: ":").map { Int($0) ?? -1 } }
+                guard ks.allSatisfy({ (1...2).contains($0.count) && $0[0] >= 1 && $0.last! >= 0 }), sobolReplicates >= 2 else {
+                    throw ValidationError("bad --sobol-dimensions/--sobol-replicates")
+                }
                 let rows = try PerfSimulate.samplingAccuracy(dealPath: deal, paths: paths, seed: seed, threads: ts.max()!,
-                                                             samplings: [.pseudo] + ks.map { .sobol(bridgeDimensions: $0, replicates: sobolReplicates) })
+                                                             samplings: [.pseudo] + ks.map { .sobol(bridgeDimensions: $0[0], hashBridgeDimensions: $0.count > 1 ? $0[1] : 0, replicates: sobolReplicates) })
                 for r in rows {
                     let g = r.gain(over: rows[0])
                     print(String(format: "  %@: PV mean %.4f, SE %.4f, %.2f s CPU (%.2f s wall); SE at equal CPU time %.2fx smaller%@", r.label, r.mean, r.stderr,

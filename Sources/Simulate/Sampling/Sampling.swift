@@ -5,9 +5,11 @@ import Foundation
 ///
 /// - `pseudo` (the default): every number from the path's own pseudo-random streams (`PathGenerator.ShockStreams`).
 /// - `sobol`: randomized quasi-Monte Carlo on the first dimensions of each sampling unit (an antithetic pair, or a path
-///   without antithetic variates): the parameter draw's normals, then the first `bridgeDimensions` inputs of a Brownian
-///   bridge over the horizon that builds the price driver's daily normals Z₁ (`RQMCSampler`). Everything else (the rest
-///   of the bridge's inputs, Z₂, Z₃, jumps, regime chain, Poisson blocks) stays pseudo-random. Unit u belongs to
+///   without antithetic variates): the parameter draw's normals, with Merton jumps the horizon's jump count and size sum
+///   (`RQMCSampler.jumps`), then the first `bridgeDimensions` inputs of a Brownian bridge over the horizon that builds the
+///   price driver's daily normals Z₁ and optionally `hashBridgeDimensions` of one for the hash-rate normals Z₂
+///   (`RQMCSampler`). Everything else (the rest of the bridges' inputs, Z₃, the jump days and the split of their sizes,
+///   the regime chain, Poisson blocks) stays pseudo-random. Unit u belongs to
 ///   replicate `u mod R` and takes Sobol point `u / R` of that replicate's own scrambling, so the R replicate means are
 ///   independent and unbiased and the PV mean's standard error is theirs (`Moments.replicateStderr`).
 public struct Sampling: Sendable, Equatable, CustomStringConvertible {
@@ -17,6 +19,10 @@ public struct Sampling: Sendable, Equatable, CustomStringConvertible {
     public var bridgeDimensions: Int
     /// Independent randomizations (replicates) of the Sobol points.
     public var replicates: Int
+    /// Leading Brownian-bridge inputs of the hash-rate driver Z₂ taken from the Sobol points (after the price's; 0: none).
+    public var hashBridgeDimensions: Int = 0
+    /// With Merton jumps: the horizon's jump count and size sum from the Sobol points (`RQMCSampler.jumps`).
+    public var jumps: Bool = true
 
     public init(method: Method = .pseudo, bridgeDimensions: Int = Sampling.defaultBridgeDimensions,
                 replicates: Int = Sampling.defaultReplicates) {
@@ -25,8 +31,11 @@ public struct Sampling: Sendable, Equatable, CustomStringConvertible {
 
     public static let pseudo = Sampling()
     public static let defaultBridgeDimensions = 32, defaultReplicates = 16
-    public static func sobol(bridgeDimensions: Int = defaultBridgeDimensions, replicates: Int = defaultReplicates) -> Sampling {
-        Sampling(method: .sobol, bridgeDimensions: bridgeDimensions, replicates: replicates)
+    public static func sobol(bridgeDimensions: Int = defaultBridgeDimensions, hashBridgeDimensions: Int = 0,
+                             replicates: Int = defaultReplicates) -> Sampling {
+        var s = Sampling(method: .sobol, bridgeDimensions: bridgeDimensions, replicates: replicates)
+        s.hashBridgeDimensions = hashBridgeDimensions
+        return s
     }
 
     /// Checks the settings (a Sobol dimension the table lacks, no replicate, a replicate without two units).
@@ -34,9 +43,10 @@ public struct Sampling: Sendable, Equatable, CustomStringConvertible {
         guard method == .sobol else { return }
         guard replicates >= 2 else { throw SimulateError.invalidSettings("--sobol-replicates must be ≥ 2 (an honest standard error needs them)") }
         guard bridgeDimensions >= 1 else { throw SimulateError.invalidSettings("--sobol-dimensions must be ≥ 1") }
-        let total = drawDimension + bridgeDimensions
+        guard hashBridgeDimensions >= 0 else { throw SimulateError.invalidSettings("--sobol-hash-dimensions must be ≥ 0") }
+        let total = drawDimension + 2 + bridgeDimensions + hashBridgeDimensions
         guard total <= SobolSequence.maxDimensions else {
-            throw SimulateError.invalidSettings("--sobol-dimensions \(bridgeDimensions) plus the \(drawDimension) parameter-draw dimensions exceed the \(SobolSequence.maxDimensions) Sobol dimensions of the table")
+            throw SimulateError.invalidSettings("--sobol-dimensions \(bridgeDimensions) and --sobol-hash-dimensions \(hashBridgeDimensions) plus the \(drawDimension) parameter-draw and 2 jump dimensions exceed the \(SobolSequence.maxDimensions) Sobol dimensions of the table")
         }
         guard units >= 2 * replicates else {
             throw SimulateError.invalidSettings("--sampling sobol needs at least 2 sampling units per replicate (\(units) units for \(replicates) replicates)")
@@ -45,7 +55,8 @@ public struct Sampling: Sendable, Equatable, CustomStringConvertible {
 
     /// `pseudo`, or e.g. `sobol (16 replicates, parameter draw + 32 Brownian-bridge dimensions)`.
     public var description: String {
-        method == .pseudo ? "pseudo" : "sobol (\(replicates) replicates, parameter draw + \(bridgeDimensions) Brownian-bridge dimensions)"
+        method == .pseudo ? "pseudo" : "sobol (\(replicates) replicates, parameter draw + \(bridgeDimensions) price"
+            + (hashBridgeDimensions > 0 ? " + \(hashBridgeDimensions) hash-rate" : "") + " Brownian-bridge dimensions" + (jumps ? ", jump totals" : "") + ")"
     }
 
     /// The manifest's statement of the sampling (how the leading dimensions were made).
@@ -53,7 +64,8 @@ public struct Sampling: Sendable, Equatable, CustomStringConvertible {
         guard method == .sobol else { return "pseudo-random" }
         return "randomized QMC: Sobol (Joe-Kuo directions, natural order) with a random linear matrix scramble and digital shift per replicate "
             + "and dimension (\(RQMCSampler.scrambleAlgorithm)); \(replicates) replicates (unit u: replicate u mod \(replicates), point u / \(replicates)); "
-            + "dimensions 0..<\(drawDimension): parameter draw, then \(min(bridgeDimensions, days)) leading Brownian-bridge inputs of the price normals over \(days) days"
+            + "dimensions 0..<\(drawDimension): parameter draw, then \(min(bridgeDimensions, days)) leading Brownian-bridge inputs of the price normals Z1"
+            + (hashBridgeDimensions > 0 ? ", then \(min(hashBridgeDimensions, days)) of the hash-rate normals Z2" : "") + " over \(days) days"
     }
 }
 
@@ -76,20 +88,27 @@ public struct RQMCSampler: Sendable {
     public static let scrambleStream: UInt64 = 40
     public static let scrambleAlgorithm = "matrix and shift from \(PathRandom.algorithm), path = replicate, stream 40"
     public let sampling: Sampling
-    public let drawDimension: Int, bridgeDimension: Int, days: Int
+    public let drawDimension: Int, bridgeDimension: Int, hashBridgeDimension: Int, days: Int
+    /// 2 with Merton jumps (the horizon's jump count and the sum of its sizes), else 0; Sobol dimensions after the draw's.
+    public let jumpDimension: Int
     public let antithetic: Bool
     /// `[r][dim][32]` scrambled direction integers and `[r][dim]` shifts.
     let directions: [UInt32], shifts: [UInt32]
     let dims: Int
+    let seed: UInt64
+    public static let jumpStream: UInt64 = 41
     // Bridge tables (QuantLib's names).
     let bridgeIndex: [Int], leftIndex: [Int], rightIndex: [Int]
     let leftWeight: [Double], rightWeight: [Double], stdDev: [Double]
 
-    public init(sampling: Sampling, seed: UInt64, drawDimension: Int, days: Int, antithetic: Bool) {
+    public init(sampling: Sampling, seed: UInt64, drawDimension: Int, days: Int, antithetic: Bool, jumps: Bool = false) {
         precondition(sampling.method == .sobol)
         self.sampling = sampling; self.drawDimension = drawDimension; self.days = days; self.antithetic = antithetic
+        self.seed = seed
+        jumpDimension = jumps ? 2 : 0
         bridgeDimension = min(sampling.bridgeDimensions, days)
-        dims = drawDimension + bridgeDimension
+        hashBridgeDimension = min(sampling.hashBridgeDimensions, days)
+        dims = drawDimension + jumpDimension + bridgeDimension + hashBridgeDimension
         let sobol = SobolSequence(dimensions: max(dims, 1))
         let r = sampling.replicates
         var dir = [UInt32](repeating: 0, count: r * dims * 32), sh = [UInt32](repeating: 0, count: r * dims)
@@ -146,14 +165,14 @@ public struct RQMCSampler: Sendable {
 
     /// Normal `count` coordinates from `first` of the unit of `path` into `out`.
     func normals(path: Int, first: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+        for j in 0..<count { out[j] = RQMCSampler.normalQuantile(uniform(path: path, dimension: first + j)) }
+    }
+
+    /// The scrambled coordinate `dim` of the unit of `path`, as a uniform `(y + ½)/2^32` in (0, 1).
+    func uniform(path: Int, dimension dim: Int) -> Double {
         let (r, n) = unit(path: path)
-        directions.withUnsafeBufferPointer { dir in
-            for j in 0..<count {
-                let dim = first + j
-                let y = SobolSequence.point(n, dir.baseAddress! + (r * dims + dim) * 32) ^ shifts[r * dims + dim]
-                out[j] = RQMCSampler.normalQuantile((Double(y) + 0.5) * 0x1.0p-32)
-            }
-        }
+        let y = directions.withUnsafeBufferPointer { SobolSequence.point(n, $0.baseAddress! + (r * dims + dim) * 32) } ^ shifts[r * dims + dim]
+        return (Double(y) + 0.5) * 0x1.0p-32
     }
 
     /// Hook for the parameter draw (`PathGenerator.setLane`): the unit's `drawDimension` normals.
@@ -161,15 +180,25 @@ public struct RQMCSampler: Sendable {
         normals(path: path, first: 0, count: drawDimension, into: z)
     }
 
-    /// Hook for the price driver (`PathGenerator.fillShocks`): replaces the `days` normals at `z[t·stride]` (the unit's
-    /// pseudo-random Z₁ row) by the bridge's increments, inputs 0..<bridgeDimension from the Sobol points and the rest the
-    /// row's own pseudo-random normals. `scratch`: 2·days doubles.
-    public func bridgePrice(path: Int, z: UnsafeMutablePointer<Double>, stride: Int, scratch: UnsafeMutablePointer<Double>) {
+    /// Hook for the shocks (`PathGenerator.fillShocks`): the unit's pseudo-random row `z` (day t's Z₁, Z₂, Z₃ at
+    /// `z[t·stride + 0…2]`) gets the bridge for Z₁ (and for Z₂ with hash-rate dimensions). `scratch`: 2·days doubles.
+    public func bridgeShocks(path: Int, z: UnsafeMutablePointer<Double>, stride: Int, scratch: UnsafeMutablePointer<Double>) {
+        let first = drawDimension + jumpDimension
+        bridge(path: path, z: z, stride: stride, firstDimension: first, count: bridgeDimension, scratch: scratch)
+        if hashBridgeDimension > 0 {
+            bridge(path: path, z: z + 1, stride: stride, firstDimension: first + bridgeDimension, count: hashBridgeDimension,
+                   scratch: scratch)
+        }
+    }
+
+    /// Replaces the `days` normals at `z[t·stride]` by the bridge's increments, inputs 0..<count from Sobol dimensions
+    /// `firstDimension…` and the rest the row's own pseudo-random normals.
+    func bridge(path: Int, z: UnsafeMutablePointer<Double>, stride: Int, firstDimension: Int, count: Int, scratch: UnsafeMutablePointer<Double>) {
         let d = days
         guard d > 0 else { return }
         let xi = scratch, w = scratch + d
-        for i in bridgeDimension..<d { xi[i] = z[i &* stride] }
-        normals(path: path, first: drawDimension, count: bridgeDimension, into: xi)
+        for i in count..<d { xi[i] = z[i &* stride] }
+        normals(path: path, first: firstDimension, count: count, into: xi)
         w[d - 1] = stdDev[0] * xi[0]
         for i in 1..<d {
             let j = leftIndex[i], k = rightIndex[i], l = bridgeIndex[i]
@@ -177,6 +206,44 @@ public struct RQMCSampler: Sendable {
         }
         z[0] = w[0]
         for t in 1..<d { z[t &* stride] = w[t] - w[t - 1] }
+    }
+
+    /// Hook for Merton's jumps (`PathGenerator.fillShocks`): the unit's daily jump log-sums `j[t·stride]` (and the
+    /// antithetic partner's at `j[t·stride + 1]` when `pair`), rebuilt from the horizon's totals (exactly Merton's law):
+    ///
+    ///     N ~ Poisson(λ·d)            by inversion of the Sobol uniform u_N (the partner: 1 − u_N)
+    ///     jump days: ⌊u_i·d⌋          u_i iid uniform (given N the daily counts are multinomial(N, 1/d each))
+    ///     sizes x_i = μ_J + σ_J·(ξ/√N + η_i − η̄)   ξ the Sobol normal, η_i iid N(0,1), η̄ their mean
+    ///
+    /// (ξ/√N·1 + (I − 11ᵀ/N)η has covariance I, so the sizes are iid N(μ_J, σ_J²) and their sum `N·μ_J + √N·σ_J·ξ` is
+    /// the Sobol coordinate's). u_i, η_i: `PathRandom(seed, unit's even path, stream 41)`; the partner reflects them
+    /// (1 − u_i, −η_i, −ξ).
+    public func jumps(path: Int, pair: Bool, lambda: Double, muJ: Double, sigmaJ: Double, into j: UnsafeMutablePointer<Double>, stride: Int) {
+        let d = days
+        guard jumpDimension == 2, d > 0 else { return }
+        let uN = uniform(path: path, dimension: drawDimension), xi = RQMCSampler.normalQuantile(uniform(path: path, dimension: drawDimension + 1))
+        let mean = lambda * Double(d)
+        let n1 = Int(PathGenerator.poisson(mean: mean, u: uN)), n2 = pair ? Int(PathGenerator.poisson(mean: mean, u: 1 - uN)) : 0
+        for t in 0..<d { j[t &* stride] = 0; if pair { j[t &* stride + 1] = 0 } }
+        let m = max(n1, n2)
+        guard m > 0 else { return }
+        var rng = PathRandom(seed: seed, path: UInt64(antithetic ? path & ~1 : path), stream: RQMCSampler.jumpStream)
+        var u = [Double](repeating: 0, count: m), eta = u
+        for i in 0..<m { u[i] = rng.uniform(); eta[i] = Ziggurat.normal(&rng) }
+        func place(_ n: Int, sign: Double, offset: Int) {
+            guard n > 0 else { return }
+            var bar = 0.0
+            for i in 0..<n { bar += eta[i] }
+            bar /= Double(n)
+            let common = xi / Double(n).squareRoot()
+            for i in 0..<n {
+                let ui = sign > 0 ? u[i] : 1 - u[i]
+                let t = min(d - 1, Int(ui * Double(d)))
+                j[t &* stride + offset] += muJ + sigmaJ * sign * (common + eta[i] - bar)
+            }
+        }
+        place(n1, sign: 1, offset: 0)
+        if pair { place(n2, sign: -1, offset: 1) }
     }
 
     /// Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation (|relative error| < 1.2e-9) and one Halley step,
