@@ -20,7 +20,7 @@ public struct Sampling: Sendable, Equatable, CustomStringConvertible {
     /// Independent randomizations (replicates) of the Sobol points.
     public var replicates: Int
     /// Leading Brownian-bridge inputs of the hash-rate driver Z₂ taken from the Sobol points (after the price's; 0: none).
-    public var hashBridgeDimensions: Int = 0
+    public var hashBridgeDimensions: Int = Sampling.defaultHashBridgeDimensions
     /// With Merton jumps: the horizon's jump count and size sum from the Sobol points (`RQMCSampler.jumps`).
     public var jumps: Bool = true
 
@@ -30,8 +30,8 @@ public struct Sampling: Sendable, Equatable, CustomStringConvertible {
     }
 
     public static let pseudo = Sampling()
-    public static let defaultBridgeDimensions = 32, defaultReplicates = 16
-    public static func sobol(bridgeDimensions: Int = defaultBridgeDimensions, hashBridgeDimensions: Int = 0,
+    public static let defaultBridgeDimensions = 32, defaultHashBridgeDimensions = 16, defaultReplicates = 16
+    public static func sobol(bridgeDimensions: Int = defaultBridgeDimensions, hashBridgeDimensions: Int = defaultHashBridgeDimensions,
                              replicates: Int = defaultReplicates) -> Sampling {
         var s = Sampling(method: .sobol, bridgeDimensions: bridgeDimensions, replicates: replicates)
         s.hashBridgeDimensions = hashBridgeDimensions
