@@ -408,6 +408,11 @@ public struct PathGenerator {
         + "Poisson block counts: \(PathRandom.algorithm), stream 1; parameter draws: stream 2 of the pair's even path; "
         + "antithetic pairs (2k, 2k+1)"
 
+    /// `rngDescription`, and under `--sampling sobol` how its leading dimensions are made (`Sampling.statement`).
+    public static func rngDescription(sampling: Sampling, drawDimension: Int, days: Int) -> String {
+        sampling.method == .pseudo ? rngDescription : rngDescription + "; " + sampling.statement(drawDimension: drawDimension, days: days)
+    }
+
     /// The counter streams of one path's shocks.
     struct ShockStreams {
         static let normalsStream: UInt64 = 16, fallbackStream: UInt64 = 17, uniformsStream: UInt64 = 18

@@ -185,4 +185,20 @@ final class SamplingTests: XCTestCase {
         s.sampling = .sobol(bridgeDimensions: 8, replicates: 32)
         XCTAssertThrowsError(try MonteCarlo.run(deal: deal, calibration: cal, settings: s)) { XCTAssertTrue("\($0)".contains("units")) }
     }
+
+    /// Under RQMC the summary's `pv_usd_stderr` is the replicates' (`Moments.replicateStderr`), not the pairs'.
+    func testSummaryStandardErrorIsTheReplicates() throws {
+        var s = SimulationSettings(paths: 96, seed: 5, threads: 1, horizonDays: 60)
+        s.sampling = .sobol(bridgeDimensions: 8, replicates: 6)
+        let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, structures: false)
+        var run = RunSummary.Run(deal: "t", model: "merton", measure: "real", antithetic: true, seed: 5, asOf: "2027-01-01",
+                                 startDate: "2027-01-01", horizonDays: 60, termDays: 90, truncated: true)
+        let pairs = RunSummary(run: run, outcomes: r.columns, priceUSD: 20, halving: .init(counts: [], paths: 96) { "\($0)" })
+        run.samplingReplicates = 6
+        let reps = RunSummary(run: run, outcomes: r.columns, priceUSD: 20, halving: .init(counts: [], paths: 96) { "\($0)" })
+        XCTAssertEqual(reps.pvStderr, Moments.replicateStderr(r.pvUSD, unitSize: 2, replicates: 6).stderr)
+        XCTAssertEqual(pairs.pvStderr, Moments.meanStderr(r.pvUSD, antithetic: true).stderr)
+        XCTAssertNotEqual(reps.pvStderr, pairs.pvStderr)
+        XCTAssertEqual(reps.pvMean, pairs.pvMean)
+    }
 }
