@@ -1,3 +1,4 @@
+import CKernels
 import Domain
 import Foundation
 
@@ -180,7 +181,22 @@ public struct RQMCSampler: Sendable {
         normals(path: path, first: 0, count: drawDimension, into: z)
     }
 
-    /// Hook for the shocks (`PathGenerator.fillShocks`): the unit's pseudo-random row `z` (day t's Z₁, Z₂, Z₃ at
+    /// Hook for the shocks (`PathGenerator.fillShocks`): the unit's 3·days iid normals from its counter streams (as the
+    /// pseudo-random path draws them), the bridges (`bridgeShocks`), then correlated by Lᵀ (`hashsec_correlate3`: the
+    /// bits of the fused pseudo-random kernel) into `out[t·stride + 0…2]`. `scratch`: 8·days doubles.
+    public func shocks(normals: CounterStream, fallback: CounterStream, path: Int, lt: UnsafePointer<Double>, out: UnsafeMutablePointer<Double>,
+                       stride: Int, scratch: UnsafeMutablePointer<Double>) {
+        let d = days
+        guard d > 0 else { return }
+        let raw = scratch, corr = scratch + 3 * d, bridgeScratch = scratch + 6 * d
+        hashsec_counter_normals(normals.key, normals.gamma, fallback.key, fallback.gamma, 0, 3 * d, raw, 3,
+                                Ziggurat.xs, Ziggurat.rs, Ziggurat.fs)
+        bridgeShocks(path: path, z: raw, stride: 3, scratch: bridgeScratch)
+        hashsec_correlate3(d, raw, lt, corr)
+        for t in 0..<d { let o = out + t &* stride, c = corr + 3 &* t; o[0] = c[0]; o[1] = c[1]; o[2] = c[2] }
+    }
+
+    /// The unit's pseudo-random row `z` (day t's Z₁, Z₂, Z₃ at
     /// `z[t·stride + 0…2]`) gets the bridge for Z₁ (and for Z₂ with hash-rate dimensions). `scratch`: 2·days doubles.
     public func bridgeShocks(path: Int, z: UnsafeMutablePointer<Double>, stride: Int, scratch: UnsafeMutablePointer<Double>) {
         let first = drawDimension + jumpDimension
