@@ -85,7 +85,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
         // The `hashsec perf` harnesses: linked by the executable, outside the HashsecPipeline library product.
-        .target(name: "Perf", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Store", "Ingest", "Bitcoin", "FileIO", "Diagnostics", "LinearAlgebra"],
+        .target(name: "Perf", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Store", "Ingest", "Bitcoin", "FileIO", "Diagnostics", "LinearAlgebra", "Statistics"],
                 exclude: docs("Perf"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
             "Pipeline", "Perf", "Diagnostics", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate", "Structures", "Report", "Backtest",

@@ -5,6 +5,7 @@ import Foundation
 import LinearAlgebra
 import Pipeline
 import Simulate
+import Statistics
 
 /// `hashsec perf simulate`: times the engine on an in-memory synthetic deal and calibration.
 public enum PerfSimulate {
@@ -160,5 +161,52 @@ extension PerfSimulate {
         let tss = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         return AccuracyReport(pairs: n, controls: q, mean: mean, stderr: sd / Double(n).squareRoot(), seconds: seconds,
                               cvMean: cvMean, cvStderr: cvSE, cvSeconds: cvSeconds, rSquared: tss > 0 ? 1 - rss / tss : 0)
+    }
+}
+
+/// Accuracy per second of the sampling methods (SPEC §11, issue 15 item 3): each method runs the same paths of the same
+/// deal and calibration; its PV mean, standard error (antithetic pairs: `Moments.meanStderr`; RQMC: the replicates'
+/// `Moments.replicateStderr`) and the CPU seconds of the run. At equal time the SEs compare as `SE·√t`:
+/// `gain = (SE_ref·√t_ref) / (SE·√t)` against antithetic pairs alone (pseudo-random).
+///
+/// Over several seeds (independent runs: other pseudo-random streams, other scramblings) the mean is the seeds' average,
+/// the SE the root mean square of the per-seed SEs (one run's SE, better estimated: 16 replicates give an SE whose own
+/// relative error is ≈ 18 %), and the times the per-run averages.
+public struct SamplingAccuracy: Sendable {
+    public var label: String
+    public var mean: Double, stderr: Double, cpuSeconds: Double, wallSeconds: Double
+    public var seeds: Int, meanRange: (Double, Double), stderrRange: (Double, Double)
+    public func gain(over ref: SamplingAccuracy) -> Double {
+        (ref.stderr * ref.cpuSeconds.squareRoot()) / (stderr * cpuSeconds.squareRoot())
+    }
+}
+
+extension PerfSimulate {
+    /// One run per sampling in `samplings` (pseudo first is the reference) on `dealPath`, `paths` paths.
+    public static func samplingAccuracy(dealPath: String, paths: Int, seeds: [UInt64], threads: Int,
+                                        samplings: [Sampling]) throws -> [SamplingAccuracy] {
+        let cal = benchmarkCalibration()
+        let deal = try DealFile.load(path: dealPath, catalogPath: RepositoryData.resolve("datasets/asic-catalog.csv"))
+        var out: [SamplingAccuracy] = []
+        for sm in samplings {
+            var means: [Double] = [], ses: [Double] = [], cpu = 0.0, wall = 0.0
+            for seed in seeds {
+                var s = SimulationSettings(paths: paths, seed: seed, threads: threads)
+                s.sampling = sm
+                let t0 = Date(), c0 = ProcessUsage.cpuSeconds()
+                let r = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, structures: false)
+                cpu += ProcessUsage.cpuSeconds() - c0; wall += Date().timeIntervalSince(t0)
+                let (m, se) = sm.method == .sobol
+                    ? Moments.replicateStderr(r.pvUSD, unitSize: s.antithetic ? 2 : 1, replicates: sm.replicates)
+                    : Moments.meanStderr(r.pvUSD, antithetic: s.antithetic)
+                means.append(m); ses.append(se)
+            }
+            let k = Double(seeds.count)
+            out.append(SamplingAccuracy(label: sm.method == .pseudo ? "antithetic pairs, pseudo-random" : "antithetic pairs + \(sm)",
+                                        mean: Moments.mean(means), stderr: (ses.reduce(0) { $0 + $1 * $1 } / k).squareRoot(),
+                                        cpuSeconds: cpu / k, wallSeconds: wall / k, seeds: seeds.count,
+                                        meanRange: (means.min()!, means.max()!), stderrRange: (ses.min()!, ses.max()!)))
+        }
+        return out
     }
 }

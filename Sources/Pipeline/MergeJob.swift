@@ -78,7 +78,7 @@ public enum MergeJob {
     static func manifest(_ s: ShardSetContents) throws -> OutputFile {
         let m = RunManifest(command: "merge", version: Version.string, createdUTC: Version.now(),
                             inputs: s.dirs.map { .init(path: $0, sha256: nil) }, parameters: s.first.parameters, seed: s.first.identity.seed,
-                            rng: PathGenerator.rngDescription, paths: s.first.identity.paths, shard: "merged \(s.headers.count)", timings: [:])
+                            rng: PathGenerator.rngDescription + (s.first.identity.sampling.map { "; sampling: \($0)" } ?? ""), paths: s.first.identity.paths, shard: "merged \(s.headers.count)", timings: [:])
         return OutputFile("manifest.json", try JSONText.encode(m))
     }
 

@@ -95,6 +95,9 @@ public enum SimulateJob {
             throw PipelineError.invalidConfiguration("\(o.dealPath): --sweep-leverage needs a `leverage:` section in the deal")
         }
         let sweepMaxLoops = deal.leverage == nil ? nil : o.sweepMaxLoops
+        if o.sensitivities, o.settings.sampling.method != .pseudo {
+            throw PipelineError.invalidConfiguration("--sensitivities cannot be combined with --sampling \(o.settings.sampling.method.rawValue): the bump table's standard errors are those of antithetic pairs (use --sampling pseudo)")
+        }
         if o.sensitivities, o.shard != nil {
             throw PipelineError.invalidConfiguration("--sensitivities cannot be combined with --shard: the paired differences need every path of the base and bumped runs in one process (run it unsharded)")
         }
@@ -111,6 +114,9 @@ public enum SimulateJob {
                                    poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays, shardCount: o.shard?.count ?? 1,
                                    sweepMaxLoops: sweepMaxLoops)
         identity.curve = curve?.plan.statement
+        if s.sampling.method == .sobol {
+            identity.sampling = s.sampling.description; identity.samplingReplicates = s.sampling.replicates
+        }
         let tSim = Date()
         let bumps = o.sensitivities ? SensitivityBump.standard(deal: deal, calibration: cal, model: s.model) : []
         let runs = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range,
@@ -149,7 +155,8 @@ public enum SimulateJob {
                                    createdUTC: Version.now(), inputs: [.init(path: o.dealPath, sha256: inputs.deal.sha256),
                                                                        .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
                                    parameters: SimulateParameters(simulation: parameters, curve: curve), seed: s.seed,
-                                   rng: PathGenerator.rngDescription, kernel: KernelVariant.inUse.description, paths: s.paths, threads: s.threads,
+                                   rng: PathGenerator.rngDescription(sampling: s.sampling, drawDimension: try ModelProcess(calibration: cal, settings: s).drawDimension,
+                                                                     days: schedule.horizonDays), kernel: KernelVariant.inUse.description, paths: s.paths, threads: s.threads,
                                    shard: o.shard?.description, calibration: inputs.calibration.reference,
                                    timings: ["simulate": simSeconds, "total": seconds]
                                     .merging(curve == nil ? [:] : ["curve_and_forward_solve": curveSeconds]) { a, _ in a })

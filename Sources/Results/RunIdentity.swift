@@ -19,8 +19,12 @@ public struct RunIdentity: Codable, Equatable, Sendable {
     public var sweepMaxLoops: Int?
     /// The forward curve and hedge of the run (`CurvePlan.statement`; nil without a curve).
     public var curve: String?
+    /// `--sampling sobol`: the sampling (`Sampling.description`) and its replicate count (nil: pseudo-random, the default).
+    public var sampling: String?
+    public var samplingReplicates: Int?
     enum CodingKeys: String, CodingKey {
-        case seed, paths, model, measure, rate, antithetic, curve
+        case seed, paths, model, measure, rate, antithetic, curve, sampling
+        case samplingReplicates = "sampling_replicates"
         case dealSHA256 = "deal_sha256", calibrationSHA256 = "calibration_sha256", scenariosSHA256 = "scenarios_sha256"
         case poissonBlocks = "poisson_blocks", horizonDays = "horizon_days", shardCount = "shard_count", sweepMaxLoops = "sweep_max_loops"
     }

@@ -25,6 +25,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
         /// Simulated days; the deal's remaining term in days; whether the horizon cuts the term (SPEC §9: a truncation is
         /// stated, never silent).
         public var horizonDays: Int, termDays: Int, truncated: Bool
+        /// Randomized QMC (`--sampling sobol`): its description and replicate count; nil for pseudo-random sampling.
+        public var sampling: String? = nil, samplingReplicates: Int? = nil
         public init(deal: String, model: String, measure: String, antithetic: Bool, seed: UInt64, asOf: String, startDate: String,
                     horizonDays: Int, termDays: Int, truncated: Bool) {
             self.deal = deal; self.model = model; self.measure = measure; self.antithetic = antithetic; self.seed = seed
@@ -192,7 +194,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
 
     /// Reduces a run's per-path outcomes (path order) against the issue price `priceUSD`.
     ///
-    ///     pv_usd_mean = Σ PVᵢ / n,  pv_usd_stderr: `Moments.meanStderr` (antithetic pair averages)
+    ///     pv_usd_mean = Σ PVᵢ / n,  pv_usd_stderr: `Moments.meanStderr` (antithetic pair averages); under randomized
+    ///     QMC (`run.samplingReplicates`) `Moments.replicateStderr` (the spread of the independent replicates' means)
     ///     prob_loss = #{USDᵢ < price} / n (undiscounted payouts),  prob_pv_below_price = #{PVᵢ < price} / n
     ///     prob_payback = #{payback dayᵢ > 0} / n,  prob_terminated = #{terminatedᵢ} / n
     /// Payouts are non-negative, so a path pays back (cumulative USD reaches the price on some day) exactly when its
@@ -203,7 +206,11 @@ public struct RunSummary: Codable, Equatable, Sendable {
         self.run = run
         let n = o.count, dn = Double(max(n, 1))
         paths = n
-        (pvMean, pvStderr) = Moments.meanStderr(o.pvUSD, antithetic: run.antithetic)
+        if let r = run.samplingReplicates {
+            (pvMean, pvStderr) = Moments.replicateStderr(o.pvUSD, unitSize: run.antithetic ? 2 : 1, replicates: r)
+        } else {
+            (pvMean, pvStderr) = Moments.meanStderr(o.pvUSD, antithetic: run.antithetic)
+        }
         pvQuantiles = QuantileSet(sample: o.pvUSD)
         func mean(_ v: [Double]) -> Double { var s = 0.0; for x in v { s += x }; return s / dn }
         btcMean = mean(o.btcTotal); btcQuantiles = QuantileSet(sample: o.btcTotal)
@@ -231,6 +238,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         try c.encode(run.asOf, forKey: "as_of"); try c.encode(run.startDate, forKey: "start_date")
         try c.encode(run.horizonDays, forKey: "horizon_days"); try c.encode(run.termDays, forKey: "term_days")
         try c.encode(run.truncated, forKey: "truncated"); try c.encode(paths, forKey: "paths")
+        try c.encodeIfPresent(run.sampling, forKey: "sampling"); try c.encodeIfPresent(run.samplingReplicates, forKey: "sampling_replicates")
         try c.encodeFinite(pvMean, forKey: "pv_usd_mean"); try c.encodeFinite(pvStderr, forKey: "pv_usd_stderr")
         try c.encode(pvQuantiles, forKey: "pv_usd_quantiles")
         try c.encodeFinite(btcMean, forKey: "btc_total_mean"); try c.encode(btcQuantiles, forKey: "btc_total_quantiles")
@@ -258,6 +266,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
                   startDate: try c.decode(String.self, forKey: "start_date"), horizonDays: try c.decode(Int.self, forKey: "horizon_days"),
                   termDays: try c.decode(Int.self, forKey: "term_days"), truncated: try c.decode(Bool.self, forKey: "truncated"))
         paths = try c.decode(Int.self, forKey: "paths")
+        run.sampling = try c.decodeIfPresent(String.self, forKey: "sampling")
+        run.samplingReplicates = try c.decodeIfPresent(Int.self, forKey: "sampling_replicates")
         pvMean = try c.decodeFinite("pv_usd_mean"); pvStderr = try c.decodeFinite("pv_usd_stderr")
         pvQuantiles = try c.decode(QuantileSet.self, forKey: "pv_usd_quantiles")
         btcMean = try c.decodeFinite("btc_total_mean"); btcQuantiles = try c.decode(QuantileSet.self, forKey: "btc_total_quantiles")

@@ -27,6 +27,8 @@ public struct SimulationSettings: Sendable, Equatable {
     /// `measure: forward`: the solved per-day drift adjustment to a forward curve (`ForwardMeasure.solve`); the price law
     /// itself is the real-world one with the stated drift.
     public var forward: ForwardAdjustment?
+    /// How the leading random dimensions are sampled (`Sampling`; default pseudo-random, the golden corpus's).
+    public var sampling: Sampling = .pseudo
 
     /// Defaults chosen by the backtest (Sources/Models/README.md).
     public static let defaultModel = PriceModel(rawValue: SimulationDefaults.model)!

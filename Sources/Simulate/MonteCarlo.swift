@@ -75,6 +75,10 @@ public enum MonteCarlo {
             throw SimulateError.invalidSettings("paths \(r) outside the run's 0..<\(settings.paths)")
         }
         if settings.antithetic, r.lowerBound % 2 != 0 { throw SimulateError.invalidSettings("a shard must start on an even path") }
+        if settings.sampling.method != .pseudo {
+            try settings.sampling.validate(drawDimension: try ModelProcess(calibration: calibration, settings: settings).drawDimension,
+                                           units: settings.antithetic ? settings.paths / 2 : settings.paths)
+        }
         let schedule = DealSchedule(deal: deal, asOf: calibration.initialState.date, horizon: settings.horizonDays)
         let days = schedule.horizonDays
         if let c = capture, !(c.allSatisfy { (1...days).contains($0) } && zip(c, c.dropFirst()).allSatisfy { $0 < $1 }) {

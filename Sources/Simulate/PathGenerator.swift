@@ -27,6 +27,8 @@ public struct PathGenerator {
     let lnHistory: [Double]
     /// `--measure forward`: the log-price drift added on each simulated step (`ForwardAdjustment.shift`); nil otherwise.
     let driftShift: [Double]?
+    /// `--sampling sobol`: the run's RQMC points (nil: pseudo-random). Hooks: `setLane`, `fillShocks` (SAMPLING HOOK).
+    let sampler: RQMCSampler?
 
     public init(process: ModelProcess, initial: InitialState, settings: SimulationSettings, days: Int, overlay: StressOverlay? = nil) {
         self.process = process; self.initial = initial; self.settings = settings; self.days = days
@@ -41,6 +43,10 @@ public struct PathGenerator {
         }
         lnHistory = h
         driftShift = settings.forward.map { f in (0..<days).map { f.shift(step: $0) } }
+        sampler = settings.sampling.method == .sobol
+            ? RQMCSampler(sampling: settings.sampling, seed: settings.seed, drawDimension: process.drawDimension, days: days,
+                          antithetic: settings.antithetic,
+                          jumps: process.price.step != .bootstrap && process.price.base.lambda > 0 && settings.sampling.jumps) : nil
     }
 
     /// Per-worker buffers, reused across blocks (no allocation per path).
@@ -77,6 +83,8 @@ public struct PathGenerator {
         let dayDrift: UnsafeMutablePointer<Double>, daySigma: UnsafeMutablePointer<Double>
         let regimeState: UnsafeMutablePointer<UInt8>
         let drawZ: UnsafeMutablePointer<Double>
+        /// `--sampling sobol`: one unit's raw and correlated shock rows and the bridge's scratch (8·days); nil otherwise.
+        let samplingRow: UnsafeMutablePointer<Double>?
         static let laneArrays = 19
         let poissonRNG: UnsafeMutablePointer<PathRandom>
         /// Outputs of the last generated block, path-major (`[path·days + day]`).
@@ -91,8 +99,9 @@ public struct PathGenerator {
         public let recorded: (hashRate: UnsafeMutablePointer<Double>, fee: UnsafeMutablePointer<Double>,
                               difficulty: UnsafeMutablePointer<Double>, height: UnsafeMutablePointer<Double>)?
 
-        init(block: Int, days: Int, history h: [Double], antithetic: Bool, record: Bool = false) {
+        init(block: Int, days: Int, history h: [Double], antithetic: Bool, record: Bool = false, sampling: Bool = false) {
             self.block = block; self.days = days
+            samplingRow = sampling ? .allocate(capacity: 8 * max(days, 1)) : nil
             recorded = record ? (.allocate(capacity: block * days), .allocate(capacity: block * days),
                                  .allocate(capacity: block * days), .allocate(capacity: block * days)) : nil
             let n = block * days
@@ -128,6 +137,7 @@ public struct PathGenerator {
             halvingDay = .allocate(capacity: block)
         }
         deinit {
+            samplingRow?.deallocate()
             zc.deallocate(); jump.deallocate(); aux.deallocate()
             history.deallocate(); simLnHP.deallocate(); lnS.deallocate(); lnH.deallocate(); lnF.deallocate()
             expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
@@ -140,7 +150,8 @@ public struct PathGenerator {
     }
 
     public func makeScratch(record: Bool = false) -> Scratch {
-        Scratch(block: settings.blockSize, days: days, history: lnHistory, antithetic: settings.antithetic, record: record)
+        Scratch(block: settings.blockSize, days: days, history: lnHistory, antithetic: settings.antithetic, record: record,
+                sampling: sampler != nil)
     }
 
     /// Generates paths `first ..< first+count` (count ≤ block size) into `s.price/hashpriceBTC/hashpriceUSD`.
@@ -159,6 +170,7 @@ public struct PathGenerator {
             precondition(dim <= 64)
             var rng = PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 2)
             for i in 0..<dim { s.drawZ[i] = Ziggurat.normal(&rng) }
+            sampler?.drawNormals(path: path, into: s.drawZ)   // SAMPLING HOOK (qmc): RQMC parameter draw
             (pl, nl) = process.lanes(UnsafePointer(s.drawZ))
         } else {
             (pl, nl) = process.lanes(nil)
@@ -186,8 +198,14 @@ public struct PathGenerator {
             let st = ShockStreams(seed: settings.seed, path: UInt64(path))
             // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2, stored
             // correlated (the row z·Lᵀ) at [t][k][p]; an antithetic partner's slot p + 1 gets them negated (L·(−z) = −(L·z)).
-            hashsec_counter_normals_correlated(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
-                                               s.zc + p, zs, xs, rs, Ziggurat.fs, lt, bs, pair ? 1 : 0)
+            if let q = sampler {
+                // SAMPLING HOOK (qmc): RQMC Brownian bridges of the iid normals, then the same correlation (Sampling/).
+                q.shocks(normals: st.normals, fallback: st.fallback, path: path, lt: lt, out: s.zc + p, rowStride: zs,
+                         componentStride: bs, mirror: pair, scratch: s.samplingRow!)
+            } else {
+                hashsec_counter_normals_correlated(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
+                                                   s.zc + p, zs, xs, rs, Ziggurat.fs, lt, bs, pair ? 1 : 0)
+            }
             let j = s.jump + p, x = s.aux + p
             if boot {
                 // Two uniforms per day: block restart test and restart index.
@@ -214,6 +232,8 @@ public struct PathGenerator {
                         if pair { j[t * bs + 1] = 0 }
                     }
                 }
+                // SAMPLING HOOK (qmc): RQMC jumps from the horizon's totals (Sampling/Sampling.swift).
+                sampler?.jumps(path: path, pair: pair, lambda: lam, muJ: muJ, sigmaJ: sJ, into: j, stride: bs)
             } else {
                 for t in 0..<d { j[t * bs] = 0 }
                 if pair { for t in 0..<d { j[t * bs + 1] = 0 } }
@@ -382,6 +402,11 @@ public struct PathGenerator {
         + "ziggurat (accept test vectorised; a rejected draw n continues from mix64(fallback key + (n+1)·γ)); "
         + "Poisson block counts: \(PathRandom.algorithm), stream 1; parameter draws: stream 2 of the pair's even path; "
         + "antithetic pairs (2k, 2k+1)"
+
+    /// `rngDescription`, and under `--sampling sobol` how its leading dimensions are made (`Sampling.statement`).
+    public static func rngDescription(sampling: Sampling, drawDimension: Int, days: Int) -> String {
+        sampling.method == .pseudo ? rngDescription : rngDescription + "; " + sampling.statement(drawDimension: drawDimension, days: days)
+    }
 
     /// The counter streams of one path's shocks.
     struct ShockStreams {

@@ -82,9 +82,10 @@ public enum SimulationOutputs {
 
     static func summary(_ r: PartialResult, _ ctx: Context, _ st: StructureSummaries) -> RunSummary {
         let id = ctx.identity
-        let run = RunSummary.Run(deal: ctx.dealName, model: id.model, measure: id.measure, antithetic: id.antithetic, seed: id.seed,
+        var run = RunSummary.Run(deal: ctx.dealName, model: id.model, measure: id.measure, antithetic: id.antithetic, seed: id.seed,
                                  asOf: ctx.schedule.asOf.iso, startDate: ctx.schedule.startDate.iso, horizonDays: id.horizonDays,
                                  termDays: ctx.schedule.termDays, truncated: ctx.schedule.truncated)
+        run.sampling = id.sampling; run.samplingReplicates = id.samplingReplicates
         let halving = RunSummary.Halving(counts: r.halvingDayCounts, paths: r.count) { (ctx.schedule.asOf + $0).iso }
         var s = RunSummary(run: run, outcomes: r.columns, priceUSD: ctx.priceUSD, halving: halving, tranches: st.tranches,
                            leverage: st.leverage.map { leverageSummary($0, best: st.sweep.flatMap { LeverageSweep.best($0) }, spec: ctx.leverage,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Perf
+import Simulate
 
 struct PerfSimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,6 +37,11 @@ struct PerfSimulateCommand: ParsableCommand {
     @Flag(help: "Instead of the timing table: the PV mean's standard error at equal wall time, antithetic pairs alone vs with control variates on the parameter draws (on --deal).")
     var accuracy = false
     @Option(help: "Deal for --accuracy.") var deal: String = "datasets/deals/s21-token.yaml"
+    @Option(help: "--accuracy: Sobol configurations to compare (randomized QMC), comma-separated K or K:H (K price, H hash-rate Brownian-bridge dimensions).")
+    var sobolDimensions: String = "8,32,64,32:8,32:32"
+    @Option(help: "--accuracy: Sobol replicates (independent randomizations).") var sobolReplicates: Int = Sampling.defaultReplicates
+    @Option(help: "--accuracy: seeds (seed, seed+1, …) each method runs on; the SEs are pooled (root mean square) and the means averaged.")
+    var seeds: Int = 1
 
     func run() throws {
         try guarded {
@@ -50,6 +56,19 @@ struct PerfSimulateCommand: ParsableCommand {
                 print(String(format: "  with %d control variates on the parameter draws (z, z²−1; R² %.3f): PV mean %.4f, SE %.4f in %.2f s",
                              a.controls, a.rSquared, a.cvMean, a.cvStderr, a.cvSeconds))
                 print(String(format: "  SE at equal wall time %.2fx smaller (target >= 3x: %@)", a.gainAtEqualTime, a.gainAtEqualTime >= 3 ? "met" : "MISSED"))
+                let ks = sobolDimensions.split(separator: ",").map { $0.split(separator: ":").map { Int($0) ?? -1 } }
+                guard ks.allSatisfy({ (1...2).contains($0.count) && $0[0] >= 1 && $0.last! >= 0 }), sobolReplicates >= 2 else {
+                    throw ValidationError("bad --sobol-dimensions/--sobol-replicates")
+                }
+                guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1") }
+                let rows = try PerfSimulate.samplingAccuracy(dealPath: deal, paths: paths, seeds: (0..<UInt64(seeds)).map { seed + $0 }, threads: ts.max()!,
+                                                             samplings: [.pseudo] + ks.map { .sobol(bridgeDimensions: $0[0], hashBridgeDimensions: $0.count > 1 ? $0[1] : 0, replicates: sobolReplicates) })
+                for r in rows {
+                    let g = r.gain(over: rows[0])
+                    print(String(format: "  %@: PV mean %.4f, SE %.4f (over %d seeds: SEs %.4f…%.4f, means %.4f…%.4f), %.2f s CPU per run (%.2f s wall); SE at equal CPU time %.2fx smaller%@",
+                                 r.label, r.mean, r.stderr, r.seeds, r.stderrRange.0, r.stderrRange.1, r.meanRange.0, r.meanRange.1,
+                                 r.cpuSeconds, r.wallSeconds, g, r.label == rows[0].label ? " (reference)" : g >= 3 ? " (target >= 3x: met)" : " (target >= 3x: MISSED)"))
+                }
                 return
             }
             var all: [PerfSimulate.Row] = []

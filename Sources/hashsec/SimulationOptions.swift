@@ -30,6 +30,12 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Annual rate for the risk-neutral drift.") var rate: Double = 0.04
     @Flag(help: "Disable antithetic variates.") var noAntithetic = false
     @Flag(help: "Sample daily block counts from a Poisson law.") var poissonBlocks = false
+    @Option(help: "Sampling of the leading random dimensions: pseudo (default) or sobol (randomized QMC: scrambled Sobol points for the parameter draw, Merton jump totals and Brownian bridges of the price and hash-rate normals; the PV standard error is the replicates'; simulate only).")
+    var sampling: String = Sampling.Method.pseudo.rawValue
+    @Option(help: "--sampling sobol: leading Brownian-bridge dimensions of the price normals.") var sobolDimensions: Int = Sampling.defaultBridgeDimensions
+    @Option(help: "--sampling sobol: leading Brownian-bridge dimensions of the hash-rate normals (0: none).")
+    var sobolHashDimensions: Int = Sampling.defaultHashBridgeDimensions
+    @Option(help: "--sampling sobol: independent randomizations (replicates, ≥ 2).") var sobolReplicates: Int = Sampling.defaultReplicates
     @Option(help: "Calibration JSON (default: the store's fit of this as-of and window, or a fit now, stored).") var calibration: String?
     @Option(help: "Calibration window in days of the fit asked from the store (or made).") var window: Int = 1460
     @Option(help: "Output directory.") var out: String?
@@ -53,6 +59,10 @@ struct SimulationOptions: ParsableArguments {
         _ = try parsedShard()
         guard ForwardAdjustment.Beyond(rawValue: forwardBeyond) != nil else { throw ValidationError("--forward-beyond must be hold, flat or real") }
         guard (2...10_000_000).contains(forwardPilot) else { throw ValidationError("--forward-pilot must be in 2…10000000") }
+        guard Sampling.Method(rawValue: sampling) != nil else { throw ValidationError("--sampling must be pseudo or sobol, got '\(sampling)'") }
+        guard sobolDimensions >= 1, sobolHashDimensions >= 0, sobolReplicates >= 2 else {
+            throw ValidationError("--sobol-dimensions must be ≥ 1, --sobol-hash-dimensions ≥ 0 and --sobol-replicates ≥ 2")
+        }
     }
 
     /// The forward curve's options (validated in `validate()`).
@@ -73,6 +83,9 @@ struct SimulationOptions: ParsableArguments {
         var s = SimulationSettings(paths: paths ?? defaultPaths, seed: seed, threads: threads, measure: Measure(rawValue: measure)!, rate: rate,
                                    antithetic: !noAntithetic, poissonBlocks: poissonBlocks, horizonDays: horizon)
         s.model = PriceModel(rawValue: model)!
+        if Sampling.Method(rawValue: sampling) == .sobol {
+            s.sampling = .sobol(bridgeDimensions: sobolDimensions, hashBridgeDimensions: sobolHashDimensions, replicates: sobolReplicates)
+        }
         (s.drift, s.parameterUncertainty) = try Self.assumptions(drift: drift, parameterUncertainty: parameterUncertainty)
         return s
     }

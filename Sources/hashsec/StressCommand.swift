@@ -32,6 +32,9 @@ struct StressCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let o = simulation
+            guard o.sampling == Sampling.Method.pseudo.rawValue else {
+                throw ValidationError("--sampling \(o.sampling) is for simulate only: stress compares scenarios on common pseudo-random numbers")
+            }
             let r = try StressJob.run(.init(dealPath: deal, scenariosPath: scenarios, dbPath: store.db, asOf: o.asOf,
                                             settings: try o.settings(defaultPaths: 2000), out: o.out, windowDays: o.window,
                                             calibrationPath: o.calibration, shard: try o.parsedShard(), curve: o.curveOptions()))

@@ -104,4 +104,28 @@ final class MergeTests: XCTestCase {
         // The complete, consistent set still merges.
         XCTAssertEqual(try hashsec(["merge", "--out", dir.appendingPathComponent("ok").path] + good).status, 0)
     }
+
+    /// `--sampling sobol` (randomized QMC): a 3-way shard split + merge gives the single run's bytes, 1 and 2 threads give
+    /// the same files, the summary states the sampling and its replicates, and the pseudo-random run differs.
+    func testSobolSamplingIsShardAndThreadIndependent() throws {
+        let extra = ["--sampling", "sobol", "--sobol-replicates", "4", "--sobol-dimensions", "8", "--sobol-hash-dimensions", "4"]
+        try assertShardsMergeToSingle(deal: "s21-token.yaml", paths: 101, counts: [3], extra: extra)
+        let one = dir.appendingPathComponent("sobol-t1").path, two = dir.appendingPathComponent("sobol-t2").path
+        let pseudo = dir.appendingPathComponent("pseudo").path
+        try simulate(deal("s21-token.yaml"), paths: 101, out: one, extra: extra + ["--threads", "1"])
+        try simulate(deal("s21-token.yaml"), paths: 101, out: two, extra: extra)
+        try simulate(deal("s21-token.yaml"), paths: 101, out: pseudo)
+        XCTAssertEqual(try files(one), try files(two))
+        let summary = try String(contentsOfFile: one + "/summary.json", encoding: .utf8)
+        XCTAssertTrue(summary.contains("\"sampling_replicates\" : 4"), summary)
+        XCTAssertTrue(summary.contains("\"sampling\" : \"sobol"), summary)
+        XCTAssertNotEqual(try files(one)["summary.json"], try files(pseudo)["summary.json"])
+        XCTAssertFalse(try String(contentsOfFile: pseudo + "/summary.json", encoding: .utf8).contains("sampling"))
+        let manifest = try String(contentsOfFile: one + "/manifest.json", encoding: .utf8)
+        XCTAssertTrue(manifest.contains("randomized QMC"), manifest)
+        // Bad values are refused before anything runs.
+        XCTAssertEqual(try hashsec(["simulate", deal("s21-token.yaml"), "--calibration", calPath, "--sampling", "halton",
+                                    "--out", dir.appendingPathComponent("bad").path]).status, 64)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))
+    }
 }
