@@ -65,6 +65,15 @@ long hashsec_clock_day(long n, const double *S, const double *H, const double *F
    (near breakeven the deficit test flips unpredictably); the general case keeps every test. */
 #include <limits.h>
 #define INLINE_PASS static inline __attribute__((always_inline))
+/* The day's payout from its net BTC: with `carry` the net minus the BTC owed (the shortfall owed on), else net floored at 0. */
+INLINE_PASS double payout(double nt, double *owed, int carry) {
+    if (carry) {
+        const double bal = nt - *owed;
+        *owed = bal >= 0 ? 0.0 : -bal;
+        return bal >= 0 ? bal : 0.0;
+    }
+    return nt > 0 ? nt : 0.0;
+}
 INLINE_PASS void token_pass_fast(const hashsec_token_pass_in *in, const double *restrict S, const double *restrict gross,
                                  double *restrict net, double *restrict netUSD, const double *restrict discount,
                                  double *restrict cumulative, hashsec_token_pass_out *out, const int carry, const int cum) {
@@ -77,14 +86,7 @@ INLINE_PASS void token_pass_fast(const hashsec_token_pass_in *in, const double *
     for (long i = 0; i < n; i++) {
         const long t = i + 1;
         const double s = S[i], nt = net[i];
-        double pay;
-        if (carry) {
-            const double bal = nt - owed;
-            pay = bal >= 0 ? bal : 0.0;
-            owed = bal >= 0 ? 0.0 : -bal;
-        } else {
-            pay = nt > 0 ? nt : 0.0;
-        }
+        double pay = payout(nt, &owed, carry);
         const long deficit = (long)(nt < 0) | (economic & (long)(gross[i] == 0));
         run = (run + 1) & -deficit;
         const double payUSD = pay * s;
@@ -112,14 +114,7 @@ static void token_pass_general(const hashsec_token_pass_in *in, const double *re
     for (long i = 0; i < n; i++) {
         const long t = i + 1;
         const double s = S[i], nt = net[i];
-        double pay;
-        if (carry) {
-            double bal = nt - owed;
-            pay = bal >= 0 ? bal : 0.0;
-            owed = bal >= 0 ? 0.0 : -bal;
-        } else {
-            pay = nt > 0 ? nt : 0.0;
-        }
+        double pay = payout(nt, &owed, carry);
         const int down = i >= fullLo && i < fullHi;
         const int deficit = nt < 0 || (economic && gross[i] == 0 && !down);
         run = deficit ? run + 1 : 0;
