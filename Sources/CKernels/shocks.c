@@ -82,6 +82,79 @@ INLINE void correlate3_to(double z0, double z1, double z2, const double *restric
     if (mirror) { out[1] = -c[0]; out[cs + 1] = -c[1]; out[2 * cs + 1] = -c[2]; }
 }
 
+/* The ziggurat's fast test for draws base, base+γ, … (m of them): o = u·x[i], the raw bits, and rej = 1 where the
+   draw must be finished (finish). The portable and AVX-512 builds vectorise the plain loop; AVX2 has no 64-bit
+   multiply, convert or gather that clang would use, so its build spells the same operations in intrinsics
+   (4 lanes: the counter by vector addition, mix64's multiplications as 32×32-bit products, the table loads as gathers). */
+#define DEFINE_DRAWS(SUFFIX, ATTR) \
+ATTR INLINE void draws_##SUFFIX(uint64_t base, uint64_t gamma, long m, const double *restrict xs, const double *restrict rs, \
+                                double *restrict o, uint64_t *restrict bits, unsigned char *restrict rej) { \
+    _Pragma("clang loop vectorize(enable)") \
+    for (long i = 0; i < m; i++) { \
+        uint64_t r = mix64(base); base += gamma; \
+        int64_t idx = (int64_t)(r & 0x7f); \
+        double u = centred_##SUFFIX(r); \
+        rej[i] = fabs(u) < rs[idx] ? 0 : 1; \
+        o[i] = u * xs[idx]; bits[i] = r; \
+    } \
+}
+DEFINE_DRAWS(portable, )
+#if defined(__x86_64__)
+DEFINE_DRAWS(avx512, HASHSEC_TARGET_AVX512)
+#include <immintrin.h>
+/* x·c mod 2⁶⁴ per lane from 32-bit products: lo(x)·lo(c) + ((hi(x)·lo(c) + lo(x)·hi(c)) << 32). */
+HASHSEC_TARGET_AVX2 INLINE __m256i mul64c(__m256i x, __m256i clo, __m256i chi) {
+    __m256i xhi = _mm256_srli_epi64(x, 32);
+    __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(xhi, clo), _mm256_mul_epu32(x, chi));
+    return _mm256_add_epi64(_mm256_mul_epu32(x, clo), _mm256_slli_epi64(cross, 32));
+}
+HASHSEC_TARGET_AVX2 INLINE void draws_avx2(uint64_t base, uint64_t gamma, long m, const double *restrict xs, const double *restrict rs,
+                                           double *restrict o, uint64_t *restrict bits, unsigned char *restrict rej) {
+    /* rej bytes for a 4-bit mask of rejected lanes. */
+    static const uint32_t expand[16] = { 0x00000000, 0x00000001, 0x00000100, 0x00000101, 0x00010000, 0x00010001, 0x00010100,
+                                         0x00010101, 0x01000000, 0x01000001, 0x01000100, 0x01000101, 0x01010000, 0x01010001,
+                                         0x01010100, 0x01010101 };
+    const __m256i m1lo = _mm256_set1_epi64x(0x1CE4E5B9LL), m1hi = _mm256_set1_epi64x(0xBF58476DLL);
+    const __m256i m2lo = _mm256_set1_epi64x(0x133111EBLL), m2hi = _mm256_set1_epi64x(0x94D049BBLL);
+    const __m256i step = _mm256_set1_epi64x((long long)(4 * gamma)), low7 = _mm256_set1_epi64x(0x7f);
+    const __m256i hiExp = _mm256_set1_epi64x(0x4530000000000000LL), loExp = _mm256_set1_epi64x(0x4330000000000000LL);
+    const __m256i low32 = _mm256_set1_epi64x(0xffffffffLL);
+    const __m256d p84 = _mm256_set1_pd(0x1.0p84), p52 = _mm256_set1_pd(0x1.0p52), half = _mm256_set1_pd(0.5);
+    const __m256d ulp = _mm256_set1_pd(0x1.0p-53), two = _mm256_set1_pd(2.0), one = _mm256_set1_pd(1.0);
+    const __m256d absMask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    __m256i c = _mm256_set_epi64x((long long)(base + 3 * gamma), (long long)(base + 2 * gamma), (long long)(base + gamma),
+                                  (long long)base);
+    long i = 0;
+    for (; i + 4 <= m; i += 4) {
+        __m256i z = c;
+        c = _mm256_add_epi64(c, step);
+        z = mul64c(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), m1lo, m1hi);
+        z = mul64c(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), m2lo, m2hi);
+        __m256i r = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+        /* u53: (2⁸⁴ + hi·2³²) − 2⁸⁴ + (2⁵² + lo) − 2⁵² of x = r >> 11, exactly as u53() */
+        __m256i x = _mm256_srli_epi64(r, 11);
+        __m256d dhi = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(hiExp, _mm256_srli_epi64(x, 32))), p84);
+        __m256d dlo = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(loExp, _mm256_and_si256(x, low32))), p52);
+        __m256d u = _mm256_sub_pd(_mm256_mul_pd(two, _mm256_mul_pd(_mm256_add_pd(_mm256_add_pd(dhi, dlo), half), ulp)), one);
+        __m256i idx = _mm256_and_si256(r, low7);
+        __m256d ri = _mm256_i64gather_pd(rs, idx, 8), xi = _mm256_i64gather_pd(xs, idx, 8);
+        __m256d ok = _mm256_cmp_pd(_mm256_and_pd(u, absMask), ri, _CMP_LT_OQ);
+        uint32_t e = expand[~_mm256_movemask_pd(ok) & 0xf];
+        __builtin_memcpy(rej + i, &e, 4);
+        _mm256_storeu_pd(o + i, _mm256_mul_pd(u, xi));
+        _mm256_storeu_si256((__m256i *)(bits + i), r);
+    }
+    base += (uint64_t)i * gamma;
+    for (; i < m; i++) {
+        uint64_t r = mix64(base); base += gamma;
+        int64_t idx = (int64_t)(r & 0x7f);
+        double u = centred_avx2(r);
+        rej[i] = fabs(u) < rs[idx] ? 0 : 1;
+        o[i] = u * xs[idx]; bits[i] = r;
+    }
+}
+#endif
+
 /* Normals first … first+count−1 of a stream; lt (3×3 row-major Lᵀ) non-NULL correlates each whole triple on the way
    out (correlate3_to: components cs apart, with mirror also negated at +1), NULL stores them as drawn (contiguous). The counter key + (n+1)·γ advances by γ (an addition per lane, not a
    64-bit multiplication: AVX2 has none); rejected draws are found a word (8 flags) at a time. */
@@ -94,14 +167,7 @@ ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, u
     for (long c0 = 0; c0 < count; c0 += CHUNK) { \
         long m = count - c0 < CHUNK ? count - c0 : CHUNK; \
         uint64_t base = key + (first + (uint64_t)c0 + 1) * gamma; \
-        _Pragma("clang loop vectorize(enable)") \
-        for (long i = 0; i < m; i++) { \
-            uint64_t r = mix64(base); base += gamma; \
-            int64_t idx = (int64_t)(r & 0x7f); \
-            double u = centred_##SUFFIX(r); \
-            rej[i] = fabs(u) < rs[idx] ? 0 : 1; \
-            o[i] = u * xs[idx]; bits[i] = r; \
-        } \
+        draws_##SUFFIX(base, gamma, m, xs, rs, o, bits, rej); \
         memset(rej + m, 0, 8); \
         for (long w = 0; w < m; w += 8) { \
             uint64_t flags; memcpy(&flags, rej + w, 8); \
