@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "StructuresTests", dependencies: ["Structures", "Statistics", "FileIO", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "Results", "Statistics", "FileIO", "TestSupport"], swiftSettings: v5),
         // Runs the built `hashsec` binary on hostile inputs (issue 12's acceptance suite; table in HostileCases.swift).
-        .testTarget(name: "HostileInputTests", dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
+        .testTarget(name: "HostileInputTests", dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"], swiftSettings: v5),
         .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Config", "Domain", "Simulate", "Statistics", "Results", "FileIO", "Store", "Structures", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "BacktestTests", dependencies: ["Models", "Backtest", "Pipeline", "Calibrate", "Hashprice", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
     ]

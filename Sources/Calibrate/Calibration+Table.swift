@@ -11,6 +11,10 @@ public enum CalibrationTable {
     public static func rows(_ c: Calibration) -> [(model: String, parameter: String, value: Double, stderr: Double?)] {
         var r: [(String, String, Double, Double?)] = []
         for m in PriceModels.all { for row in m.tableRows(c) { r.append((row.model, row.parameter, row.value, row.stderr)) } }
+        // The volatility uncertainty the run's parameter draws add (Models.VolatilityUncertainty), from the window's returns.
+        if !c.historicalLogReturns.isEmpty {
+            r.append(("price", "volatility_dispersion", VolatilityUncertainty.dispersion(c.historicalLogReturns), nil))
+        }
         let h = c.hashRate
         for (n, e) in [("a", h.a), ("b", h.b), ("c", h.c), ("sigma", h.sigma)] { r.append(("hashrate", n, e.value, e.stderr)) }
         r.append(("hashrate", "lag_days", Double(h.lag), nil))

@@ -21,7 +21,10 @@ public struct Series: Sendable {
 /// Linear: `px = left + (x − x0)/(x1 − x0)·w`; log: the same on `log10(y)`.
 struct Frame {
     static let width = 720.0, height = 340.0
-    let left = 70.0, right = 20.0, top = 34.0, bottom = 52.0
+    /// The plot's top edge without a legend (`Legend.plotTop` with one: the legend has its own rows under the title).
+    static let topWithoutLegend = 34.0
+    let left = 70.0, right = 20.0, bottom = 52.0
+    var top = Frame.topWithoutLegend
     var x0: Double, x1: Double, y0: Double, y1: Double
     var logY: Bool
     var plotW: Double { Frame.width - left - right }
@@ -98,7 +101,7 @@ public let chartPalette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"
 extension SVG {
     /// Draws the axes, grid, tick labels, titles and markers of `frame`; returns nothing (mutates).
     mutating func axes(_ f: Frame, xKind: XAxisKind, xTitle: String, yTitle: String, yTicks: [Double], markers: [Marker]) {
-        text(Frame.width / 2, 20, title, cls: "ttl")
+        text(Frame.width / 2, Legend.titleBaseline, title, cls: "ttl")
         let bottomY = f.top + f.plotH
         for t in yTicks {
             let y = f.py(t)
@@ -128,14 +131,43 @@ extension SVG {
         }
     }
 
-    /// Legend entries along the top right.
-    mutating func legend(_ items: [(String, String)]) {
-        var x = Frame.width - 20.0
-        for (name, colour) in items.reversed() {
-            let w = Double(name.count) * 7.0 + 22   // ≈ the label at 11 px plus the swatch and a gap
-            x -= w
-            rect(x, 26, 10, 4, fill: colour)
-            text(x + 13, 31, name, anchor: "start")
+    /// Draws a laid-out legend (`Legend`) as one `<g class="legend">`.
+    mutating func legend(_ l: Legend) {
+        guard !l.entries.isEmpty else { return }
+        body.append("<g class=\"legend\">")
+        for e in l.entries {
+            rect(e.x, e.baseline - 6, 10, 4, fill: e.colour)
+            text(e.x + 13, e.baseline, e.name, anchor: "start")
         }
+        body.append("</g>")
     }
+}
+
+/// A chart's legend, laid out in its own rows between the title and the plot so that it can never cover the title
+/// (issue 12 item 15: the tranche chart's legend overlapped its title): entries right-aligned to the plot's right edge,
+/// wrapped onto a new row when a row would pass the plot's left edge. Text widths are estimated generously
+/// (`Legend.charWidth` per character at 11 px, more than sans-serif's average), so the estimate is an upper bound.
+struct Legend {
+    struct Entry { var name: String, colour: String, x: Double, baseline: Double, width: Double }
+    /// Baselines: the title's (bold 13 px, centred) and the first legend row's; rows are `rowHeight` apart.
+    static let titleBaseline = 20.0, firstBaseline = 38.0, rowHeight = 14.0
+    /// Upper bounds of a character's advance at the label (11 px) and title (bold 13 px) sizes.
+    static let charWidth = 7.0, titleCharWidth = 8.5
+    var entries: [Entry] = []
+    var rows = 0
+
+    init(_ items: [(String, String)], left: Double = 70, right: Double = Frame.width - 20) {
+        var x = right, baseline = Legend.firstBaseline
+        if !items.isEmpty { rows = 1 }
+        for (name, colour) in items.reversed() {
+            let w = Double(name.count) * Legend.charWidth + 22   // swatch (10) + gap (3) + label + spacing
+            if x - w < left && x < right { x = right; baseline += Legend.rowHeight; rows += 1 }
+            x -= w
+            entries.append(Entry(name: name, colour: colour, x: x, baseline: baseline, width: w - 9))
+        }
+        entries.reverse()
+    }
+
+    /// The plot's top edge below the legend's last row (the title's alone without a legend).
+    var plotTop: Double { rows == 0 ? Frame.topWithoutLegend : Legend.firstBaseline + Double(rows - 1) * Legend.rowHeight + 12 }
 }

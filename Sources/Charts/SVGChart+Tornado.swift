@@ -17,10 +17,11 @@ extension SVGChart {
         let values = sorted.flatMap { [$0.up] + ($0.down.map { [$0] } ?? []) }.filter { $0.isFinite }
         let m = Swift.max(values.map { abs($0) }.max() ?? 1, 1e-12)
         let t = Ticks.linear(-m, m)
-        let left = 150.0, right = 20.0, top = 40.0, bottom = 46.0
+        let legend = Legend([("input bumped up", chartPalette[0]), ("input bumped down", chartPalette[1])], left: 150)
+        let left = 150.0, right = 20.0, top = legend.plotTop, bottom = 46.0
         let w = Frame.width - left - right, h = Frame.height - top - bottom
         func px(_ x: Double) -> Double { left + (x - t.lo) / (t.hi - t.lo == 0 ? 1 : t.hi - t.lo) * w }
-        svg.text(Frame.width / 2, 20, title, cls: "ttl")
+        svg.text(Frame.width / 2, Legend.titleBaseline, title, cls: "ttl")
         for v in t.ticks {
             svg.line(px(v), top, px(v), top + h, cls: "gr")
             svg.text(px(v), top + h + 16, ChartFormat.tick(v))
@@ -38,7 +39,7 @@ extension SVGChart {
                          label: "\(b.label) \(k == 0 ? "up" : "down"): \(ChartFormat.tick(v))")
             }
         }
-        svg.legend([("input bumped up", chartPalette[0]), ("input bumped down", chartPalette[1])])
+        svg.legend(legend)
         return svg.render(description: "tornado chart, \(sorted.count) inputs")
     }
 }

@@ -46,12 +46,14 @@ public enum SVGChart {
         if let yMin { ys.append(yMin) }
         if let yMax { ys.append(yMax) }
         let (y0, y1, yt) = yRange(ys, logY: logY)
-        let f = Frame(x0: x0, x1: x1, y0: y0, y1: y1, logY: logY)
+        let legend = Legend(series.count > 1 ? series.enumerated().map { ($0.element.name, chartPalette[$0.offset % chartPalette.count]) } : [])
+        var f = Frame(x0: x0, x1: x1, y0: y0, y1: y1, logY: logY)
+        f.top = legend.plotTop
         svg.axes(f, xKind: xKind, xTitle: xTitle, yTitle: yTitle, yTicks: yt, markers: markers)
         for (i, s) in series.enumerated() {
             svg.path(polyline(f, s.x, s.y), stroke: chartPalette[i % chartPalette.count])
         }
-        if series.count > 1 { svg.legend(series.enumerated().map { ($0.element.name, chartPalette[$0.offset % chartPalette.count]) }) }
+        svg.legend(legend)
         return svg.render(description: "\(series.count) series, \(xs.count) points")
     }
 
@@ -65,7 +67,11 @@ public enum SVGChart {
         var svg = SVG(title: title)
         let x0 = x.first ?? 0, x1 = Swift.max(x.last ?? 1, x0 + 1)
         let (y0, y1, yt) = yRange(p05 + p95 + p50 + lines.flatMap { $0.y.compactMap { $0 } }, logY: logY)
-        let f = Frame(x0: x0, x1: x1, y0: y0, y1: y1, logY: logY)
+        let lineColours = ["#000000"] + chartPalette.dropFirst(3)
+        let legend = Legend([("5–95%", colour + "2e"), ("25–75%", colour + "59"), ("median", colour)]
+                            + lines.enumerated().map { ($0.element.name, lineColours[$0.offset % lineColours.count]) })
+        var f = Frame(x0: x0, x1: x1, y0: y0, y1: y1, logY: logY)
+        f.top = legend.plotTop
         svg.axes(f, xKind: xKind, xTitle: xTitle, yTitle: yTitle, yTicks: yt, markers: markers)
         func band(_ lo: [Double], _ hi: [Double]) -> String {
             guard !x.isEmpty else { return "" }
@@ -77,10 +83,8 @@ public enum SVGChart {
         svg.path(band(p05, p95), stroke: "none", fill: colour, width: 0, opacity: 0.18)
         svg.path(band(p25, p75), stroke: "none", fill: colour, width: 0, opacity: 0.35)
         svg.path(polyline(f, x, p50.map { $0 }), stroke: colour, width: 2)
-        let lineColours = ["#000000"] + chartPalette.dropFirst(3)
         for (i, l) in lines.enumerated() { svg.path(polyline(f, l.x, l.y), stroke: lineColours[i % lineColours.count], width: 1.5) }
-        svg.legend([("5–95%", colour + "2e"), ("25–75%", colour + "59"), ("median", colour)]
-                   + lines.enumerated().map { ($0.element.name, lineColours[$0.offset % lineColours.count]) })
+        svg.legend(legend)
         return svg.render(description: "fan chart with 5, 25, 50, 75 and 95 percent quantiles over \(x.count) days"
                           + (lines.isEmpty ? "" : " and \(lines.map(\.name).joined(separator: ", "))"))
     }
@@ -107,8 +111,10 @@ public enum SVGChart {
         var svg = SVG(title: title)
         let all = series.flatMap { $0.values }.filter { $0.isFinite }
         let t = Ticks.linear(Swift.min(0, all.min() ?? 0), Swift.max(all.max() ?? 1, 1e-9))
-        let f = Frame(x0: 0, x1: Double(Swift.max(1, categories.count)), y0: t.lo, y1: t.hi, logY: false)
-        svg.text(Frame.width / 2, 20, title, cls: "ttl")
+        let legend = Legend(series.count > 1 ? series.enumerated().map { ($0.element.name, chartPalette[$0.offset % chartPalette.count]) } : [])
+        var f = Frame(x0: 0, x1: Double(Swift.max(1, categories.count)), y0: t.lo, y1: t.hi, logY: false)
+        f.top = legend.plotTop
+        svg.text(Frame.width / 2, Legend.titleBaseline, title, cls: "ttl")
         for v in t.ticks {
             svg.line(f.left, f.py(v), f.left + f.plotW, f.py(v), cls: "gr")
             svg.text(f.left - 6, f.py(v) + 4, ChartFormat.tick(v), anchor: "end")
@@ -128,7 +134,7 @@ public enum SVGChart {
             }
             svg.text(f.left + (Double(c) + 0.5) * groupW, f.top + f.plotH + 16, name)
         }
-        if series.count > 1 { svg.legend(series.enumerated().map { ($0.element.name, chartPalette[$0.offset % chartPalette.count]) }) }
+        svg.legend(legend)
         return svg.render(description: "bar chart, \(categories.count) categories × \(series.count) series")
     }
 }

@@ -24,8 +24,10 @@ public enum GBMModel: PriceModelDefinition {
         }
         let draw = a.parameterUncertainty
             ? ParameterDraw(estimate: theta, stderr: [c.gbm.mu.stderr, c.gbm.sigma.stderr], covariance: nil, transforms: [.identity, .log]) : nil
-        return try PriceLaw(step: .diffusion, base: laneOf(theta), draw: draw,
+        var law = try PriceLaw(step: .diffusion, base: laneOf(theta), draw: draw,
                             driftStatement: measure == .real ? rule.statement : "risk-neutral", laneOf: laneOf)
+        law.volatilityDispersion = VolatilityUncertainty.dispersion(c, a)
+        return law
     }
 
     /// Closed-form MLE: `m̂ = mean(r)`, `σ̂² = mean((r − m̂)²)`, `μ̂ = m̂ + σ̂²/2`.

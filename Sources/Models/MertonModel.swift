@@ -44,8 +44,10 @@ public enum MertonModel: PriceModelDefinition {
         let draw = a.parameterUncertainty
             ? ParameterDraw(estimate: theta, stderr: [m.mu.stderr, m.sigma.stderr, m.lambda.stderr, m.muJ.stderr, m.sigmaJ.stderr],
                             covariance: m.covariance, transforms: [.identity, .log, .log, .identity, .log]) : nil
-        return try PriceLaw(step: .diffusion, base: laneOf(theta), draw: draw,
+        var law = try PriceLaw(step: .diffusion, base: laneOf(theta), draw: draw,
                             driftStatement: measure == .real ? rule.statement : "risk-neutral", laneOf: laneOf)
+        law.volatilityDispersion = VolatilityUncertainty.dispersion(c, a)
+        return law
     }
 
     /// The day's jump sum for the uniform `u` (count by inversion of the Poisson CDF, `P(N = 0) = p0 = e^{−λ}`) and the

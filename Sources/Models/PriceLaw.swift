@@ -83,6 +83,14 @@ public struct PriceLane: Equatable, Sendable {
         self.drift = drift; self.sigma = sigma; self.lambda = lambda; self.muJ = muJ; self.sigmaJ = sigmaJ
         self.drift2 = drift2 ?? drift; self.sigma2 = sigma2 ?? sigma; self.p11 = p11; self.p22 = p22; self.calmStart = calmStart
     }
+    /// The lane with every volatility (diffusion, jump size, both regimes) scaled by `k`, the mean daily log return kept
+    /// (`drift + λ·μ_J` of state 1; the regime means are the states' own).
+    func scaled(_ k: Double) -> PriceLane {
+        var l = self
+        l.sigma *= k; l.sigma2 *= k; l.sigmaJ *= k
+        l.drift += lambda * muJ * (1 - k); l.muJ *= k
+        return l
+    }
     var isValid: Bool {
         [drift, sigma, lambda, muJ, sigmaJ, drift2, sigma2, p11, p22, calmStart].allSatisfy { $0.isFinite }
             && sigma >= 0 && sigma2 >= 0 && lambda >= 0 && sigmaJ >= 0 && (0...1).contains(p11) && (0...1).contains(p22)
@@ -105,6 +113,10 @@ public struct PriceLaw: Sendable {
     let laneOf: @Sendable ([Double]) -> PriceLane
     /// Human-readable statement of the drift used (manifest, summary).
     public var driftStatement: String
+    /// Volatility uncertainty `s_v` (`VolatilityUncertainty`, set by the model's `law` under parameter uncertainty): each
+    /// path's volatilities are scaled by `k = exp(s_v·z − s_v²)` (`E[k²] = 1`, the lane's mean log return kept), `z` the
+    /// last normal of its draw (after the model's `draw`), clamped to ±3; 0 = none.
+    public var volatilityDispersion: Double = 0
 
     public init(step: Step, base: PriceLane, bootstrapReturns: [Double] = [], draw: ParameterDraw?, driftStatement: String,
                 laneOf: @escaping @Sendable ([Double]) -> PriceLane) throws {
@@ -114,14 +126,20 @@ public struct PriceLaw: Sendable {
     }
 
     /// Normals one path needs for its draw (0 without parameter uncertainty).
-    public var drawDimension: Int { draw?.dimension ?? 0 }
+    public var drawDimension: Int { (draw?.dimension ?? 0) + (volatilityDispersion > 0 ? 1 : 0) }
 
-    /// The lane for `z` (`drawDimension` iid N(0,1)); the base lane without a draw. An invalid draw (cannot happen by the
-    /// transforms, kept as a guard) falls back to the base lane.
+    /// The lane for `z` (`drawDimension` iid N(0,1): the model's `draw`, then the volatility scale's normal when
+    /// `volatilityDispersion > 0`); the base lane without a draw. An invalid draw (cannot happen by the transforms, kept as
+    /// a guard) falls back to the base lane (resp. the unscaled lane).
     public func lane(_ z: UnsafePointer<Double>?) -> PriceLane {
-        guard let d = draw, let z else { return base }
-        let l = laneOf(d.sample(z))
-        return l.isValid ? l : base
+        guard let z else { return base }
+        var l = base
+        if let d = draw { let c = laneOf(d.sample(z)); if c.isValid { l = c } }
+        let sv = volatilityDispersion
+        guard sv > 0 else { return l }
+        let zv = min(max(z[draw?.dimension ?? 0], -ParameterDraw.clamp), ParameterDraw.clamp)
+        let s = l.scaled(Foundation.exp(sv * zv - sv * sv))
+        return s.isValid ? s : l
     }
 }
 

@@ -4,22 +4,71 @@ import Results
 import Statistics
 
 extension RunReport {
-    /// Keys of `summary.json` shown in the terms table, in order.
-    static let termKeys = ["deal", "model", "measure", "antithetic", "horizon_days", "term_days", "truncated", "as_of", "start_date"]
+    /// The deal's terms (`deal.json`), one row per term, named so that `Format.unit(of:)` reads its unit: the token, the
+    /// fleet, operations and fees, the payout rule, curtailment, the structure's tranches and the staking leverage.
+    static func terms(_ t: DealTerms) -> [[String]] {
+        var rows: [[String]] = [
+            ["price_usd", text(t.priceUSD)], ["tokens", String(t.tokens)], ["hashrate_th_per_token", text(t.hashrateTHPerToken)],
+            ["term_days", String(t.termDays)], ["start", t.start == "as_of" ? "at the as-of date" : t.start],
+            ["fleet_hashrate_ph", text(t.fleetHashrateTH / 1000)], ["efficiency_j_th", text(t.efficiencyJTH)],
+        ]
+        if let m = t.minerModel { rows.append(["miner_model", m]) }
+        if let p = t.minerProfile { rows.append(["miner_profile", p]) }
+        rows += [["degradation_per_year", text(t.degradationPerYear)], ["power_usd_per_kwh", text(t.powerUSDPerKWh)], ["uptime", text(t.uptime)],
+                 ["pool_fee", text(t.poolFee)], ["management_fee", text(t.managementFee)], ["hosting_usd_per_th_day", text(t.hostingUSDPerTHDay)],
+                 ["payout_rule", t.deficit == "floor_zero" ? "floor_zero (a deficit day pays 0)" : "carry_forward (deficits netted from later payouts)"],
+                 ["curtailment", t.curtailment == "economic" ? "economic (off on unprofitable days)" : "never"]]
+        if let n = t.terminateAfterDeficitDays { rows.append(["terminate_after_deficit_days", String(n)]) }
+        rows.append(["discount_rate", text(t.discountRate)])
+        if let s = t.structure {
+            rows.append(["structure", "waterfall, \(s.tranches.count) tranches, \(s.periodDays)-day periods"])
+            if let p = s.poolTokens { rows.append(["pool_tokens", String(p)]) }
+            for tr in s.tranches {
+                rows.append(["tranche_\(tr.name)", tr.equity ? "equity (residual)" : "\(tr.amortization) amortization, interest in \(tr.interestCurrency.uppercased())"])
+                rows.append(["tranche_\(tr.name)_balance_usd", text(tr.balanceUSD)])
+                if !tr.equity { rows.append(["tranche_\(tr.name)_rate", text(tr.annualRate)]) }
+            }
+            rows += [["servicer_share", text(s.servicerShare)], ["fixed_fee_usd_per_period", text(s.fixedFeeUSDPerPeriod)],
+                     ["reserve_initial_usd", text(s.reserveInitialUSD)]]
+            if let d = s.dscrTrigger { rows.append(["dscr_trigger", text(d)]); rows.append(["trigger_action", s.triggerAction]) }
+        }
+        if let l = t.leverage {
+            rows += [["staking_leverage", text(l.leverage)], ["loops", String(l.loops)], ["ltv_initial", text(l.ltvInitial)],
+                     ["liquidation_threshold", text(l.liquidationThreshold)], ["liquidation_bonus", text(l.liquidationBonus)],
+                     ["close_factor", text(l.closeFactor)], ["borrow_apr", text(l.borrowAPR)], ["staking_apy", text(l.stakingAPY)],
+                     ["leverage_horizon_days", String(l.horizonDays)], ["collateral_mark", l.mark]]
+        }
+        return rows
+    }
 
-    static func terms(_ s: RunSummary) -> [[String]] {
+    /// The run's settings: the as-of date, the horizon and what it covers of the term, paths, seed, model, drift,
+    /// measure, kernel and the calibration (`summary.json`, and `manifest.json` where the run folder has it).
+    static func settings(_ s: RunSummary, _ m: RunManifest<SimulationParameters>?) -> [[String]] {
         let r = s.run
-        return [["deal", r.deal], ["model", r.model], ["measure", r.measure], ["antithetic", String(r.antithetic)],
-                ["horizon_days", String(r.horizonDays)], ["term_days", String(r.termDays)], ["truncated", String(r.truncated)],
-                ["as_of", r.asOf], ["start_date", r.startDate]]
+        let covered = r.truncated
+            ? "truncated: \(r.horizonDays) days simulated of the \(r.termDays)-day term"
+            : "the whole term (\(r.termDays) days\(r.startDate == r.asOf ? "" : ", the token from \(r.startDate)"))"
+        var rows: [[String]] = [["as_of", r.asOf], ["start_date", r.startDate], ["horizon_days", String(r.horizonDays)], ["term_days", String(r.termDays)],
+                                ["horizon", covered], ["paths", String(s.paths)], ["seed", String(r.seed)], ["antithetic", String(r.antithetic)],
+                                ["model", r.model]]
+        if let p = m?.parameters { rows.append(["drift", p.driftStatement ?? p.drift]) }
+        rows.append(["measure", r.measure])
+        // The rate the risk-neutral and forward measures discount at (the real measure has none).
+        if let p = m?.parameters, p.measure != "real" { rows.append(["risk_free_rate", text(p.rate)]) }
+        if let k = m?.kernel { rows.append(["kernel", k]) }
+        if let c = m?.calibration {
+            rows.append(["calibration", "\(c.source), as of \(c.asOf)\(c.windowDays.map { ", \($0)-day window" } ?? "")\(c.path.map { ", \($0)" } ?? "")"])
+            if let k = c.key { rows.append(["calibration_key", k]) }
+        }
+        return rows
     }
 
     /// The headline metrics table's rows: the summary's headline values, its quantiles, the simulated halving.
-    static func metrics(_ s: RunSummary) -> [[String]] {
-        var rows: [[String]] = [["pv_usd_mean", text(s.pvMean)], ["pv_usd_stderr", text(s.pvStderr)], ["btc_total_mean", text(s.btcMean)],
+    static func metrics(_ s: RunSummary, priceUSD: Double?) -> [[String]] {
+        var rows: [[String]] = (priceUSD.map { [["price_usd", text($0)]] } ?? []) + [["pv_usd_mean", text(s.pvMean)], ["pv_usd_stderr", text(s.pvStderr)], ["btc_total_mean", text(s.btcMean)],
                                 ["usd_total_mean", text(s.usdMean)], ["prob_loss", text(s.probLoss)], ["prob_pv_below_price", text(s.probPVBelowPrice)],
                                 ["prob_payback", text(s.probPayback)], ["days_curtailed_mean", text(s.daysCurtailedMean)],
-                                ["prob_terminated", text(s.probTerminated)], ["paths", String(s.paths)], ["seed", String(s.run.seed)]]
+                                ["prob_terminated", text(s.probTerminated)]]
         for (group, q) in [("pv_usd_", s.pvQuantiles), ("irr_", s.irrQuantiles), ("btc_total_", s.btcQuantiles)] {
             for l in Quantiles.levels { rows.append([group + l.name, text(q[l.name])]) }
         }
@@ -42,27 +91,36 @@ extension RunReport {
         return rows
     }
 
-    /// One deal's section; also its summary (for the overview).
-    static func dealContext(name: String, url: URL, relative: String, pending: Pending) throws -> (DealContext, RunSummary?) {
+    /// One deal's section; also its summary and issue price (for the overview).
+    static func dealContext(name: String, url: URL, relative: String, pending: Pending) throws -> (DealContext, RunSummary?, Double?) {
         var d = DealContext(name: name, anchor: "deal-" + name.map { $0.isLetter || $0.isNumber ? $0 : "-" }.map(String.init).joined())
         let s = try ReportFiles.read(RunSummary.self, url.appendingPathComponent("summary.json"))
+        let deal = try ReportFiles.read(DealTerms.self, url.appendingPathComponent("deal.json"))
+        // A deal folder's manifest (simulate's): its settings; another command's manifest (a nightly's) has none of them.
+        let manifest = try? ReportFiles.read(RunManifest<SimulationParameters>.self, url.appendingPathComponent("manifest.json"))
+        let keyed = Units.byRowKey(key: "term", values: ["value"])
+        if let deal {
+            let terms = CSVTable(header: ["term", "value"], rows: terms(deal))
+            pending.add(relative + "terms.csv", terms)
+            d.terms = table(terms, csv: relative + "terms.csv", caption: "Terms of the deal", units: keyed)
+        }
         if let s {
             // SPEC §9: a horizon shorter than the term is stated, never a silent cut.
             if s.run.truncated {
                 d.truncation = "the simulation covers \(s.run.horizonDays) days of the deal's \(s.run.termDays)-day term; "
                     + "PV, payouts, IRR and probabilities count only the simulated days."
             }
-            let terms = CSVTable(header: ["term", "value"], rows: terms(s))
-            pending.add(relative + "terms.csv", terms)
-            d.terms = table(terms, csv: relative + "terms.csv", caption: "Terms")
-            let metrics = CSVTable(header: ["metric", "value"], rows: metrics(s))
+            let settings = CSVTable(header: ["setting", "value"], rows: settings(s, manifest ?? nil))
+            pending.add(relative + "settings.csv", settings)
+            d.settings = table(settings, csv: relative + "settings.csv", caption: "Run settings", units: .byRowKey(key: "setting", values: ["value"]))
+            let metrics = CSVTable(header: ["metric", "value"], rows: metrics(s, priceUSD: deal?.priceUSD))
             pending.add(relative + "metrics.csv", metrics)
-            d.metrics = table(metrics, csv: relative + "metrics.csv", caption: "Headline metrics")
+            d.metrics = table(metrics, csv: relative + "metrics.csv", caption: "Headline metrics (per token)", units: .byRowKey(key: "metric", values: ["value"]))
         }
         d.dealYAML = try? String(contentsOf: url.appendingPathComponent("deal.yaml"), encoding: .utf8)
         try charts(&d, url: url, summary: s)
         try tables(&d, url: url, relative: relative)
-        return (d, s)
+        return (d, s, deal?.priceUSD)
     }
 
     /// The deal's fans and histograms, the tranche bars and the leverage chart.
@@ -130,7 +188,8 @@ extension RunReport {
         func read(_ f: String) throws -> CSVTable? { try CSVTable.read(url.appendingPathComponent(f)) }
         d.tranches = try read("tranches.csv").map { table($0, csv: relative + "tranches.csv", caption: "Tranches") }
         d.leverageSweep = try read("leverage_sweep.csv").map { table($0, csv: relative + "leverage_sweep.csv", caption: "Leverage sweep") }
-        d.leverageReturns = try read("leverage_returns.csv").map { table($0, csv: relative + "leverage_returns.csv", caption: "Unlevered vs levered returns") }
+        d.leverageReturns = try read("leverage_returns.csv").map { table($0, csv: relative + "leverage_returns.csv", caption: "Unlevered vs levered returns",
+                                                                   units: .all(.percent)) }
         d.stress = try read("stress.csv").map { table($0, csv: relative + "stress.csv", caption: "Stress scenarios (first row: base)") }
         if let t = try read("sensitivities.csv"), let ic = t.column("input"), let bc = t.column("bump") {
             d.sensitivities = table(t, csv: relative + "sensitivities.csv", caption: "Sensitivities (common random numbers)")

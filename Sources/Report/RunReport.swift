@@ -40,11 +40,11 @@ public enum RunReport {
             ctx.runStress = table(st, csv: "stress.csv", caption: "Stress scenarios")
             sections.append("stress")
         }
-        var summaries: [(String, RunSummary)] = []
+        var summaries: [(String, RunSummary, Double?)] = []
         for (name, durl) in run.deals {
-            let (d, s) = try dealContext(name: name, url: durl, relative: run.isSingleDeal ? "" : "deals/\(name)/", pending: pending)
+            let (d, s, price) = try dealContext(name: name, url: durl, relative: run.isSingleDeal ? "" : "deals/\(name)/", pending: pending)
             ctx.deals.append(d)
-            if let s { summaries.append((name, s)) }
+            if let s { summaries.append((name, s, price)) }
         }
         if !ctx.deals.isEmpty { sections.append("deals") }
         if run.deals.count > 1 { ctx.overview = overview(summaries, pending); sections.insert("overview", at: 0) }
@@ -117,7 +117,8 @@ public enum RunReport {
     /// Changes vs the previous run (`changes.csv`), flagged rows highlighted.
     static func changes(_ run: RunFolder) throws -> TableContext? {
         guard let ch = try CSVTable.read(run.url.appendingPathComponent("changes.csv")) else { return nil }
-        var t = table(ch, csv: "changes.csv", caption: "Changes against the previous successful run")
+        var t = table(ch, csv: "changes.csv", caption: "Changes against the previous successful run",
+                      units: .byRowKey(key: "metric", values: ["previous", "current"]))
         guard let fc = ch.column("flag") else { t.flagged = 0; return t }
         func flagged(_ f: String) -> Bool { !f.isEmpty && f != "false" && f != "0" }
         for i in t.rows.indices { t.rows[i].flag = flagged(ch.rows[i][fc]) }
@@ -126,12 +127,12 @@ public enum RunReport {
     }
 
     /// Deals at a glance (several deals): one row of headline metrics per deal, from each deal's summary.
-    static func overview(_ summaries: [(String, RunSummary)], _ pending: Pending) -> TableContext {
-        let rows = summaries.map { name, s -> [String] in
-            [name, text(s.pvMean), text(s.pvQuantiles["p05"]), text(s.pvQuantiles["p50"]), text(s.irrQuantiles["p50"]), text(s.probLoss),
+    static func overview(_ summaries: [(String, RunSummary, Double?)], _ pending: Pending) -> TableContext {
+        let rows = summaries.map { name, s, price -> [String] in
+            [name, text(price), text(s.pvMean), text(s.pvQuantiles["p05"]), text(s.pvQuantiles["p50"]), text(s.irrQuantiles["p50"]), text(s.probLoss),
              text(s.probPVBelowPrice), text(s.probPayback), text(s.btcMean), text(s.tranches?.first?.expectedLoss), text(s.leverage?.probLiquidation)]
         }
-        let t = CSVTable(header: ["deal", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "irr_p50", "prob_loss", "prob_pv_below_price",
+        let t = CSVTable(header: ["deal", "price_usd", "pv_usd_mean", "pv_usd_p05", "pv_usd_p50", "irr_p50", "prob_loss", "prob_pv_below_price",
                                   "prob_payback", "btc_total_mean", "senior_expected_loss", "prob_liquidation"], rows: rows)
         pending.add("overview.csv", t)
         return table(t, csv: "overview.csv", caption: "Headline metrics per deal (PV and payouts per token, USD)")
@@ -143,14 +144,37 @@ public enum RunReport {
         pending.add("manifest_inputs.csv", t)
         return ManifestContext(version: m.version, seed: m.seed.map(String.init) ?? "", rng: m.rng ?? "", paths: m.paths.map(String.init),
                                command: m.command, inputs: table(t, csv: "manifest_inputs.csv", caption: "Inputs"), hasTimings: !m.timings.isEmpty,
-                               timings: m.timings.keys.sorted().map { .init(stage: $0, seconds: Display.number(m.timings[$0]!)) })
+                               timings: m.timings.keys.sorted().map { .init(stage: $0, seconds: Format.plain(m.timings[$0]!)) })
     }
 
-    /// Mustache context of a table: header cells and rows of (text, numeric) cells.
-    static func table(_ t: CSVTable, csv: String, caption: String) -> TableContext {
-        TableContext(caption: caption, csv: csv, header: t.header.map { .init(name: $0) },
-                     rows: t.rows.map { r in .init(cells: r.map { let v = Display.cell($0); return .init(text: v.text, num: v.numeric) }, flag: false) },
-                     flagged: nil)
+    /// How a table's numeric cells read (`Format.Unit`): by their column's name, by the row's key for the value columns of
+    /// a key/value table (the metrics, the terms, the changes), or one unit for every number (the leverage returns).
+    enum Units {
+        case byColumn
+        case byRowKey(key: String, values: Set<String>)
+        case all(Format.Unit)
+    }
+
+    /// Mustache context of a table: header cells and rows of (text, numeric) cells, numbers through `Format`.
+    static func table(_ t: CSVTable, csv: String, caption: String, units: Units = .byColumn) -> TableContext {
+        let byName = t.header.map(Format.unit(of:))
+        func unit(_ row: [String], _ c: Int) -> Format.Unit {
+            switch units {
+            case .byColumn: return byName[c]
+            case .all(let u): return u
+            case .byRowKey(let key, let values):
+                guard values.contains(t.header[c]), let k = t.column(key), k < row.count else { return byName[c] }
+                return Format.unit(of: row[k])
+            }
+        }
+        return TableContext(caption: caption, csv: csv, header: t.header.map { .init(name: $0) },
+                            rows: t.rows.map { r in
+                                .init(cells: r.indices.map { c in
+                                    let v = c < t.header.count ? Format.cell(r[c], unit(r, c)) : (text: r[c], numeric: false)
+                                    return .init(text: v.text, num: v.numeric)
+                                }, flag: false)
+                            },
+                            flagged: nil)
     }
 
     /// A number as a table cell (CSV text): whole numbers without a decimal point, others in full precision, empty when

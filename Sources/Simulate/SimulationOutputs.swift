@@ -22,6 +22,8 @@ public enum SimulationOutputs {
         public var curve: CurveContext?
         /// The flat-hashprice base case (`base_case.csv`, `summary.json` `base_case`).
         public var baseCase: BaseCase?
+        /// The deal's terms (`deal.json`, the report's "Terms" table); nil for a stress scenario's context.
+        public var terms: DealTerms?
         public init(dealName: String, identity: RunIdentity, schedule: DealSchedule, priceUSD: Double, pathsCSV: Bool,
                     structure: StructureSpec? = nil, leverage: LeverageSpec? = nil, curve: CurveContext? = nil, baseCase: BaseCase? = nil) {
             self.dealName = dealName; self.identity = identity; self.schedule = schedule; self.priceUSD = priceUSD; self.pathsCSV = pathsCSV
@@ -31,6 +33,7 @@ public enum SimulationOutputs {
         public init(deal: Deal, identity: RunIdentity, schedule: DealSchedule, state: InitialState, pathsCSV: Bool, curve: CurveContext?) {
             self.init(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD, pathsCSV: pathsCSV,
                       structure: deal.structure, leverage: deal.leverage, curve: curve, baseCase: BaseCase(deal: deal, schedule: schedule, state: state))
+            terms = DealTerms(deal: deal)
         }
         /// Token day 1 (the date of the first leverage/waterfall day).
         var firstTokenDay: Day { schedule.asOf + schedule.offset + 1 }
@@ -164,6 +167,7 @@ public enum SimulationOutputs {
         if let rows = sensitivities { f.append(OutputFile("sensitivities.csv", SensitivityTable.csv(rows))) }
         if let b = ctx.baseCase { f.append(OutputFile("base_case.csv", b.csv)) }
         if ctx.pathsCSV { f.append(OutputFile("paths.csv", pathsCSV(r))) }
+        if let t = ctx.terms { f.append(OutputFile("deal.json", try JSONText.encode(t))) }
         return Rendered(files: f, summary: summaryObject, sweep: st.sweep)
     }
 

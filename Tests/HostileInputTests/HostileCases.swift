@@ -6,7 +6,7 @@ enum HostileCases {
     typealias C = HostileCase
     static let F = HostileFixtures.self
 
-    static var all: [HostileCase] { tidy + coinMetrics + series + headers + deals + scenarioFiles + nightly + store + http + cliValues + merge + curves + sensitivities + house }
+    static var all: [HostileCase] { tidy + coinMetrics + series + headers + deals + scenarioFiles + nightly + store + http + cliValues + merge + curves + sensitivities + house + review }
 
     static func tidyRows(_ rows: String...) -> String { ([F.tidyHeader] + rows).joined(separator: "\n") + "\n" }
     /// `prefix`, then `chunk` repeated `times`, then a newline, written in 1 MiB pieces.
@@ -185,8 +185,11 @@ enum HostileCases {
         .store("store: 512 random bytes at offset 8192, calibrate", ["calibrate", "--db", "$DB"], seed: .custom(F.damage()), says: "the store is damaged"),
         // Read-only commands do not run quick_check (SPEC: the check is for writers); here the damaged page is not one
         // benchmark reads, so it answers from intact pages (a damaged page it reads is reported, see the 0.5 case).
-        .store("store: damaged page, benchmark (read-only) reads intact data", ["benchmark", "--db", "$DB", "--out", "$DIR/b.csv"],
-               seed: .custom(F.damage()), exit: 0),
+        .store("store: 512 random bytes at offset 8192, benchmark (read-only)", ["benchmark", "--db", "$DB", "--out", "$DIR/out.csv"],
+               seed: .custom(F.damage()), says: "the store is damaged", "mv $DB $DB.damaged").checking(wroteNothing),
+        .store("store: 512 random bytes at offset 8192, simulate reading the store", ["simulate", "$REPO/datasets/deals/s21-token.yaml", "--db", "$DB",
+                                                                                      "--paths", "4", "--horizon", "30", "--out", "$DIR/out"],
+               seed: .custom(F.damage()), says: "the store is damaged").checking(wroteNothing),
         .store("store: truncated to 8 KiB", ["calibrate", "--db", "$DB"], seed: .custom(F.truncate(to: 8192)), says: "damaged"),
         .store("store: not a database", ["ingest", "$DIR/ok.csv", "--db", "$DB"], seed: .custom(F.replace(with: Array(String(repeating: "not sqlite\n", count: 999).utf8))),
                says: "damaged").with(inputs: [("ok.csv", .text(F.nextDay()))]),

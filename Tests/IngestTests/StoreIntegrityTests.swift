@@ -48,6 +48,10 @@ final class StoreIntegrityTests: XCTestCase {
             XCTAssertTrue(m.contains("the store is damaged") && m.contains("restore the file from a copy") && m.contains("mv \(path) \(path).damaged")
                           && m.contains("hashsec ingest FILE... --db \(path)"), m)
         }
+        // A read-only open (benchmark, simulate reading the store) refuses it too (the default verifies).
+        XCTAssertThrowsError(try HistoryStore(path: path)) { e in
+            guard case .damaged? = e as? StoreError else { return XCTFail("\(e)") }
+        }
         // Nothing was written: the damaged bytes are still exactly there and the file did not grow.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         XCTAssertEqual(bytes.count, size)

@@ -56,7 +56,7 @@ final class BacktestReportTests: XCTestCase {
         XCTAssertTrue(html.contains("merton, 365-day forecasts against the realized hashprice") && html.contains(">realized<"))
         XCTAssertTrue(html.contains("✗ cov90 merton 365 d = 0.600 not in 0.850..0.950"))
         XCTAssertTrue(html.contains("4 origins 2020-01-01…2020-10-01 (every quarter), 200 paths"))
-        XCTAssertTrue(html.contains("<td class=\"num\">-0.33333</td>"), "skill in the scores table")
+        XCTAssertTrue(html.contains("<td class=\"num\">-0.3333</td>"), "skill in the scores table")
         XCTAssertFalse(html.contains("<script")); XCTAssertFalse(html.contains("src=\"http"))
         XCTAssertEqual(try BacktestReport.render(directory: dir), html, "deterministic")
         // Missing scores.csv: a clear error, nothing written.

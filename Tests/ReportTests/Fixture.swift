@@ -1,5 +1,7 @@
 import Foundation
 import Charts
+import FileIO
+import Results
 
 /// Writes a synthetic run folder (no real data): deterministic closed-form series only.
 enum Fixture {
@@ -64,9 +66,22 @@ enum Fixture {
         try write(fan(start: end, days: 365) { 50 + Double($0) * 0.01 }, bDir.appendingPathComponent("hashprice_quantiles.csv"))
     }
 
+    /// The deal's terms (`deal.json`): a three-tranche waterfall on 1,000 tokens of 100 TH/s.
+    static let dealTerms = DealTerms(
+        name: "alpha", priceUSD: 1250, tokens: 1000, hashrateTHPerToken: 100, termDays: 1095, start: "as_of", minerModel: "Antminer S21",
+        minerProfile: nil, efficiencyJTH: 17.5, degradationPerYear: 0.03, powerUSDPerKWh: 0.065, uptime: 0.97, poolFee: 0.02, managementFee: 0.1,
+        hostingUSDPerTHDay: 0, curtailment: "economic", deficit: "floor_zero", terminateAfterDeficitDays: nil, discountRate: 0.12,
+        structure: .init(poolTokens: nil, periodDays: 30,
+                         tranches: [.init(name: "senior", balanceUSD: 700_000, annualRate: 0.08, interestCurrency: "usd", amortization: "level", equity: false),
+                                    .init(name: "mezz", balanceUSD: 200_000, annualRate: 0.12, interestCurrency: "btc", amortization: "bullet", equity: false),
+                                    .init(name: "equity", balanceUSD: 100_000, annualRate: 0, interestCurrency: "usd", amortization: "level", equity: true)],
+                         servicerShare: 0.01, fixedFeeUSDPerPeriod: 250, reserveInitialUSD: 5000, dscrTrigger: 1.2, triggerAction: "cash_trap"),
+        leverage: nil)
+
     static func writeDeal(_ a: URL, full: Bool) throws {
         let end = ChartDate.dayNumber(year: 2025, month: 6, day: 30)
         try write(summary, a.appendingPathComponent("summary.json"))
+        try write(try JSONText.encode(dealTerms), a.appendingPathComponent("deal.json"))
         try write(fan(start: end, days: 1095) { 55 * (-Double($0) / 2000).exp() }, a.appendingPathComponent("hashprice_quantiles.csv"))
         try write(fan(start: end, days: 1095) { 2 * (-Double($0) / 2000).exp() }, a.appendingPathComponent("payout_quantiles.csv"))
         try write(histogram(lo: 0, hi: 3000, bins: 40), a.appendingPathComponent("pv_histogram.csv"))
