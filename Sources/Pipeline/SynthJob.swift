@@ -5,7 +5,7 @@ import Ingest
 import Simulate
 
 /// `hashsec synth`: a deterministic synthetic daily history (`SyntheticHistory`) from a calibration, written as tidy CSV
-/// (`Ingest.TidyCSV`).
+/// (`InputParser.TidyCSV`).
 public enum SynthJob {
     /// Generates and writes the history (and the calibration used, with `saveCalibration`); returns the observations.
     public static func run(out: String, days: Int, seed: UInt64, calibrationPath: String?, saveCalibration: String? = nil) throws -> [DailyObservation] {
