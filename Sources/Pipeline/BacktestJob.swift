@@ -66,10 +66,15 @@ public enum BacktestJob {
 
         /// `catalogPath`: the ASIC catalog CSV (default: the repository's).
         public init(observations: [DailyObservation], catalogPath: String = CalibrateJob.defaultCatalog) throws {
-            (catalog, catalogSHA256) = try JobInputs.catalogWithHash(catalogPath)
+            self.init(observations: observations, catalog: try JobInputs.catalogWithHash(catalogPath))
+        }
+
+        /// From inputs already read (the nightly's): the catalog, and the index of `observations` when already computed.
+        init(observations: [DailyObservation], catalog hashed: JobInputs.HashedCatalog, hashprice index: [HashpriceDay]? = nil) {
+            (catalog, catalogSHA256) = hashed
             let obs = observations.sorted { $0.date < $1.date }
             self.observations = obs
-            hashprice = HashpriceIndex.compute(obs)
+            hashprice = index ?? HashpriceIndex.compute(obs)
             var d: [Day: HashpriceDay] = [:]
             for h in hashprice { d[h.date] = h }
             byDay = d

@@ -3,6 +3,7 @@ import Config
 import Domain
 import FileIO
 import Foundation
+import Store
 
 /// The input files of a job, each read once (resolve, then run): the bytes for the SHA-256 in manifests and shard
 /// headers, the parsed value for the run. Reads go through `InputFiles` (a counting reader in tests).
@@ -45,13 +46,22 @@ enum JobInputs {
     }
 
     /// The ASIC catalog and the SHA-256 of its bytes (the supply fit records it), read once.
+    typealias HashedCatalog = (catalog: AsicCatalog, sha256: String)
+
     static func catalogWithHash(_ requested: String = "datasets/asic-catalog.csv", files: InputFiles = DiskFiles.shared) throws
-        -> (catalog: AsicCatalog, sha256: String) {
+        -> HashedCatalog {
         let path = RepositoryData.resolve(requested)
         guard let data = files.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw PipelineError.inputMissing(path: path, reason: "ASIC catalog not found or unreadable (use --catalog)")
         }
         return (try AsicCatalog(csvText: text, fileName: path), sha256(data))
+    }
+
+    /// Opens the store at `path`, noted by `files` as one stream of `path` (a counting reader counts the opens: the nightly
+    /// opens its store once and holds it).
+    static func openStore(_ path: String, verify: Bool = false, files: InputFiles) throws -> Store {
+        files.willStream(path)
+        return try Store(path: path, verify: verify)
     }
 
     /// A file's bytes, or `PipelineError.inputMissing`.
