@@ -66,7 +66,7 @@ extension BacktestJob {
     }
 
     /// The run on inputs already read (the nightly resolves them once): the deal and the stored history (≤ `dataThrough`).
-    static func run(_ o: Options, deal dealInput: JobInputs.DealInput, history: History, started t0: Date = Date(),
+    package static func run(_ o: Options, deal dealInput: JobInputs.DealInput, history: History, started t0: Date = Date(),
                     progress: ((Int, Int) -> Void)? = nil) throws -> RunResult {
         let deal = dealInput.deal
         guard let first = history.firstDay, let last = history.lastDay else {

@@ -70,7 +70,7 @@ public enum BacktestJob {
         }
 
         /// From inputs already read (the nightly's): the catalog, and the index of `observations` when already computed.
-        init(observations: [DailyObservation], catalog hashed: JobInputs.HashedCatalog, hashprice index: [HashpriceDay]? = nil) {
+        package init(observations: [DailyObservation], catalog hashed: JobInputs.HashedCatalog, hashprice index: [HashpriceDay]? = nil) {
             (catalog, catalogSHA256) = hashed
             let obs = observations.sorted { $0.date < $1.date }
             self.observations = obs

@@ -66,7 +66,7 @@ public enum CalibrationResolver {
                    catalog: try JobInputs.catalogWithHash(catalogPath, files: files), refit: refit)
     }
 
-    static func stored(store: Store, history: [DailyObservation], hashprice: [HashpriceDay]? = nil, asOf: Day, options: CalibrationOptions,
+    package static func stored(store: Store, history: [DailyObservation], hashprice: [HashpriceDay]? = nil, asOf: Day, options: CalibrationOptions,
                        catalog hashed: JobInputs.HashedCatalog, refit: Bool = false) throws -> Resolved {
         let (catalog, catalogSHA) = hashed
         var options = options

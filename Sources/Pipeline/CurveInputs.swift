@@ -21,11 +21,11 @@ public struct CurveOptions: Sendable, Equatable {
 }
 
 /// The USD curve (and the BTC curve of the same quote date, when there is one) a run as of `asOf` uses.
-struct ResolvedCurve {
-    var usd: ForwardCurve
-    var btc: ForwardCurve?
+package struct ResolvedCurve: Sendable {
+    package var usd: ForwardCurve
+    package var btc: ForwardCurve?
     /// `store` or the file's path.
-    var source: String
+    package var source: String
 }
 
 public enum CurveInputs {
@@ -41,7 +41,7 @@ public enum CurveInputs {
     /// the store is read anyway (`storeRead`), asked for (`fromStore`) or the curve is `required` (forward measure, hedge).
     /// nil when there is none and none is required; `SimulateError.forwardCurve` (exit 67) when required and missing.
     /// `store`: the run's open store (the nightly's one handle), else the store at `dbPath` is opened through `files`.
-    static func resolve(_ options: CurveOptions, dbPath: String, store open: Store? = nil, asOf: Day, storeRead: Bool, required: Bool,
+    package static func resolve(_ options: CurveOptions, dbPath: String, store open: Store? = nil, asOf: Day, storeRead: Bool, required: Bool,
                         files: InputFiles = DiskFiles.shared) throws -> ResolvedCurve? {
         var found: ResolvedCurve? = nil
         if let p = options.path {

@@ -55,6 +55,9 @@ public enum SimulateJob {
         var calibration: CalibrationResolver.Resolved
         /// The forward curve (`CurveInputs.forSimulation`; nil: the run has no curve).
         var curve: ResolvedCurve? = nil
+        package init(deal: JobInputs.DealInput, calibration: CalibrationResolver.Resolved, curve: ResolvedCurve? = nil) {
+            self.deal = deal; self.calibration = calibration; self.curve = curve
+        }
     }
 
     public struct Result {

@@ -1,7 +1,7 @@
 import FileIO
 import Foundation
 import Glibc
-import Pipeline
+import Nightly
 import TestSupport
 import XCTest
 
@@ -88,14 +88,15 @@ final class NightlyReadOnceTests: XCTestCase {
         return (files, db)
     }
 
-    func assertReadOnce(_ name: String, overrides: [String: String], file: StaticString = #filePath, line: UInt = #line) throws {
+    @discardableResult
+    func assertReadOnce(_ name: String, overrides: [String: String], file: StaticString = #filePath, line: UInt = #line) throws -> NightlyJob.Result {
         let dir = try TestSupport.temporaryDirectory("read-once")
         let cfg = try config(name, in: dir, overrides: overrides)
         let (files, db) = try inputs(of: cfg)
         try FileManager.default.createDirectory(atPath: (db as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let watcher = try OpenWatcher(folders: files.map { ($0 as NSString).deletingLastPathComponent } + [(db as NSString).deletingLastPathComponent])
         let counting = CountingFiles()
-        _ = try NightlyJob.run(.init(configPath: cfg.path, logFile: dir.appendingPathComponent("log.jsonl").path, files: counting))
+        let result = try NightlyJob.run(.init(configPath: cfg.path, logFile: dir.appendingPathComponent("log.jsonl").path, files: counting))
         watcher.drain()
         XCTAssertGreaterThanOrEqual(files.count, 8, "config, catalog, 5 deals, scenarios, data: \(files)", file: file, line: line)
         for f in files {
@@ -105,6 +106,7 @@ final class NightlyReadOnceTests: XCTestCase {
         // SQLite opens the database file once per connection: one handle for the whole run.
         XCTAssertEqual(watcher.opens(of: db), 1, "the store \(db) opened \(watcher.opens(of: db)) times", file: file, line: line)
         XCTAssertEqual(counting.reads(of: db), 1, "the store \(db) opened \(counting.reads(of: db)) times through JobInputs.openStore", file: file, line: line)
+        return result
     }
 
     /// The embedded default (synthetic history, five deals, the synthetic stresses).
@@ -118,7 +120,12 @@ final class NightlyReadOnceTests: XCTestCase {
         guard TestSupport.sharedDataset("btc_daily_network_market.csv") != nil else {
             throw XCTSkip("../shared/datasets/btc_daily_network_market.csv absent: the real nightly is not run")
         }
-        try assertReadOnce("nightly-real.yaml", overrides: ["paths:": " 100", "stress_paths:": " 100", "  paths:": " 50",
-                                                             "  from:": " 2024-01-01", "  horizons:": " [30, 90]"])
+        let r = try assertReadOnce("nightly-real.yaml", overrides: ["paths:": " 100", "stress_paths:": " 100", "  paths:": " 50",
+                                                                     "  from:": " 2024-01-01", "  horizons:": " [30, 90]"])
+        // The scheduled backtest was due (none stored) and ran on the run's inputs, and the report shows it.
+        let run = URL(fileURLWithPath: r.reportPath).deletingLastPathComponent()
+        let mv = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("model_validation.json"))) as? [String: Any]
+        XCTAssertEqual(mv?["ran_in_this_run"] as? Bool, true, "\(mv ?? [:])")
+        XCTAssertNil(mv?["error_in_this_run"], "\(mv ?? [:])")
     }
 }

@@ -1,10 +1,11 @@
 import Backtest
 import Config
 import Domain
-import Foundation
 import FileIO
+import Foundation
 import Hashprice
 import Models
+import Pipeline
 import Results
 import Simulate
 

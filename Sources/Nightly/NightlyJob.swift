@@ -8,6 +8,7 @@ import Hashprice
 import Ingest
 import Logging
 import Models
+import Pipeline
 import Report
 import Results
 import Store

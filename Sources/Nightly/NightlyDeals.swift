@@ -3,6 +3,7 @@ import Domain
 import FileIO
 import Foundation
 import Models
+import Pipeline
 import Results
 import Simulate
 
