@@ -57,3 +57,57 @@ long hashsec_clock_day(long n, const double *S, const double *H, const double *F
                        double *height, const double *boundary, double *hpB, double *hpU, unsigned char *slow) {
     return HASHSEC_CALL(hashsec_vecmath_variant(), clock, n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
 }
+
+/* The token's sequential pass (Simulate.TokenPricer.price; see ckernels.h): deficits carried or floored, the run of
+   deficit days and termination, a payout suspension and its release, the totals and the discounted PV, in day order
+   (the same additions in the same order as the Swift loop it replaced). One body, instantiated for the common case (no
+   suspension, no whole-fleet outage, no state output) and the general one, so the common loop carries no dead tests. */
+#include <limits.h>
+#define INLINE_PASS static inline __attribute__((always_inline))
+INLINE_PASS void token_pass_body(const hashsec_token_pass_in *in, const double *restrict S, const double *restrict gross,
+                                 double *restrict net, double *restrict netUSD, const double *restrict discount,
+                                 double *restrict cumulative, double *restrict state, hashsec_token_pass_out *out,
+                                 const int general) {
+    const long n = in->days, termN = in->terminateAfter, fullLo = in->fullOutageFrom, fullHi = in->fullOutageTo;
+    const long susLo = in->suspendFrom, susHi = in->suspendTo, release = in->release;
+    const int carry = in->carry, economic = in->economic, releaseOnEnd = in->releaseOnEnd, canPayBack = in->canPayBack;
+    const double priceToken = in->priceToken;
+    double pv = 0, btc = 0, usd = 0, owed = 0, withheld = 0;
+    long payback = 0, run = 0, last = n;
+    int terminated = 0;
+    for (long i = 0; i < n; i++) {
+        const long t = i + 1;
+        const double s = S[i], nt = net[i];
+        double pay;
+        if (carry) {
+            double bal = nt - owed;
+            pay = bal >= 0 ? bal : 0.0;
+            owed = bal >= 0 ? 0.0 : -bal;
+        } else {
+            pay = nt > 0 ? nt : 0.0;
+        }
+        const int down = general && i >= fullLo && i < fullHi;
+        const int deficit = nt < 0 || (economic && gross[i] == 0 && !down);
+        run = deficit ? run + 1 : 0;
+        if (general && i >= susLo && i < susHi) { withheld += pay; pay = 0; }
+        const int ends = run >= termN;
+        if (general && (i == release || (ends && releaseOnEnd))) { pay += withheld; withheld = 0; }
+        const double payUSD = pay * s;
+        net[i] = pay; netUSD[i] = payUSD;
+        btc += pay; usd += payUSD; pv += payUSD * discount[i];
+        if (cumulative) cumulative[i] = btc;
+        if (general && state) { state[3 * i] = owed; state[3 * i + 1] = (double)run; state[3 * i + 2] = withheld; }
+        payback = payback == 0 && canPayBack && usd >= priceToken ? t : payback;
+        if (ends) { terminated = 1; last = t; break; }
+    }
+    out->pv = pv; out->btc = btc; out->usd = usd; out->owed = owed; out->withheld = withheld;
+    out->payback = payback; out->last = last; out->terminated = terminated;
+}
+
+void hashsec_token_pass(const hashsec_token_pass_in *in, const double *S, const double *gross, double *net, double *netUSD,
+                        const double *discount, double *cumulative, double *state, hashsec_token_pass_out *out) {
+    int general = state != 0 || in->suspendFrom < in->suspendTo || in->release >= 0 || in->fullOutageFrom < in->fullOutageTo;
+    if (general) token_pass_body(in, S, gross, net, netUSD, discount, cumulative, state, out, 1);
+    else if (cumulative) token_pass_body(in, S, gross, net, netUSD, discount, cumulative, 0, out, 0);
+    else token_pass_body(in, S, gross, net, netUSD, discount, 0, 0, out, 0);
+}

@@ -64,52 +64,100 @@ static double finish(uint64_t bits, uint64_t fkey, uint64_t fgamma, uint64_t n, 
     }
 }
 
+/* Correlated shock triple: zc_j = Σ_k z_k·Lᵀ[k][j] as fma(z2, Lᵀ[2][j], fma(z1, Lᵀ[1][j], z0·Lᵀ[0][j])), the bits
+   OpenBLAS's dgemm gives on every FMA machine (Haswell, Zen and SkylakeX kernels accumulate k = 0, 1, 2 with FMA:
+   checked on 1.3·10⁶ triples; its SandyBridge kernel without FMA rounds differently), so a run no longer depends on
+   the BLAS build or the CPU it runs on. */
+INLINE void correlate3(double z0, double z1, double z2, const double *restrict lt, double *restrict out) {
+    out[0] = fma(z2, lt[6], fma(z1, lt[3], z0 * lt[0]));
+    out[1] = fma(z2, lt[7], fma(z1, lt[4], z0 * lt[1]));
+    out[2] = fma(z2, lt[8], fma(z1, lt[5], z0 * lt[2]));
+}
+
+/* Normals first … first+count−1 of a stream; lt (3×3 row-major Lᵀ) non-NULL correlates each whole triple on the way
+   out (correlate3), NULL stores them as drawn. The counter key + (n+1)·γ advances by γ (an addition per lane, not a
+   64-bit multiplication: AVX2 has none); rejected draws are found a word (8 flags) at a time. */
 #define DEFINE_COUNTER(SUFFIX, ATTR) \
 ATTR static void normals_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count, \
                                   double *restrict out, long tripleStride, const double *restrict xs, \
-                                  const double *restrict rs, const double *restrict fs) { \
-    uint64_t bits[CHUNK]; unsigned char rej[CHUNK]; double o[CHUNK]; \
+                                  const double *restrict rs, const double *restrict fs, const double *restrict lt) { \
+    uint64_t bits[CHUNK + 1]; unsigned char rej[CHUNK + 1 + 8]; double o[CHUNK + 1]; \
     for (long c0 = 0; c0 < count; c0 += CHUNK) { \
         long m = count - c0 < CHUNK ? count - c0 : CHUNK; \
         uint64_t base = key + (first + (uint64_t)c0 + 1) * gamma; \
         _Pragma("clang loop vectorize(enable)") \
         for (long i = 0; i < m; i++) { \
-            uint64_t r = mix64(base + (uint64_t)i * gamma); \
+            uint64_t r = mix64(base); base += gamma; \
             int64_t idx = (int64_t)(r & 0x7f); \
             double u = centred_##SUFFIX(r); \
             rej[i] = fabs(u) < rs[idx] ? 0 : 1; \
             o[i] = u * xs[idx]; bits[i] = r; \
         } \
-        for (long i = 0; i < m; i++) \
-            if (rej[i]) o[i] = finish(bits[i], fkey, fgamma, first + (uint64_t)(c0 + i), xs, rs, fs); \
+        memset(rej + m, 0, 8); \
+        for (long w = 0; w < m; w += 8) { \
+            uint64_t flags; memcpy(&flags, rej + w, 8); \
+            if (!flags) continue; \
+            for (long i = w; i < w + 8 && i < m; i++) \
+                if (rej[i]) o[i] = finish(bits[i], fkey, fgamma, first + (uint64_t)(c0 + i), xs, rs, fs); \
+        } \
         /* Normal c0+i goes to triple (c0+i)/3, element (c0+i)%3 (c0 is a multiple of 3). */ \
         double *dst = out + (c0 / 3) * tripleStride; \
         long i = 0; \
-        for (; i + 3 <= m; i += 3, dst += tripleStride) { dst[0] = o[i]; dst[1] = o[i + 1]; dst[2] = o[i + 2]; } \
+        if (lt) { \
+            for (; i + 3 <= m; i += 3, dst += tripleStride) correlate3(o[i], o[i + 1], o[i + 2], lt, dst); \
+        } else { \
+            for (; i + 3 <= m; i += 3, dst += tripleStride) { dst[0] = o[i]; dst[1] = o[i + 1]; dst[2] = o[i + 2]; } \
+        } \
         for (long k = 0; i < m; i++, k++) dst[k] = o[i]; \
     } \
 } \
 ATTR static void uniforms_##SUFFIX(uint64_t key, uint64_t gamma, uint64_t first, long count, double *restrict out) { \
     uint64_t base = key + (first + 1) * gamma; \
     _Pragma("clang loop vectorize(enable)") \
-    for (long i = 0; i < count; i++) out[i] = unit_##SUFFIX(mix64(base + (uint64_t)i * gamma)); \
+    for (long i = 0; i < count; i++) { out[i] = unit_##SUFFIX(mix64(base)); base += gamma; } \
+} \
+ATTR static void correlate_##SUFFIX(long rows, const double *restrict z, const double *restrict lt, double *restrict zc) { \
+    for (long r = 0; r < rows; r++) correlate3(z[3 * r], z[3 * r + 1], z[3 * r + 2], lt, zc + 3 * r); \
 }
 
 HASHSEC_DEFINE_VARIANTS(DEFINE_COUNTER)
 
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
                                     long count, double *out, long tripleStride, const double *xs, const double *rs, const double *fs) {
+    return hashsec_counter_normals_correlated_variant(variant, key, gamma, fkey, fgamma, first, count, out, tripleStride, xs, rs, fs, NULL);
+}
+
+int hashsec_counter_normals_correlated_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma,
+                                               uint64_t first, long count, double *out, long tripleStride, const double *xs,
+                                               const double *rs, const double *fs, const double *lt) {
     if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
-    HASHSEC_CALL(variant, normals, key, gamma, fkey, fgamma, first, count, out, tripleStride, xs, rs, fs);
+    HASHSEC_CALL(variant, normals, key, gamma, fkey, fgamma, first, count, out, tripleStride, xs, rs, fs, lt);
     return 0;
 }
 
 void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
                              double *out, long tripleStride, const double *xs, const double *rs, const double *fs) {
-    (void)hashsec_counter_normals_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
-                                          xs, rs, fs);
+    (void)hashsec_counter_normals_correlated_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
+                                                     xs, rs, fs, NULL);
+}
+
+void hashsec_counter_normals_correlated(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
+                                        double *out, long tripleStride, const double *xs, const double *rs, const double *fs,
+                                        const double *lt) {
+    (void)hashsec_counter_normals_correlated_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
+                                                     xs, rs, fs, lt);
 }
 
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out) {
     HASHSEC_CALL(hashsec_vecmath_variant(), uniforms, key, gamma, first, count, out);
+}
+
+int hashsec_correlate3_variant(int variant, long rows, const double *z, const double *lt, double *zc) {
+    if (variant < 0 || variant > hashsec_vecmath_supported()) return -1;
+    HASHSEC_CALL(variant, correlate, rows, z, lt, zc);
+    return 0;
+}
+
+void hashsec_correlate3(long rows, const double *z, const double *lt, double *zc) {
+    HASHSEC_CALL(hashsec_vecmath_variant(), correlate, rows, z, lt, zc);
 }

@@ -103,7 +103,7 @@ extension MonteCarlo {
 
     /// The engine's buffers for a run of `paths` paths × `days` simulated days and `scenarios` scenarios (see
     /// `MonteCarlo.run`), in bytes. Per worker (`threads`, at most one per block): the generator's block scratch
-    /// (`PathGenerator.Scratch`: normals and correlated normals 2·3·rows, six per-path series, per simulated day), the token
+    /// (`PathGenerator.Scratch`: correlated normals 3·rows, six per-path series, per simulated day), the token
     /// series of a block (five per path per token day), the waterfall ledger and, with `.daily`, per scenario the histogram
     /// counts (`DailyQuantileSet`: 4 × days × bins × 4 B), their batch of pending bin indices and the copy returned.
     /// Per path and scenario: the outcome columns (41 B), the structure records and captures, the copy in the returned
@@ -116,7 +116,7 @@ extension MonteCarlo {
         let bs = Double(max(blockSize, 2))
         let workers = Double(max(1, min(threads, (max(paths, 1) + max(blockSize, 2) - 1) / max(blockSize, 2))))
         let rows = antithetic ? (bs / 2).rounded(.up) : bs
-        let generator = workers * d * 8 * (2 * 3 * rows + 6 * bs + 2)
+        let generator = workers * d * 8 * (3 * rows + 6 * bs + 2)
         let token = workers * td * 8 * (5 * bs + 1) + 2 * td * 8 + workers * 2 * d * 8
         let structures = accumulate.contains(.structures) ? workers * td * 8 * 32 : 0
         let perPath = 41 + 8 * Double(recordWidth) + 24 * Double(captureDays)

@@ -5,8 +5,9 @@ import Foundation
 import LinearAlgebra
 import Models
 
-/// Generates blocks of paths: iid normals from each path's own stream → one `cblas_dgemm` with Lᵀ → daily state
-/// evolution (price, hash rate, fees, blocks, retargets, halvings, stress overlay).
+/// Generates blocks of paths: normals from each path's own stream, correlated by Lᵀ as they are drawn
+/// (`hashsec_counter_normals_correlated`: the bits of a `dgemm` with Lᵀ on FMA machines) → daily state evolution (price,
+/// hash rate, fees, blocks, retargets, halvings, stress overlay).
 ///
 /// Random streams (`ShockStreams`): path `p` draws its shocks from counter-based streams `CounterStream(seed, p, ·)`
 /// (Z₁,Z₂,Z₃ of day t are normals 3t…3t+2; the day's jump or bootstrap uniforms; jump sizes; the regime chain's
@@ -48,8 +49,7 @@ public struct PathGenerator {
         // Day-major (`[day][path]`), so one day of the whole block is contiguous for the lockstep evolution.
         /// Rows of normals per day: with antithetic variates pair u (paths 2u, 2u+1) shares row u (the odd path negates it).
         let rows: Int
-        let z: UnsafeMutablePointer<Double>        // [day][row][3] iid normals
-        let zc: UnsafeMutablePointer<Double>       // correlated
+        let zc: UnsafeMutablePointer<Double>       // [day][row][3] correlated normals
         let draws: UnsafeMutablePointer<Double>    // 2·days: one path's uniforms
         let jump: UnsafeMutablePointer<Double>     // [day][block]: jump log sum or bootstrap uniform pair
         let aux: UnsafeMutablePointer<Double>      // [day][block]: second uniform (bootstrap restart index)
@@ -98,9 +98,8 @@ public struct PathGenerator {
                                  .allocate(capacity: block * days), .allocate(capacity: block * days)) : nil
             rows = antithetic ? (block + 1) / 2 : block
             let n = block * days
-            z = .allocate(capacity: 3 * rows * days); zc = .allocate(capacity: 3 * rows * days)
-            // Rows past a short final block still go through the dgemm (fixed shape, so the kernel never changes).
-            z.initialize(repeating: 0, count: 3 * rows * days)
+            zc = .allocate(capacity: 3 * rows * days)
+            zc.initialize(repeating: 0, count: 3 * rows * days)
             jump = .allocate(capacity: n); aux = .allocate(capacity: n); draws = .allocate(capacity: 2 * max(days, 1))
             histCount = h.count
             history = .allocate(capacity: max(h.count, 1))
@@ -131,7 +130,7 @@ public struct PathGenerator {
             halvingDay = .allocate(capacity: block)
         }
         deinit {
-            z.deallocate(); zc.deallocate(); jump.deallocate(); aux.deallocate()
+            zc.deallocate(); jump.deallocate(); aux.deallocate()
             history.deallocate(); simLnHP.deallocate(); lnS.deallocate(); lnH.deallocate(); lnF.deallocate()
             expArg.deallocate(); logArg.deallocate(); clocks.deallocate(); bootIndex.deallocate(); poissonRNG.deallocate()
             laneBuf.deallocate(); regimeState.deallocate(); drawZ.deallocate()
@@ -149,11 +148,7 @@ public struct PathGenerator {
     /// Generates paths `first ..< first+count` (count ≤ block size) into `s.price/hashpriceBTC/hashpriceUSD`.
     public func generate(first: Int, count: Int, into s: Scratch) {
         precondition(count <= s.block && (!settings.antithetic || first % 2 == 0), "a block holds whole antithetic pairs")
-        fillShocks(first: first, count: count, s)
-        // Correlate: (rows × 3) · Lᵀ(3 × 3), one dgemm for the block (always the full block's rows: see Scratch).
-        process.choleskyT.withUnsafeBufferPointer { lt in
-            gemm(rowsA: s.rows * days, colsA: 3, colsB: 3, a: s.z, b: lt.baseAddress!, c: s.zc)
-        }
+        process.choleskyT.withUnsafeBufferPointer { lt in fillShocks(first: first, count: count, lt: lt.baseAddress!, s) }
         evolve(first: first, count: count, s)
     }
 
@@ -178,7 +173,7 @@ public struct PathGenerator {
         s.dayDrift[p] = pl.drift; s.daySigma[p] = pl.sigma
     }
 
-    func fillShocks(first: Int, count: Int, _ s: Scratch) {
+    func fillShocks(first: Int, count: Int, lt: UnsafePointer<Double>, _ s: Scratch) {
         let d = days, xs = Ziggurat.xs, rs = Ziggurat.rs
         let law = process.price
         let boot = law.step == .bootstrap, regime = law.step == .regime
@@ -191,10 +186,10 @@ public struct PathGenerator {
             setLane(p, path: path, s)
             if pair { setLane(p + 1, path: path + 1, s) }
             let st = ShockStreams(seed: settings.seed, path: UInt64(path))
-            // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2.
-            // An antithetic partner reads the same row negated (L·(−z) = −(L·z)).
-            hashsec_counter_normals(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
-                                    s.z + 3 * (settings.antithetic ? p / 2 : p), zs, xs, rs, Ziggurat.fs)
+            // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2, stored
+            // correlated (the row z·Lᵀ). An antithetic partner reads the same row negated (L·(−z) = −(L·z)).
+            hashsec_counter_normals_correlated(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
+                                               s.zc + 3 * (settings.antithetic ? p / 2 : p), zs, xs, rs, Ziggurat.fs, lt)
             let j = s.jump + p, x = s.aux + p
             if boot {
                 // Two uniforms per day: block restart test and restart index.

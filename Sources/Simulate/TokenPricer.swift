@@ -158,8 +158,8 @@ public struct TokenPricer {
         let hosting = cf.hostingUSDPerDay
         let economic = cf.economic, carry = o.deficit == .carryForward
         let termN = o.terminateAfterDeficitDays ?? Int.max
-        var pv = 0.0, btc = 0.0, usd = 0.0, owed = 0.0, withheld = 0.0
-        var payback = 0, curtailed = 0, run = 0, terminated = false
+        var pv = 0.0, btc = 0.0, usd = 0.0, owed = 0.0
+        var payback = 0, curtailed = 0, terminated = false
         let priceToken = deal.token.priceUSD
         var last = tokenDays
         let overrideFrom = overlay.power?.from ?? Int.max, overridePrice = overlay.power?.usdPerKWh ?? 0
@@ -193,35 +193,17 @@ public struct TokenPricer {
         }
         let susLo = overlay.suspension?.from ?? 0, susHi = overlay.suspension?.to ?? 0, release = overlay.suspension?.release ?? -1
         let releaseOnEnd = overlay.suspension.map { !$0.forfeited } ?? false
-        // Sequential pass, branch-free (selects, not jumps): near breakeven the deficit test flips unpredictably.
-        var t = 1
-        while t <= tokenDays {
-            let i = t &- 1
-            let S = priceUSD[offset &+ i]
-            let net = b.netBTC[i]
-            var pay: Double
-            if carry {
-                let bal = net - owed
-                pay = bal >= 0 ? bal : 0
-                owed = bal >= 0 ? 0 : -bal
-            } else { pay = net > 0 ? net : 0 }
-            // Switched off (economic curtailment writes gross = 0) or running at a loss; a whole-fleet outage day only
-            // when it runs at a loss (hosting owed).
-            let down = i >= fullOutage.lo && i < fullOutage.hi
-            let deficit = net < 0 || (economic && b.grossBTC[i] == 0 && !down)
-            run = deficit ? run &+ 1 : 0
-            if i >= susLo && i < susHi { withheld += pay; pay = 0 }
-            let ends = run >= termN
-            if i == release || (ends && releaseOnEnd) { pay += withheld; withheld = 0 }
-            let payUSD = pay * S
-            b.netBTC[i] = pay; b.netUSD[i] = payUSD
-            btc += pay; usd += payUSD; pv += payUSD * discount[t]
-            cumulativeBTC?[i] = btc
-            if let st = state { st[3 &* i] = owed; st[3 &* i &+ 1] = Double(run); st[3 &* i &+ 2] = withheld }
-            payback = payback == 0 && canPayBack && usd >= priceToken ? t : payback
-            if ends { terminated = true; last = t; break }
-            t &+= 1
-        }
+        // Sequential pass (`hashsec_token_pass`, CKernels): carry or floor, deficit run and termination, suspension and
+        // release, totals, PV and payback, in day order (branch-free selects: near breakeven the deficit test flips
+        // unpredictably).
+        var pin = hashsec_token_pass_in(days: tokenDays, terminateAfter: termN, fullOutageFrom: fullOutage.lo, fullOutageTo: fullOutage.hi,
+                                        suspendFrom: susLo, suspendTo: susHi, release: release, carry: carry ? 1 : 0,
+                                        economic: economic ? 1 : 0, releaseOnEnd: releaseOnEnd ? 1 : 0, canPayBack: canPayBack ? 1 : 0,
+                                        priceToken: priceToken)
+        var pout = hashsec_token_pass_out()
+        hashsec_token_pass(&pin, priceUSD + offset, b.grossBTC, b.netBTC, b.netUSD, discount + 1, cumulativeBTC, state, &pout)
+        pv = pout.pv; btc = pout.btc; usd = pout.usd; owed = pout.owed
+        payback = pout.payback; last = pout.last; terminated = pout.terminated != 0
         // After termination nothing more is paid, and later days do not count as curtailed (the same kernel counts them).
         if terminated {
             curtailed -= terms(from: last)

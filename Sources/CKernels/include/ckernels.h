@@ -38,6 +38,20 @@ void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64
 int hashsec_counter_normals_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first,
                                     long count, double *out, long tripleStride, const double *xs, const double *rs, const double *fs);
 
+/* The same normals with each whole triple correlated on the way out: (z0, z1, z2) → zc_j = fma(z2, lt[6+j],
+   fma(z1, lt[3+j], z0·lt[j])) for lt = Lᵀ (3×3 row-major): the row (z0 z1 z2)·Lᵀ with the bits of OpenBLAS's dgemm on
+   FMA machines (lt NULL: as hashsec_counter_normals). A count that is not a multiple of 3 stores its last partial triple
+   uncorrelated. */
+void hashsec_counter_normals_correlated(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
+                                        double *out, long tripleStride, const double *xs, const double *rs, const double *fs,
+                                        const double *lt);
+int hashsec_counter_normals_correlated_variant(int variant, uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma,
+                                               uint64_t first, long count, double *out, long tripleStride, const double *xs,
+                                               const double *rs, const double *fs, const double *lt);
+/* zc = z·Lᵀ for `rows` rows of 3 (the correlation of iid shock triples, same bits as the fused form above). */
+void hashsec_correlate3(long rows, const double *z, const double *lt, double *zc);
+int hashsec_correlate3_variant(int variant, long rows, const double *z, const double *lt, double *zc);
+
 /* Per-path parameters of one day (arrays of n, indexed by path; a parameter draw makes them differ between paths). */
 typedef struct hashsec_day_lanes {
     const double *drift, *sigma, *hashA, *hashB, *hashC, *hashSigma, *kappa, *feeM, *feeSigma;
@@ -69,6 +83,27 @@ long hashsec_token_terms(long n, const double *S, const double *hp, const double
    unchanged and hpB/hpU to be replaced by the caller. Returns the number of slow paths. */
 long hashsec_clock_day(long n, const double *S, const double *H, const double *F, const double *perHash, const double *subsidy,
                        double *height, const double *boundary, double *hpB, double *hpU, unsigned char *slow);
+
+/* A token's sequential pass over days i < days (Simulate.TokenPricer.price), after hashsec_token_terms: net[i] (in: the
+   day's net BTC) becomes the payout — net floored at 0, or with `carry` net minus the BTC owed (the shortfall owed on);
+   a deficit day (net < 0, or with `economic` gross == 0 outside the whole-fleet outage [fullOutageFrom, fullOutageTo))
+   extends the run, and a run ≥ terminateAfter ends the token after that day; payouts on [suspendFrom, suspendTo) are
+   withheld and paid with day `release` (−1: none) or, with releaseOnEnd, on the last day. netUSD[i] = payout·S[i];
+   PV = Σ netUSD[i]·discount[i] (discount[i]: the factor of token day i + 1); cumulative (may be NULL): running paid BTC;
+   state (may be NULL): owed, run, withheld after each day (3 per day). payback: first token day (1-based) with paid USD
+   ≥ priceToken (canPayBack), else 0; last: the number of days paid (the end day when terminated). */
+typedef struct hashsec_token_pass_in {
+    long days, terminateAfter, fullOutageFrom, fullOutageTo, suspendFrom, suspendTo, release;
+    int carry, economic, releaseOnEnd, canPayBack;
+    double priceToken;
+} hashsec_token_pass_in;
+typedef struct hashsec_token_pass_out {
+    double pv, btc, usd, owed, withheld;
+    long payback, last;
+    int terminated;
+} hashsec_token_pass_out;
+void hashsec_token_pass(const hashsec_token_pass_in *in, const double *S, const double *gross, double *net, double *netUSD,
+                        const double *discount, double *cumulative, double *state, hashsec_token_pass_out *out);
 
 /* Daily histograms (Simulate.HistogramBatch). Pending bin indices are tiled by HASHSEC_HIST_TILE days
    ([tile][slot < batch][TILE]: one slot's tile is one cache line): value t of a slot lives at
