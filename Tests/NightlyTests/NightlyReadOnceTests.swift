@@ -100,7 +100,11 @@ final class NightlyReadOnceTests: XCTestCase {
         watcher.drain()
         XCTAssertGreaterThanOrEqual(files.count, 8, "config, catalog, 5 deals, scenarios, data: \(files)", file: file, line: line)
         for f in files {
-            XCTAssertEqual(watcher.opens(of: f), 1, "\(f) opened \(watcher.opens(of: f)) times (open(2), inotify)", file: file, line: line)
+            // inotify sees every process's opens: a file outside the repository and this test's folder (the shared
+            // datasets, which other checkouts' tests read at the same time) is checked through the job's reader only.
+            let ours = f.hasPrefix(TestSupport.repositoryRoot.standardizedFileURL.path + "/") || f.hasPrefix(dir.path + "/")
+            if ours { XCTAssertEqual(watcher.opens(of: f), 1, "\(f) opened \(watcher.opens(of: f)) times (open(2), inotify)", file: file, line: line) }
+            else { XCTAssertGreaterThanOrEqual(watcher.opens(of: f), 1, "\(f) never opened (open(2), inotify)", file: file, line: line) }
             XCTAssertEqual(counting.reads(of: f), 1, "\(f) read \(counting.reads(of: f)) times through the job's InputFiles", file: file, line: line)
         }
         // SQLite opens the database file once per connection: one handle for the whole run.
