@@ -17,6 +17,7 @@
 //   Charts                        hand-written SVG charts (used by Report)
 //   Backtest                      forecast scoring: quantiles, PIT, coverage, pinball loss, naive baseline (pure)
 //   Pipeline                      wires the stages and the store together (resolve the inputs, then run)
+//   Nightly                       the scheduled chain of Pipeline's jobs (`hashsec nightly`: lock, gate, stages, publish)
 //   Perf                          the `hashsec perf` harnesses (not in the library product)
 //   hashsec                       thin command-line executable
 import Foundation
@@ -35,7 +36,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hashsec", targets: ["hashsec"]),
-        .library(name: "HashsecPipeline", targets: ["Pipeline"]),
+        .library(name: "HashsecPipeline", targets: ["Pipeline", "Nightly"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -82,13 +83,18 @@ let package = Package(
         .target(name: "Pipeline", dependencies: [
             "Diagnostics", "FileIO", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate", "Statistics",
             "Results", "Structures", "Report", "Backtest", "Charts",
-            .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Pipeline"), swiftSettings: v5),
+        // The scheduled chain of Pipeline's jobs (`hashsec nightly`): lock, log, gate, the stages, publish.
+        .target(name: "Nightly", dependencies: [
+            "Pipeline", "FileIO", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate",
+            "Results", "Report", "Backtest",
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: docs("Nightly"), swiftSettings: v5),
         // The `hashsec perf` harnesses: linked by the executable, outside the HashsecPipeline library product.
         .target(name: "Perf", dependencies: ["Pipeline", "Config", "Domain", "Simulate", "Store", "Ingest", "Bitcoin", "FileIO", "Diagnostics", "LinearAlgebra", "Statistics"],
                 exclude: docs("Perf"), swiftSettings: v5),
         .executableTarget(name: "hashsec", dependencies: [
-            "Pipeline", "Perf", "Diagnostics", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
+            "Pipeline", "Nightly", "Perf", "Diagnostics", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate", "Structures", "Report", "Backtest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: docs("hashsec"), swiftSettings: v5),
 
@@ -113,7 +119,9 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Charts", "Domain", "Results", "Statistics", "FileIO", "TestSupport"], swiftSettings: v5),
         // Runs the built `hashsec` binary on hostile inputs (issue 12's acceptance suite; table in HostileCases.swift).
         .testTarget(name: "HostileInputTests", dependencies: ["TestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"], swiftSettings: v5),
-        .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Config", "Domain", "Simulate", "Statistics", "Results", "FileIO", "Store", "Structures", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "PipelineTests", dependencies: ["Models", "Pipeline", "Nightly", "Config", "Domain", "Simulate", "Statistics", "Results", "FileIO", "Store", "Structures", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "NightlyTests", dependencies: ["Nightly", "Pipeline", "Config", "Domain", "Results", "FileIO", "Store", "TestSupport"],
+                    swiftSettings: v5),
         .testTarget(name: "BacktestTests", dependencies: ["Models", "Backtest", "Pipeline", "Calibrate", "Hashprice", "Simulate", "Store", "Config", "Domain", "TestSupport"], swiftSettings: v5),
     ]
 )

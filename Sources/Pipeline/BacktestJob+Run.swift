@@ -58,12 +58,18 @@ extension BacktestJob {
     public static func run(_ o: Options, progress: ((Int, Int) -> Void)? = nil) throws -> RunResult {
         let t0 = Date()
         let dealInput = try JobInputs.deal(o.dealPath, files: DiskFiles.shared)
-        let deal = dealInput.deal
         guard FileManager.default.fileExists(atPath: o.dbPath) else {
             throw PipelineError.inputMissing(path: o.dbPath, reason: "no store; run `hashsec ingest` first")
         }
         let store = try HistoryStore(path: o.dbPath)
         let history = try History(observations: try store.observations(through: o.dataThrough), catalogPath: o.catalogPath)
+        return try run(o, deal: dealInput, history: history, started: t0, progress: progress)
+    }
+
+    /// The run on inputs already read (the nightly resolves them once): the deal and the stored history (≤ `dataThrough`).
+    package static func run(_ o: Options, deal dealInput: JobInputs.DealInput, history: History, started t0: Date = Date(),
+                    progress: ((Int, Int) -> Void)? = nil) throws -> RunResult {
+        let deal = dealInput.deal
         guard let first = history.firstDay, let last = history.lastDay else {
             throw PipelineError.insufficientData("the store \(o.dbPath) is empty: run `hashsec ingest` first")
         }
@@ -106,5 +112,12 @@ extension BacktestHistory {
         let (catalog, sha) = try JobInputs.catalogWithHash(catalogPath)
         let obs = observations.sorted { $0.date < $1.date }
         self.init(sortedObservations: obs, hashprice: HashpriceIndex.compute(obs), catalog: catalog, catalogSHA256: sha)
+    }
+
+    /// From inputs already read (the nightly's): the catalog with its SHA-256, and the index of `observations` when
+    /// already computed.
+    package init(observations: [DailyObservation], catalog hashed: JobInputs.HashedCatalog, hashprice index: [HashpriceDay]? = nil) {
+        let obs = observations.sorted { $0.date < $1.date }
+        self.init(sortedObservations: obs, hashprice: index ?? HashpriceIndex.compute(obs), catalog: hashed.0, catalogSHA256: hashed.1)
     }
 }

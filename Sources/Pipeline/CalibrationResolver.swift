@@ -58,10 +58,17 @@ public enum CalibrationResolver {
 
     /// The store's fit of the key, else a fresh fit (`hashprice`: the index of `history`, when already computed) stored
     /// under it. `refit`: fit and store even when the key is present (`hashsec calibrate`). The catalog is read first: its
-    /// SHA-256 is part of the key.
+    /// SHA-256 is part of the key (`catalog`: already read by the caller, else read here through `files`).
     public static func stored(store: HistoryStore, history: [DailyObservation], hashprice: [HashpriceDay]? = nil, asOf: Day,
-                              options: CalibrationOptions, catalogPath: String = CalibrateJob.defaultCatalog, refit: Bool = false) throws -> Resolved {
-        let (catalog, catalogSHA) = try JobInputs.catalogWithHash(catalogPath)
+                              options: CalibrationOptions, catalogPath: String = CalibrateJob.defaultCatalog, refit: Bool = false,
+                              files: InputFiles = DiskFiles.shared) throws -> Resolved {
+        try stored(store: store, history: history, hashprice: hashprice, asOf: asOf, options: options,
+                   catalog: try JobInputs.catalogWithHash(catalogPath, files: files), refit: refit)
+    }
+
+    package static func stored(store: HistoryStore, history: [DailyObservation], hashprice: [HashpriceDay]? = nil, asOf: Day, options: CalibrationOptions,
+                       catalog hashed: JobInputs.HashedCatalog, refit: Bool = false) throws -> Resolved {
+        let (catalog, catalogSHA) = hashed
         var options = options
         options.catalogSHA256 = catalogSHA
         let windowDays = options.priceWindowDays
@@ -92,8 +99,9 @@ public enum CalibrationResolver {
         guard FileManager.default.fileExists(atPath: dbPath) else {
             throw PipelineError.inputMissing(path: dbPath, reason: "no store; pass --calibration FILE.json or run `hashsec ingest`")
         }
-        let store = try HistoryStore(path: dbPath)
+        let store = try JobInputs.openStore(dbPath, files: files)
         let day = try Self.asOf(requested: asOf, store: store)
-        return try stored(store: store, history: try store.observations(through: day), asOf: day, options: .standard(priceWindowDays: windowDays))
+        return try stored(store: store, history: try store.observations(through: day), asOf: day, options: .standard(priceWindowDays: windowDays),
+                          files: files)
     }
 }

@@ -1,4 +1,5 @@
 import Domain
+import FileIO
 import Foundation
 import Ingest
 import Simulate
@@ -20,11 +21,11 @@ public struct CurveOptions: Sendable, Equatable {
 }
 
 /// The USD curve (and the BTC curve of the same quote date, when there is one) a run as of `asOf` uses.
-struct ResolvedCurve {
-    var usd: ForwardCurve
-    var btc: ForwardCurve?
+package struct ResolvedCurve: Sendable {
+    package var usd: ForwardCurve
+    package var btc: ForwardCurve?
     /// `store` or the file's path.
-    var source: String
+    package var source: String
 }
 
 public enum CurveInputs {
@@ -39,10 +40,12 @@ public enum CurveInputs {
     /// The latest curve quoted on or before `asOf`: from `options.path` when given, else from the store at `dbPath` when
     /// the store is read anyway (`storeRead`), asked for (`fromStore`) or the curve is `required` (forward measure, hedge).
     /// nil when there is none and none is required; `SimulateError.forwardCurve` (exit 67) when required and missing.
-    static func resolve(_ options: CurveOptions, dbPath: String, asOf: Day, storeRead: Bool, required: Bool) throws -> ResolvedCurve? {
+    /// `store`: the run's open store (the nightly's one handle), else the store at `dbPath` is opened through `files`.
+    package static func resolve(_ options: CurveOptions, dbPath: String, store open: HistoryStore? = nil, asOf: Day, storeRead: Bool, required: Bool,
+                        files: InputFiles = DiskFiles.shared) throws -> ResolvedCurve? {
         var found: ResolvedCurve? = nil
         if let p = options.path {
-            let parsed = try InputParser.parse(path: p, options: IngestOptions(format: .curve))
+            let parsed = try InputParser.parse(path: p, options: IngestOptions(format: .curve, files: files))
             func pick(_ u: CurveUnit, quote: Day?) -> ForwardCurve? {
                 let pts = parsed.curve.filter { $0.unit == u && $0.quoteDate <= asOf && (quote == nil || $0.quoteDate == quote) }
                 guard let q = quote ?? pts.map(\.quoteDate).max() else { return nil }
@@ -53,8 +56,8 @@ public enum CurveInputs {
             else if required {
                 throw SimulateError.forwardCurve("\(p) has no USD curve quoted on or before the as-of date \(asOf.iso)")
             }
-        } else if storeRead || options.fromStore || required, FileManager.default.fileExists(atPath: dbPath) {
-            let store = try HistoryStore(path: dbPath)
+        } else if storeRead || options.fromStore || required, open != nil || FileManager.default.fileExists(atPath: dbPath) {
+            let store = try open ?? JobInputs.openStore(dbPath, files: files)
             if let usd = try store.curve(onOrBefore: asOf, unit: .usd) {
                 found = ResolvedCurve(usd: usd, btc: try store.curve(quoteDate: usd.quoteDate, unit: .btc), source: "store")
             }
@@ -64,6 +67,14 @@ public enum CurveInputs {
                                              + "(ingest one: hashsec ingest datasets/curves/example-curve.csv, or pass --curve FILE)")
         }
         return found
+    }
+
+    /// The curve a `simulate` run uses (resolved before the run): required under the forward measure, with a hedge or a
+    /// `--curve FILE`; otherwise the store's when the run reads the store anyway (no `--calibration FILE`) or asks for it.
+    static func forSimulation(_ o: SimulateJob.Options, calibration: Calibration, store: HistoryStore? = nil, files: InputFiles) throws -> ResolvedCurve? {
+        let required = o.settings.measure == .forward || o.hedge != nil || o.curve.path != nil
+        return try resolve(o.curve, dbPath: o.dbPath, store: store, asOf: calibration.initialState.date, storeRead: o.calibrationPath == nil,
+                           required: required, files: files)
     }
 
     /// Under `measure: forward`, solves the drift adjustment on the run's own first paths and sets it in `settings`.

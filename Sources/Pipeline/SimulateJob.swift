@@ -53,6 +53,11 @@ public enum SimulateJob {
     public struct Resolved: Sendable {
         var deal: JobInputs.DealInput
         var calibration: CalibrationResolver.Resolved
+        /// The forward curve (`CurveInputs.forSimulation`; nil: the run has no curve).
+        var curve: ResolvedCurve? = nil
+        package init(deal: JobInputs.DealInput, calibration: CalibrationResolver.Resolved, curve: ResolvedCurve? = nil) {
+            self.deal = deal; self.calibration = calibration; self.curve = curve
+        }
     }
 
     public struct Result {
@@ -66,12 +71,12 @@ public enum SimulateJob {
         public var folder: String?
     }
 
-    /// Reads the deal and resolves the calibration (`CalibrationResolver`).
+    /// Reads the deal, resolves the calibration (`CalibrationResolver`) and the forward curve (`CurveInputs.forSimulation`).
     public static func resolve(_ o: Options, files: InputFiles = DiskFiles.shared) throws -> Resolved {
         let deal = try JobInputs.deal(o.dealPath, files: files)
         let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays,
                                                   files: files)
-        return Resolved(deal: deal, calibration: cal)
+        return Resolved(deal: deal, calibration: cal, curve: try CurveInputs.forSimulation(o, calibration: cal.calibration, files: files))
     }
 
     /// Resolve, run, write.
@@ -107,7 +112,7 @@ public enum SimulateJob {
         s.horizonDays = schedule.horizonDays
         let range = o.shard.map { $0.paths(of: s.paths) }
         let tCurve = Date()
-        let curve = try curveContext(o, deal: deal, calibration: cal, schedule: schedule, settings: &s)
+        let curve = try curveContext(o, inputs.curve, deal: deal, calibration: cal, schedule: schedule, settings: &s)
         let curveSeconds = Date().timeIntervalSince(tCurve)
         var identity = RunIdentity(dealSHA256: inputs.deal.sha256, calibrationSHA256: inputs.calibration.sha256, seed: s.seed, paths: s.paths,
                                    model: s.model.rawValue, measure: s.measureStatement, rate: s.rate, antithetic: s.antithetic,
@@ -164,14 +169,13 @@ public enum SimulateJob {
         return Result(summaryText: text, files: files, seconds: seconds, summary: summary, folder: folder)
     }
 
-    /// The run's forward curve: resolved (`CurveInputs.resolve`), the forward measure solved into `settings`, the plan with
-    /// the hedge sized (`var`/`cvar` from a first pass on the same paths: outcomes and curve records only), the curve value.
-    static func curveContext(_ o: Options, deal: Deal, calibration cal: Calibration, schedule: DealSchedule,
+    /// The run's forward curve (resolved before the run: `CurveInputs.forSimulation`), the forward measure solved into
+    /// `settings`, the plan with the hedge sized (`var`/`cvar` from a first pass on the same paths: outcomes and curve
+    /// records only), the curve value.
+    static func curveContext(_ o: Options, _ resolved: ResolvedCurve?, deal: Deal, calibration cal: Calibration, schedule: DealSchedule,
                              settings s: inout SimulationSettings) throws -> CurveContext? {
-        let asOf = cal.initialState.date
         let required = s.measure == .forward || o.hedge != nil || o.curve.path != nil
-        guard let rc = try CurveInputs.resolve(o.curve, dbPath: o.dbPath, asOf: asOf, storeRead: o.calibrationPath == nil,
-                                               required: required) else { return nil }
+        guard let rc = resolved else { return nil }
         var plan: CurvePlan
         do {
             plan = try CurvePlan(curve: rc.usd, btcCurve: rc.btc, schedule: schedule, discountRate: deal.valuation.discountRate)

@@ -44,6 +44,10 @@ public enum StressJob {
         var history: [DailyObservation]
         /// `--measure forward`: the forward curve the base case is matched to.
         var curve: ResolvedCurve? = nil
+        package init(deal: JobInputs.DealInput, scenarios: JobInputs.ScenarioInput, calibration: CalibrationResolver.Resolved,
+                     history: [DailyObservation], curve: ResolvedCurve? = nil) {
+            self.deal = deal; self.scenarios = scenarios; self.calibration = calibration; self.history = history; self.curve = curve
+        }
     }
 
     /// Under `--measure forward`, the curve (the file, else the store's latest quote on or before the calibration's as-of);
@@ -74,7 +78,7 @@ public enum StressJob {
     }
 
     /// The days the historical replays read: their windows, plus the week before the first (the 7-day hash rate).
-    static func replayWindow(_ scenarios: [Scenario]) -> (lo: Day, hi: Day)? {
+    package static func replayWindow(_ scenarios: [Scenario]) -> (lo: Day, hi: Day)? {
         let replays = scenarios.compactMap { s -> (Day, Day)? in
             if case let .historicalReplay(f, t) = s.kind { return (f, t) }; return nil
         }

@@ -3,6 +3,7 @@ import Models
 import Backtest
 import Domain
 import Foundation
+import Nightly
 import Pipeline
 import Simulate
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Nightly
 import Pipeline
 
 struct NightlyCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Config
 import Domain
 import Foundation
+import Nightly
 import Pipeline
 import Results
 import Simulate

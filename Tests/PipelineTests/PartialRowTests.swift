@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Ingest
+@testable import Nightly
 @testable import Pipeline
 import Store
 import TestSupport

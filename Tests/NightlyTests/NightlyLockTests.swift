@@ -1,5 +1,6 @@
 import Foundation
-@testable import Pipeline
+@testable import Nightly
+import Pipeline
 import TestSupport
 import XCTest
 

@@ -1,5 +1,6 @@
 import FileIO
 import Foundation
+import Pipeline
 import Report
 import Results
 import Store

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Pipeline
 
 /// Watches a nightly run's stages. The terminal's progress bar is one; a test injects another to pause at a stage (and
 /// be killed there) or to fail it. Production code has no test hooks: observers are passed in `NightlyJob.Options`.

@@ -1,9 +1,11 @@
 import Backtest
 import Config
 import Domain
-import Foundation
 import FileIO
+import Foundation
+import Hashprice
 import Models
+import Pipeline
 import Results
 import Simulate
 
@@ -70,22 +72,58 @@ public enum NightlyBacktest {
                                    requirements: try requirements(b, file: config.file), dataThrough: asOf)
     }
 
-    /// Runs the backtest when due, then writes the model-validation files of the latest backtest into `runDir`.
-    public static func run(config: NightlyFile, asOf: Day, reportsDir: URL, runDir: URL) throws -> Outcome {
+    /// What the backtest stage is a function of, read by the nightly before it runs: the block's deal, the stored history
+    /// up to the as-of with its hashprice index, the ASIC catalog, and the latest stored backtest.
+    struct Inputs {
+        var deal: JobInputs.DealInput
+        var observations: [DailyObservation]
+        var hashprice: [HashpriceDay]
+        var catalog: JobInputs.HashedCatalog
+        var latest: Stored?
+    }
+
+    /// A stored backtest: its data as-of, its `scores.csv` bytes and its manifest (nil when unreadable).
+    struct Stored {
+        var asOf: Day
+        var scores: Data
+        var manifest: RunManifest<BacktestParameters>?
+    }
+
+    /// The latest stored backtest in `reportsDir` (nil when there is none).
+    static func latest(reportsDir: URL, files: InputFiles) throws -> Stored? {
+        guard let (day, dir) = stored(reportsDir: reportsDir).last else { return nil }
+        return try read(day, dir: dir, files: files)
+    }
+
+    static func read(_ day: Day, dir: URL, files: InputFiles) throws -> Stored {
+        let scores = try JobInputs.bytes(dir.appendingPathComponent("scores.csv").path, files: files)
+        let manifest = files.contents(atPath: dir.appendingPathComponent("manifest.json").path)
+            .flatMap { try? JSONText.decode(RunManifest<BacktestParameters>.self, from: $0) }
+        return Stored(asOf: day, scores: scores, manifest: manifest)
+    }
+
+    /// Runs the backtest when due (on `inputs`, nothing re-read), then writes the model-validation files of the latest
+    /// backtest (this run's, else the stored one) into `runDir`.
+    static func run(config: NightlyFile, asOf: Day, reportsDir: URL, runDir: URL, inputs: Inputs) throws -> Outcome {
         guard let b = config.backtest else { return Outcome(asOf: nil, ran: false, failures: []) }
-        let latest = stored(reportsDir: reportsDir).last
+        var latest = inputs.latest
         var ran = false, runError: String? = nil
-        if isDue(latest: latest?.0, asOf: asOf, everyDays: b.everyDays) {
+        if isDue(latest: latest?.asOf, asOf: asOf, everyDays: b.everyDays) {
             let out = reportsDir.appendingPathComponent(folder).appendingPathComponent(asOf.iso)
             let opts = try options(b, config: config, asOf: asOf, out: out)
+            let history = BacktestJob.History(observations: inputs.observations, catalog: inputs.catalog, hashprice: inputs.hashprice)
             // A backtest that cannot run (data, an unidentified origin) must not stop the valuations from being published.
-            do { _ = try BacktestJob.run(opts); ran = true } catch { runError = "\(error)" }
+            do {
+                let r = try BacktestJob.run(opts, deal: inputs.deal, history: history)
+                ran = true
+                let file = { (n: String) in r.files.first { $0.name == n }?.data }
+                latest = Stored(asOf: asOf, scores: file("scores.csv") ?? Data(),
+                                manifest: file("manifest.json").flatMap { try? JSONText.decode(RunManifest<BacktestParameters>.self, from: $0) })
+            } catch { runError = "\(error)" }
         }
-        guard let (day, dir) = stored(reportsDir: reportsDir).last else { return Outcome(asOf: nil, ran: ran, failures: [], error: runError) }
-        let scores = try JobInputs.bytes(dir.appendingPathComponent("scores.csv").path, files: DiskFiles.shared)
-        let manifest = (FileManager.default.contents(atPath: dir.appendingPathComponent("manifest.json").path))
-            .flatMap { try? JSONText.decode(RunManifest<BacktestParameters>.self, from: $0) }
-        let params = manifest?.parameters
+        guard let l = latest else { return Outcome(asOf: nil, ran: ran, failures: [], error: runError) }
+        let day = l.asOf, scores = l.scores
+        let params = l.manifest?.parameters
         let failures = params?.requirementsFailed ?? []
         let info = ModelValidation(dataAsOf: day.iso, ranInThisRun: ran, report: "../\(folder)/\(day.iso)/index.html", deal: params?.deal ?? "",
                                    models: params?.models ?? [], every: params?.every ?? "", from: params?.from ?? "", to: params?.to ?? "",

@@ -1,6 +1,7 @@
 import FileIO
 import Foundation
 import Logging
+import Pipeline
 
 /// swift-log handler writing one JSON object per line: `{"level","message","metadata","stage","ts"}` (keys sorted, the
 /// one JSON writer's line form). `stage` comes from the `stage` metadata key. Writes are serialised by a lock; the sink

@@ -3,12 +3,12 @@ import XCTest
 import TestSupport
 
 /// Drives the built `hashsec` binary against a temp folder holding a synthetic history (no real data).
-struct NightlyHarness {
-    let root: URL
-    var binary: URL { HashsecBinary.url }
-    var reports: URL { root.appendingPathComponent("reports") }
+public struct NightlyHarness {
+    public let root: URL
+    public var binary: URL { HashsecBinary.url }
+    public var reports: URL { root.appendingPathComponent("reports") }
 
-    init() throws {
+    public init() throws {
         root = try TestSupport.temporaryDirectory("nightly")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw XCTSkip("\(binary.path) absent: run `swift build` first")
@@ -19,7 +19,7 @@ struct NightlyHarness {
             .write(to: root.appendingPathComponent("scenarios.yaml"), atomically: true, encoding: .utf8)
     }
 
-    func config(today: String = "data", maxAge: Int = 3, input: String = "history.csv") -> String {
+    public func config(today: String = "data", maxAge: Int = 3, input: String = "history.csv") -> String {
         """
         db: state/hashsec.sqlite
         inputs:
@@ -44,7 +44,7 @@ struct NightlyHarness {
     /// A synthetic tidy history: log-price random walk, stepwise difficulty responding to the hashprice, Poisson-ish block
     /// counts; hash rate consistent
     /// with difficulty and blocks (h = D·2³²·blocks/86400); fixed-seed LCG so every test sees the same file.
-    static func history(days: Int, emptyPriceAt: Int? = nil) -> String {
+    public static func history(days: Int, emptyPriceAt: Int? = nil) -> String {
         var state: UInt64 = 0x9E3779B97F4A7C15
         func uniform() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return (Double(state >> 11) + 0.5) / 9007199254740992 }
         func gauss() -> Double { (-2 * Foundation.log(uniform())).squareRoot() * Foundation.cos(2 * Double.pi * uniform()) }
@@ -72,21 +72,21 @@ struct NightlyHarness {
         return s
     }
 
-    typealias Outcome = HashsecBinary.Outcome
+    public typealias Outcome = HashsecBinary.Outcome
 
     /// Starts `hashsec nightly nightly.yaml` in `root` (not waiting).
-    func start(_ extra: [String] = [], env: [String: String] = [:], config: String = "nightly.yaml") throws -> (Process, Pipe, Pipe) {
+    public func start(_ extra: [String] = [], env: [String: String] = [:], config: String = "nightly.yaml") throws -> (Process, Pipe, Pipe) {
         let (p, o, r) = HashsecBinary.process(["nightly", config] + extra, in: root, env: env)
         try p.run()
         return (p, o, r)
     }
 
-    func run(_ extra: [String] = [], env: [String: String] = [:], config: String = "nightly.yaml") throws -> Outcome {
+    public func run(_ extra: [String] = [], env: [String: String] = [:], config: String = "nightly.yaml") throws -> Outcome {
         try HashsecBinary.run(["nightly", config] + extra, in: root, env: env)
     }
 
     /// Waits until `file` contains `text` (polling), or fails after `timeout` seconds.
-    func waitFor(_ text: String, in file: URL, timeout: Double = 30) -> Bool {
+    public func waitFor(_ text: String, in file: URL, timeout: Double = 30) -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if let s = try? String(contentsOf: file, encoding: .utf8), s.contains(text) { return true }
@@ -95,18 +95,18 @@ struct NightlyHarness {
         return false
     }
 
-    var latestTarget: String? { try? FileManager.default.destinationOfSymbolicLink(atPath: reports.appendingPathComponent("latest").path) }
+    public var latestTarget: String? { try? FileManager.default.destinationOfSymbolicLink(atPath: reports.appendingPathComponent("latest").path) }
 
-    func runFolders() -> [String] {
+    public func runFolders() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: reports.path)) ?? []).filter { $0.first?.isNumber == true }.sorted()
     }
 
-    func tempFolders() -> [String] {
+    public func tempFolders() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: reports.path)) ?? []).filter { $0.hasPrefix(".tmp-") }
     }
 
     /// Every file under `dir` (relative paths) with its bytes.
-    func files(_ dir: String) throws -> [String: Data] {
+    public func files(_ dir: String) throws -> [String: Data] {
         let base = reports.appendingPathComponent(dir)
         var out: [String: Data] = [:]
         let e = FileManager.default.enumerator(atPath: base.path)!

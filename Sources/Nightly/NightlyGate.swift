@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Pipeline
 import Store
 
 /// The nightly data-quality gate: the run stops with `PipelineError.qualityGate` (exit 76) before anything is published when

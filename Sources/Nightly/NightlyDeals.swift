@@ -3,6 +3,7 @@ import Domain
 import FileIO
 import Foundation
 import Models
+import Pipeline
 import Results
 import Simulate
 
@@ -15,19 +16,19 @@ enum NightlyDeals {
     /// Writes `dir/` whole: `deal.yaml` (a copy of the terms), the simulate outputs of `docs/outputs.md` (with the run's
     /// calibration, seed, paths, threads, model, horizon) and `stress.csv`/`stress.json` for the configured scenarios.
     static func run(deal: JobInputs.DealInput, scenarios: JobInputs.ScenarioInput, calibration: CalibrationResolver.Resolved,
-                    history: [DailyObservation], config c: NightlyFile, asOf: Day, dir: URL) throws -> Outcome {
+                    history: [DailyObservation], curve resolved: ResolvedCurve?, config c: NightlyFile, asOf: Day, dir: URL) throws -> Outcome {
         let name = URL(fileURLWithPath: deal.path).deletingPathExtension().lastPathComponent
         var settings = SimulationSettings(paths: c.paths, seed: c.seed, threads: c.threads,
                                           model: PriceModel(rawValue: c.model) ?? SimulationSettings.defaultModel,
                                           drift: Drift(c.drift) ?? .default, parameterUncertainty: c.parameterUncertainty,
                                           horizonDays: c.horizonDays)
         settings.measure = Measure(rawValue: c.measure) ?? .real
-        // The store's latest forward curve (when one is stored): the forward measure's target and the curve value row.
-        let curve = CurveOptions(fromStore: true)
+        // The store's latest forward curve (`resolved`, read once by the run): the forward measure's target and the curve value row.
+        let curve = NightlyJob.curveOptions
         // A deal with staking leverage also gets the leverage sweep (0…6 loops) for the liquidation-vs-leverage chart.
         let sim = try SimulateJob.run(.init(dealPath: deal.path, settings: settings, asOf: asOf, dbPath: c.db, windowDays: c.calibrationWindowDays,
                                             out: dir.path, sweepMaxLoops: 6, sweepRequiresLeverage: false, curve: curve),
-                                      .init(deal: deal, calibration: calibration))
+                                      .init(deal: deal, calibration: calibration, curve: resolved))
         var stressSettings = settings
         stressSettings.paths = c.stressPaths
         let window = StressJob.replayWindow(scenarios.scenarios)
@@ -35,8 +36,7 @@ enum NightlyDeals {
         let stress = try StressJob.run(.init(dealPath: deal.path, scenariosPath: scenarios.path, dbPath: c.db, asOf: asOf, settings: stressSettings,
                                              out: dir.path, windowDays: c.calibrationWindowDays, curve: curve),
                                        .init(deal: deal, scenarios: scenarios, calibration: calibration, history: replay,
-                                             curve: try StressJob.forwardCurve(stressSettings, curve, dbPath: c.db, calibration: calibration.calibration,
-                                                                               storeRead: true)))
+                                             curve: stressSettings.measure == .forward ? resolved : nil))
         try OutputWriter.writeDirectory([OutputFile("deal.yaml", deal.text)] + sim.files + stress.files, to: dir.path)
         return Outcome(name: name, summary: sim.summary)
     }

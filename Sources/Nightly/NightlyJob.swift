@@ -7,6 +7,8 @@ import Foundation
 import Hashprice
 import Ingest
 import Logging
+import Models
+import Pipeline
 import Report
 import Results
 import Store
@@ -22,6 +24,8 @@ public enum NightlyJob {
     public static let stages = ["ingest", "gate", "benchmark", "calibrate", "simulate", "compare", "report", "publish"]
     /// Runs after `simulate` when the configuration has a `backtest:` block.
     public static let backtestStage = "backtest"
+    /// The nightly's forward curve: the store's latest quote on or before the as-of (read once, from the run's store).
+    static let curveOptions = CurveOptions(fromStore: true)
 
     public struct Options {
         public var configPath: String
@@ -109,6 +113,10 @@ final class NightlyRun {
     let configSHA: String
     let deals: [JobInputs.DealInput]
     let scenarios: JobInputs.ScenarioInput
+    /// The ASIC catalog and its SHA-256 (nil when unreadable: the calibration then reports it).
+    let catalog: JobInputs.HashedCatalog?
+    /// The scheduled backtest's deal (one of `deals` when it is listed there).
+    let backtestDeal: JobInputs.DealInput?
     let runID: String, startedUTC: String
     var log: Logger
     let observers: [NightlyObserver]
@@ -125,8 +133,13 @@ final class NightlyRun {
         config = try NightlyFile.parse(text, file: o.configPath)
         configSHA = JobInputs.sha256(text)
         if let b = config.backtest { _ = try NightlyBacktest.requirements(b, file: config.file) }   // bad checks fail before anything runs
-        let catalog = try? JobInputs.catalog(files: o.files)
-        deals = try config.deals.map { try JobInputs.deal($0, catalog: catalog, files: o.files) }
+        let catalog = try? JobInputs.catalogWithHash(files: o.files)
+        let deals = try config.deals.map { try JobInputs.deal($0, catalog: catalog?.catalog, files: o.files) }
+        backtestDeal = try config.backtest.map { [config] b in
+            let path = b.deal ?? config.deals[0]
+            return try deals.first { $0.path == path } ?? JobInputs.deal(path, catalog: catalog?.catalog, files: o.files)
+        }
+        self.catalog = catalog; self.deals = deals
         scenarios = try JobInputs.scenarios(config.scenarios, files: o.files)
         let started = Date()
         startedUTC = NightlyJob.iso(started)
@@ -156,13 +169,13 @@ final class NightlyRun {
         do { try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true) } catch {
             throw OutputError.cannotWrite(path: tmp.path, reason: "\(error)")
         }
-        store = try HistoryStore(path: config.db, verify: true)
+        store = try JobInputs.openStore(config.db, verify: true, files: o.files)
         let ingested = try stage("ingest") { try ingest() }
         let (window, asOf) = try stage("gate") { try gate() }
         let (history, index) = try stage("benchmark") { try benchmark(asOf: asOf) }
         let cal = try stage("calibrate") { try calibrate(history: history, index: index, asOf: asOf) }
         let outcomes = try stage("simulate") { try simulate(calibration: cal, history: history, asOf: asOf) }
-        if config.backtest != nil { try stage(NightlyJob.backtestStage) { try backtest(asOf: asOf) } }
+        if config.backtest != nil { try stage(NightlyJob.backtestStage) { try backtest(asOf: asOf, history: history, index: index) } }
         let summary = runSummary(asOf: asOf, window: window, calibration: cal.calibration, outcomes: outcomes)
         let changes = try stage("compare") { try compare(summary) }
         try stage("report") { try report(summary, ingested: ingested, asOf: asOf) }
@@ -231,18 +244,21 @@ final class NightlyRun {
     /// 4. The calibration of the as-of (`CalibrationResolver`: the store's fit of the same key, or a fresh fit stored under it).
     func calibrate(history: [DailyObservation], index: [HashpriceDay], asOf: Day) throws -> CalibrationResolver.Resolved {
         let r = try CalibrationResolver.stored(store: store, history: history.filter { $0.date <= asOf }, hashprice: index, asOf: asOf,
-                                               options: NightlyJob.calibrationOptions(config))
+                                               options: NightlyJob.calibrationOptions(config),
+                                               catalog: try catalog ?? JobInputs.catalogWithHash(files: o.files))
         try OutputWriter.write([(tmp.appendingPathComponent("calibration.json").path, Data(r.json.utf8)),
                                 (tmp.appendingPathComponent("calibration.csv").path, Data(CalibrationTable.csv(r.calibration).utf8))])
         log.info("calibration \(r.reference.source)", metadata: ["stage": "calibrate", "key": .string(r.reference.key ?? "")])
         return r
     }
 
-    /// 5. Simulate and stress every deal into `deals/<name>/`.
+    /// 5. Simulate and stress every deal into `deals/<name>/` (the store's forward curve read once, from the run's store).
     func simulate(calibration: CalibrationResolver.Resolved, history: [DailyObservation], asOf: Day) throws -> [NightlyDeals.Outcome] {
-        try deals.map { deal in
+        let curve = try CurveInputs.resolve(NightlyJob.curveOptions, dbPath: config.db, store: store, asOf: calibration.calibration.initialState.date,
+                                            storeRead: true, required: Measure(rawValue: config.measure) == .forward, files: o.files)
+        return try deals.map { deal in
             let name = URL(fileURLWithPath: deal.path).deletingPathExtension().lastPathComponent
-            let out = try NightlyDeals.run(deal: deal, scenarios: scenarios, calibration: calibration, history: history, config: config,
+            let out = try NightlyDeals.run(deal: deal, scenarios: scenarios, calibration: calibration, history: history, curve: curve, config: config,
                                            asOf: asOf, dir: tmp.appendingPathComponent("deals").appendingPathComponent(name))
             log.info("deal simulated and stressed", metadata: ["stage": "simulate", "deal": .string(name),
                                                                "pv_usd_mean": .string(out.summary.map { "\($0.pvMean)" } ?? "")])
@@ -261,9 +277,12 @@ final class NightlyRun {
 
     /// 5b. The scheduled backtest (when configured and due) and the model-validation files of the latest one; a
     /// backtest that cannot run is logged and shown, the run goes on.
-    func backtest(asOf: Day) throws {
+    func backtest(asOf: Day, history: [DailyObservation], index: [HashpriceDay]) throws {
         let stage = NightlyJob.backtestStage
-        let bt = try NightlyBacktest.run(config: config, asOf: asOf, reportsDir: reports, runDir: tmp)
+        let inputs = NightlyBacktest.Inputs(deal: backtestDeal!, observations: history.filter { $0.date <= asOf }, hashprice: index,
+                                            catalog: try catalog ?? JobInputs.catalogWithHash(files: o.files),
+                                            latest: try NightlyBacktest.latest(reportsDir: reports, files: o.files))
+        let bt = try NightlyBacktest.run(config: config, asOf: asOf, reportsDir: reports, runDir: tmp, inputs: inputs)
         log.info(bt.ran ? "backtest run" : "backtest not due: showing the latest", metadata: [
             "stage": .string(stage), "backtest_as_of": .string(bt.asOf?.iso ?? ""), "failed_checks": .stringConvertible(bt.failures.count)])
         for f in bt.failures { log.warning("backtest check failed: \(f)", metadata: ["stage": .string(stage)]) }
