@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Domain", dependencies: ["Bitcoin", "Diagnostics"], exclude: docs("Domain"), swiftSettings: v5),
         .target(name: "Statistics", exclude: docs("Statistics"), swiftSettings: v5),
         .target(name: "Results", dependencies: ["Statistics"], exclude: docs("Results"), swiftSettings: v5),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels", "Diagnostics"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CKernels", "Diagnostics"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
         .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels", "Diagnostics"], exclude: docs("Models"), swiftSettings: v5),
         .target(name: "Config", dependencies: ["Domain", "Models", "Diagnostics", "FileIO", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Domain", "Simulate", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Diagnostics"], swiftSettings: v5),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Diagnostics", "CLAPACKE"], swiftSettings: v5),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "Bitcoin", "TestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .testTarget(name: "HashpriceTests", dependencies: ["Hashprice", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),
