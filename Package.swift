@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // hashsec — pricing and stress-testing tokenized Bitcoin mining hashrate.
 // Module map (a stage never imports another stage; only Pipeline combines them):
-//   CBLAS, CLAPACKE, CSHA256,     C shims (system BLAS/LAPACKE; SHA-NI kernel;
+//   CBLAS, CLAPACKE, CSHA256,     C shims (system BLAS; LAPACKE for LinearAlgebraTests' reference; SHA-NI kernel;
 //   CKernels                      the Monte Carlo inner loops, vectorised: exp/log, shocks, clock, pricer, histograms)
 //   Diagnostics                   the exit category every error type declares (CategorizedError)
 //   FileIO                        the one file writer (aside, then rename), the one JSON and CSV writer, input readers
@@ -10,7 +10,7 @@
 //   Statistics                    the one statistics module: quantiles, moments, histograms
 //   Results                       the typed records of a run: RunSummary, RunManifest, ShardHeader, RunIdentity
 //   Models                        the price models: one file each (fit, table rows, daily law), and their registry
-//   LinearAlgebra                 the only importer of BLAS/LAPACKE (also wraps CKernels' exp/log as VectorMath)
+//   LinearAlgebra                 hand-written QR/Cholesky (CPU-independent bits); the only importer of BLAS (gemm) (also wraps CKernels' exp/log as VectorMath)
 //   Config                        YAML deal / scenario / nightly files -> Domain, with line numbers
 //   Ingest, Store, Hashprice, Calibrate, Simulate, Report   one module per stage (Hashprice: the daily hashprice index)
 //   Structures                    waterfall and staking-leverage engines, the collateral marks (pure, used by Simulate)
@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Domain", dependencies: ["Bitcoin", "Diagnostics"], exclude: docs("Domain"), swiftSettings: v5),
         .target(name: "Statistics", exclude: docs("Statistics"), swiftSettings: v5),
         .target(name: "Results", dependencies: ["Statistics"], exclude: docs("Results"), swiftSettings: v5),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CKernels", "Diagnostics"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CKernels", "Diagnostics"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
         .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels", "Diagnostics"], exclude: docs("Models"), swiftSettings: v5),
         .target(name: "Config", dependencies: ["Domain", "Models", "Diagnostics", "FileIO", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Models", "Domain", "Config", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Domain", "Simulate", "LinearAlgebra", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Diagnostics"], swiftSettings: v5),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Diagnostics", "CLAPACKE"], swiftSettings: v5),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Domain", "Bitcoin", "TestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
         .testTarget(name: "HashpriceTests", dependencies: ["Hashprice", "Ingest", "Domain", "TestSupport"], swiftSettings: v5),

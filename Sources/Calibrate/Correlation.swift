@@ -4,7 +4,7 @@ import LinearAlgebra
 public enum ShockCorrelation {
     /// Pearson correlation matrix of the columns of `rows` (each row one date: price, hash-rate, fee residual).
     ///
-    /// The result is symmetric with a unit diagonal. If it is not positive definite (Cholesky via `dpotrf` fails), it is
+    /// The result is symmetric with a unit diagonal. If it is not positive definite (`LinearAlgebra.cholesky` fails), it is
     /// shrunk toward the identity, `C(α) = (1 − α)·C + α·I`, with α = 0.01, 0.02, … until the Cholesky succeeds
     /// (no eigenvalues needed: `C(1) = I` is always positive definite).
     public static func estimate(_ rows: [[Double]]) -> [[Double]] {
@@ -23,7 +23,7 @@ public enum ShockCorrelation {
         return repairPositiveDefinite(c).rowArrays
     }
 
-    /// Shrinks a unit-diagonal symmetric matrix toward I until `dpotrf` accepts it.
+    /// Shrinks a unit-diagonal symmetric matrix toward I until `LinearAlgebra.cholesky` accepts it.
     public static func repairPositiveDefinite(_ c: Matrix) -> Matrix {
         var alpha = 0.0
         while alpha <= 1 {

@@ -94,7 +94,7 @@ public enum MertonModel: PriceModelDefinition {
     /// Nelder–Mead on transformed parameters `θ = (μ, ln σ, ln λ, μ_J, ln σ_J)` from several starts (small/medium/large λ,
     /// zero/negative mean jump), then Newton polish steps on θ (numerical gradient/Hessian, accepted only when they improve
     /// the likelihood); `λ ≤ maxLambda`. Covariance: `H⁻¹` with `H` the numerical Hessian of the negative log-likelihood in
-    /// the natural parameters `(μ, σ, λ, μ_J, σ_J)` (LAPACK `dpotrf/dpotri`), standard errors `√diag(H⁻¹)`; if `H` is not
+    /// the natural parameters `(μ, σ, λ, μ_J, σ_J)` (`LinearAlgebra.inverseSPD`), standard errors `√diag(H⁻¹)`; if `H` is not
     /// positive definite at the optimum (λ at a boundary), no covariance is stored and each SE falls back to `1/√H_ii`
     /// (documented, conservative for λ ≈ 0).
     public static func fit(_ r: [Double], maxLambda: Double = Foundation.exp(1.0)) throws -> MertonParameters {

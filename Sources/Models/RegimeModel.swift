@@ -106,7 +106,7 @@ public enum RegimeModel: PriceModelDefinition {
     ///
     /// Nelder–Mead on `(m₁, ln σ₁, m₂, ln σ₂, logit p11, logit p22)` from a small grid of starts (σ₁ = 0.6·sd, σ₂ = 1.6·sd;
     /// persistence 0.95/0.98), restarted once from the best point; label switching resolved by swapping the states when
-    /// `σ₁ > σ₂`. Covariance: the inverse numerical Hessian of −ln L in the natural parameters (LAPACK), standard errors
+    /// `σ₁ > σ₂`. Covariance: the inverse numerical Hessian of −ln L in the natural parameters (`LinearAlgebra.inverseSPD`), standard errors
     /// its diagonal's root; when not positive definite, no covariance and `SE_i = 1/√H_ii`.
     public static func fit(_ r: [Double]) throws -> RegimeParameters {
         guard r.count >= 100 else { throw ModelsError.insufficientData("the regime model needs at least 100 returns, got \(r.count)") }

@@ -113,6 +113,42 @@ final class GoldenTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
     }
 
+    /// The corpus writes the expected bytes whichever OpenBLAS kernels the process gets (`OPENBLAS_CORETYPE=Prescott`,
+    /// `Core2`, `Haswell`, and `SkylakeX` where the CPU has AVX-512, what scripts/env.sh selects there): the fits on the
+    /// path (the leveraged deal's model-consistent mark regression, the correlation's Cholesky) are hand-written in
+    /// LinearAlgebra with a fixed operation order, not LAPACK/BLAS calls whose kernels differ per core type.
+    func testCorpusIsByteIdenticalUnderEveryOpenBLASCoreType() throws {
+        guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build` first") }
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        var cores = ["Prescott", "Core2", "Haswell"]
+        if cpuinfo.contains("avx512f") { cores.append("SkylakeX") }
+        for core in cores {
+            guard var out = try runCorpus(env: ["OPENBLAS_CORETYPE": core], unset: ["HASHSEC_KERNEL"]) else { continue }
+            out.removeValue(forKey: "<kernel>")
+            compareWithExpected(out, "OPENBLAS_CORETYPE=\(core)")
+        }
+        print("golden corpus byte-identical under OPENBLAS_CORETYPE \(cores.joined(separator: ", "))")
+        // A calibration (HashRateFit, EfficiencyTrend, FeeFit, Correlation, PriceLaw: least squares, Cholesky, inverses)
+        // on the synthetic history: the same bytes under every core type.
+        let dir = try TestSupport.temporaryDirectory("golden-coretype-calibrate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("h.sqlite").path
+        let ingest = try HashsecBinary.run(["ingest", TestSupport.repositoryRoot.appendingPathComponent("datasets/synthetic-history.csv").path, "--db", db], in: dir)
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+        var first: (core: String, json: Data?, table: Data?)?
+        for core in cores {
+            let json = dir.appendingPathComponent("cal-\(core).json").path, table = dir.appendingPathComponent("cal-\(core).csv").path
+            let r = try HashsecBinary.run(["calibrate", "--db", db, "--out", json, "--table", table], in: dir,
+                                          env: ["OPENBLAS_CORETYPE": core, "OPENBLAS_NUM_THREADS": "1"], unset: ["HASHSEC_KERNEL"])
+            XCTAssertEqual(r.status, 0, "calibrate under OPENBLAS_CORETYPE=\(core): \(r.stderr)")
+            let j = FileManager.default.contents(atPath: json), t = FileManager.default.contents(atPath: table)
+            XCTAssertNotNil(j); XCTAssertNotNil(t)
+            guard let f = first else { first = (core, j, t); continue }
+            XCTAssertEqual(j, f.json, "calibration JSON under \(core) differs from \(f.core): \(Self.firstDifference(f.json ?? Data(), j ?? Data()))")
+            XCTAssertEqual(t, f.table, "calibration table under \(core) differs from \(f.core): \(Self.firstDifference(f.table ?? Data(), t ?? Data()))")
+        }
+    }
+
     func testCorpusOutputsAreByteIdentical() throws {
         guard HashsecBinary.isBuilt else { throw XCTSkip("\(HashsecBinary.url.path) absent: run `swift build` first") }
         guard var actual = try runCorpus(env: [:], unset: ["HASHSEC_KERNEL"]) else { return }
