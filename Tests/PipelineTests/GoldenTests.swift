@@ -123,6 +123,9 @@ final class GoldenTests: XCTestCase {
         var cores = ["Prescott", "Core2", "Haswell"]
         if cpuinfo.contains("avx512f") { cores.append("SkylakeX") }
         for core in cores {
+            // OpenBLAS really loads that core's kernels (OPENBLAS_VERBOSE=2 names the core; an unknown name says so).
+            let v = try HashsecBinary.run(["--version"], in: TestSupport.repositoryRoot, env: ["OPENBLAS_CORETYPE": core, "OPENBLAS_VERBOSE": "2"])
+            XCTAssertTrue((v.stdout + v.stderr).contains("Core: \(core)"), "OPENBLAS_CORETYPE=\(core) not taken: \(v.stdout) \(v.stderr)")
             guard var out = try runCorpus(env: ["OPENBLAS_CORETYPE": core], unset: ["HASHSEC_KERNEL"]) else { continue }
             out.removeValue(forKey: "<kernel>")
             compareWithExpected(out, "OPENBLAS_CORETYPE=\(core)")
