@@ -156,7 +156,7 @@ public final class MarkSamples: @unchecked Sendable {
 ///     V_t = E[ Σ_{u=t+1}^{T} payout_u·δ^{u−t} | state_t ],   δ = (1+r)^{−1/365},
 ///
 /// estimated Longstaff–Schwartz style: on each fit day d_k the realized remaining PV of the pilot paths is regressed by
-/// least squares (LAPACK `dgels`, `LinearAlgebra.leastSquares`) on `MarkBasis` functions of their state, standardized
+/// least squares (`LinearAlgebra.leastSquares`, Householder QR) on `MarkBasis` functions of their state, standardized
 /// (each regressor centred and scaled over the day's paths); between fit days the two neighbouring fits are interpolated
 /// linearly in t. The payouts are the pricer's (`TokenPricer` on `TokenCashFlow`), so the option to switch off
 /// (curtailment), the coming halvings (the simulated chain reaches them), uptime, fees, hosting, degradation, the deficit
