@@ -29,23 +29,44 @@ public enum Calibrator {
     public static func calibrate(observations allObs: [DailyObservation], hashprice allHP: [HashpriceDay],
                                  asOf: Day, options o: CalibrationOptions = .standard, catalog: AsicCatalog?,
                                  priceModels: [PriceModel]? = nil) throws -> Calibration {
-        let windowDays = o.priceWindowDays
-        guard windowDays > 0 else { throw CalibrateError.invalidWindow(windowDays) }
+        try validate(o)
+        let obs = allObs.filter { $0.date <= asOf }.sorted { $0.date < $1.date }
+        let hp = allHP.filter { $0.date <= asOf }
+        let windowStart = asOf - (o.priceWindowDays - 1)
+        let (returns, returnDays) = try priceReturns(obs.filter { $0.date >= windowStart }, windowStart: windowStart, asOf: asOf)
+        let trend = try efficiencyTrend(asOf: asOf, options: o, catalog: catalog)
+        // Noise-robust 7-day hash rate over all data ≤ asOf.
+        let (h7, b7) = sevenDayHashRate(obs)
+        let lnHP = lnHashprice(hp)
+        let supply = try supplyFit(h7: h7, b7: b7, lnHP: lnHP, asOf: asOf, trend: trend, options: o, catalog: catalog)
+        let feeFit = try fees(hp, asOf: asOf, windowDays: o.feeWindowDays)
+        let corr = try correlation(returns: returns, returnDays: returnDays, hashRateResiduals: supply.fit.residuals,
+                                   feeResiduals: feeFit.residuals)
+        let initial = try initialState(obs: obs, hp: hp, h7: h7, lnHP: lnHP, asOf: asOf)
+        var cal = Calibration(asOf: asOf, windowStart: windowStart, windowEnd: asOf, merton: PriceModels.unfittedMerton,
+                              gbm: PriceModels.unfittedGBM, hashRate: supply.parameters, fees: feeFit.parameters, correlation: corr,
+                              historicalLogReturns: [], initialState: initial, options: o)
+        try fitPriceModels(returns: returns, into: &cal, only: priceModels)
+        return cal
+    }
+
+    /// The options' windows are positive and the breakeven check's power-price range and service life are valid.
+    static func validate(_ o: CalibrationOptions) throws {
+        guard o.priceWindowDays > 0 else { throw CalibrateError.invalidWindow(o.priceWindowDays) }
         guard o.hashRateWindowDays > 0 else { throw CalibrateError.invalidWindow(o.hashRateWindowDays) }
         guard o.feeWindowDays > 0 else { throw CalibrateError.invalidWindow(o.feeWindowDays) }
         guard o.powerPriceLowUSDPerKWh > 0, o.powerPriceLowUSDPerKWh <= o.powerPriceHighUSDPerKWh, o.powerPriceHighUSDPerKWh.isFinite,
               o.serviceLifeYears > 0, o.serviceLifeYears.isFinite else {
             throw CalibrateError.invalidOption("breakeven check needs 0 < low ≤ high power price and a positive service life, got \(o.powerPriceLowUSDPerKWh)…\(o.powerPriceHighUSDPerKWh) USD/kWh, \(o.serviceLifeYears) years")
         }
-        let obs = allObs.filter { $0.date <= asOf }.sorted { $0.date < $1.date }
-        let hp = allHP.filter { $0.date <= asOf }
-        let windowStart = asOf - (windowDays - 1)
-        let inWindow = obs.filter { $0.date >= windowStart }
+    }
+
+    /// Daily log returns `ln S_{d+1} − ln S_d` over consecutive calendar days of the price window (positive finite prices),
+    /// each with its first day `d`; at least 250 of them.
+    static func priceReturns(_ inWindow: [DailyObservation], windowStart: Day, asOf: Day) throws -> (returns: [Double], days: [Day]) {
         guard inWindow.count >= 2 else {
             throw CalibrateError.insufficientData("no observations between \(windowStart) and \(asOf)")
         }
-
-        // Price returns over consecutive calendar days.
         var priceByDay: [Day: Double] = [:]
         for o in inWindow { if let p = o.priceUSD, p > 0, p.isFinite { priceByDay[o.date] = p } }
         var returns: [Double] = []
@@ -56,38 +77,41 @@ public enum Calibrator {
         guard returns.count >= 250 else {
             throw CalibrateError.insufficientData("need ≥ 250 daily price returns in the window \(windowStart)…\(asOf), got \(returns.count)")
         }
+        return (returns, returnDays)
+    }
 
-        // Efficiency trend δ (as of asOf: the catalog's machines released by then).
-        let trend: EfficiencyTrend
-        if let perYear = o.efficiencyTrendPerYear { trend = try EfficiencyFrontier.override(perYear: perYear) } else {
-            guard let catalog else {
-                throw CalibrateError.invalidOption("the efficiency trend δ needs the ASIC catalog (or state it with --efficiency-trend)")
-            }
-            trend = try EfficiencyFrontier.fit(catalog, asOf: asOf, windowYears: o.efficiencyWindowYears)
+    /// The efficiency trend δ as of `asOf`: stated by the options, else fitted to the frontier of the catalog's machines
+    /// released by then.
+    static func efficiencyTrend(asOf: Day, options o: CalibrationOptions, catalog: AsicCatalog?) throws -> EfficiencyTrend {
+        if let perYear = o.efficiencyTrendPerYear { return try EfficiencyFrontier.override(perYear: perYear) }
+        guard let catalog else {
+            throw CalibrateError.invalidOption("the efficiency trend δ needs the ASIC catalog (or state it with --efficiency-trend)")
         }
+        return try EfficiencyFrontier.fit(catalog, asOf: asOf, windowYears: o.efficiencyWindowYears)
+    }
 
-        // Noise-robust 7-day hash rate over all data ≤ asOf.
-        let (h7, b7) = sevenDayHashRate(obs)
-        let lnHP = lnHashprice(hp)
-        let supply = try supplyFit(h7: h7, b7: b7, lnHP: lnHP, asOf: asOf, trend: trend, options: o, catalog: catalog)
-
-        // Fees.
-        let feeStart = asOf - (o.feeWindowDays - 1)
+    /// The fee model on the fee window ending at `asOf` (days with positive fees per block).
+    static func fees(_ hp: [HashpriceDay], asOf: Day, windowDays: Int) throws -> FeeFit.Result {
+        let feeStart = asOf - (windowDays - 1)
         var feePerBlock: [Day: Double] = [:]
         for h in hp where h.date >= feeStart && h.feesBTCPerBlock > 0 { feePerBlock[h.date] = h.feesBTCPerBlock }
-        let feeFit = try FeeFit.fit(feesPerBlock: feePerBlock, windowStart: feeStart, windowEnd: asOf)
+        return try FeeFit.fit(feesPerBlock: feePerBlock, windowStart: feeStart, windowEnd: asOf)
+    }
 
-        // Correlation on the weekly grid: price and fee residuals aggregated with the same triangular weights as the
-        // hash-rate step, so the three series measure the same 13-day shock window.
+    /// Correlation on the weekly grid: price residuals `r − r̄` and fee residuals aggregated with the same triangular weights
+    /// `HashRateFit.weights` as the hash-rate step (`e = Σ_{j=−6…6} w_j·ε_{d+j}`), so the three series measure the same 13-day
+    /// shock window; weeks missing any of the 13 days are skipped; at least 20 weeks.
+    static func correlation(returns: [Double], returnDays: [Day], hashRateResiduals: [(day: Day, value: Double)],
+                            feeResiduals: [Day: Double]) throws -> [[Double]] {
         var priceRes: [Day: Double] = [:]
         let mBar = returns.reduce(0, +) / Double(returns.count)
         for (d, r) in zip(returnDays, returns) { priceRes[d] = r - mBar }
         var rows: [[Double]] = []
-        for (d, eh) in supply.fit.residuals {
+        for (d, eh) in hashRateResiduals {
             var ep = 0.0, ef = 0.0
             var ok = true
             for (j, w) in zip(-6...6, HashRateFit.weights) {
-                guard let p = priceRes[d + j], let f = feeFit.residuals[d + j] else { ok = false; break }
+                guard let p = priceRes[d + j], let f = feeResiduals[d + j] else { ok = false; break }
                 ep += w * p; ef += w * f
             }
             if ok { rows.append([ep, eh, ef]) }
@@ -95,20 +119,17 @@ public enum Calibrator {
         guard rows.count >= 20 else {
             throw CalibrateError.insufficientData("need ≥ 20 weeks with all three residuals for the correlation, got \(rows.count)")
         }
-        let corr = ShockCorrelation.estimate(rows)
+        return ShockCorrelation.estimate(rows)
+    }
 
-        let initial = try initialState(obs: obs, hp: hp, h7: h7, lnHP: lnHP, asOf: asOf)
-        // Every registered price model fits the same returns and stores its parameters (the placeholders are overwritten).
-        var cal = Calibration(asOf: asOf, windowStart: windowStart, windowEnd: asOf, merton: PriceModels.unfittedMerton,
-                              gbm: PriceModels.unfittedGBM, hashRate: supply.parameters, fees: feeFit.parameters, correlation: corr,
-                              historicalLogReturns: [], initialState: initial, options: o)
+    /// Every wanted registered price model fits the same returns and stores its parameters (the placeholders are
+    /// overwritten). gbm and bootstrap are always fitted (closed form, no optimiser): `sampleMeanSE`, which every drift rule
+    /// reads, needs the GBM σ̂ and the window's return count.
+    static func fitPriceModels(returns: [Double], into cal: inout Calibration, only priceModels: [PriceModel]?) throws {
         do {
-            // gbm and bootstrap are always fitted (closed form, no optimiser): `sampleMeanSE`, which every drift rule reads,
-            // needs the GBM σ̂ and the window's return count.
             let wanted = priceModels.map { Set($0.map(\.rawValue) + [GBMModel.name, BootstrapModel.name]) }
             for m in PriceModels.all where wanted?.contains(m.name) ?? true { try m.fit(returns: returns, into: &cal) }
         } catch ModelsError.insufficientData(let why) { throw CalibrateError.insufficientData(why) }
-        return cal
     }
 
     /// The hash-rate block: window (cut at the ASIC era and the history), `HashRateFit` with δ fixed, the breakeven check,
