@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "Results", "LinearAlgebra", "Structures", "Bitcoin", "CKernels",
                                                  "Diagnostics", "FileIO"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
         .target(name: "Charts", dependencies: ["Domain", "Bitcoin"], exclude: docs("Charts"), swiftSettings: v5),
-        .target(name: "Backtest", dependencies: ["Domain", "Statistics", "Diagnostics", "FileIO"], exclude: docs("Backtest"), swiftSettings: v5),
+        .target(name: "Backtest", dependencies: ["Domain", "Statistics", "Results", "Diagnostics", "FileIO"], exclude: docs("Backtest"), swiftSettings: v5),
         .target(name: "Report", dependencies: ["Domain", "Bitcoin", "Charts", "Diagnostics", "FileIO", "Results", "Statistics",
                                                .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
@@ -86,7 +86,7 @@ let package = Package(
         ], exclude: docs("Pipeline"), swiftSettings: v5),
         // The scheduled chain of Pipeline's jobs (`hashsec nightly`): lock, log, gate, the stages, publish.
         .target(name: "Nightly", dependencies: [
-            "Pipeline", "FileIO", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate",
+            "Pipeline", "Diagnostics", "FileIO", "Domain", "Models", "Bitcoin", "Config", "Ingest", "Store", "Hashprice", "Calibrate", "Simulate",
             "Results", "Report", "Backtest",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: docs("Nightly"), swiftSettings: v5),

@@ -31,7 +31,7 @@ enum NightlyDeals {
                                       .init(deal: deal, calibration: calibration, curve: resolved))
         var stressSettings = settings
         stressSettings.paths = c.stressPaths
-        let window = StressJob.replayWindow(scenarios.scenarios)
+        let window = StressRun.replayWindow(scenarios.scenarios)
         let replay = window.map { w in history.filter { $0.date >= w.lo && $0.date <= w.hi } } ?? []
         let stress = try StressJob.run(.init(dealPath: deal.path, scenariosPath: scenarios.path, dbPath: c.db, asOf: asOf, settings: stressSettings,
                                              out: dir.path, windowDays: c.calibrationWindowDays, curve: curve),

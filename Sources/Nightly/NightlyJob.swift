@@ -1,6 +1,7 @@
 import Bitcoin
 import Calibrate
 import Config
+import Diagnostics
 import Domain
 import FileIO
 import Foundation
@@ -146,7 +147,7 @@ final class NightlyRun {
         runID = NightlyJob.runID(at: started, configSHA: configSHA)
         let sink = try o.logFile.map(JSONLinesLogHandler.Sink.file) ?? JSONLinesLogHandler.Sink(handle: .standardError)
         stageCount = NightlyJob.stages.count + (config.backtest == nil ? 0 : 1)
-        let progress = NightlyProgress(stages: stageCount, enabled: isatty(2) != 0)
+        let progress = TerminalProgress(stages: stageCount, enabled: isatty(2) != 0)
         if o.logFile == nil { sink.beforeWrite = { progress.clear() } }
         observers = [progress] + o.observers
         log = Logger(label: "hashsec.nightly") { _ in JSONLinesLogHandler(sink: sink) }
@@ -254,7 +255,7 @@ final class NightlyRun {
 
     /// 5. Simulate and stress every deal into `deals/<name>/` (the store's forward curve read once, from the run's store).
     func simulate(calibration: CalibrationResolver.Resolved, history: [DailyObservation], asOf: Day) throws -> [NightlyDeals.Outcome] {
-        let curve = try CurveInputs.resolve(NightlyJob.curveOptions, dbPath: config.db, store: store, asOf: calibration.calibration.initialState.date,
+        let curve = try CurveInputs.resolve(NightlyJob.curveOptions, dbPath: config.db, store: JobInputs.StoreHandle(open: store), asOf: calibration.calibration.initialState.date,
                                             storeRead: true, required: Measure(rawValue: config.measure) == .forward, files: o.files)
         return try deals.map { deal in
             let name = URL(fileURLWithPath: deal.path).deletingPathExtension().lastPathComponent

@@ -86,14 +86,24 @@ extension BacktestJob {
         let scores = HorizonScore.table(records: records, models: o.settings.models.map(\.rawValue), horizons: o.settings.horizons, spacingDays: spacing)
         let (outcomes, failures) = Requirement.evaluate(o.requirements, scores)
         let seconds = Date().timeIntervalSince(t0)
-        let describe = RunDescription(deal: deal.name, dealPath: o.dealPath, dealSHA256: dealInput.sha256, dbPath: o.dbPath,
-                                      dataFirst: first, dataLast: last, from: from, to: to, every: o.every, offsetDays: o.offsetDays,
-                                      settings: o.settings, calibrationPath: o.calibrationPath,
-                                      calibrationSHA256: fixed?.sha256, requested: origins.count)
-        let backtestCSV = BacktestOutputs.backtestCSV(records, models: o.settings.models.map(\.rawValue)), scoresCSV = BacktestOutputs.scoresCSV(scores)
-        let m = manifest(describe, results: results, requirements: o.requirements, failures: failures, seconds: seconds)
+        let st = o.settings
+        let request = BacktestRequest(
+            dealPath: o.dealPath, dealSHA256: dealInput.sha256, dbPath: o.dbPath, dataFirst: first, dataLast: last, calibrationPath: o.calibrationPath,
+            calibrationSHA256: fixed?.sha256, threads: st.threads,
+            parameters: BacktestParameters(deal: deal.name, from: from.iso, to: to.iso, every: o.every.description, offsetDays: o.offsetDays,
+                                           horizons: st.horizons, models: st.models.map(\.rawValue), paths: st.paths, seed: st.seed,
+                                           windowDays: st.windowDays, poissonBlocks: st.poissonBlocks, antithetic: st.antithetic,
+                                           measure: st.measureStatement, drift: st.drift.description,
+                                           driftPrior: .init(meanPerYear: st.driftPrior.meanPerYear, sdPerYear: st.driftPrior.sdPerYear),
+                                           parameterUncertainty: st.parameterUncertainty, originsRequested: origins.count,
+                                           requirements: o.requirements.map(\.text)))
+        let backtestCSV = BacktestOutputs.backtestCSV(records, models: st.models.map(\.rawValue)), scoresCSV = BacktestOutputs.scoresCSV(scores)
+        let m = request.manifest(origins: results.map { .init(requested: $0.requested.iso, origin: $0.origin.iso) }, failures: failures,
+                                 rng: PathGenerator.rngDescription,
+                                 timings: ["total": seconds, "calibration_cpu": results.reduce(0) { $0 + $1.calibrationSeconds },
+                                           "simulation_cpu": results.reduce(0) { $0 + $1.simulationSeconds }])
         var files = [OutputFile("backtest.csv", backtestCSV), OutputFile("scores.csv", scoresCSV), OutputFile("manifest.json", try JSONText.encode(m))]
-        var text = table(describe, scores: scores, scored: results.count)
+        var text = request.table(scores: scores, scored: results.count)
         if !outcomes.isEmpty {
             text += "\nrequirements: " + (failures.isEmpty ? "all \(outcomes.count) checks passed" : "\(failures.count) of \(outcomes.count) checks FAILED")
             for f in failures { text += "\n  FAILED " + f }

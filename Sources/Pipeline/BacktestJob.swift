@@ -52,6 +52,9 @@ public enum BacktestJob {
         }
     }
 
+    public static let backtestColumns = BacktestOutputs.backtestColumns
+    public static let scoresColumns = BacktestOutputs.scoresColumns
+
     /// The realized history (`Backtest.BacktestHistory`).
     public typealias History = BacktestHistory
 

@@ -3,6 +3,7 @@ import Domain
 import FileIO
 import Foundation
 import Ingest
+import Results
 
 /// Options of `hashsec bench-hash`.
 public struct BenchHashOptions {

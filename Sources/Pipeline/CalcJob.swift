@@ -85,10 +85,11 @@ public enum CalcJob {
             units = o.machine.count
         }
         try apply(o.terms, to: &deal, machine: o.dealPath == nil)
-        let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, dbPath: o.dbPath, asOf: o.asOf,
+        let store = JobInputs.StoreHandle(o.dbPath)
+        let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, store: store, asOf: o.asOf,
                                                   windowDays: Calibrator.defaultWindowDays).calibration
         let curve = try o.curve.map { c -> ForwardCurve in
-            guard let fc = try CurveInputs.latestCurve(c, dbPath: o.dbPath, asOf: cal.initialState.date) else {
+            guard let fc = try CurveInputs.latestCurve(c, store: store, asOf: cal.initialState.date) else {
                 throw PipelineError.insufficientData("no forward curve quoted on or before \(cal.initialState.date) (\(c.path ?? "store \(o.dbPath)")); ingest one or give --curve FILE")
             }
             return fc

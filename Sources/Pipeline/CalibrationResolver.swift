@@ -92,14 +92,20 @@ public enum CalibrationResolver {
         return resolved(cal, json, "fit")
     }
 
-    /// A command's calibration: the file when given, else the store at `dbPath` (which must exist).
+    /// A command's calibration: the file when given, else the store at `dbPath` (which must exist), through the run's
+    /// one handle `store` when given.
     public static func resolve(calibrationPath: String?, dbPath: String, asOf: Day?, windowDays: Int,
                                files: InputFiles = DiskFiles.shared) throws -> Resolved {
+        try resolve(calibrationPath: calibrationPath, store: JobInputs.StoreHandle(dbPath, files: files), asOf: asOf, windowDays: windowDays, files: files)
+    }
+
+    package static func resolve(calibrationPath: String?, store handle: JobInputs.StoreHandle, asOf: Day?, windowDays: Int,
+                                files: InputFiles = DiskFiles.shared) throws -> Resolved {
         if let p = calibrationPath { return try file(p, asOf: asOf, files: files) }
-        guard FileManager.default.fileExists(atPath: dbPath) else {
-            throw PipelineError.inputMissing(path: dbPath, reason: "no store; pass --calibration FILE.json or run `hashsec ingest`")
+        guard handle.exists else {
+            throw PipelineError.inputMissing(path: handle.path, reason: "no store; pass --calibration FILE.json or run `hashsec ingest`")
         }
-        let store = try JobInputs.openStore(dbPath, files: files)
+        let store = try handle.open()
         let day = try Self.asOf(requested: asOf, store: store)
         return try stored(store: store, history: try store.observations(through: day), asOf: day, options: .standard(priceWindowDays: windowDays),
                           files: files)

@@ -34,15 +34,20 @@ public enum CurveInputs {
     /// store). With `ForwardCurve.levelHeld(on:)` it is a deterministic hashprice path (the stub before the first month at
     /// the first level, gaps at the previous level, held flat after the last month), e.g. for `hashsec calc`.
     public static func latestCurve(_ options: CurveOptions = CurveOptions(), dbPath: String, asOf: Day) throws -> ForwardCurve? {
-        try resolve(options, dbPath: dbPath, asOf: asOf, storeRead: true, required: false)?.usd
+        try latestCurve(options, store: JobInputs.StoreHandle(dbPath), asOf: asOf)
+    }
+
+    package static func latestCurve(_ options: CurveOptions = CurveOptions(), store: JobInputs.StoreHandle, asOf: Day) throws -> ForwardCurve? {
+        try resolve(options, dbPath: store.path, store: store, asOf: asOf, storeRead: true, required: false)?.usd
     }
 
     /// The latest curve quoted on or before `asOf`: from `options.path` when given, else from the store at `dbPath` when
     /// the store is read anyway (`storeRead`), asked for (`fromStore`) or the curve is `required` (forward measure, hedge).
     /// nil when there is none and none is required; `SimulateError.forwardCurve` (exit 67) when required and missing.
-    /// `store`: the run's open store (the nightly's one handle), else the store at `dbPath` is opened through `files`.
-    package static func resolve(_ options: CurveOptions, dbPath: String, store open: HistoryStore? = nil, asOf: Day, storeRead: Bool, required: Bool,
-                        files: InputFiles = DiskFiles.shared) throws -> ResolvedCurve? {
+    /// `store`: the run's one store handle (the nightly's open store), else the store at `dbPath` is opened through `files`.
+    package static func resolve(_ options: CurveOptions, dbPath: String, store: JobInputs.StoreHandle? = nil, asOf: Day, storeRead: Bool,
+                                required: Bool, files: InputFiles = DiskFiles.shared) throws -> ResolvedCurve? {
+        let handle = store ?? JobInputs.StoreHandle(dbPath, files: files)
         var found: ResolvedCurve? = nil
         if let p = options.path {
             let parsed = try InputParser.parse(path: p, options: IngestOptions(format: .curve, files: files))
@@ -56,8 +61,8 @@ public enum CurveInputs {
             else if required {
                 throw SimulateError.forwardCurve("\(p) has no USD curve quoted on or before the as-of date \(asOf.iso)")
             }
-        } else if storeRead || options.fromStore || required, open != nil || FileManager.default.fileExists(atPath: dbPath) {
-            let store = try open ?? JobInputs.openStore(dbPath, files: files)
+        } else if storeRead || options.fromStore || required, handle.exists {
+            let store = try handle.open()
             if let usd = try store.curve(onOrBefore: asOf, unit: .usd) {
                 found = ResolvedCurve(usd: usd, btc: try store.curve(quoteDate: usd.quoteDate, unit: .btc), source: "store")
             }
@@ -71,7 +76,7 @@ public enum CurveInputs {
 
     /// The curve a `simulate` run uses (resolved before the run): required under the forward measure, with a hedge or a
     /// `--curve FILE`; otherwise the store's when the run reads the store anyway (no `--calibration FILE`) or asks for it.
-    static func forSimulation(_ o: SimulateJob.Options, calibration: Calibration, store: HistoryStore? = nil, files: InputFiles) throws -> ResolvedCurve? {
+    static func forSimulation(_ o: SimulateJob.Options, calibration: Calibration, store: JobInputs.StoreHandle, files: InputFiles) throws -> ResolvedCurve? {
         let required = o.settings.measure == .forward || o.hedge != nil || o.curve.path != nil
         return try resolve(o.curve, dbPath: o.dbPath, store: store, asOf: calibration.initialState.date, storeRead: o.calibrationPath == nil,
                            required: required, files: files)

@@ -67,6 +67,25 @@ package enum JobInputs {
         return try HistoryStore(path: path, verify: verify)
     }
 
+    /// One store handle per job run (issue 13 item 3): opened on first use through `openStore` (a run that never reads
+    /// the store does not open it, a missing one is not created), then shared by every resolver of the run (calibration,
+    /// curve, replay history). The nightly wraps the store it already holds.
+    package final class StoreHandle {
+        package let path: String
+        let files: InputFiles
+        private var store: HistoryStore?
+        package init(_ path: String, files: InputFiles = DiskFiles.shared) { self.path = path; self.files = files }
+        package init(open store: HistoryStore) { path = store.path; files = DiskFiles.shared; self.store = store }
+        /// The store is open or its file exists.
+        package var exists: Bool { store != nil || FileManager.default.fileExists(atPath: path) }
+        package func open() throws -> HistoryStore {
+            if let s = store { return s }
+            let s = try JobInputs.openStore(path, files: files)
+            store = s
+            return s
+        }
+    }
+
     /// A file's bytes, or `PipelineError.inputMissing`.
     package static func bytes(_ path: String, files: InputFiles) throws -> Data {
         guard let d = files.contents(atPath: path) else { throw PipelineError.inputMissing(path: path, reason: "cannot read file") }

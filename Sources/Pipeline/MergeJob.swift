@@ -75,10 +75,12 @@ public enum MergeJob {
                                          pathsCSV: pathsCSV, curve: s.curve)
     }
 
+    /// The merged run's manifest: the shards' parameters and the calibration they used (SPEC §5, as the single run names it).
     static func manifest(_ s: ShardSetContents) throws -> OutputFile {
-        let m = RunManifest(command: "merge", version: Version.string, createdUTC: Version.now(),
-                            inputs: s.dirs.map { .init(path: $0, sha256: nil) }, parameters: s.first.parameters, seed: s.first.identity.seed,
-                            rng: PathGenerator.rngDescription + (s.first.identity.sampling.map { "; sampling: \($0)" } ?? ""), paths: s.first.identity.paths, shard: "merged \(s.headers.count)", timings: [:])
+        let id = s.first.identity
+        let m = RunManifest.engineRun("merge", identity: id, inputs: s.dirs.map { .init(path: $0, sha256: nil) }, parameters: s.first.parameters,
+                                      rng: PathGenerator.rngDescription + (id.sampling.map { "; sampling: \($0)" } ?? ""),
+                                      shard: "merged \(s.headers.count)", calibration: s.first.calibration, timings: [:])
         return OutputFile("manifest.json", try JSONText.encode(m))
     }
 

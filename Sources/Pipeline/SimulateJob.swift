@@ -71,12 +71,14 @@ public enum SimulateJob {
         public var folder: String?
     }
 
-    /// Reads the deal, resolves the calibration (`CalibrationResolver`) and the forward curve (`CurveInputs.forSimulation`).
+    /// Reads the deal, resolves the calibration (`CalibrationResolver`) and the forward curve (`CurveInputs.forSimulation`),
+    /// through one store handle (opened at most once).
     public static func resolve(_ o: Options, files: InputFiles = DiskFiles.shared) throws -> Resolved {
         let deal = try JobInputs.deal(o.dealPath, files: files)
-        let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays,
+        let store = JobInputs.StoreHandle(o.dbPath, files: files)
+        let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, store: store, asOf: o.asOf, windowDays: o.windowDays,
                                                   files: files)
-        return Resolved(deal: deal, calibration: cal, curve: try CurveInputs.forSimulation(o, calibration: cal.calibration, files: files))
+        return Resolved(deal: deal, calibration: cal, curve: try CurveInputs.forSimulation(o, calibration: cal.calibration, store: store, files: files))
     }
 
     /// Resolve, run, write.
@@ -141,7 +143,7 @@ public enum SimulateJob {
             let header = ShardHeader(kind: .simulate, identity: identity, index: sh.index, dealYAML: inputs.deal.text,
                                      efficiencyJTH: deal.miner.efficiencyJTH, calibrationJSON: inputs.calibration.json, scenariosYAML: nil,
                                      pathsCSV: o.pathsCSV, parameters: parameters, curveJSON: try curve.map { try JSONText.encode($0) },
-                                     payload: .init(file: "", bytes: 0, sha256: ""))
+                                     calibration: inputs.calibration.reference, payload: .init(file: "", bytes: 0, sha256: ""))
             let shard = try ShardSet.output(header, payload: result.encoded(), out: o.out ?? "")
             files = shard.files
             folder = o.out.map { _ in shard.folder }
@@ -156,15 +158,16 @@ public enum SimulateJob {
             if let rows = sensitivities { text += "\n" + SensitivityTable.text(rows) }
         }
         let seconds = Date().timeIntervalSince(t0)
-        let manifest = RunManifest(command: "simulate", version: Version.string, runID: "\(identity.dealSHA256.prefix(8))-\(identity.seed)-\(identity.paths)",
-                                   createdUTC: Version.now(), inputs: [.init(path: o.dealPath, sha256: inputs.deal.sha256),
-                                                                       .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
-                                   parameters: SimulateParameters(simulation: parameters, curve: curve), seed: s.seed,
-                                   rng: PathGenerator.rngDescription(sampling: s.sampling, drawDimension: try ModelProcess(calibration: cal, settings: s).drawDimension,
-                                                                     days: schedule.horizonDays), kernel: KernelVariant.inUse.description, paths: s.paths, threads: s.threads,
-                                   shard: o.shard?.description, calibration: inputs.calibration.reference,
-                                   timings: ["simulate": simSeconds, "total": seconds]
-                                    .merging(curve == nil ? [:] : ["curve_and_forward_solve": curveSeconds]) { a, _ in a })
+        let rng = PathGenerator.rngDescription(sampling: s.sampling, drawDimension: try ModelProcess(calibration: cal, settings: s).drawDimension,
+                                               days: schedule.horizonDays)
+        let manifest = RunManifest.engineRun("simulate", identity: identity,
+                                             inputs: [.init(path: o.dealPath, sha256: inputs.deal.sha256),
+                                                      .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
+                                             parameters: SimulateParameters(simulation: parameters, curve: curve), rng: rng, runID: identity.runID,
+                                             kernel: KernelVariant.inUse.description, threads: s.threads, shard: o.shard?.description,
+                                             calibration: inputs.calibration.reference,
+                                             timings: ["simulate": simSeconds, "total": seconds]
+                                                .merging(curve == nil ? [:] : ["curve_and_forward_solve": curveSeconds]) { a, _ in a })
         files.append(OutputFile("manifest.json", try JSONText.encode(manifest)))
         return Result(summaryText: text, files: files, seconds: seconds, summary: summary, folder: folder)
     }
@@ -211,32 +214,5 @@ public enum SimulateJob {
         }
         let value = CurveValue.outcome(deal: deal, schedule: schedule, curve: rc.usd, initialPriceUSD: cal.initialState.priceUSD)
         return CurveContext(plan: plan, source: rc.source, forward: s.forward, value: value, ownHashrate: own, initialPriceUSD: cal.initialState.priceUSD)
-    }
-}
-
-/// The version manifests record, and their clock.
-public enum Version {
-    public static let string = "hashsec 0.1"
-    /// ISO 8601 UTC, seconds.
-    public static func now() -> String {
-        let f = ISO8601DateFormatter(); f.timeZone = TimeZone(identifier: "UTC"); return f.string(from: Date())
-    }
-}
-
-/// The `parameters` of a simulate manifest: the simulation's (`SimulationParameters`, the same keys as a stress or merge
-/// manifest) and, with a forward curve, `curve` (the plan, the solved forward adjustment with its shifts, the curve value).
-struct SimulateParameters: Codable, Sendable {
-    var simulation: SimulationParameters
-    var curve: CurveContext?
-    enum CodingKeys: String, CodingKey { case curve }
-    init(simulation: SimulationParameters, curve: CurveContext?) { self.simulation = simulation; self.curve = curve }
-    init(from decoder: Decoder) throws {
-        simulation = try SimulationParameters(from: decoder)
-        curve = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(CurveContext.self, forKey: .curve)
-    }
-    func encode(to encoder: Encoder) throws {
-        try simulation.encode(to: encoder)
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(curve, forKey: .curve)
     }
 }

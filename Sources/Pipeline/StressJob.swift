@@ -50,14 +50,6 @@ public enum StressJob {
         }
     }
 
-    /// Under `--measure forward`, the curve (the file, else the store's latest quote on or before the calibration's as-of);
-    /// nil otherwise.
-    static func forwardCurve(_ s: SimulationSettings, _ options: CurveOptions, dbPath: String, calibration: Calibration,
-                             storeRead: Bool) throws -> ResolvedCurve? {
-        guard s.measure == .forward else { return nil }
-        return try CurveInputs.resolve(options, dbPath: dbPath, asOf: calibration.initialState.date, storeRead: storeRead, required: true)
-    }
-
     public struct Result {
         public var table: StressTable
         public var seconds: [String: Double]
@@ -77,29 +69,24 @@ public enum StressJob {
         }
     }
 
-    /// The days the historical replays read: their windows, plus the week before the first (the 7-day hash rate).
-    package static func replayWindow(_ scenarios: [Scenario]) -> (lo: Day, hi: Day)? {
-        let replays = scenarios.compactMap { s -> (Day, Day)? in
-            if case let .historicalReplay(f, t) = s.kind { return (f, t) }; return nil
-        }
-        guard let lo = replays.map(\.0).min(), let hi = replays.map(\.1).max() else { return nil }
-        return (lo - 7, hi)
-    }
-
-    /// Reads the deal and the scenario file, resolves the calibration, loads the replays' history. The store is opened
-    /// only when the run reads it (a missing one is not created).
+    /// Reads the deal and the scenario file, resolves the calibration, the forward curve (`--measure forward`: the file,
+    /// else the store's latest quote on or before the calibration's as-of) and loads the replays' history, through one
+    /// store handle (opened at most once, only when the run reads it; a missing one is not created).
     public static func resolve(_ o: Options, files: InputFiles = DiskFiles.shared) throws -> Resolved {
         let deal = try JobInputs.deal(o.dealPath, files: files)
         let scen = try JobInputs.scenarios(o.scenariosPath, files: files)
-        let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, dbPath: o.dbPath, asOf: o.asOf, windowDays: o.windowDays,
+        let store = JobInputs.StoreHandle(o.dbPath, files: files)
+        let cal = try CalibrationResolver.resolve(calibrationPath: o.calibrationPath, store: store, asOf: o.asOf, windowDays: o.windowDays,
                                                   files: files)
-        let curve = try forwardCurve(o.settings, o.curve, dbPath: o.dbPath, calibration: cal.calibration, storeRead: o.calibrationPath == nil)
+        let curve = o.settings.measure != .forward ? nil
+            : try CurveInputs.resolve(o.curve, dbPath: o.dbPath, store: store, asOf: cal.calibration.initialState.date,
+                                      storeRead: o.calibrationPath == nil, required: true, files: files)
         var history: [DailyObservation] = []
-        if let w = replayWindow(scen.scenarios) {
-            guard FileManager.default.fileExists(atPath: o.dbPath) else {
+        if let w = StressRun.replayWindow(scen.scenarios) {
+            guard store.exists else {
                 throw PipelineError.inputMissing(path: o.dbPath, reason: "no store for the scenarios' historical replays; run `hashsec ingest`")
             }
-            history = try HistoryStore(path: o.dbPath).observations(from: w.lo, through: w.hi)
+            history = try store.open().observations(from: w.lo, through: w.hi)
         }
         return Resolved(deal: deal, scenarios: scen, calibration: cal, history: history, curve: curve)
     }
@@ -144,39 +131,25 @@ public enum StressJob {
             guard let rc = inputs.curve else { throw SimulateError.forwardCurve("--measure forward needs a forward curve") }
             try CurveInputs.applyForward(&s, deal: deal, calibration: cal, curve: rc, options: o.curve)
         }
-        let schedule = DealSchedule(deal: deal, asOf: cal.initialState.date, horizon: s.horizonDays)
-        let range = o.shard.map { $0.paths(of: s.paths) }
-        let plan = try StressPlan(deal: deal, scenarios: inputs.scenarios.scenarios, schedule: schedule, history: inputs.history, calibration: cal,
-                                  settings: s, range: range)
-        let t0 = Date()
-        let results = try MonteCarlo.run(deal: deal, calibration: cal, settings: s, range: range, scenarios: plan.runs, accumulate: .structures)
-        let seconds = Date().timeIntervalSince(t0)
-        let identity = RunIdentity(dealSHA256: inputs.deal.sha256, calibrationSHA256: inputs.calibration.sha256, scenariosSHA256: inputs.scenarios.sha256,
-                                   seed: s.seed, paths: s.paths, model: s.model.rawValue, measure: s.measureStatement, rate: s.rate,
-                                   antithetic: s.antithetic, poissonBlocks: s.poissonBlocks, horizonDays: schedule.horizonDays,
-                                   shardCount: o.shard?.count ?? 1)
-        var settings = s
-        settings.horizonDays = schedule.horizonDays
-        let parameters = SimulationOutputs.parameters(settings, identity: identity, schedule: schedule, calibration: cal)
-        let manifest = RunManifest(command: "stress", version: Version.string, createdUTC: Version.now(),
-                                   inputs: [.init(path: o.dealPath, sha256: inputs.deal.sha256),
-                                            .init(path: inputs.scenarios.path, sha256: inputs.scenarios.sha256),
-                                            .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
-                                   parameters: parameters, seed: s.seed, rng: PathGenerator.rngDescription, paths: s.paths, threads: s.threads,
-                                   shard: o.shard?.description, calibration: inputs.calibration.reference, timings: ["stress": seconds])
+        let run = try StressRun(deal: deal, scenarios: inputs.scenarios.scenarios, history: inputs.history, calibration: cal, settings: s,
+                                shard: o.shard, hashes: .init(deal: inputs.deal.sha256, calibration: inputs.calibration.sha256,
+                                                              scenarios: inputs.scenarios.sha256))
+        let manifest = RunManifest.engineRun("stress", identity: run.identity,
+                                             inputs: [.init(path: o.dealPath, sha256: inputs.deal.sha256),
+                                                      .init(path: inputs.scenarios.path, sha256: inputs.scenarios.sha256),
+                                                      .init(path: inputs.calibration.inputName, sha256: inputs.calibration.sha256)],
+                                             parameters: run.parameters, rng: PathGenerator.rngDescription, threads: s.threads,
+                                             shard: o.shard?.description, calibration: inputs.calibration.reference, timings: ["stress": run.seconds])
         let manifestFile = OutputFile("manifest.json", try JSONText.encode(manifest))
         if let sh = o.shard, let out = o.out {
-            let header = ShardHeader(kind: .stress, identity: identity, index: sh.index, dealYAML: inputs.deal.text,
-                                     efficiencyJTH: deal.miner.efficiencyJTH, calibrationJSON: inputs.calibration.json,
-                                     scenariosYAML: inputs.scenarios.text, pathsCSV: false, parameters: parameters, payload: .init(file: "", bytes: 0, sha256: ""))
-            let (folder, files) = try ShardSet.output(header, payload: PartialResult.encoded(scenarios: results), out: out)
-            return Result(table: StressTable(rows: [], structure: false, leverage: false), seconds: ["stress": seconds],
+            let (folder, files) = try run.shardOutput(dealYAML: inputs.deal.text, efficiencyJTH: deal.miner.efficiencyJTH,
+                                                      calibrationJSON: inputs.calibration.json, scenariosYAML: inputs.scenarios.text,
+                                                      calibration: inputs.calibration.reference, out: out)
+            return Result(table: StressTable(rows: [], structure: false, leverage: false), seconds: ["stress": run.seconds],
                           text: "stress shard \(sh) written to \(folder)", files: files, manifest: manifestFile, folder: folder)
         }
-        let ctx = SimulationOutputs.Context(dealName: deal.name, identity: identity, schedule: schedule, priceUSD: deal.token.priceUSD,
-                                            pathsCSV: false, structure: deal.structure, leverage: deal.leverage)
-        let table = plan.table(results: results, context: ctx)
-        return Result(table: table, seconds: ["stress": seconds], text: s.measure == .real ? nil : "measure: \(s.measureStatement)\n" + table.text,
+        let table = run.table(deal: deal)
+        return Result(table: table, seconds: ["stress": run.seconds], text: s.measure == .real ? nil : "measure: \(s.measureStatement)\n" + table.text,
                       files: [OutputFile("stress.csv", table.csv), OutputFile("stress.json", table.json)],
                       manifest: manifestFile, folder: o.out)
     }

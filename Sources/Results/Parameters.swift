@@ -82,11 +82,12 @@ public struct BacktestParameters: Codable, Equatable, Sendable {
     public var origins: [Origin]
     public var originSeed: String, quantiles: String, pit: String
     public var requirements: [String], requirementsFailed: [String]
+    /// The defaulted fields are what a run finds or states itself (`Backtest.BacktestRequest` fills them in).
     public init(deal: String, from: String, to: String, every: String, offsetDays: Int, horizons: [Int], models: [String], paths: Int,
                 seed: UInt64, windowDays: Int, poissonBlocks: Bool, antithetic: Bool, measure: String, drift: String,
-                driftPrior: SimulationParameters.DriftPrior, parameterUncertainty: Bool, calibration: String, originsRequested: Int,
-                originsScored: Int, origins: [Origin], originSeed: String, quantiles: String, pit: String, requirements: [String],
-                requirementsFailed: [String]) {
+                driftPrior: SimulationParameters.DriftPrior, parameterUncertainty: Bool, calibration: String = "", originsRequested: Int,
+                originsScored: Int = 0, origins: [Origin] = [], originSeed: String = "", quantiles: String = "", pit: String = "",
+                requirements: [String], requirementsFailed: [String] = []) {
         self.deal = deal; self.from = from; self.to = to; self.every = every; self.offsetDays = offsetDays; self.horizons = horizons
         self.models = models; self.paths = paths; self.seed = seed; self.windowDays = windowDays; self.poissonBlocks = poissonBlocks
         self.antithetic = antithetic; self.measure = measure; self.drift = drift; self.driftPrior = driftPrior
@@ -99,5 +100,24 @@ public struct BacktestParameters: Codable, Equatable, Sendable {
         case offsetDays = "offset_days", windowDays = "window_days", poissonBlocks = "poisson_blocks", driftPrior = "drift_prior"
         case parameterUncertainty = "parameter_uncertainty", originsRequested = "origins_requested", originsScored = "origins_scored"
         case originSeed = "origin_seed", requirementsFailed = "requirements_failed"
+    }
+}
+
+/// The `parameters` of a simulate manifest: the simulation's (`SimulationParameters`, the same keys as a stress or merge
+/// manifest, flattened) and, with a forward curve, `curve` (`Simulate.CurveContext`: the plan, the solved forward
+/// adjustment with its shifts, the curve value).
+public struct SimulateParameters<Curve: Codable & Sendable>: Codable, Sendable {
+    public var simulation: SimulationParameters
+    public var curve: Curve?
+    enum CodingKeys: String, CodingKey { case curve }
+    public init(simulation: SimulationParameters, curve: Curve?) { self.simulation = simulation; self.curve = curve }
+    public init(from decoder: Decoder) throws {
+        simulation = try SimulationParameters(from: decoder)
+        curve = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Curve.self, forKey: .curve)
+    }
+    public func encode(to encoder: Encoder) throws {
+        try simulation.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(curve, forKey: .curve)
     }
 }

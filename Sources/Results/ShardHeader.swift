@@ -36,13 +36,18 @@ public struct ShardHeader: Codable, Equatable, Sendable {
     /// The run's forward curve, forward measure and hedge (`CurveContext` JSON; nil without a curve): solved once before
     /// the paths, so every shard and the merge use the same one (`identity.curve` states it).
     public var curveJSON: String?
+    /// The calibration the run used (`RunManifest.calibration`, SPEC §5): copied into the merged manifest, so a merged
+    /// run names the calibration key as the single run does. Not part of `sameRun` (one shard may fit and store what
+    /// the next finds stored: the same calibration, `identity.calibrationSHA256`, under another `source`).
+    public var calibration: CalibrationReference?
     public var payload: Payload
 
     public init(kind: Kind, identity: RunIdentity, index: Int, dealYAML: String, efficiencyJTH: Double, calibrationJSON: String,
-                scenariosYAML: String?, pathsCSV: Bool, parameters: SimulationParameters, curveJSON: String? = nil, payload: Payload) {
+                scenariosYAML: String?, pathsCSV: Bool, parameters: SimulationParameters, curveJSON: String? = nil, calibration: CalibrationReference? = nil,
+                payload: Payload) {
         self.kind = kind; self.identity = identity; self.index = index; self.dealYAML = dealYAML; self.efficiencyJTH = efficiencyJTH
         self.calibrationJSON = calibrationJSON; self.scenariosYAML = scenariosYAML; self.pathsCSV = pathsCSV; self.parameters = parameters
-        self.curveJSON = curveJSON; self.payload = payload
+        self.curveJSON = curveJSON; self.calibration = calibration; self.payload = payload
     }
 
     /// The header's file name for its kind.
@@ -54,15 +59,15 @@ public struct ShardHeader: Codable, Equatable, Sendable {
         (kind == .simulate ? "shard-" : "stress-shard-") + "\(index)-of-\(count)"
     }
 
-    /// Equal except for the shard index and the payload (which every shard has its own of).
+    /// Equal except for the shard index, the payload (which every shard has its own of) and the calibration's source.
     public func sameRun(_ o: ShardHeader) -> Bool {
         var a = self
-        a.index = o.index; a.payload = o.payload
+        a.index = o.index; a.payload = o.payload; a.calibration = o.calibration
         return a == o
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, identity, index, payload, parameters
+        case kind, identity, index, payload, parameters, calibration
         case dealYAML = "deal_yaml", efficiencyJTH = "efficiency_j_th", calibrationJSON = "calibration_json"
         case scenariosYAML = "scenarios_yaml", pathsCSV = "paths_csv", curveJSON = "curve_json"
     }

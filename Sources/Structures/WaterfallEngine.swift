@@ -84,133 +84,206 @@ public struct WaterfallEngine: Sendable {
     }
 
     /// Runs one path; writes `resultWidth` values into `out` (layout: `WaterfallPathLayout`) and the per-period ledger
-    /// and flows into `scratch`.
+    /// and flows into `scratch`. Per period: the dues and the trigger (`dues`), the opening cash (`open`), each step in
+    /// order (`apply`), the ledger row (`close`); then the per-tranche results (`results`).
     public func run(_ path: TokenPathView, scratch s: inout WaterfallScratch, into out: UnsafeMutableBufferPointer<Double>) {
-        let nT = spec.tranches.count
-        let pd = spec.periodDays
         let P = periods(days: path.days)
         if s.periods < P { s = makeScratch(days: path.days) }
-        let tr = spec.tranches
+        reset(&s, periods: P)
+        var acc = Accounts(reserve: spec.reserve.initialUSD)
+        var totals = Totals()
         let sRef = path.days > 0 ? path.priceUSD[0] : 0
-        for i in 0..<nT {
+        for k in 0..<P {
+            let terms = dues(period: k, of: P, path: path, sRef: sRef, accounts: acc, scratch: &s)
+            if terms.trigger { totals.triggerPeriods += 1 }
+            var cash = open(terms, accounts: &acc)
+            for j in spec.steps.indices { apply(j, terms, cash: &cash, accounts: &acc, scratch: &s) }
+            close(terms, cash: &cash, accounts: &acc, totals: &totals, scratch: &s)
+        }
+        results(path: path, periods: P, totals: totals, scratch: &s, into: out)
+    }
+
+    /// The reserve, the trap account and the fee arrears, carried from period to period.
+    struct Accounts {
+        var reserve: Double, trap = 0.0, feeArrears = 0.0
+    }
+
+    /// One period's terms, fixed before its steps run.
+    struct PeriodTerms {
+        var k: Int, periods: Int, last: Bool
+        /// `C_k`, the reserve target `R*`, the fees due `F`, the period end in years, the trigger.
+        var collections: Double, target: Double, feesDue: Double, tEnd: Double, trigger: Bool
+    }
+
+    /// One period's cash as the steps move it (the ledger's columns).
+    struct PeriodCash {
+        var available: Double, draw = 0.0, trapRelease = 0.0
+        var fees = 0.0, interest = 0.0, principal = 0.0, deposit = 0.0, residual = 0.0, trapDeposit = 0.0
+    }
+
+    /// The path's globals (`WaterfallPathLayout`).
+    struct Totals {
+        var maxLedgerError = 0.0, drawTotal = 0.0, triggerPeriods = 0.0, feesTotal = 0.0
+    }
+
+    /// Every tranche at its opening balance, nothing paid, no flows.
+    func reset(_ s: inout WaterfallScratch, periods P: Int) {
+        let tr = spec.tranches
+        for i in 0..<tr.count {
             s.balance[i] = tr[i].balanceUSD; s.interestArrears[i] = 0; s.interestPaid[i] = 0; s.principalPaid[i] = 0
             s.shortfall[i] = 0; s.walNumerator[i] = 0
         }
-        for i in 0..<(nT * P) { s.flows[i] = 0 }
-        var reserve = spec.reserve.initialUSD, trap = 0.0, feeArrears = 0.0
-        var maxLedgerError = 0.0, drawTotal = 0.0, triggerPeriods = 0.0, feesTotal = 0.0
+        for i in 0..<(tr.count * P) { s.flows[i] = 0 }
         s.usedPeriods = P
+    }
 
-        for k in 0..<P {
-            let d0 = k * pd, d1 = min(d0 + pd, path.days), nk = Double(d1 - d0)
-            let last = k == P - 1
-            var sum = 0.0
-            for d in d0..<d1 { sum += path.netPayoutUSD[d] }
-            let collections = poolTokens * max(0, sum)
-            let sEnd = path.priceUSD[d1 - 1]
-            let tEnd = Double(d1) / 365
-
-            // Dues for the period.
-            let sen = tr[seniorIndex]
-            let target = last ? 0 : max(spec.reserve.targetUSD ?? 0,
-                                        (spec.reserve.targetMonthsSeniorInterest ?? 0) * s.balance[seniorIndex] * sen.annualRate * Double(pd) / 365)
-            let feesDue = spec.fees.servicerShare * collections + spec.fees.fixedUSDPerPeriod + feeArrears
-            var debtService = 0.0
-            for i in 0..<nT where !tr[i].isEquity {
-                var coupon = s.balance[i] * tr[i].annualRate * nk / 365
-                if tr[i].interestCurrency == .btc { coupon = sRef > 0 ? coupon / sRef * sEnd : 0 }
-                s.interestDue[i] = coupon + s.interestArrears[i]
-                s.principalDue[i] = max(0, s.balance[i] - scheduledBalance(tr[i], period: k, periods: P))
-                debtService += s.interestDue[i] + s.principalDue[i]
-            }
-            var trigger = false
-            if !last {
-                if let th = spec.triggers.dscrBelow, debtService > 0, (collections - feesDue) / debtService < th { trigger = true }
-                if spec.triggers.reserveBelowTarget, reserve < target - 1e-9 { trigger = true }
-            }
-            if trigger { triggerPeriods += 1 }
-
-            var available = collections
-            var draw = 0.0, trapRelease = 0.0
-            if last {
-                draw += reserve; available += reserve; reserve = 0
-                trapRelease = trap; available += trap; trap = 0
-            } else if !trigger, trap > 0 {
-                trapRelease = trap; available += trap; trap = 0
-            }
-            var fees = 0.0, interest = 0.0, principal = 0.0, deposit = 0.0, residual = 0.0, trapDeposit = 0.0
-
-            for (j, step) in spec.steps.enumerated() {
-                let i = stepTranche[j]
-                switch step {
-                case .payFees:
-                    var pay = min(available, feesDue)
-                    available -= pay
-                    if pay < feesDue, reserve > 0 {
-                        let x = min(reserve, feesDue - pay); reserve -= x; draw += x; pay += x
-                    }
-                    fees += pay; feeArrears = feesDue - pay
-                case .payInterest:
-                    if tr[i].isEquity { break }
-                    let due = s.interestDue[i]
-                    var pay = min(available, due)
-                    available -= pay
-                    if pay < due, i == seniorIndex, reserve > 0 {
-                        let x = min(reserve, due - pay); reserve -= x; draw += x; pay += x
-                    }
-                    s.interestArrears[i] = due - pay
-                    if s.interestArrears[i] > 1e-9 { s.shortfall[i] = 1 } else { s.interestArrears[i] = 0 }
-                    s.interestPaid[i] += pay; interest += pay
-                    s.flows[i * P + k] += pay
-                    s.interestDue[i] = 0
-                case .payPrincipal:
-                    if tr[i].isEquity { break }
-                    let due = min(s.principalDue[i], s.balance[i])
-                    let pay = min(available, due)
-                    available -= pay
-                    if due - pay > 1e-9 { s.shortfall[i] = 1 }
-                    s.balance[i] -= pay; s.principalPaid[i] += pay; principal += pay
-                    s.walNumerator[i] += pay * tEnd
-                    s.flows[i * P + k] += pay
-                    s.principalDue[i] = 0
-                case .fillReserve:
-                    let x = min(available, max(0, target - reserve))
-                    available -= x; reserve += x; deposit += x
-                case .payResidual:
-                    if trigger {
-                        switch spec.triggers.action {
-                        case .turbo:
-                            let x = min(available, s.balance[seniorIndex])
-                            available -= x; s.balance[seniorIndex] -= x; s.principalPaid[seniorIndex] += x; principal += x
-                            s.walNumerator[seniorIndex] += x * tEnd
-                            s.flows[seniorIndex * P + k] += x
-                        case .cashTrap:
-                            trap += available; trapDeposit += available; available = 0
-                        }
-                    }
-                    residual += available
-                    s.interestPaid[i] += available
-                    s.flows[i * P + k] += available
-                    s.walNumerator[i] += available * tEnd
-                    available = 0
-                }
-            }
-            if available > 0 { trap += available; trapDeposit += available; available = 0 }
-            let inflow = collections + draw + trapRelease
-            let outflow = fees + interest + principal + deposit + residual + trapDeposit
-            let err = abs(inflow - outflow) / max(1, inflow)
-            if err > maxLedgerError { maxLedgerError = err }
-            let row = k * WaterfallScratch.ledgerColumns
-            s.ledger[row] = collections; s.ledger[row + 1] = draw; s.ledger[row + 2] = trapRelease
-            s.ledger[row + 3] = fees; s.ledger[row + 4] = interest; s.ledger[row + 5] = principal
-            s.ledger[row + 6] = deposit; s.ledger[row + 7] = residual; s.ledger[row + 8] = trapDeposit
-            s.ledger[row + 9] = reserve; s.ledger[row + 10] = trap; s.ledger[row + 11] = trigger ? 1 : 0
-            drawTotal += draw; feesTotal += fees
+    /// Period k's collections `C_k`, reserve target `R*`, fees due `F`, each debt tranche's interest and principal due
+    /// (into `scratch`), and the trigger (`DSCR = (C − F) / Σ_debt (I + P) < dscrBelow`, or the reserve below target).
+    @inline(__always)
+    func dues(period k: Int, of P: Int, path: TokenPathView, sRef: Double, accounts acc: Accounts, scratch s: inout WaterfallScratch) -> PeriodTerms {
+        let tr = spec.tranches, pd = spec.periodDays
+        let d0 = k * pd, d1 = min(d0 + pd, path.days), nk = Double(d1 - d0)
+        let last = k == P - 1
+        var sum = 0.0
+        for d in d0..<d1 { sum += path.netPayoutUSD[d] }
+        let collections = poolTokens * max(0, sum)
+        let sEnd = path.priceUSD[d1 - 1]
+        let sen = tr[seniorIndex]
+        let target = last ? 0 : max(spec.reserve.targetUSD ?? 0,
+                                    (spec.reserve.targetMonthsSeniorInterest ?? 0) * s.balance[seniorIndex] * sen.annualRate * Double(pd) / 365)
+        let feesDue = spec.fees.servicerShare * collections + spec.fees.fixedUSDPerPeriod + acc.feeArrears
+        var debtService = 0.0
+        for i in 0..<tr.count where !tr[i].isEquity {
+            var coupon = s.balance[i] * tr[i].annualRate * nk / 365
+            if tr[i].interestCurrency == .btc { coupon = sRef > 0 ? coupon / sRef * sEnd : 0 }
+            s.interestDue[i] = coupon + s.interestArrears[i]
+            s.principalDue[i] = max(0, s.balance[i] - scheduledBalance(tr[i], period: k, periods: P))
+            debtService += s.interestDue[i] + s.principalDue[i]
         }
+        var trigger = false
+        if !last {
+            if let th = spec.triggers.dscrBelow, debtService > 0, (collections - feesDue) / debtService < th { trigger = true }
+            if spec.triggers.reserveBelowTarget, acc.reserve < target - 1e-9 { trigger = true }
+        }
+        return PeriodTerms(k: k, periods: P, last: last, collections: collections, target: target, feesDue: feesDue,
+                           tEnd: Double(d1) / 365, trigger: trigger)
+    }
 
-        // Per-tranche results.
+    /// The cash available before the steps: the collections, plus in the last period the whole reserve and trap, and
+    /// while the trigger is inactive the trapped cash.
+    @inline(__always)
+    func open(_ t: PeriodTerms, accounts acc: inout Accounts) -> PeriodCash {
+        var c = PeriodCash(available: t.collections)
+        if t.last {
+            c.draw += acc.reserve; c.available += acc.reserve; acc.reserve = 0
+            c.trapRelease = acc.trap; c.available += acc.trap; acc.trap = 0
+        } else if !t.trigger, acc.trap > 0 {
+            c.trapRelease = acc.trap; c.available += acc.trap; acc.trap = 0
+        }
+        return c
+    }
+
+    /// Step j of the structure.
+    @inline(__always)
+    func apply(_ j: Int, _ t: PeriodTerms, cash c: inout PeriodCash, accounts acc: inout Accounts, scratch s: inout WaterfallScratch) {
+        let i = stepTranche[j]
+        switch spec.steps[j] {
+        case .payFees: payFees(t, cash: &c, accounts: &acc)
+        case .payInterest: if !spec.tranches[i].isEquity { payInterest(i, t, cash: &c, accounts: &acc, scratch: &s) }
+        case .payPrincipal: if !spec.tranches[i].isEquity { payPrincipal(i, t, cash: &c, scratch: &s) }
+        case .fillReserve:
+            let x = min(c.available, max(0, t.target - acc.reserve))
+            c.available -= x; acc.reserve += x; c.deposit += x
+        case .payResidual: payResidual(i, t, cash: &c, accounts: &acc, scratch: &s)
+        }
+    }
+
+    /// `payFees`: the fees due, a shortfall drawn on the reserve; what is still unpaid becomes fee arrears.
+    @inline(__always)
+    func payFees(_ t: PeriodTerms, cash c: inout PeriodCash, accounts acc: inout Accounts) {
+        var pay = min(c.available, t.feesDue)
+        c.available -= pay
+        if pay < t.feesDue, acc.reserve > 0 {
+            let x = min(acc.reserve, t.feesDue - pay); acc.reserve -= x; c.draw += x; pay += x
+        }
+        c.fees += pay; acc.feeArrears = t.feesDue - pay
+    }
+
+    /// `payInterest` of debt tranche i: the senior tranche's shortfall drawn on the reserve; unpaid interest becomes
+    /// arrears (and marks a shortfall).
+    @inline(__always)
+    func payInterest(_ i: Int, _ t: PeriodTerms, cash c: inout PeriodCash, accounts acc: inout Accounts, scratch s: inout WaterfallScratch) {
+        let due = s.interestDue[i]
+        var pay = min(c.available, due)
+        c.available -= pay
+        if pay < due, i == seniorIndex, acc.reserve > 0 {
+            let x = min(acc.reserve, due - pay); acc.reserve -= x; c.draw += x; pay += x
+        }
+        s.interestArrears[i] = due - pay
+        if s.interestArrears[i] > 1e-9 { s.shortfall[i] = 1 } else { s.interestArrears[i] = 0 }
+        s.interestPaid[i] += pay; c.interest += pay
+        s.flows[i * t.periods + t.k] += pay
+        s.interestDue[i] = 0
+    }
+
+    /// `payPrincipal` of debt tranche i: the scheduled principal, as far as the cash goes (less marks a shortfall).
+    @inline(__always)
+    func payPrincipal(_ i: Int, _ t: PeriodTerms, cash c: inout PeriodCash, scratch s: inout WaterfallScratch) {
+        let due = min(s.principalDue[i], s.balance[i])
+        let pay = min(c.available, due)
+        c.available -= pay
+        if due - pay > 1e-9 { s.shortfall[i] = 1 }
+        s.balance[i] -= pay; s.principalPaid[i] += pay; c.principal += pay
+        s.walNumerator[i] += pay * t.tEnd
+        s.flows[i * t.periods + t.k] += pay
+        s.principalDue[i] = 0
+    }
+
+    /// `payResidual` to tranche i (the equity) of what is left; under an active trigger `turbo` first pays it as senior
+    /// principal, `cashTrap` moves it to the trap account.
+    @inline(__always)
+    func payResidual(_ i: Int, _ t: PeriodTerms, cash c: inout PeriodCash, accounts acc: inout Accounts, scratch s: inout WaterfallScratch) {
+        if t.trigger {
+            switch spec.triggers.action {
+            case .turbo:
+                let x = min(c.available, s.balance[seniorIndex])
+                c.available -= x; s.balance[seniorIndex] -= x; s.principalPaid[seniorIndex] += x; c.principal += x
+                s.walNumerator[seniorIndex] += x * t.tEnd
+                s.flows[seniorIndex * t.periods + t.k] += x
+            case .cashTrap:
+                acc.trap += c.available; c.trapDeposit += c.available; c.available = 0
+            }
+        }
+        c.residual += c.available
+        s.interestPaid[i] += c.available
+        s.flows[i * t.periods + t.k] += c.available
+        s.walNumerator[i] += c.available * t.tEnd
+        c.available = 0
+    }
+
+    /// Cash left after the last step goes to the trap account; the ledger row and its relative error
+    /// `|in − out| / max(1, in)`, the totals.
+    @inline(__always)
+    func close(_ t: PeriodTerms, cash c: inout PeriodCash, accounts acc: inout Accounts, totals: inout Totals, scratch s: inout WaterfallScratch) {
+        if c.available > 0 { acc.trap += c.available; c.trapDeposit += c.available; c.available = 0 }
+        let inflow = t.collections + c.draw + c.trapRelease
+        let outflow = c.fees + c.interest + c.principal + c.deposit + c.residual + c.trapDeposit
+        let err = abs(inflow - outflow) / max(1, inflow)
+        if err > totals.maxLedgerError { totals.maxLedgerError = err }
+        let row = t.k * WaterfallScratch.ledgerColumns
+        s.ledger[row] = t.collections; s.ledger[row + 1] = c.draw; s.ledger[row + 2] = c.trapRelease
+        s.ledger[row + 3] = c.fees; s.ledger[row + 4] = c.interest; s.ledger[row + 5] = c.principal
+        s.ledger[row + 6] = c.deposit; s.ledger[row + 7] = c.residual; s.ledger[row + 8] = c.trapDeposit
+        s.ledger[row + 9] = acc.reserve; s.ledger[row + 10] = acc.trap; s.ledger[row + 11] = t.trigger ? 1 : 0
+        totals.drawTotal += c.draw; totals.feesTotal += c.fees
+    }
+
+    /// Per tranche: interest (equity: residual) and principal received, shortfall, loss fraction, WAL in years, IRR;
+    /// then the globals.
+    func results(path: TokenPathView, periods P: Int, totals: Totals, scratch s: inout WaterfallScratch, into out: UnsafeMutableBufferPointer<Double>) {
+        let tr = spec.tranches
         let T = Double(path.days) / 365
-        for i in 0..<nT {
+        for i in 0..<tr.count {
             let b0 = tr[i].balanceUSD
             let o = WaterfallPathLayout.trancheOffset(i)
             out[o] = s.interestPaid[i]
@@ -227,10 +300,10 @@ public struct WaterfallEngine: Sendable {
                 out[o + 3] = b0 > 0 ? s.balance[i] / b0 : 0
                 out[o + 4] = b0 > 0 ? (s.walNumerator[i] + s.balance[i] * T) / b0 : 0
             }
-            out[o + 5] = WaterfallEngine.irr(investment: b0, flows: s.flows, offset: i * P, count: P, periodDays: pd)
+            out[o + 5] = WaterfallEngine.irr(investment: b0, flows: s.flows, offset: i * P, count: P, periodDays: spec.periodDays)
         }
-        let g = WaterfallPathLayout.globalOffset(tranches: nT)
-        out[g] = maxLedgerError; out[g + 1] = drawTotal; out[g + 2] = triggerPeriods; out[g + 3] = feesTotal
+        let g = WaterfallPathLayout.globalOffset(tranches: tr.count)
+        out[g] = totals.maxLedgerError; out[g + 1] = totals.drawTotal; out[g + 2] = totals.triggerPeriods; out[g + 3] = totals.feesTotal
     }
 
     /// Scheduled outstanding balance after period `k` (0-based) of `P`.

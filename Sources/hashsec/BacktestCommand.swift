@@ -1,9 +1,9 @@
 import ArgumentParser
 import Models
 import Backtest
+import Diagnostics
 import Domain
 import Foundation
-import Nightly
 import Pipeline
 import Simulate
 
@@ -75,7 +75,7 @@ struct BacktestCommand: ParsableCommand {
             let opts = BacktestJob.Options(dealPath: deal, dbPath: store.db, catalogPath: fit.catalog, from: from, to: to, every: try OriginGrid.Every(parsing: every),
                                            offsetDays: offsetDays, settings: settings, calibrationPath: calibration, out: out,
                                            requirements: try require.map(Requirement.parse) ?? [])
-            let bar = NightlyProgress(stages: 1)
+            let bar = TerminalProgress(stages: 1)
             let t0 = Date()
             let r = try BacktestJob.run(opts) { done, total in
                 let el = Date().timeIntervalSince(t0)

@@ -75,6 +75,19 @@ final class CalibrationIdentityTests: XCTestCase {
                      "--threads", "1", "--window", "730", "--out", "st730"])
         XCTAssertEqual(try calibration("st730").key, k730)
 
+        // A sharded stress run (and a sharded simulate) merged: the merged manifest names the same calibration key.
+        let stress = ["stress", deal, "--scenarios", "scen.yaml", "--db", "db.sqlite", "--as-of", asOf, "--paths", "32", "--horizon", "60",
+                      "--threads", "1", "--window", "730"]
+        for i in 0..<2 { try hashsec(stress + ["--shard", "\(i)/2", "--out", "stress-shards"]) }
+        try hashsec(["merge", "stress-shards", "--out", "stm730"])
+        let merged = try calibration("stm730")
+        XCTAssertEqual(merged.key, k730, "the merged stress manifest names the shards' calibration")
+        XCTAssertEqual(merged.window_days, 730)
+        XCTAssertEqual(merged.sha256, try sha("w730.json"))
+        for i in 0..<2 { try hashsec(sim + ["--window", "730", "--shard", "\(i)/2", "--out", "sim-shards"]) }
+        try hashsec(["merge", "sim-shards", "--out", "sm730"])
+        XCTAssertEqual(try calibration("sm730").key, k730, "the merged simulate manifest names it too")
+
         // A window nobody fitted yet: fitted now and stored under the key a fresh `calibrate` uses; the next run finds it.
         try hashsec(sim + ["--window", "365", "--out", "s365a"])
         let fresh = try calibration("s365a")
