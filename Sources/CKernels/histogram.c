@@ -36,7 +36,7 @@ INLINE uint16_t bin_body(double x, uint32_t hi, int32_t k, int32_t top) {
 HASHSEC_DEFINE_VARIANTS(DEFINE_BINS)
 
 void hashsec_hist_bins(const double *x, long n, int eMin, int eMax, uint16_t *out, long tileStride) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), bins, x, n, eMin, eMax, out, tileStride);
+    HASHSEC_CALL(hashsec_variant_fast(), bins, x, n, eMin, eMax, out, tileStride);
 }
 
 /* Smallest and largest index among the first m of each of n slots of a tile (vectorised). */
@@ -53,7 +53,7 @@ ATTR static void range_##SUFFIX(const uint16_t *restrict src, long n, long m, lo
 }
 HASHSEC_DEFINE_VARIANTS(DEFINE_RANGE)
 static void tile_range(const uint16_t *src, long n, long m, long *lo, long *hi) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), range, src, n, m, lo, hi);
+    HASHSEC_CALL(hashsec_variant_fast(), range, src, n, m, lo, hi);
 }
 
 void hashsec_hist_flush(const uint16_t *pending, long n, long days, long batch, uint32_t *counts, long bins, uint16_t *local) {

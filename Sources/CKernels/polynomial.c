@@ -40,7 +40,7 @@ INLINE void poly_body(const double *c, long n, double v, double *f, double *df) 
 HASHSEC_DEFINE_VARIANTS(DEFINE_POLY)
 
 void hashsec_flows_poly(const double *c, long n, double v, double *f, double *df) {
-    (void)hashsec_flows_poly_variant(hashsec_vecmath_variant(), c, n, v, f, df);
+    (void)hashsec_flows_poly_variant(hashsec_variant_fast(), c, n, v, f, df);
 }
 
 int hashsec_flows_poly_variant(int variant, const double *c, long n, double v, double *f, double *df) {

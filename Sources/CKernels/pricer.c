@@ -29,7 +29,7 @@ HASHSEC_DEFINE_VARIANTS(DEFINE_TERMS)
 long hashsec_token_terms(long n, const double *S, const double *hp, const double *deg, double feeFactor, double normalPower,
                          double overridePower, long overrideFrom, double hosting, int economic,
                          double *gross, double *cost, double *net) {
-    return HASHSEC_CALL(hashsec_vecmath_variant(), terms, n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting,
+    return HASHSEC_CALL(hashsec_variant_fast(), terms, n, S, hp, deg, feeFactor, normalPower, overridePower, overrideFrom, hosting,
                         economic, gross, cost, net);
 }
 
@@ -55,7 +55,7 @@ HASHSEC_DEFINE_VARIANTS(DEFINE_CLOCK)
 
 long hashsec_clock_day(long n, const double *S, const double *H, const double *F, const double *perHash, const double *subsidy,
                        double *height, const double *boundary, double *hpB, double *hpU, unsigned char *slow) {
-    return HASHSEC_CALL(hashsec_vecmath_variant(), clock, n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
+    return HASHSEC_CALL(hashsec_variant_fast(), clock, n, S, H, F, perHash, subsidy, height, boundary, hpB, hpU, slow);
 }
 
 /* The token's sequential pass (Simulate.TokenPricer.price; see ckernels.h): deficits carried or floored, the run of
@@ -74,32 +74,48 @@ INLINE_PASS double payout(double nt, double *owed, int carry) {
     }
     return nt > 0 ? nt : 0.0;
 }
+/* One day of the fast pass: the payout, the deficit run (only when the token can terminate: `term`), the stores and
+   the running sums, in the general pass's order. */
+#define PASS_DAY(I) \
+        const long t = (I) + 1; \
+        const double s = S[I], nt = net[I]; \
+        double pay = payout(nt, &owed, carry); \
+        if (term) { \
+            const long deficit = (long)(nt < 0) | (economic & (long)(gross[I] == 0)); \
+            run = (run + 1) & -deficit; \
+        } \
+        const double payUSD = pay * s; \
+        net[I] = pay; netUSD[I] = payUSD; \
+        btc += pay; usd += payUSD; pv += payUSD * discount[I]; tw += (double)t * payUSD; \
+        if (cum) cumulative[I] = btc;
 INLINE_PASS void token_pass_fast(const hashsec_token_pass_in *in, const double *restrict S, const double *restrict gross,
                                  double *restrict net, double *restrict netUSD, const double *restrict discount,
-                                 double *restrict cumulative, hashsec_token_pass_out *out, const int carry, const int cum) {
+                                 double *restrict cumulative, hashsec_token_pass_out *out, const int carry, const int cum,
+                                 const int term) {
     const long n = in->days, termN = in->terminateAfter;
     const long economic = in->economic != 0, canPayBack = in->canPayBack != 0;
     const double priceToken = in->priceToken;
     double pv = 0, btc = 0, usd = 0, tw = 0, owed = 0;
     long payback = 0, run = 0, last = n;
     int terminated = 0;
-    for (long i = 0; i < n; i++) {
-        const long t = i + 1;
-        const double s = S[i], nt = net[i];
-        double pay = payout(nt, &owed, carry);
-        const long deficit = (long)(nt < 0) | (economic & (long)(gross[i] == 0));
-        run = (run + 1) & -deficit;
-        const double payUSD = pay * s;
-        net[i] = pay; netUSD[i] = payUSD;
-        btc += pay; usd += payUSD; pv += payUSD * discount[i]; tw += (double)t * payUSD;
-        if (cum) cumulative[i] = btc;
-        const long first = (long)(payback == 0) & canPayBack & (long)(usd >= priceToken);
-        payback = first ? t : payback;
-        if (__builtin_expect(run >= termN, 0)) { terminated = 1; last = t; break; }
+    long i = 0;
+    /* Until the payback day (the first with paid USD ≥ the price), testing for it; then without the test. */
+    for (; i < n; i++) {
+        PASS_DAY(i)
+        const int paid = canPayBack && usd >= priceToken;
+        if (paid) payback = t;
+        if (term && __builtin_expect(run >= termN, 0)) { terminated = 1; last = t; goto done; }
+        if (paid) { i++; break; }
     }
+    for (; i < n; i++) {
+        PASS_DAY(i)
+        if (term && __builtin_expect(run >= termN, 0)) { terminated = 1; last = t; break; }
+    }
+done:
     out->pv = pv; out->btc = btc; out->usd = usd; out->weightedUSD = tw; out->owed = owed; out->withheld = 0;
     out->payback = payback; out->last = last; out->terminated = terminated;
 }
+#undef PASS_DAY
 
 static void token_pass_general(const hashsec_token_pass_in *in, const double *restrict S, const double *restrict gross,
                                double *restrict net, double *restrict netUSD, const double *restrict discount,
@@ -136,12 +152,18 @@ static void token_pass_general(const hashsec_token_pass_in *in, const double *re
 void hashsec_token_pass(const hashsec_token_pass_in *in, const double *S, const double *gross, double *net, double *netUSD,
                         const double *discount, double *cumulative, double *state, hashsec_token_pass_out *out) {
     int general = state != 0 || in->suspendFrom < in->suspendTo || in->release >= 0 || in->fullOutageFrom < in->fullOutageTo;
-    if (general) token_pass_general(in, S, gross, net, netUSD, discount, cumulative, state, out);
-    else if (in->carry) {
-        if (cumulative) token_pass_fast(in, S, gross, net, netUSD, discount, cumulative, out, 1, 1);
-        else token_pass_fast(in, S, gross, net, netUSD, discount, 0, out, 1, 0);
-    } else {
-        if (cumulative) token_pass_fast(in, S, gross, net, netUSD, discount, cumulative, out, 0, 1);
-        else token_pass_fast(in, S, gross, net, netUSD, discount, 0, out, 0, 0);
+    if (general) { token_pass_general(in, S, gross, net, netUSD, discount, cumulative, state, out); return; }
+    /* Instantiated per (carry, cumulative, can terminate): the common cases keep no test they do not need. */
+    const int term = in->terminateAfter != LONG_MAX;
+    const int k = (in->carry ? 4 : 0) | (cumulative ? 2 : 0) | term;
+    switch (k) {
+    case 0: token_pass_fast(in, S, gross, net, netUSD, discount, 0, out, 0, 0, 0); break;
+    case 1: token_pass_fast(in, S, gross, net, netUSD, discount, 0, out, 0, 0, 1); break;
+    case 2: token_pass_fast(in, S, gross, net, netUSD, discount, cumulative, out, 0, 1, 0); break;
+    case 3: token_pass_fast(in, S, gross, net, netUSD, discount, cumulative, out, 0, 1, 1); break;
+    case 4: token_pass_fast(in, S, gross, net, netUSD, discount, 0, out, 1, 0, 0); break;
+    case 5: token_pass_fast(in, S, gross, net, netUSD, discount, 0, out, 1, 0, 1); break;
+    case 6: token_pass_fast(in, S, gross, net, netUSD, discount, cumulative, out, 1, 1, 0); break;
+    default: token_pass_fast(in, S, gross, net, netUSD, discount, cumulative, out, 1, 1, 1); break;
     }
 }

@@ -215,19 +215,19 @@ int hashsec_counter_normals_correlated_variant(int variant, uint64_t key, uint64
 
 void hashsec_counter_normals(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
                              double *out, long tripleStride, const double *xs, const double *rs, const double *fs) {
-    (void)hashsec_counter_normals_correlated_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
+    (void)hashsec_counter_normals_correlated_variant(hashsec_variant_fast(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
                                                      xs, rs, fs, NULL, 1, 0);
 }
 
 void hashsec_counter_normals_correlated(uint64_t key, uint64_t gamma, uint64_t fkey, uint64_t fgamma, uint64_t first, long count,
                                         double *out, long tripleStride, const double *xs, const double *rs, const double *fs,
                                         const double *lt, long componentStride, int mirror) {
-    (void)hashsec_counter_normals_correlated_variant(hashsec_vecmath_variant(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
+    (void)hashsec_counter_normals_correlated_variant(hashsec_variant_fast(), key, gamma, fkey, fgamma, first, count, out, tripleStride,
                                                      xs, rs, fs, lt, componentStride, mirror);
 }
 
 void hashsec_counter_uniforms(uint64_t key, uint64_t gamma, uint64_t first, long count, double *out) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), uniforms, key, gamma, first, count, out);
+    HASHSEC_CALL(hashsec_variant_fast(), uniforms, key, gamma, first, count, out);
 }
 
 int hashsec_correlate3_variant(int variant, long rows, const double *z, const double *lt, double *out, long rowStride,
@@ -238,5 +238,5 @@ int hashsec_correlate3_variant(int variant, long rows, const double *z, const do
 }
 
 void hashsec_correlate3(long rows, const double *z, const double *lt, double *out, long rowStride, long componentStride, int mirror) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), correlate, rows, z, lt, out, rowStride, componentStride, mirror);
+    HASHSEC_CALL(hashsec_variant_fast(), correlate, rows, z, lt, out, rowStride, componentStride, mirror);
 }

@@ -17,4 +17,12 @@
 #define HASHSEC_CALL(v, NAME, ...) ((void)(v), NAME##_portable(__VA_ARGS__))
 #endif
 
+/* The variant in use, read inline by the kernels' entry points (a call per kernel call cost ≈ 1 % of a run's
+   instructions): hashsec_vecmath_variant() chooses it once and stores it here. */
+extern int hashsec_variant_chosen;
+static inline __attribute__((always_inline)) int hashsec_variant_fast(void) {
+    int v = __atomic_load_n(&hashsec_variant_chosen, __ATOMIC_ACQUIRE);
+    return v >= 0 ? v : hashsec_vecmath_variant();
+}
+
 #endif

@@ -191,15 +191,16 @@ static int variant_select(int best) {
 }
 
 /* cpuid is slow (it traps in a VM): detect once; racing first calls compute the same value. */
-static int detected = -1, chosen = -1;
+static int detected = -1;
+int hashsec_variant_chosen = -1;   /* variants.h: hashsec_variant_fast() reads it inline */
 int hashsec_vecmath_supported(void) {
     int v = __atomic_load_n(&detected, __ATOMIC_ACQUIRE);
     if (v < 0) { v = detect(); __atomic_store_n(&detected, v, __ATOMIC_RELEASE); }
     return v;
 }
 int hashsec_vecmath_variant(void) {
-    int v = __atomic_load_n(&chosen, __ATOMIC_ACQUIRE);
-    if (v < 0) { v = variant_select(hashsec_vecmath_supported()); __atomic_store_n(&chosen, v, __ATOMIC_RELEASE); }
+    int v = __atomic_load_n(&hashsec_variant_chosen, __ATOMIC_ACQUIRE);
+    if (v < 0) { v = variant_select(hashsec_vecmath_supported()); __atomic_store_n(&hashsec_variant_chosen, v, __ATOMIC_RELEASE); }
     return v;
 }
 
@@ -249,7 +250,7 @@ HASHSEC_DEFINE_VARIANTS(DEFINE_DAY)
 void hashsec_evolve_day(long n, const double *z, long zStride, const double *jump, const double *lagged, double laggedAll, int useLagged,
                         double trendDay, const hashsec_day_lanes *lanes,
                         double *lnS, double *lnH, double *lnF, double *S, double *H, double *F) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), day, n, z, zStride, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
+    HASHSEC_CALL(hashsec_variant_fast(), day, n, z, zStride, jump, lagged, laggedAll, useLagged, trendDay, lanes, lnS, lnH, lnF, S, H, F);
 }
 
 int hashsec_evolve_day_variant(int variant, long n, const double *z, long zStride, const double *jump, const double *lagged, double laggedAll,
@@ -281,8 +282,8 @@ HASHSEC_DEFINE_VARIANTS(DEFINE_OUTPUTS)
 
 void hashsec_day_outputs(long n, long t, long days, const double *S, const double *hpB, const double *hpU, double *outS, double *outB,
                          double *outU, double *lg, double *lnOut, const double *lnPrev, double lnFirst) {
-    HASHSEC_CALL(hashsec_vecmath_variant(), outputs, n, t, days, S, hpB, hpU, outS, outB, outU, lg, lnOut, lnPrev, lnFirst);
+    HASHSEC_CALL(hashsec_variant_fast(), outputs, n, t, days, S, hpB, hpU, outS, outB, outU, lg, lnOut, lnPrev, lnFirst);
 }
 
-void hashsec_vexp(const double *x, double *y, long n) { (void)hashsec_vexp_variant(hashsec_vecmath_variant(), x, y, n); }
-void hashsec_vlog(const double *x, double *y, long n) { (void)hashsec_vlog_variant(hashsec_vecmath_variant(), x, y, n); }
+void hashsec_vexp(const double *x, double *y, long n) { (void)hashsec_vexp_variant(hashsec_variant_fast(), x, y, n); }
+void hashsec_vlog(const double *x, double *y, long n) { (void)hashsec_vlog_variant(hashsec_variant_fast(), x, y, n); }

@@ -52,6 +52,9 @@ public struct PathGenerator {
     /// Per-worker buffers, reused across blocks (no allocation per path).
     public final class Scratch {
         public let block: Int, days: Int
+        /// Days per shock chunk: `zc`, `jump` and `aux` hold days `t0 ..< t0 + chunkDays` of the block (row `t − t0`).
+        let chunkDays: Int
+        static let defaultChunkDays = 64
         // Day-major (`[day][path]`), so one day of the whole block is contiguous for the lockstep evolution.
         /// The correlated shocks, `[day][component][path]` (`3·block` per day); an antithetic partner's are stored negated.
         let zc: UnsafeMutablePointer<Double>
@@ -105,9 +108,12 @@ public struct PathGenerator {
             recorded = record ? (.allocate(capacity: block * days), .allocate(capacity: block * days),
                                  .allocate(capacity: block * days), .allocate(capacity: block * days)) : nil
             let n = block * days
-            zc = .allocate(capacity: 3 * n)
-            zc.initialize(repeating: 0, count: 3 * n)
-            jump = .allocate(capacity: n); aux = .allocate(capacity: n); draws = .allocate(capacity: 2 * max(days, 1))
+            // Under RQMC sampling a path's Brownian bridges span the whole horizon: one chunk.
+            chunkDays = sampling ? max(days, 1) : min(max(days, 1), Scratch.defaultChunkDays)
+            let c = block * chunkDays
+            zc = .allocate(capacity: 3 * c)
+            zc.initialize(repeating: 0, count: 3 * c)
+            jump = .allocate(capacity: c); aux = .allocate(capacity: c); draws = .allocate(capacity: 2 * max(days, 1))
             histCount = h.count
             history = .allocate(capacity: max(h.count, 1))
             for i in 0..<h.count { history[i] = h[i] }
@@ -157,8 +163,20 @@ public struct PathGenerator {
     /// Generates paths `first ..< first+count` (count ≤ block size) into `s.price/hashpriceBTC/hashpriceUSD`.
     public func generate(first: Int, count: Int, into s: Scratch) {
         precondition(count <= s.block && (!settings.antithetic || first % 2 == 0), "a block holds whole antithetic pairs")
-        process.choleskyT.withUnsafeBufferPointer { lt in fillShocks(first: first, count: count, lt: lt.baseAddress!, s) }
-        evolve(first: first, count: count, s)
+        setLanes(first: first, count: count, s)
+        if days == 0 { startPaths(first: first, count: count, s) }
+        // Day chunks: the chunk's shocks, then its days (the shock buffers stay in L1/L2 instead of a block's whole horizon).
+        var applied = 0.0
+        process.choleskyT.withUnsafeBufferPointer { lt in
+            var t0 = 0
+            while t0 < days {
+                let span = t0..<min(days, t0 + s.chunkDays)
+                fillShocks(first: first, count: count, days: span, lt: lt.baseAddress!, s)
+                if t0 == 0 { startPaths(first: first, count: count, s) }   // the bootstrap's start index reads day 0's uniform
+                evolve(first: first, count: count, days: span, applied: &applied, s)
+                t0 = span.upperBound
+            }
+        }
     }
 
     /// Path p's lane: its parameter draw from `PathRandom(seed, path, stream: 2)` (an antithetic pair draws once, from its
@@ -183,8 +201,22 @@ public struct PathGenerator {
         s.dayDrift[p] = pl.drift; s.daySigma[p] = pl.sigma
     }
 
-    func fillShocks(first: Int, count: Int, lt: UnsafePointer<Double>, _ s: Scratch) {
-        let d = days, xs = Ziggurat.xs, rs = Ziggurat.rs
+    /// The block's parameter lanes (`setLane`; an antithetic pair's partner shares its even path's draw).
+    func setLanes(first: Int, count: Int, _ s: Scratch) {
+        var p = 0
+        while p < count {
+            let path = first + p
+            let pair = settings.antithetic && path % 2 == 0 && p + 1 < count
+            setLane(p, path: path, s)
+            if pair { setLane(p + 1, path: path + 1, s) }
+            p += pair ? 2 : 1
+        }
+    }
+
+    /// The shocks of days `span` (a chunk of `Scratch.chunkDays`) into the chunk buffers, row `t − span.lowerBound`. Every
+    /// draw is a function of its own index in its path's stream (counter mode), so the chunking does not change a bit.
+    func fillShocks(first: Int, count: Int, days span: Range<Int>, lt: UnsafePointer<Double>, _ s: Scratch) {
+        let t0 = span.lowerBound, m = span.count, xs = Ziggurat.xs, rs = Ziggurat.rs
         let law = process.price
         let boot = law.step == .bootstrap, regime = law.step == .regime
         let jumps = !boot && law.base.lambda > 0
@@ -193,63 +225,70 @@ public struct PathGenerator {
         while p < count {
             let path = first + p
             let pair = settings.antithetic && path % 2 == 0 && p + 1 < count
-            setLane(p, path: path, s)
-            if pair { setLane(p + 1, path: path + 1, s) }
             let st = ShockStreams(seed: settings.seed, path: UInt64(path))
-            // The path's 3·days normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2, stored
+            // The path's 3·m normals in one vectorised call: Z₁, Z₂, Z₃ of day t are draws 3t, 3t+1, 3t+2, stored
             // correlated (the row z·Lᵀ) at [t][k][p]; an antithetic partner's slot p + 1 gets them negated (L·(−z) = −(L·z)).
             if let q = sampler {
                 // SAMPLING HOOK (qmc): RQMC Brownian bridges of the iid normals, then the same correlation (Sampling/).
                 q.shocks(normals: st.normals, fallback: st.fallback, path: path, lt: lt, out: s.zc + p, rowStride: zs,
                          componentStride: bs, mirror: pair, scratch: s.samplingRow!)
             } else {
-                hashsec_counter_normals_correlated(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, 0, 3 * d,
-                                                   s.zc + p, zs, xs, rs, Ziggurat.fs, lt, bs, pair ? 1 : 0)
+                hashsec_counter_normals_correlated(st.normals.key, st.normals.gamma, st.fallback.key, st.fallback.gamma, UInt64(3 * t0),
+                                                   3 * m, s.zc + p, zs, xs, rs, Ziggurat.fs, lt, bs, pair ? 1 : 0)
             }
             let j = s.jump + p, x = s.aux + p
             if boot {
                 // Two uniforms per day: block restart test and restart index.
-                hashsec_counter_uniforms(st.uniforms.key, st.uniforms.gamma, 0, 2 * d, tmp)
-                for t in 0..<d { j[t * bs] = tmp[2 * t]; x[t * bs] = tmp[2 * t + 1] }
-                if pair { for t in 0..<d { j[t * bs + 1] = 1 - j[t * bs]; x[t * bs + 1] = 1 - x[t * bs] } }
+                hashsec_counter_uniforms(st.uniforms.key, st.uniforms.gamma, UInt64(2 * t0), 2 * m, tmp)
+                for t in 0..<m { j[t * bs] = tmp[2 * t]; x[t * bs] = tmp[2 * t + 1] }
+                if pair { for t in 0..<m { j[t * bs + 1] = 1 - j[t * bs]; x[t * bs + 1] = 1 - x[t * bs] } }
             } else if jumps {
-                // The day's jump count by inversion of uniform t (MertonModel.jumpCount); a jump's size uses normal t of the
-                // jump stream. The partner's jump (count from 1 − u, the same normal negated) goes straight to its own slot.
-                let lam = s.lambda[p], p0 = s.p0[p], muJ = s.muJ[p], sJ = s.sigmaJ[p]
-                hashsec_counter_uniforms(st.uniforms.key, st.uniforms.gamma, 0, d, tmp)
-                for t in 0..<d {
-                    let u = tmp[t]
-                    let n1 = MertonModel.jumpCount(u, lambda: lam, p0: p0)
-                    let n2 = pair ? MertonModel.jumpCount(1 - u, lambda: lam, p0: p0) : 0
-                    if n1 > 0 || n2 > 0 {
-                        var z4 = 0.0
-                        hashsec_counter_normals(st.jumpNormals.key, st.jumpNormals.gamma, st.jumpFallback.key, st.jumpFallback.gamma,
-                                                UInt64(t), 1, &z4, 3, xs, rs, Ziggurat.fs)
-                        j[t * bs] = n1 * muJ + n1.squareRoot() * sJ * z4
-                        if pair { j[t * bs + 1] = n2 * muJ - n2.squareRoot() * sJ * z4 }
-                    } else {
-                        j[t * bs] = 0
-                        if pair { j[t * bs + 1] = 0 }
-                    }
-                }
-                // SAMPLING HOOK (qmc): RQMC jumps from the horizon's totals (Sampling/Sampling.swift).
-                sampler?.jumps(path: path, pair: pair, lambda: lam, muJ: muJ, sigmaJ: sJ, into: j, stride: bs)
+                fillJumps(p, path: path, pair: pair, days: span, st, s)
             } else {
-                for t in 0..<d { j[t * bs] = 0 }
-                if pair { for t in 0..<d { j[t * bs + 1] = 0 } }
+                for t in 0..<m { j[t * bs] = 0 }
+                if pair { for t in 0..<m { j[t * bs + 1] = 0 } }
             }
             if regime {
-                // The chain's uniforms: the start state, then day t's transition in aux[t] (the partner reflects them).
-                hashsec_counter_uniforms(st.regime.key, st.regime.gamma, 0, d + 1, tmp)
-                s.regimeState[p] = RegimeModel.startState(u: tmp[0], calmStart: law.base.calmStart)
-                for t in 0..<d { x[t * bs] = tmp[t + 1] }
-                if pair {
-                    s.regimeState[p + 1] = RegimeModel.startState(u: 1 - tmp[0], calmStart: law.base.calmStart)
-                    for t in 0..<d { x[t * bs + 1] = 1 - tmp[t + 1] }
+                // The chain's uniforms: the start state (uniform 0), then day t's transition (uniform t + 1) in aux (the
+                // partner reflects them).
+                if t0 == 0 {
+                    hashsec_counter_uniforms(st.regime.key, st.regime.gamma, 0, 1, tmp)
+                    s.regimeState[p] = RegimeModel.startState(u: tmp[0], calmStart: law.base.calmStart)
+                    if pair { s.regimeState[p + 1] = RegimeModel.startState(u: 1 - tmp[0], calmStart: law.base.calmStart) }
                 }
+                hashsec_counter_uniforms(st.regime.key, st.regime.gamma, UInt64(t0 + 1), m, tmp)
+                for t in 0..<m { x[t * bs] = tmp[t] }
+                if pair { for t in 0..<m { x[t * bs + 1] = 1 - tmp[t] } }
             }
             p += pair ? 2 : 1
         }
+    }
+
+    /// Merton jumps of path slot p (and its antithetic partner p + 1) on days `span`: the day's jump count by inversion of
+    /// uniform t (MertonModel.jumpCount); a jump's size uses normal t of the jump stream. The partner's jump (count from
+    /// 1 − u, the same normal negated) goes straight to its own slot.
+    func fillJumps(_ p: Int, path: Int, pair: Bool, days span: Range<Int>, _ st: ShockStreams, _ s: Scratch) {
+        let t0 = span.lowerBound, m = span.count, bs = s.block, j = s.jump + p, tmp = s.draws
+        let lam = s.lambda[p], p0 = s.p0[p], muJ = s.muJ[p], sJ = s.sigmaJ[p]
+        hashsec_counter_uniforms(st.uniforms.key, st.uniforms.gamma, UInt64(t0), m, tmp)
+        for t in 0..<m {
+            let u = tmp[t]
+            let n1 = MertonModel.jumpCount(u, lambda: lam, p0: p0)
+            let n2 = pair ? MertonModel.jumpCount(1 - u, lambda: lam, p0: p0) : 0
+            if n1 > 0 || n2 > 0 {
+                var z4 = 0.0
+                hashsec_counter_normals(st.jumpNormals.key, st.jumpNormals.gamma, st.jumpFallback.key, st.jumpFallback.gamma,
+                                        UInt64(t0 + t), 1, &z4, 3, Ziggurat.xs, Ziggurat.rs, Ziggurat.fs)
+                j[t * bs] = n1 * muJ + n1.squareRoot() * sJ * z4
+                if pair { j[t * bs + 1] = n2 * muJ - n2.squareRoot() * sJ * z4 }
+            } else {
+                j[t * bs] = 0
+                if pair { j[t * bs + 1] = 0 }
+            }
+        }
+        // SAMPLING HOOK (qmc): RQMC jumps from the horizon's totals (Sampling/Sampling.swift; the sampler's chunk is the
+        // whole horizon).
+        sampler?.jumps(path: path, pair: pair, lambda: lam, muJ: muJ, sigmaJ: sJ, into: j, stride: bs)
     }
 
     /// Advances the block's paths together, one day at a time: the day's update and its three exponentials (S, H, F) for
@@ -260,140 +299,157 @@ public struct PathGenerator {
     /// Chain clock fast path: on a day that reaches no boundary (no retarget, epoch start or halving) the blocks found
     /// are `H·86400/(D·2³²)` and the hashprice is `10¹⁵·86400/(D·2³²)·(subsidy + F)` BTC/PH/day (H cancels), so the day
     /// costs two multiplications; days with a boundary (≈ 1 in 14) go through `ChainClock.advanceDay`.
-    func evolve(first: Int, count n: Int, _ s: Scratch) {
-        let d = days, pr = process, bs = s.block, zs = 3 * s.block
+    func evolve(first: Int, count n: Int, days span: Range<Int>, applied: inout Double, _ s: Scratch) {
+        let d = days, pr = process, bs = s.block, zs = 3 * s.block, t0 = span.lowerBound
         let hist = s.history, hc = s.histCount, sim = s.simLnHP
-        let lnS = s.lnS, lnH = s.lnH, lnF = s.lnF, e = s.expArg, lg = s.logArg
-        let eS = e, eH = e + bs, eF = e + 2 * bs
-        let clocks = s.clocks, bIdx = s.bootIndex, prng = s.poissonRNG
-        let zc = s.zc, jump = s.jump, aux = s.aux
-        let outS = s.price, outB = s.hashpriceBTC, outU = s.hashpriceUSD
-        // Per-path fast-path state of the chain clock (kept in step with `clocks` on boundary days).
-        let perHash = s.perHash, subsidy = s.subsidy
-        let boot = pr.price.step == .bootstrap, regime = pr.price.step == .regime
-        let ret = pr.price.bootstrapReturns
-        let nRet = ret.count
-        let poisson = settings.poissonBlocks
+        let eS = s.expArg, eH = s.expArg + bs, eF = s.expArg + 2 * bs
+        let poisson = settings.poissonBlocks, regime = pr.price.step == .regime
         let needLnHP = pr.network.hashB != 0
         let lastLnHPDay = d - 1 - pr.lag
-        let d1 = s.drift1, s1 = s.sigma1, d2 = s.drift2, s2 = s.sigma2, q11 = s.p11, q22 = s.p22, state = s.regimeState
-        let dayDrift = s.dayDrift, daySigma = s.daySigma
-        let hashA = s.hashA, hashB = s.hashB, hashC = s.hashC, hashSigma = s.hashSigma
-        let kappa = s.kappa, feeM = s.feeM, feeSigma = s.feeSigma
-        var lanes = hashsec_day_lanes(drift: dayDrift, sigma: daySigma, hashA: hashA, hashB: hashB, hashC: hashC, hashSigma: hashSigma,
-                                      kappa: kappa, feeM: feeM, feeSigma: feeSigma)
-        let s0 = Foundation.log(initial.priceUSD), h0 = Foundation.log(initial.hashRateHs), f0 = Foundation.log(initial.feePerBlockBTC)
-        let clock0 = ChainClock(height: initial.height, difficulty: initial.difficulty, epochElapsedDays: initial.epochElapsedDays,
-                                halvingShift: overlay?.halvingShiftBlocks ?? 0)
-        let height = s.height, boundary = s.boundary, hpB = s.hpB, hpU = s.hpU, slow = s.slow
-        @inline(__always) func sync(_ p: Int) {
-            perHash[p] = clocks[p].blocksPerDayPerHash; subsidy[p] = clocks[p].currentSubsidy
-            height[p] = clocks[p].height; boundary[p] = clocks[p].nextBoundary
-        }
-        for p in 0..<n {
-            let path = first + p
-            lnS[p] = s0; lnH[p] = h0; lnF[p] = f0
-            clocks[p] = clock0
-            sync(p)
-            s.halvingDay[p] = -1
-            if boot { bIdx[p] = BootstrapModel.startIndex(aux[p], count: nRet) }
-            if poisson { prng[p] = PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 1) }
-        }
-        // Overlay series hoisted out of the day loop (empty when there is no overlay).
-        let hasOverlay = overlay != nil
-        let fastDay = !boot && !hasOverlay
-        let o = overlay ?? StressOverlay(name: "")
-        let rS = o.replayLnPrice, rH = o.replayLnHashRate, rX = o.replayLnFee
-        let kS = o.lnPriceShock, kH = o.lnHashRateShock, kX = o.lnFeeShock
+        var lanes = hashsec_day_lanes(drift: s.dayDrift, sigma: s.daySigma, hashA: s.hashA, hashB: s.hashB, hashC: s.hashC,
+                                      hashSigma: s.hashSigma, kappa: s.kappa, feeM: s.feeM, feeSigma: s.feeSigma)
+        let fastDay = pr.price.step != .bootstrap && overlay == nil
         // Forward measure: the day's drift shift, applied to each lane's drift when it changes (lanes were set unshifted).
         let shifts = driftShift
-        var applied = 0.0
-        for t in 0..<d {
+        for t in span {
+            let row = t &- t0   // the day's row in the chunk's shock buffers
             let shift = shifts?[t] ?? 0
             if shifts != nil, !regime, shift != applied {
-                for p in 0..<n { dayDrift[p] = d1[p] + shift }
+                for p in 0..<n { s.dayDrift[p] = s.drift1[p] + shift }
                 applied = shift
             }
-            // The day's overlay terms and lagged-history term are common to every path.
-            let repS: Double? = t < rS.count ? rS[t] : nil, repH: Double? = t < rH.count ? rH[t] : nil
-            let repX: Double? = t < rX.count ? rX[t] : nil
-            let shS = t < kS.count ? kS[t] : 0, shH = t < kH.count ? kH[t] : 0, shX = t < kX.count ? kX[t] : 0
             // Lagged ln hashprice for the step from day t (0 = as-of) to t+1: index of day t−L (history below hc).
             let li = max(0, hc - 1 + t - pr.lag)
             let fromHistory = li < hc
             let histTerm = needLnHP && fromHistory ? hist[li] : 0
             let simRow = sim + (fromHistory ? 0 : (li &- hc) &* bs)
-            let trendDay = Double(pr.trendDay0 + t)
-            let zRow = zc + t &* zs, jRow = jump + t &* bs, aRow = aux + t &* bs
-            if regime {
-                // The regime chain's step (RegimeModel.nextState), then the state's drift and volatility for today.
-                for p in 0..<n {
-                    let st = RegimeModel.nextState(state[p], u: aRow[p], p11: q11[p], p22: q22[p])
-                    state[p] = st
-                    dayDrift[p] = st == 0 ? d1[p] : d2[p]; daySigma[p] = st == 0 ? s1[p] : s2[p]
-                    if shifts != nil { dayDrift[p] += shift }
-                }
-            }
+            let lagged: UnsafePointer<Double>? = needLnHP && !fromHistory ? UnsafePointer(simRow) : nil
+            if regime { stepRegime(row, count: n, shift: shifts != nil ? shift : nil, s) }
             if fastDay {
                 // Diffusion/regime without overlay: the day's update and its three exponentials in one vectorised C loop.
-                hashsec_evolve_day(n, zRow, bs, jRow, needLnHP && !fromHistory ? UnsafePointer(simRow) : nil, histTerm, needLnHP ? 1 : 0,
-                                   trendDay, &lanes, lnS, lnH, lnF, eS, eH, eF)
+                hashsec_evolve_day(n, s.zc + row &* zs, bs, s.jump + row &* bs, lagged, histTerm, needLnHP ? 1 : 0,
+                                   Double(pr.trendDay0 + t), &lanes, s.lnS, s.lnH, s.lnF, eS, eH, eF)
             } else {
-                for p in 0..<n {
-                    let z1 = zRow[p], z2 = zRow[bs &+ p], z3 = zRow[2 &* bs &+ p]
-                    var dS: Double
-                    if boot {
-                        if t > 0 { bIdx[p] = BootstrapModel.nextIndex(bIdx[p], restartU: jRow[p], indexU: aRow[p], count: nRet) }
-                        dS = ret[bIdx[p]] + d1[p]
-                        if shifts != nil { dS += shift }
-                    } else {
-                        dS = dayDrift[p] + daySigma[p] * z1 + jRow[p]
-                    }
-                    let lagged = needLnHP ? (fromHistory ? histTerm : simRow[p]) : 0
-                    var dH = hashA[p] + (needLnHP ? hashB[p] * lagged : 0) + hashC[p] * trendDay + hashSigma[p] * z2
-                    var dX = kappa[p] * (feeM[p] - lnF[p]) + feeSigma[p] * z3
-                    if hasOverlay {
-                        if let r = repS { dS = r }
-                        if let r = repH { dH = r }
-                        if let r = repX { dX = r }
-                        dS += shS; dH += shH; dX += shX
-                    }
-                    let a = lnS[p] + dS, b = lnH[p] + dH, c = lnF[p] + dX
-                    lnS[p] = a; lnH[p] = b; lnF[p] = c
-                    eS[p] = a; eH[p] = b; eF[p] = c
-                }
-                VectorMath.exp(eS, eS, count: n); VectorMath.exp(eH, eH, count: n); VectorMath.exp(eF, eF, count: n)
+                genericDay(t, row: row, count: n, shift: shifts != nil ? shift : nil, needLnHP: needLnHP, lagged: lagged, histTerm: histTerm, s)
             }
-            if let r = s.recorded { for p in 0..<n { r.difficulty[p &* d &+ t] = clocks[p].difficulty } }
+            if let r = s.recorded { for p in 0..<n { r.difficulty[p &* d &+ t] = s.clocks[p].difficulty } }
             // Chain clocks: the vectorised fast path for days without a boundary, then each flagged path on its own.
-            let slowCount = poisson ? n : hashsec_clock_day(n, eS, eH, eF, perHash, subsidy, height, boundary, hpB, hpU, slow)
-            if slowCount > 0 {
-                for p in 0..<n where poisson || slow[p] != 0 {
-                    let S = eS[p], H = eH[p], F = eF[p]
-                    var blocks: Double? = nil
-                    if poisson {
-                        var u = prng[p].uniform()
-                        if settings.antithetic && (first + p) % 2 == 1 { u = 1 - u }
-                        blocks = PathGenerator.poisson(mean: H * perHash[p], u: u)
-                    }
-                    clocks[p].height = height[p]
-                    let before = subsidy[p]
-                    let rev = clocks[p].advanceDay(dayStart: Double(t) * 86400, hashRate: H, fee: F, blocksOverride: blocks)
-                    sync(p)
-                    // Halvings are crossed only here (a day with a boundary): note the first one.
-                    if subsidy[p] < before && s.halvingDay[p] < 0 { s.halvingDay[p] = Int32(t) }
-                    let hp = 1e15 / H * rev
-                    hpB[p] = hp; hpU[p] = hp * S
-                }
-            }
+            let slowCount = poisson ? n : hashsec_clock_day(n, eS, eH, eF, s.perHash, s.subsidy, s.height, s.boundary, s.hpB, s.hpU, s.slow)
+            if slowCount > 0 { boundaryDay(t, first: first, count: n, s) }
             if let r = s.recorded {
-                for p in 0..<n { let o = p &* d &+ t; r.hashRate[o] = eH[p]; r.fee[o] = eF[p]; r.height[o] = height[p] }
+                for p in 0..<n { let o = p &* d &+ t; r.hashRate[o] = eH[p]; r.fee[o] = eF[p]; r.height[o] = s.height[p] }
             }
             // The day's outputs (path-major) and, when a later step reads it (step t + 1 + L), the day's ln hashprice:
             // ln hpU, or the previous day's where hpU is not positive (`hashsec_day_outputs`).
             let wantLn = needLnHP && t < lastLnHPDay
-            hashsec_day_outputs(n, t, d, eS, hpB, hpU, outS, outB, outU, lg, wantLn ? sim + t &* bs : nil,
+            hashsec_day_outputs(n, t, d, eS, s.hpB, s.hpU, s.price, s.hashpriceBTC, s.hashpriceUSD, s.logArg, wantLn ? sim + t &* bs : nil,
                                 t == 0 ? nil : UnsafePointer(sim + (t &- 1) &* bs), hist[hc - 1])
+        }
+    }
+
+    /// The block's paths at the as-of state: ln S, ln H, ln F, the chain clock (with the overlay's halving shift), no halving
+    /// yet, the bootstrap's start index and the Poisson block-count streams.
+    func startPaths(first: Int, count n: Int, _ s: Scratch) {
+        let s0 = Foundation.log(initial.priceUSD), h0 = Foundation.log(initial.hashRateHs), f0 = Foundation.log(initial.feePerBlockBTC)
+        let clock0 = ChainClock(height: initial.height, difficulty: initial.difficulty, epochElapsedDays: initial.epochElapsedDays,
+                                halvingShift: overlay?.halvingShiftBlocks ?? 0)
+        let boot = process.price.step == .bootstrap, nRet = process.price.bootstrapReturns.count
+        for p in 0..<n {
+            let path = first + p
+            s.lnS[p] = s0; s.lnH[p] = h0; s.lnF[p] = f0
+            s.clocks[p] = clock0
+            PathGenerator.syncClock(p, s)
+            s.halvingDay[p] = -1
+            if boot { s.bootIndex[p] = BootstrapModel.startIndex(s.aux[p], count: nRet) }
+            if settings.poissonBlocks {
+                s.poissonRNG[p] = PathRandom(seed: settings.seed, path: UInt64(settings.antithetic ? path & ~1 : path), stream: 1)
+            }
+        }
+    }
+
+    /// Path p's chain-clock fast-path state (`perHash`, `subsidy`, `height`, `boundary`) from its `ChainClock`.
+    @inline(__always) static func syncClock(_ p: Int, _ s: Scratch) {
+        let c = s.clocks[p]
+        s.perHash[p] = c.blocksPerDayPerHash; s.subsidy[p] = c.currentSubsidy; s.height[p] = c.height; s.boundary[p] = c.nextBoundary
+    }
+
+    /// The regime chain's step on day t (RegimeModel.nextState from the day's uniform in `aux`), then the state's drift
+    /// (plus the forward measure's `shift`) and volatility for today.
+    func stepRegime(_ row: Int, count n: Int, shift: Double?, _ s: Scratch) {
+        let aRow = s.aux + row &* s.block
+        for p in 0..<n {
+            let st = RegimeModel.nextState(s.regimeState[p], u: aRow[p], p11: s.p11[p], p22: s.p22[p])
+            s.regimeState[p] = st
+            s.dayDrift[p] = st == 0 ? s.drift1[p] : s.drift2[p]; s.daySigma[p] = st == 0 ? s.sigma1[p] : s.sigma2[p]
+            if let sh = shift { s.dayDrift[p] += sh }
+        }
+    }
+
+    /// Day t of the bootstrap model or under a stress overlay (replayed series and shocks): the same update as
+    /// `hashsec_evolve_day` in Swift (same bits), then the three exponentials. `lagged`: the lagged ln hashprices per path
+    /// (nil: `histTerm` for every path).
+    func genericDay(_ t: Int, row: Int, count n: Int, shift: Double?, needLnHP: Bool, lagged: UnsafePointer<Double>?, histTerm: Double,
+                    _ s: Scratch) {
+        let bs = s.block, zRow = s.zc + row &* 3 &* bs, jRow = s.jump + row &* bs, aRow = s.aux + row &* bs
+        let boot = process.price.step == .bootstrap, ret = process.price.bootstrapReturns, nRet = ret.count
+        let trendDay = Double(process.trendDay0 + t)
+        let eS = s.expArg, eH = s.expArg + bs, eF = s.expArg + 2 * bs
+        // The day's overlay terms are common to every path.
+        let o = overlay
+        let repS = o.flatMap { t < $0.replayLnPrice.count ? $0.replayLnPrice[t] : nil }
+        let repH = o.flatMap { t < $0.replayLnHashRate.count ? $0.replayLnHashRate[t] : nil }
+        let repX = o.flatMap { t < $0.replayLnFee.count ? $0.replayLnFee[t] : nil }
+        let shS = o.map { t < $0.lnPriceShock.count ? $0.lnPriceShock[t] : 0 } ?? 0
+        let shH = o.map { t < $0.lnHashRateShock.count ? $0.lnHashRateShock[t] : 0 } ?? 0
+        let shX = o.map { t < $0.lnFeeShock.count ? $0.lnFeeShock[t] : 0 } ?? 0
+        for p in 0..<n {
+            let z1 = zRow[p], z2 = zRow[bs &+ p], z3 = zRow[2 &* bs &+ p]
+            var dS: Double
+            if boot {
+                if t > 0 { s.bootIndex[p] = BootstrapModel.nextIndex(s.bootIndex[p], restartU: jRow[p], indexU: aRow[p], count: nRet) }
+                dS = ret[s.bootIndex[p]] + s.drift1[p]
+                if let sh = shift { dS += sh }
+            } else {
+                dS = s.dayDrift[p] + s.daySigma[p] * z1 + jRow[p]
+            }
+            let lag = needLnHP ? (lagged?[p] ?? histTerm) : 0
+            var dH = s.hashA[p] + (needLnHP ? s.hashB[p] * lag : 0) + s.hashC[p] * trendDay + s.hashSigma[p] * z2
+            var dX = s.kappa[p] * (s.feeM[p] - s.lnF[p]) + s.feeSigma[p] * z3
+            if o != nil {
+                if let r = repS { dS = r }
+                if let r = repH { dH = r }
+                if let r = repX { dX = r }
+                dS += shS; dH += shH; dX += shX
+            }
+            let a = s.lnS[p] + dS, b = s.lnH[p] + dH, c = s.lnF[p] + dX
+            s.lnS[p] = a; s.lnH[p] = b; s.lnF[p] = c
+            eS[p] = a; eH[p] = b; eF[p] = c
+        }
+        VectorMath.exp(eS, eS, count: n); VectorMath.exp(eH, eH, count: n); VectorMath.exp(eF, eF, count: n)
+    }
+
+    /// Day t's paths whose day reaches a boundary (flagged by `hashsec_clock_day`; every path with Poisson block counts):
+    /// `ChainClock.advanceDay` splits the day exactly at each retarget, epoch start or halving; the first halving crossed
+    /// is noted, and the day's hashprices are `10¹⁵·revenue/H` BTC and that times S in USD.
+    func boundaryDay(_ t: Int, first: Int, count n: Int, _ s: Scratch) {
+        let poisson = settings.poissonBlocks
+        let eS = s.expArg, eH = s.expArg + s.block, eF = s.expArg + 2 * s.block
+        for p in 0..<n where poisson || s.slow[p] != 0 {
+            let S = eS[p], H = eH[p], F = eF[p]
+            var blocks: Double? = nil
+            if poisson {
+                var u = s.poissonRNG[p].uniform()
+                if settings.antithetic && (first + p) % 2 == 1 { u = 1 - u }
+                blocks = PathGenerator.poisson(mean: H * s.perHash[p], u: u)
+            }
+            s.clocks[p].height = s.height[p]
+            let before = s.subsidy[p]
+            let rev = s.clocks[p].advanceDay(dayStart: Double(t) * 86400, hashRate: H, fee: F, blocksOverride: blocks)
+            PathGenerator.syncClock(p, s)
+            // Halvings are crossed only here (a day with a boundary): note the first one.
+            if s.subsidy[p] < before && s.halvingDay[p] < 0 { s.halvingDay[p] = Int32(t) }
+            let hp = 1e15 / H * rev
+            s.hpB[p] = hp; s.hpU[p] = hp * S
         }
     }
 

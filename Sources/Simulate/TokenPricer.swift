@@ -180,16 +180,9 @@ public struct TokenPricer {
         // Own-fleet outage: those days again with the running share 1 − x of output and power (hosting in full).
         var fullOutage = (lo: 0, hi: 0)
         if let out = overlay.outage {
-            let r = 1 - out.fraction
             if out.fraction >= 1 { fullOutage = (out.from, out.to) }
-            for i in out.from..<out.to {
-                let S = priceUSD[offset + i], g0 = feeFactor * degradation[1 + i] * hashpriceBTC[offset + i]
-                let p0 = i >= overrideFrom ? overridePower : normalPower
-                let wasOff = economic && g0 * S < p0
-                let d = cf.day(hashpriceBTC: hashpriceBTC[offset + i], priceUSD: S, degradation: degradation[1 + i] * r, powerUSD: p0 * r)
-                b.grossBTC[i] = d.grossBTC; b.costUSD[i] = d.costUSD; b.netBTC[i] = d.netBTC
-                curtailed += (d.off ? 1 : 0) - (wasOff ? 1 : 0)
-            }
+            curtailed += outageTerms(out, days: out.from..<out.to, priceUSD: priceUSD, hashpriceBTC: hashpriceBTC, overlay: overlay,
+                                     grossBTC: b.grossBTC, costUSD: b.costUSD, netBTC: b.netBTC)
         }
         let susLo = overlay.suspension?.from ?? 0, susHi = overlay.suspension?.to ?? 0, release = overlay.suspension?.release ?? -1
         let releaseOnEnd = overlay.suspension.map { !$0.forfeited } ?? false
@@ -209,14 +202,8 @@ public struct TokenPricer {
             curtailed -= terms(from: last)
             if let out = overlay.outage, out.to > last {
                 // Outage days after the end were recounted by the kernel without the outage: undo the adjustment above.
-                for i in max(last, out.from)..<out.to {
-                    let S = priceUSD[offset + i], g0 = feeFactor * degradation[1 + i] * hashpriceBTC[offset + i]
-                    let p0 = i >= overrideFrom ? overridePower : normalPower
-                    let wasOff = economic && g0 * S < p0
-                    let d = cf.day(hashpriceBTC: hashpriceBTC[offset + i], priceUSD: S, degradation: degradation[1 + i] * (1 - out.fraction),
-                                   powerUSD: p0 * (1 - out.fraction))
-                    curtailed -= (d.off ? 1 : 0) - (wasOff ? 1 : 0)
-                }
+                curtailed -= outageTerms(out, days: max(last, out.from)..<out.to, priceUSD: priceUSD, hashpriceBTC: hashpriceBTC,
+                                         overlay: overlay, grossBTC: nil, costUSD: nil, netBTC: nil)
             }
             for i in last..<tokenDays {
                 b.grossBTC[i] = 0; b.costUSD[i] = 0; b.netBTC[i] = 0; b.netUSD[i] = 0; cumulativeBTC?[i] = btc
@@ -227,6 +214,26 @@ public struct TokenPricer {
         let irr = TokenPricer.irr(flows: b.netUSD, count: last, price: priceToken, total: usd, weighted: pout.weightedUSD)
         return PathOutcome(pvUSD: pv, btcTotal: btc, usdTotal: usd, irr: irr, paybackDay: payback,
                            daysCurtailed: curtailed, terminated: terminated)
+    }
+
+    /// An own-fleet outage's token days `days` (0-based) with the running share `1 − x` of output and power (hosting in
+    /// full): their terms into the buffers (when given) and the change in the number of curtailed days against the
+    /// kernel's terms without the outage.
+    private func outageTerms(_ out: (from: Int, to: Int, fraction: Double), days: Range<Int>, priceUSD: UnsafePointer<Double>,
+                             hashpriceBTC: UnsafePointer<Double>, overlay: PricerOverlay, grossBTC: UnsafeMutablePointer<Double>?,
+                             costUSD: UnsafeMutablePointer<Double>?, netBTC: UnsafeMutablePointer<Double>?) -> Int {
+        let cf = cashFlow, economic = cf.economic, feeFactor = cf.revenuePerHashprice, r = 1 - out.fraction
+        let overrideFrom = overlay.power?.from ?? Int.max, overridePower = cf.energyKWhPerDay * (overlay.power?.usdPerKWh ?? 0)
+        var change = 0
+        for i in days {
+            let S = priceUSD[offset + i], g0 = feeFactor * degradation[1 + i] * hashpriceBTC[offset + i]
+            let p0 = i >= overrideFrom ? overridePower : cf.powerUSDPerDay
+            let wasOff = economic && g0 * S < p0
+            let d = cf.day(hashpriceBTC: hashpriceBTC[offset + i], priceUSD: S, degradation: degradation[1 + i] * r, powerUSD: p0 * r)
+            grossBTC?[i] = d.grossBTC; costUSD?[i] = d.costUSD; netBTC?[i] = d.netBTC
+            change += (d.off ? 1 : 0) - (wasOff ? 1 : 0)
+        }
+        return change
     }
 
     /// Annual IRR of paying `price` at t = 0 and receiving `flows[t−1]` on day t (flows ≥ 0): −1 when nothing is paid or
