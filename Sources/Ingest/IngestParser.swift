@@ -170,24 +170,37 @@ struct RecordLoop {
 }
 
 /// Keeps one observation per date and reports duplicates.
+///
+/// While the dates arrive strictly increasing (every real file, and the 10^6-row benchmark) a date above the previous
+/// one cannot be a duplicate, so no hash table is kept: the first date out of order builds the date → first line table
+/// from the rows so far, and every later row is checked against it (same messages, same first lines).
 struct DateBook {
-    private var firstLine: [Int: Int] = [:]
+    /// Date ordinal → line of its first row; built only once a date arrives out of order.
+    private var firstLine: [Int: Int]? = nil
     private(set) var observations: [DailyObservation] = []
     /// Line of each observation (parallel to `observations`).
     private var lines: [Int] = []
 
-    init(capacity: Int = 0) { firstLine.reserveCapacity(capacity); observations.reserveCapacity(capacity); lines.reserveCapacity(capacity) }
+    init(capacity: Int = 0) { observations.reserveCapacity(capacity); lines.reserveCapacity(capacity) }
 
     mutating func add(_ o: DailyObservation, line: Int, column: String, problems: inout ProblemList) {
-        if let first = firstLine[o.date.ordinal] {
+        let d = o.date.ordinal
+        if firstLine == nil {
+            if let last = observations.last, last.date.ordinal >= d {
+                var table = [Int: Int](minimumCapacity: observations.count * 2)
+                for (k, p) in observations.enumerated() { table[p.date.ordinal] = lines[k] }
+                firstLine = table
+            } else {
+                observations.append(o); lines.append(line); return
+            }
+        }
+        if let first = firstLine![d] {
             problems.add(line, column, "duplicate date \(o.date.iso) (first at line \(first))"); return
         }
-        firstLine[o.date.ordinal] = line
+        firstLine![d] = line
         observations.append(o)
         lines.append(line)
     }
-
-    func line(of d: Day) -> Int { firstLine[d.ordinal] ?? 0 }
 
     /// Observations sorted by date (rows out of order are fine).
     func sorted() -> [DailyObservation] {
