@@ -62,6 +62,10 @@ public enum ShardSet {
         try check(first.dealYAML, id.dealSHA256, "deal text")
         try check(first.calibrationJSON, id.calibrationSHA256, "calibration")
         if kind == .stress { try check(first.scenariosYAML, id.scenariosSHA256, "scenario file") }
+        // The calibration reference the merged manifest will name must be the calibration the shards ran on.
+        for h in headers where h.calibration.map({ $0.sha256 != id.calibrationSHA256 }) ?? false {
+            throw SimulateError.shardSet("\(label): the recorded calibration reference does not match the calibration's SHA-256")
+        }
         let payloads = try ordered.map { d -> Data in
             let p = (d as NSString).appendingPathComponent(ShardHeader.payloadName(kind))
             // A shard without its results is an incomplete set (77, as documented), not a missing input.

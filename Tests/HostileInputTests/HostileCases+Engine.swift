@@ -129,6 +129,15 @@ extension HostileCases {
                           try Data(s.utf8).write(to: u)
                       }
                   }),
+        mergeCase("merge: shard.json calibration reference edited (names another calibration)", setup: [shard(0, of: 2), shard(1, of: 2)],
+                  says: "the recorded calibration reference does not match",
+                  tamper: { d in
+                      let u = file(d, "sh/shard-1-of-2/shard.json")
+                      var o = try JSONSerialization.jsonObject(with: try Data(contentsOf: u)) as! [String: Any]
+                      guard var c = o["calibration"] as? [String: Any] else { throw CocoaError(.fileReadCorruptFile) }
+                      c["sha256"] = String(repeating: "0", count: 64); o["calibration"] = c
+                      try JSONSerialization.data(withJSONObject: o).write(to: u)
+                  }),
         C(name: "merge: an empty directory", args: ["merge", "$DIR/empty", "--out", "$DIR/m"], inputs: [("empty", .directory)], exit: 77,
           says: ["missing shard"], check: wroteNothing),
         mergeCase("merge: stress shards, positive control", setup: [stressShard(0, of: 2), stressShard(1, of: 2)], exit: 0),
