@@ -25,6 +25,15 @@ import PackageDescription
 
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
+/// The numeric modules (Monte Carlo, calibration, parsing, hashing) are compiled optimised in debug builds too, i.e. in
+/// the test build: at -Onone/-O0 the engine runs 5–20× slower and the CLI-level tests (nightlies, backtests, the hostile
+/// suite), which run the debug `hashsec`, spend most of the suite's time there. Same bits as -Onone: Swift never
+/// reassociates or contracts floating point, and the C kernels say `#pragma clang fp contract(off)` (the golden corpus
+/// and the variant/thread/shard bit-identity tests run on this build). Overflow checks and `precondition` stay on;
+/// only `assert` is compiled out in these modules. Orchestration, I/O and the CLI stay -Onone.
+let numeric: [SwiftSetting] = v5 + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let numericC: [CSetting] = [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+
 /// Each module has a short README.md beside its sources; keep it out of the build.
 func docs(_ target: String) -> [String] {
     let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Sources/\(target)")
@@ -50,31 +59,31 @@ let package = Package(
         // C shims
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE"),
-        .target(name: "CSHA256", path: "Sources/CSHA256", exclude: docs("CSHA256")),
-        .target(name: "CKernels", path: "Sources/CKernels", exclude: docs("CKernels")),
+        .target(name: "CSHA256", path: "Sources/CSHA256", exclude: docs("CSHA256"), cSettings: numericC),
+        .target(name: "CKernels", path: "Sources/CKernels", exclude: docs("CKernels"), cSettings: numericC),
 
         // Core
         .target(name: "Diagnostics", exclude: docs("Diagnostics"), swiftSettings: v5),
         .target(name: "FileIO", dependencies: ["Diagnostics"], exclude: docs("FileIO"), swiftSettings: v5),
-        .target(name: "Bitcoin", dependencies: ["CSHA256", "Diagnostics"], exclude: docs("Bitcoin"), swiftSettings: v5),
-        .target(name: "Domain", dependencies: ["Bitcoin", "Diagnostics"], exclude: docs("Domain"), swiftSettings: v5),
-        .target(name: "Statistics", exclude: docs("Statistics"), swiftSettings: v5),
-        .target(name: "Results", dependencies: ["Statistics"], exclude: docs("Results"), swiftSettings: v5),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CKernels", "Diagnostics"], exclude: docs("LinearAlgebra"), swiftSettings: v5),
-        .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels", "Diagnostics"], exclude: docs("Models"), swiftSettings: v5),
+        .target(name: "Bitcoin", dependencies: ["CSHA256", "Diagnostics"], exclude: docs("Bitcoin"), swiftSettings: numeric),
+        .target(name: "Domain", dependencies: ["Bitcoin", "Diagnostics"], exclude: docs("Domain"), swiftSettings: numeric),
+        .target(name: "Statistics", exclude: docs("Statistics"), swiftSettings: numeric),
+        .target(name: "Results", dependencies: ["Statistics"], exclude: docs("Results"), swiftSettings: numeric),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CKernels", "Diagnostics"], exclude: docs("LinearAlgebra"), swiftSettings: numeric),
+        .target(name: "Models", dependencies: ["Domain", "LinearAlgebra", "CKernels", "Diagnostics"], exclude: docs("Models"), swiftSettings: numeric),
         .target(name: "Config", dependencies: ["Domain", "Models", "Diagnostics", "FileIO", "Yams"], exclude: docs("Config"), swiftSettings: v5),
 
         // Stages
-        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin", "Diagnostics", "FileIO"], exclude: docs("Ingest"), swiftSettings: v5),
+        .target(name: "Ingest", dependencies: ["Domain", "Bitcoin", "Diagnostics", "FileIO"], exclude: docs("Ingest"), swiftSettings: numeric),
         .target(name: "Store", dependencies: ["Domain", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")], exclude: docs("Store"), swiftSettings: v5),
-        .target(name: "Hashprice", dependencies: ["Domain", "Bitcoin", "Diagnostics", "FileIO"], exclude: docs("Hashprice"), swiftSettings: v5),
+        .target(name: "Hashprice", dependencies: ["Domain", "Bitcoin", "Diagnostics", "FileIO"], exclude: docs("Hashprice"), swiftSettings: numeric),
         .target(name: "Calibrate", dependencies: ["Domain", "Bitcoin", "Models", "LinearAlgebra", "Diagnostics", "FileIO",
-                                                  .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: v5),
-        .target(name: "Structures", dependencies: ["Domain", "Statistics", "LinearAlgebra", "Diagnostics", "FileIO"], exclude: docs("Structures"), swiftSettings: v5),
+                                                  .product(name: "Numerics", package: "swift-numerics")], exclude: docs("Calibrate"), swiftSettings: numeric),
+        .target(name: "Structures", dependencies: ["Domain", "Statistics", "LinearAlgebra", "Diagnostics", "FileIO"], exclude: docs("Structures"), swiftSettings: numeric),
         .target(name: "Simulate", dependencies: ["Domain", "Models", "Statistics", "Results", "LinearAlgebra", "Structures", "Bitcoin", "CKernels",
-                                                 "Diagnostics", "FileIO"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: v5),
+                                                 "Diagnostics", "FileIO"], exclude: docs("Simulate") + ["Stress/README.md"], swiftSettings: numeric),
         .target(name: "Charts", dependencies: ["Domain", "Bitcoin"], exclude: docs("Charts"), swiftSettings: v5),
-        .target(name: "Backtest", dependencies: ["Domain", "Statistics", "Results", "Diagnostics", "FileIO"], exclude: docs("Backtest"), swiftSettings: v5),
+        .target(name: "Backtest", dependencies: ["Domain", "Statistics", "Results", "Diagnostics", "FileIO"], exclude: docs("Backtest"), swiftSettings: numeric),
         .target(name: "Report", dependencies: ["Domain", "Bitcoin", "Charts", "Diagnostics", "FileIO", "Results", "Statistics",
                                                .product(name: "Mustache", package: "swift-mustache")],
                 exclude: docs("Report"), resources: [.copy("Templates")], swiftSettings: v5),
